@@ -113,10 +113,10 @@ impl<M: Message> Transmit<M> for InProcTransmit<M> {
         let mut state = lock(&self.topic.state);
         state.subscribers.retain(|s| s.inbox.strong_count() > 0);
         for sub in &state.subscribers {
-            if self.qos.is_compatible_with(&sub.qos) {
-                if let Some(inbox) = sub.inbox.upgrade() {
-                    inbox.deliver(msg.clone());
-                }
+            if self.qos.is_compatible_with(&sub.qos)
+                && let Some(inbox) = sub.inbox.upgrade()
+            {
+                inbox.deliver(msg.clone());
             }
         }
         if self.qos.durability == Durability::TransientLocal {

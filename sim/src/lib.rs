@@ -1,0 +1,25 @@
+//! A headless 2D simulator of a differential-drive robot that, on the bus, is
+//! indistinguishable from a Gazebo robot behind `ros_gz_bridge`.
+//!
+//! It subscribes `/cmd_vel` and publishes `/odom`, `/scan`, `/tf`, `/tf_static`, `/clock`,
+//! `/map`, `/detections` and `/battery_state` with ROS 2 types and QoS. Time is simulated and
+//! advances in fixed steps: as fast as the CPU allows (lockstep) or paced to the wall clock.
+//! Everything random comes from one seeded generator, so a seed fixes the trajectory bit for
+//! bit. The split: [`Simulator`] is the state and physics with no I/O; [`SimNode`] puts it on
+//! a [`embodia_ros::Bus`].
+
+pub mod battery;
+pub mod camera;
+pub mod diff_drive;
+pub mod geometry;
+pub mod lidar;
+pub mod map;
+pub mod node;
+pub mod scene;
+pub mod simulator;
+pub mod world;
+
+pub use diff_drive::Pose2;
+pub use node::{Lockstep, Pacer, RealTime, SimNode};
+pub use simulator::{SimConfig, SimError, SimStats, Simulator};
+pub use world::{World, WorldError};

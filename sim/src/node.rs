@@ -1,0 +1,194 @@
+//! The simulator on the bus: the topics, types, QoS and rates of a Gazebo diff-drive robot
+//! behind `ros_gz_bridge`, so an agent cannot tell the two apart.
+
+use std::time::{Duration, Instant};
+
+use embodia_ros::msg::geometry_msgs::{Twist, TwistStamped};
+use embodia_ros::msg::nav_msgs::{OccupancyGrid, Odometry};
+use embodia_ros::msg::rosgraph_msgs::Clock;
+use embodia_ros::msg::sensor_msgs::{BatteryState, LaserScan};
+use embodia_ros::msg::tf2_msgs::TFMessage;
+use embodia_ros::msg::vision_msgs::Detection3DArray;
+use embodia_ros::{Bus, Delivery, Publisher, QosProfile, Subscription};
+
+use crate::simulator::{SimError, Simulator};
+
+/// Topic names, as `ros_gz_bridge` maps them in the Gazebo template.
+pub mod topics {
+    /// Velocity commands in.
+    pub const CMD_VEL: &str = "/cmd_vel";
+    /// Odometry out.
+    pub const ODOM: &str = "/odom";
+    /// Lidar out.
+    pub const SCAN: &str = "/scan";
+    /// Dynamic transforms out.
+    pub const TF: &str = "/tf";
+    /// Static transforms out.
+    pub const TF_STATIC: &str = "/tf_static";
+    /// Simulated time out.
+    pub const CLOCK: &str = "/clock";
+    /// Occupancy grid out (transient-local).
+    pub const MAP: &str = "/map";
+    /// Object detections out.
+    pub const DETECTIONS: &str = "/detections";
+    /// Battery out.
+    pub const BATTERY: &str = "/battery_state";
+}
+
+enum CmdInput {
+    Plain(Subscription<Twist>),
+    Stamped(Subscription<TwistStamped>),
+}
+
+impl CmdInput {
+    fn latest(&self) -> Option<Twist> {
+        match self {
+            CmdInput::Plain(s) => s.latest(),
+            CmdInput::Stamped(s) => s.latest().map(|t| t.twist),
+        }
+    }
+}
+
+/// Decides how fast simulated time runs against the wall clock.
+pub trait Pacer {
+    /// Called after each step with the simulated time elapsed since the run began.
+    fn pace(&mut self, sim_elapsed: Duration);
+}
+
+/// As fast as the CPU allows.
+pub struct Lockstep;
+
+impl Pacer for Lockstep {
+    fn pace(&mut self, _: Duration) {}
+}
+
+/// One simulated second per wall second. Reads the wall clock: this is the I/O edge.
+pub struct RealTime {
+    start: Instant,
+}
+
+impl RealTime {
+    /// Starts pacing from now.
+    pub fn starting_now() -> Self {
+        Self {
+            start: Instant::now(),
+        }
+    }
+}
+
+impl Pacer for RealTime {
+    fn pace(&mut self, sim_elapsed: Duration) {
+        let target = self.start + sim_elapsed;
+        let now = Instant::now();
+        if target > now {
+            std::thread::sleep(target - now);
+        }
+    }
+}
+
+/// A [`Simulator`] wired to a bus.
+pub struct SimNode {
+    sim: Simulator,
+    cmd: CmdInput,
+    odom: Publisher<Odometry>,
+    scan: Publisher<LaserScan>,
+    tf: Publisher<TFMessage>,
+    clock: Publisher<Clock>,
+    detections: Publisher<Detection3DArray>,
+    battery: Publisher<BatteryState>,
+    // Kept alive so late joiners still get the latched samples.
+    _map: Publisher<OccupancyGrid>,
+    _tf_static: Publisher<TFMessage>,
+}
+
+impl SimNode {
+    /// Advertises every topic, publishes the latched `/map` and `/tf_static`, and the state
+    /// at time zero.
+    pub fn new<B: Bus>(bus: &B, sim: Simulator) -> Result<Self, SimError> {
+        let sensor = QosProfile::DEFAULT;
+        let cmd = if sim.config().stamped_cmd_vel {
+            CmdInput::Stamped(bus.subscribe(
+                topics::CMD_VEL,
+                QosProfile::DEFAULT,
+                Delivery::Latest,
+            )?)
+        } else {
+            CmdInput::Plain(bus.subscribe(
+                topics::CMD_VEL,
+                QosProfile::DEFAULT,
+                Delivery::Latest,
+            )?)
+        };
+        let map = bus.publisher::<OccupancyGrid>(topics::MAP, QosProfile::MAP)?;
+        map.publish(sim.map())?;
+        let tf_static =
+            bus.publisher::<TFMessage>(topics::TF_STATIC, QosProfile::MAP.with_depth(100))?;
+        tf_static.publish(&sim.tf_static())?;
+        let mut node = Self {
+            odom: bus.publisher(topics::ODOM, sensor)?,
+            scan: bus.publisher(topics::SCAN, sensor)?,
+            tf: bus.publisher(topics::TF, QosProfile::DEFAULT.with_depth(100))?,
+            clock: bus.publisher(topics::CLOCK, sensor)?,
+            detections: bus.publisher(topics::DETECTIONS, sensor)?,
+            battery: bus.publisher(topics::BATTERY, sensor)?,
+            _map: map,
+            _tf_static: tf_static,
+            cmd,
+            sim,
+        };
+        node.publish_due()?;
+        Ok(node)
+    }
+
+    /// The simulator inside.
+    pub fn sim(&self) -> &Simulator {
+        &self.sim
+    }
+
+    /// Takes the newest command, advances one physics step and publishes what is due.
+    pub fn step(&mut self) -> Result<(), SimError> {
+        if let Some(t) = self.cmd.latest() {
+            self.sim.set_command(t.linear.x, t.angular.z);
+        }
+        self.sim.step();
+        self.publish_due()
+    }
+
+    /// Steps until `duration_s` more simulated seconds have passed, paced by `pacer`.
+    pub fn run_for(&mut self, duration_s: f64, pacer: &mut dyn Pacer) -> Result<(), SimError> {
+        let steps = (duration_s * self.sim.config().physics_hz as f64)
+            .round()
+            .max(0.0) as u64;
+        let begin = self.sim.time_ns();
+        for _ in 0..steps {
+            self.step()?;
+            pacer.pace(Duration::from_nanos((self.sim.time_ns() - begin) as u64));
+        }
+        Ok(())
+    }
+
+    fn publish_due(&mut self) -> Result<(), SimError> {
+        let _span = tracing::trace_span!("sim_publish", step = self.sim.step_index()).entered();
+        let c = self.sim.config().clone();
+        self.clock.publish(&Clock {
+            clock: self.sim.stamp(),
+        })?;
+        if self.sim.due(c.odom_hz) {
+            let odom = self.sim.odometry();
+            self.odom.publish(&odom)?;
+            self.tf.publish(&self.sim.tf())?;
+        }
+        if self.sim.due(c.scan_hz) {
+            let scan = self.sim.scan();
+            self.scan.publish(&scan)?;
+        }
+        if self.sim.due(c.detections_hz) {
+            let d = self.sim.detections();
+            self.detections.publish(&d)?;
+        }
+        if self.sim.due(c.battery_hz) {
+            self.battery.publish(&self.sim.battery_state())?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,62 @@
+//! The solid geometry of a world, flattened for ray casting and clearance queries.
+
+use crate::geometry::{Circle, Rect, V2};
+use crate::world::World;
+
+/// What a ray can hit: walls, and objects marked solid.
+#[derive(Debug, Clone)]
+pub struct Scene {
+    walls: Vec<Rect>,
+    /// Solid objects with their index in `World::objects`.
+    objects: Vec<(usize, Circle)>,
+}
+
+impl Scene {
+    /// The solids of `world`.
+    pub fn new(world: &World) -> Self {
+        Self {
+            walls: world.walls.iter().map(|w| w.rect).collect(),
+            objects: world
+                .objects
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.solid)
+                .map(|(i, o)| (i, o.circle()))
+                .collect(),
+        }
+    }
+
+    /// Distance along the unit `dir` from `origin` to the first solid, ignoring object
+    /// `skip` (the one being looked at), or `None` within `max`.
+    pub fn ray(&self, origin: V2, dir: V2, max: f64, skip: Option<usize>) -> Option<f64> {
+        let mut best = max;
+        let mut hit = false;
+        for w in &self.walls {
+            if let Some(t) = w.ray(origin, dir)
+                && t < best
+            {
+                best = t;
+                hit = true;
+            }
+        }
+        for (i, c) in &self.objects {
+            if Some(*i) == skip {
+                continue;
+            }
+            if let Some(t) = c.ray(origin, dir)
+                && t < best
+            {
+                best = t;
+                hit = true;
+            }
+        }
+        hit.then_some(best)
+    }
+
+    /// Distance from `p` to the nearest solid.
+    pub fn clearance(&self, p: V2) -> f64 {
+        let w = self.walls.iter().map(|w| w.distance(p));
+        let o = self.objects.iter().map(|(_, c)| c.distance(p));
+        w.chain(o).fold(f64::INFINITY, f64::min)
+    }
+}

@@ -1,0 +1,491 @@
+//! The simulation state, advanced in fixed steps of simulated time, and the ROS 2 messages
+//! that describe it. No bus here: [`crate::node::SimNode`] puts this on topics.
+
+use std::sync::Arc;
+
+use embodia_ros::msg::builtin_interfaces::Time;
+use embodia_ros::msg::geometry_msgs::{
+    Pose, PoseWithCovariance, Quaternion, Transform, TransformStamped, Twist, TwistWithCovariance,
+    Vector3,
+};
+use embodia_ros::msg::nav_msgs::{OccupancyGrid, Odometry};
+use embodia_ros::msg::sensor_msgs::{BatteryState, LaserScan};
+use embodia_ros::msg::std_msgs::Header;
+use embodia_ros::msg::tf2_msgs::TFMessage;
+use embodia_ros::msg::vision_msgs::{
+    BoundingBox3D, Detection3D, Detection3DArray, ObjectHypothesis, ObjectHypothesisWithPose,
+};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use thiserror::Error;
+
+use crate::battery::Battery;
+use crate::camera::CameraConfig;
+use crate::diff_drive::{DiffDrive, Pose2};
+use crate::lidar::LidarConfig;
+use crate::map::rasterise;
+use crate::scene::Scene;
+use crate::world::World;
+
+/// Why a simulator could not be built or run.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum SimError {
+    /// A configuration value is unusable.
+    #[error("simulator setting {field}: {problem}. Fix: {fix}")]
+    Config {
+        /// The setting.
+        field: &'static str,
+        /// What is wrong.
+        problem: String,
+        /// How to mend it.
+        fix: &'static str,
+    },
+    /// The bus refused a topic.
+    #[error(transparent)]
+    Bus(#[from] embodia_ros::BusError),
+}
+
+/// ROS frame names the simulator stamps its messages with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Frames {
+    /// Global frame of `/map`.
+    pub map: String,
+    /// Odometry frame.
+    pub odom: String,
+    /// Robot body frame.
+    pub base: String,
+    /// Lidar frame (mounted at the body's centre).
+    pub laser: String,
+}
+
+impl Default for Frames {
+    fn default() -> Self {
+        Self {
+            map: "map".into(),
+            odom: "odom".into(),
+            base: "base_link".into(),
+            laser: "base_scan".into(),
+        }
+    }
+}
+
+/// Everything about a run that is not the world.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimConfig {
+    /// Seed of the one random generator (sensor noise).
+    pub seed: u64,
+    /// Physics steps per simulated second; every publish rate must divide it.
+    pub physics_hz: u32,
+    /// `/odom` and `/tf` rate.
+    pub odom_hz: u32,
+    /// `/scan` rate.
+    pub scan_hz: u32,
+    /// `/detections` rate.
+    pub detections_hz: u32,
+    /// `/battery_state` rate.
+    pub battery_hz: u32,
+    /// Lidar model.
+    pub lidar: LidarConfig,
+    /// Detector model.
+    pub camera: CameraConfig,
+    /// A command older than this is replaced by zero velocity, as a base controller does.
+    pub cmd_timeout_s: f64,
+    /// Standard deviation of noise on the odometry twist (m/s and rad/s).
+    pub odom_twist_noise_std: f64,
+    /// Subscribe `/cmd_vel` as `TwistStamped` instead of `Twist`.
+    pub stamped_cmd_vel: bool,
+    /// Frame names.
+    pub frames: Frames,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            seed: 0,
+            physics_hz: 100,
+            odom_hz: 50,
+            scan_hz: 10,
+            detections_hz: 5,
+            battery_hz: 1,
+            lidar: LidarConfig::default(),
+            camera: CameraConfig::default(),
+            cmd_timeout_s: 0.5,
+            odom_twist_noise_std: 0.0,
+            stamped_cmd_vel: false,
+            frames: Frames::default(),
+        }
+    }
+}
+
+impl SimConfig {
+    fn validate(&self) -> Result<(), SimError> {
+        if self.physics_hz == 0 || self.physics_hz > 10_000 {
+            return Err(SimError::Config {
+                field: "physics_hz",
+                problem: format!("{} is outside 1..=10000", self.physics_hz),
+                fix: "use e.g. 100",
+            });
+        }
+        for (field, hz) in [
+            ("odom_hz", self.odom_hz),
+            ("scan_hz", self.scan_hz),
+            ("detections_hz", self.detections_hz),
+            ("battery_hz", self.battery_hz),
+        ] {
+            if hz == 0 || !self.physics_hz.is_multiple_of(hz) {
+                return Err(SimError::Config {
+                    field,
+                    problem: format!(
+                        "{hz} Hz does not divide the physics rate {} Hz",
+                        self.physics_hz
+                    ),
+                    fix: "choose a rate that divides physics_hz",
+                });
+            }
+        }
+        let l = &self.lidar;
+        // Written as positive conditions so that NaN fails them.
+        let lidar_ok =
+            l.beams > 0 && l.range_min >= 0.0 && l.range_max > l.range_min && l.noise_std >= 0.0;
+        if !lidar_ok {
+            return Err(SimError::Config {
+                field: "lidar",
+                problem: format!("{l:?} is inconsistent"),
+                fix: "use beams > 0, 0 <= range_min < range_max and noise_std >= 0",
+            });
+        }
+        let c = &self.camera;
+        let camera_ok =
+            c.fov_deg > 0.0 && c.fov_deg <= 360.0 && c.range > 0.0 && c.position_noise_std >= 0.0;
+        if !camera_ok {
+            return Err(SimError::Config {
+                field: "camera",
+                problem: format!("{c:?} is inconsistent"),
+                fix: "use 0 < fov_deg <= 360, range > 0 and noise >= 0",
+            });
+        }
+        let timing_ok = self.cmd_timeout_s > 0.0 && self.odom_twist_noise_std >= 0.0;
+        if !timing_ok {
+            return Err(SimError::Config {
+                field: "cmd_timeout_s",
+                problem: "must be positive (and odometry noise non-negative)".into(),
+                fix: "use e.g. 0.5",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Counters an evaluation reads after a run.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct SimStats {
+    /// Simulated seconds elapsed.
+    pub sim_time_s: f64,
+    /// Contacts with walls or solid objects.
+    pub collisions: u64,
+    /// Path length, metres.
+    pub distance_m: f64,
+    /// Highest speed over the ground in any step, m/s.
+    pub max_speed_mps: f64,
+    /// Smallest distance between the body's edge and a solid at any step, metres.
+    pub min_clearance_m: f64,
+}
+
+/// The simulated robot in its world.
+pub struct Simulator {
+    world: Arc<World>,
+    config: SimConfig,
+    scene: Scene,
+    robot: DiffDrive,
+    battery: Battery,
+    rng: ChaCha8Rng,
+    step_index: u64,
+    command: (f64, f64),
+    command_step: Option<u64>,
+    stats: SimStats,
+    map: OccupancyGrid,
+}
+
+impl Simulator {
+    /// A simulator at time zero with the robot at rest at its start.
+    pub fn new(world: Arc<World>, config: SimConfig) -> Result<Self, SimError> {
+        config.validate()?;
+        let scene = Scene::new(&world);
+        let robot = DiffDrive::new(world.robot.clone());
+        let map = rasterise(&world, &config.frames.map, Time::default());
+        let min_clearance_m = scene.clearance(robot.pose.position()) - robot.radius();
+        Ok(Self {
+            rng: ChaCha8Rng::seed_from_u64(config.seed),
+            scene,
+            robot,
+            battery: Battery::default(),
+            step_index: 0,
+            command: (0.0, 0.0),
+            command_step: None,
+            stats: SimStats {
+                min_clearance_m,
+                ..SimStats::default()
+            },
+            map,
+            world,
+            config,
+        })
+    }
+
+    /// The world being simulated.
+    pub fn world(&self) -> &Arc<World> {
+        &self.world
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &SimConfig {
+        &self.config
+    }
+
+    /// Length of one physics step, seconds.
+    pub fn dt(&self) -> f64 {
+        1.0 / self.config.physics_hz as f64
+    }
+
+    /// Steps taken so far.
+    pub fn step_index(&self) -> u64 {
+        self.step_index
+    }
+
+    /// Current simulated time, nanoseconds.
+    pub fn time_ns(&self) -> i64 {
+        (self.step_index as i128 * 1_000_000_000 / self.config.physics_hz as i128) as i64
+    }
+
+    /// Current simulated time as a ROS stamp.
+    pub fn stamp(&self) -> Time {
+        Time::from_nanos(self.time_ns())
+    }
+
+    /// Ground-truth pose.
+    pub fn pose(&self) -> Pose2 {
+        self.robot.pose
+    }
+
+    /// Current body velocity (v, w).
+    pub fn velocity(&self) -> (f64, f64) {
+        (self.robot.v, self.robot.w)
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> SimStats {
+        self.stats
+    }
+
+    /// Sets the velocity command, as if it arrived on `/cmd_vel` now.
+    pub fn set_command(&mut self, v: f64, w: f64) {
+        self.command = (v, w);
+        self.command_step = Some(self.step_index);
+    }
+
+    fn command_in_force(&self) -> (f64, f64) {
+        let timeout_steps =
+            (self.config.cmd_timeout_s * self.config.physics_hz as f64).round() as u64;
+        match self.command_step {
+            Some(s) if self.step_index.saturating_sub(s) <= timeout_steps => self.command,
+            _ => (0.0, 0.0),
+        }
+    }
+
+    /// Advances one physics step.
+    pub fn step(&mut self) {
+        let dt = self.dt();
+        let (v, w) = self.command_in_force();
+        let scene = &self.scene;
+        let report = self.robot.step(v, w, dt, |p| scene.clearance(p));
+        if report.new_contact {
+            tracing::debug!(
+                contacts = self.robot.contacts,
+                x = self.robot.pose.x,
+                y = self.robot.pose.y,
+                "contact"
+            );
+        }
+        let spec = &self.world.robot;
+        let effort =
+            (self.robot.v.abs() / spec.max_linear).max(self.robot.w.abs() / spec.max_angular);
+        self.battery.drain(effort, dt);
+        self.step_index += 1;
+        let s = &mut self.stats;
+        s.sim_time_s = self.step_index as f64 * dt;
+        s.collisions = self.robot.contacts;
+        s.distance_m += report.moved;
+        s.max_speed_mps = s.max_speed_mps.max(report.moved / dt);
+        let clearance = self.scene.clearance(self.robot.pose.position()) - self.robot.radius();
+        s.min_clearance_m = s.min_clearance_m.min(clearance);
+    }
+
+    /// Whether a topic published at `hz` is due at the current step.
+    pub fn due(&self, hz: u32) -> bool {
+        self.step_index
+            .is_multiple_of((self.config.physics_hz / hz) as u64)
+    }
+
+    /// `/odom`: pose in the odom frame (which coincides with `map`: localisation is perfect),
+    /// body twist with optional noise.
+    pub fn odometry(&mut self) -> Odometry {
+        let p = self.robot.pose;
+        let sigma = self.config.odom_twist_noise_std;
+        let mut noise = || {
+            if sigma > 0.0 {
+                gaussian(&mut self.rng, sigma)
+            } else {
+                0.0
+            }
+        };
+        let (v, w) = (self.robot.v + noise(), self.robot.w + noise());
+        let mut pose_cov = [0.0; 36];
+        let mut twist_cov = [0.0; 36];
+        for i in 0..6 {
+            pose_cov[i * 7] = if i < 2 || i == 5 { 1e-4 } else { 1e6 };
+            twist_cov[i * 7] = if i == 0 || i == 5 {
+                (sigma * sigma).max(1e-6)
+            } else {
+                1e6
+            };
+        }
+        Odometry {
+            header: Header::new(self.stamp(), &self.config.frames.odom),
+            child_frame_id: self.config.frames.base.clone(),
+            pose: PoseWithCovariance {
+                pose: Pose::planar(p.x, p.y, p.theta),
+                covariance: pose_cov,
+            },
+            twist: TwistWithCovariance {
+                twist: Twist::planar(v, w),
+                covariance: twist_cov,
+            },
+        }
+    }
+
+    /// `/tf`: odom -> base_link.
+    pub fn tf(&self) -> TFMessage {
+        let p = self.robot.pose;
+        TFMessage {
+            transforms: vec![transform(
+                self.stamp(),
+                &self.config.frames.odom,
+                &self.config.frames.base,
+                p,
+            )],
+        }
+    }
+
+    /// `/tf_static`: map -> odom (identity) and base_link -> laser (identity).
+    pub fn tf_static(&self) -> TFMessage {
+        let f = &self.config.frames;
+        let id = Pose2::new(0.0, 0.0, 0.0);
+        TFMessage {
+            transforms: vec![
+                transform(self.stamp(), &f.map, &f.odom, id),
+                transform(self.stamp(), &f.base, &f.laser, id),
+            ],
+        }
+    }
+
+    /// `/scan`: one lidar sweep from the current pose.
+    pub fn scan(&mut self) -> LaserScan {
+        let l = &self.config.lidar;
+        let ranges = l.sweep(&self.scene, &self.robot.pose, &mut self.rng);
+        let inc = l.angle_increment();
+        LaserScan {
+            header: Header::new(self.stamp(), &self.config.frames.laser),
+            angle_min: l.angle_min() as f32,
+            angle_max: (l.angle_min() + inc * (l.beams as f64 - 1.0)) as f32,
+            angle_increment: inc as f32,
+            time_increment: 0.0,
+            scan_time: 1.0 / self.config.scan_hz as f32,
+            range_min: l.range_min as f32,
+            range_max: l.range_max as f32,
+            ranges,
+            intensities: Vec::new(),
+        }
+    }
+
+    /// `/detections`: what the detector sees now, in the body frame. `class_id` is the class,
+    /// `id` the object's name.
+    pub fn detections(&mut self) -> Detection3DArray {
+        let header = Header::new(self.stamp(), &self.config.frames.base);
+        let sightings =
+            self.config
+                .camera
+                .detect(&self.world, &self.scene, &self.robot.pose, &mut self.rng);
+        let detections = sightings
+            .into_iter()
+            .map(|s| {
+                let pose = Pose::planar(s.relative.x, s.relative.y, 0.0);
+                Detection3D {
+                    header: header.clone(),
+                    results: vec![ObjectHypothesisWithPose {
+                        hypothesis: ObjectHypothesis {
+                            class_id: s.object.class.clone(),
+                            score: s.score,
+                        },
+                        pose: PoseWithCovariance {
+                            pose,
+                            covariance: [0.0; 36],
+                        },
+                    }],
+                    bbox: BoundingBox3D {
+                        center: pose,
+                        size: Vector3::new(s.object.size, s.object.size, s.object.size),
+                    },
+                    id: s.object.name.clone(),
+                }
+            })
+            .collect();
+        Detection3DArray { header, detections }
+    }
+
+    /// `/battery_state`.
+    pub fn battery_state(&self) -> BatteryState {
+        let b = &self.battery;
+        BatteryState {
+            header: Header::new(self.stamp(), &self.config.frames.base),
+            voltage: b.voltage() as f32,
+            temperature: f32::NAN,
+            current: -b.current as f32,
+            charge: b.charge_ah as f32,
+            capacity: b.capacity_ah as f32,
+            design_capacity: b.capacity_ah as f32,
+            percentage: b.fraction() as f32,
+            power_supply_status: BatteryState::POWER_SUPPLY_STATUS_DISCHARGING,
+            power_supply_health: BatteryState::POWER_SUPPLY_HEALTH_GOOD,
+            power_supply_technology: BatteryState::POWER_SUPPLY_TECHNOLOGY_LION,
+            present: true,
+            cell_voltage: Vec::new(),
+            cell_temperature: Vec::new(),
+            location: "base".into(),
+            serial_number: String::new(),
+        }
+    }
+
+    /// `/map`: the world rasterised at its resolution.
+    pub fn map(&self) -> &OccupancyGrid {
+        &self.map
+    }
+}
+
+fn gaussian(rng: &mut ChaCha8Rng, sigma: f64) -> f64 {
+    use rand_distr::Distribution;
+    rand_distr::Normal::new(0.0, sigma)
+        .map(|n| n.sample(rng))
+        .unwrap_or(0.0)
+}
+
+fn transform(stamp: Time, parent: &str, child: &str, p: Pose2) -> TransformStamped {
+    TransformStamped {
+        header: Header::new(stamp, parent),
+        child_frame_id: child.to_owned(),
+        transform: Transform {
+            translation: Vector3::new(p.x, p.y, 0.0),
+            rotation: Quaternion::from_yaw(p.theta),
+        },
+    }
+}

@@ -1,0 +1,796 @@
+//! World files: the YAML format the simulator, the agent and the acceptance suite share.
+//!
+//! The format is stable and only ever extended compatibly. A file is parsed strictly (an
+//! unknown key is an error, not ignored) and then validated, so a typo in a world never turns
+//! into a robot that silently starts inside a wall.
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use thiserror::Error;
+
+use crate::geometry::{Circle, Polygon, Rect, V2};
+
+/// Thickness of every wall, metres.
+pub const WALL_THICKNESS: f64 = 0.1;
+/// Default diameter of an object, metres.
+pub const DEFAULT_OBJECT_SIZE: f64 = 0.2;
+/// Default `/map` cell size, metres.
+pub const DEFAULT_RESOLUTION: f64 = 0.05;
+/// Largest `/map` the simulator will rasterise, cells per side.
+pub const MAX_MAP_CELLS_PER_SIDE: f64 = 8192.0;
+
+/// Why a world file was refused.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum WorldError {
+    /// The file could not be read.
+    #[error("{file}: cannot read world file: {source}. Fix: check the path")]
+    Read {
+        /// The file.
+        file: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The YAML is malformed, or has an unknown key or a value of the wrong type.
+    #[error("{file}: {message}. Fix: {fix}")]
+    Syntax {
+        /// The file.
+        file: String,
+        /// What the parser reported, with line and column.
+        message: String,
+        /// How to mend it.
+        fix: String,
+    },
+    /// The YAML parses but describes an impossible world.
+    #[error("{file}: {field}: {problem}. Fix: {fix}")]
+    Invalid {
+        /// The file.
+        file: String,
+        /// Path of the offending field, e.g. `objects[2].at`.
+        field: String,
+        /// What is wrong.
+        problem: String,
+        /// How to mend it.
+        fix: String,
+    },
+}
+
+impl WorldError {
+    /// The field the error is about, if it is about one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            WorldError::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WorldFile {
+    name: String,
+    size: [f64; 2],
+    #[serde(default)]
+    resolution: Option<f64>,
+    #[serde(default)]
+    walls: Vec<[f64; 4]>,
+    #[serde(default, deserialize_with = "unique_keys")]
+    places: IndexMap<String, PlaceFile>,
+    #[serde(default)]
+    objects: Vec<ObjectFile>,
+    #[serde(default)]
+    keep_out: Vec<Vec<[f64; 2]>>,
+    robot: RobotFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlaceFile {
+    center: Option<[f64; 2]>,
+    radius: Option<f64>,
+    polygon: Option<Vec<[f64; 2]>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ObjectFile {
+    name: String,
+    class: String,
+    #[serde(default)]
+    color: Option<String>,
+    at: [f64; 2],
+    #[serde(default)]
+    size: Option<f64>,
+    #[serde(default)]
+    solid: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RobotFile {
+    start: [f64; 3],
+    #[serde(default = "default_robot_radius")]
+    radius: f64,
+    #[serde(default = "default_max_linear")]
+    max_linear: f64,
+    #[serde(default = "default_max_angular")]
+    max_angular: f64,
+    #[serde(default = "default_max_linear_accel")]
+    max_linear_accel: f64,
+    #[serde(default = "default_max_angular_accel")]
+    max_angular_accel: f64,
+}
+
+/// A YAML mapping whose keys must be unique: serde_yaml lets a repeated key overwrite the
+/// first silently, which would lose a place without a word.
+fn unique_keys<'de, D, V>(d: D) -> Result<IndexMap<String, V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct Visit<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Visit<V> {
+        type Value = IndexMap<String, V>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a mapping of unique names")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = IndexMap::new();
+            while let Some((k, v)) = map.next_entry::<String, V>()? {
+                if out.contains_key(&k) {
+                    return Err(serde::de::Error::custom(format!(
+                        "duplicate entry with key {k:?}"
+                    )));
+                }
+                out.insert(k, v);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Visit(std::marker::PhantomData))
+}
+
+fn default_robot_radius() -> f64 {
+    0.18
+}
+fn default_max_linear() -> f64 {
+    0.5
+}
+fn default_max_angular() -> f64 {
+    1.5
+}
+fn default_max_linear_accel() -> f64 {
+    1.0
+}
+fn default_max_angular_accel() -> f64 {
+    3.0
+}
+
+/// A wall: the segment from the file and the solid rectangle it becomes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wall {
+    /// One end of the centre line.
+    pub a: V2,
+    /// The other end.
+    pub b: V2,
+    /// The solid, `WALL_THICKNESS` thick.
+    pub rect: Rect,
+}
+
+/// The shape of a named place.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Region {
+    /// A disc.
+    Circle(Circle),
+    /// A polygon.
+    Polygon(Polygon),
+}
+
+impl Region {
+    /// Whether `p` is inside.
+    pub fn contains(&self, p: V2) -> bool {
+        match self {
+            Region::Circle(c) => (p - c.center).norm() <= c.radius,
+            Region::Polygon(poly) => poly.contains(p),
+        }
+    }
+
+    /// A representative point: the circle's centre or the polygon's centroid.
+    pub fn center(&self) -> V2 {
+        match self {
+            Region::Circle(c) => c.center,
+            Region::Polygon(p) => p.centroid(),
+        }
+    }
+}
+
+/// A named region of the world (a room, a corridor).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// Name, e.g. `kitchen`.
+    pub name: String,
+    /// Where it is.
+    pub region: Region,
+}
+
+/// Something the detector can see.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Object {
+    /// Unique name, e.g. `red cup`.
+    pub name: String,
+    /// Class, e.g. `cup`.
+    pub class: String,
+    /// Colour, if any.
+    pub color: Option<String>,
+    /// Centre.
+    pub at: V2,
+    /// Diameter, metres.
+    pub size: f64,
+    /// Whether it blocks motion and the lidar.
+    pub solid: bool,
+}
+
+impl Object {
+    /// The object's footprint.
+    pub fn circle(&self) -> Circle {
+        Circle {
+            center: self.at,
+            radius: self.size * 0.5,
+        }
+    }
+}
+
+/// The robot's body, start and limits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RobotSpec {
+    /// Start (x, y, yaw).
+    pub start: [f64; 3],
+    /// Radius of the body disc, metres.
+    pub radius: f64,
+    /// Top speed, m/s.
+    pub max_linear: f64,
+    /// Top turn rate, rad/s.
+    pub max_angular: f64,
+    /// Linear acceleration limit, m/s^2.
+    pub max_linear_accel: f64,
+    /// Angular acceleration limit, rad/s^2.
+    pub max_angular_accel: f64,
+}
+
+/// A validated world.
+#[derive(Debug, Clone, PartialEq)]
+pub struct World {
+    /// Name.
+    pub name: String,
+    /// Extent from the origin (bottom-left corner), metres.
+    pub size: V2,
+    /// `/map` cell size, metres.
+    pub resolution: f64,
+    /// Walls.
+    pub walls: Vec<Wall>,
+    /// Named places, in file order.
+    pub places: Vec<Place>,
+    /// Objects, in file order.
+    pub objects: Vec<Object>,
+    /// Geofence polygons the robot must never enter.
+    pub keep_out: Vec<Polygon>,
+    /// The robot.
+    pub robot: RobotSpec,
+    /// The file it came from, if any.
+    pub source: Option<PathBuf>,
+}
+
+impl World {
+    /// Reads and validates a world file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, WorldError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| WorldError::Read {
+            file: path.display().to_string(),
+            source,
+        })?;
+        let mut world = Self::parse(&text, &path.display().to_string())?;
+        world.source = Some(path.to_owned());
+        Ok(world)
+    }
+
+    /// Parses and validates world YAML; `file` names it in errors.
+    pub fn parse(text: &str, file: &str) -> Result<Self, WorldError> {
+        let raw: WorldFile = serde_yaml::from_str(text).map_err(|e| WorldError::Syntax {
+            file: file.to_owned(),
+            message: e.to_string(),
+            fix: syntax_fix(&e.to_string()),
+        })?;
+        Validator { file }.world(raw)
+    }
+
+    /// The first place (in file order) whose region contains `p`.
+    pub fn place_at(&self, p: V2) -> Option<&Place> {
+        self.places.iter().find(|pl| pl.region.contains(p))
+    }
+
+    /// The place called `name`.
+    pub fn place(&self, name: &str) -> Option<&Place> {
+        self.places.iter().find(|p| p.name == name)
+    }
+
+    /// The object called `name`.
+    pub fn object(&self, name: &str) -> Option<&Object> {
+        self.objects.iter().find(|o| o.name == name)
+    }
+
+    /// Whether a disc of `radius` at `p` overlaps any keep-out zone.
+    pub fn in_keep_out(&self, p: V2, radius: f64) -> bool {
+        self.keep_out.iter().any(|k| k.overlaps_disc(p, radius))
+    }
+
+    /// Distance from `p` to the nearest wall or solid object (not counting the robot).
+    pub fn clearance(&self, p: V2) -> f64 {
+        let walls = self.walls.iter().map(|w| w.rect.distance(p));
+        let objects = self
+            .objects
+            .iter()
+            .filter(|o| o.solid)
+            .map(|o| o.circle().distance(p));
+        walls.chain(objects).fold(f64::INFINITY, f64::min)
+    }
+}
+
+fn syntax_fix(message: &str) -> String {
+    if message.contains("unknown field") {
+        "remove or rename the key; the allowed keys are listed above".into()
+    } else if message.contains("missing field") {
+        "add the missing key".into()
+    } else if message.contains("duplicate") {
+        "give every entry a unique name".into()
+    } else {
+        "correct the YAML at the line and column given".into()
+    }
+}
+
+struct Validator<'a> {
+    file: &'a str,
+}
+
+type Checked<T> = Result<T, WorldError>;
+
+impl Validator<'_> {
+    fn err(
+        &self,
+        field: impl Into<String>,
+        problem: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> WorldError {
+        WorldError::Invalid {
+            file: self.file.to_owned(),
+            field: field.into(),
+            problem: problem.into(),
+            fix: fix.into(),
+        }
+    }
+
+    fn finite(&self, field: &str, values: &[f64]) -> Checked<()> {
+        if values.iter().all(|v| v.is_finite()) {
+            Ok(())
+        } else {
+            Err(self.err(
+                field,
+                format!("{values:?} is not a finite number"),
+                "use plain decimal numbers (no .nan or .inf)",
+            ))
+        }
+    }
+
+    fn positive(&self, field: &str, v: f64) -> Checked<()> {
+        self.finite(field, &[v])?;
+        if v > 0.0 {
+            Ok(())
+        } else {
+            Err(self.err(
+                field,
+                format!("{v} must be greater than zero"),
+                "give a positive value",
+            ))
+        }
+    }
+
+    fn inside(&self, field: &str, size: V2, p: V2) -> Checked<()> {
+        if (0.0..=size.x).contains(&p.x) && (0.0..=size.y).contains(&p.y) {
+            Ok(())
+        } else {
+            Err(self.err(
+                field,
+                format!(
+                    "({}, {}) lies outside the world (0..{}, 0..{})",
+                    p.x, p.y, size.x, size.y
+                ),
+                "move it inside `size`, or enlarge `size`",
+            ))
+        }
+    }
+
+    fn polygon(&self, field: &str, points: &[[f64; 2]], size: V2) -> Checked<Polygon> {
+        if points.len() < 3 {
+            return Err(self.err(
+                field,
+                format!(
+                    "a polygon needs at least 3 points, this one has {}",
+                    points.len()
+                ),
+                "list at least three [x, y] corners",
+            ));
+        }
+        let mut out = Vec::with_capacity(points.len());
+        for (i, p) in points.iter().enumerate() {
+            self.finite(&format!("{field}[{i}]"), p)?;
+            let v = V2::new(p[0], p[1]);
+            self.inside(&format!("{field}[{i}]"), size, v)?;
+            out.push(v);
+        }
+        let poly = Polygon { points: out };
+        if poly.signed_area().abs() < 1e-9 {
+            return Err(self.err(
+                field,
+                "the polygon has no area (its points are collinear)",
+                "give corners that enclose a region",
+            ));
+        }
+        Ok(poly)
+    }
+
+    fn world(&self, raw: WorldFile) -> Checked<World> {
+        if raw.name.trim().is_empty() {
+            return Err(self.err("name", "is empty", "give the world a name"));
+        }
+        self.finite("size", &raw.size)?;
+        self.positive("size[0]", raw.size[0])?;
+        self.positive("size[1]", raw.size[1])?;
+        let size = V2::new(raw.size[0], raw.size[1]);
+        let resolution = raw.resolution.unwrap_or(DEFAULT_RESOLUTION);
+        self.positive("resolution", resolution)?;
+        if size.x / resolution > MAX_MAP_CELLS_PER_SIDE
+            || size.y / resolution > MAX_MAP_CELLS_PER_SIDE
+        {
+            return Err(self.err(
+                "resolution",
+                format!(
+                    "{resolution} m cells make a map over {MAX_MAP_CELLS_PER_SIDE} cells per side"
+                ),
+                "use a coarser resolution",
+            ));
+        }
+
+        let mut walls = Vec::with_capacity(raw.walls.len());
+        for (i, w) in raw.walls.iter().enumerate() {
+            let field = format!("walls[{i}]");
+            self.finite(&field, w)?;
+            let (a, b) = (V2::new(w[0], w[1]), V2::new(w[2], w[3]));
+            self.inside(&field, size, a)?;
+            self.inside(&field, size, b)?;
+            walls.push(Wall {
+                a,
+                b,
+                rect: Rect::wall(a, b, WALL_THICKNESS),
+            });
+        }
+
+        let mut names: Vec<(String, String)> = Vec::new();
+        let mut claim = |field: String, name: &str| -> Checked<()> {
+            let key = name.trim().to_lowercase();
+            if key.is_empty() {
+                return Err(self.err(field, "the name is empty", "give it a name"));
+            }
+            if let Some((other, _)) = names.iter().find(|(_, n)| *n == key) {
+                return Err(self.err(
+                    field,
+                    format!("the name {name:?} is already used by {other}"),
+                    "give every place and object a unique name (case is ignored)",
+                ));
+            }
+            names.push((field.to_string(), key));
+            Ok(())
+        };
+
+        let mut places = Vec::with_capacity(raw.places.len());
+        for (name, p) in &raw.places {
+            let field = format!("places.{name}");
+            claim(field.clone(), name)?;
+            let region = match (&p.center, p.radius, &p.polygon) {
+                (Some(c), Some(r), None) => {
+                    self.finite(&format!("{field}.center"), c)?;
+                    self.positive(&format!("{field}.radius"), r)?;
+                    let center = V2::new(c[0], c[1]);
+                    self.inside(&format!("{field}.center"), size, center)?;
+                    Region::Circle(Circle { center, radius: r })
+                }
+                (None, None, Some(poly)) => {
+                    Region::Polygon(self.polygon(&format!("{field}.polygon"), poly, size)?)
+                }
+                _ => {
+                    return Err(self.err(
+                        field,
+                        "a place is either a circle or a polygon",
+                        "give `center` and `radius`, or `polygon` alone",
+                    ));
+                }
+            };
+            places.push(Place {
+                name: name.clone(),
+                region,
+            });
+        }
+
+        let mut objects = Vec::with_capacity(raw.objects.len());
+        for (i, o) in raw.objects.iter().enumerate() {
+            let field = format!("objects[{i}]");
+            claim(format!("{field} ({})", o.name), &o.name)?;
+            if o.class.trim().is_empty() {
+                return Err(self.err(
+                    format!("{field}.class"),
+                    "is empty",
+                    "give the object's class, e.g. cup",
+                ));
+            }
+            self.finite(&format!("{field}.at"), &o.at)?;
+            let at = V2::new(o.at[0], o.at[1]);
+            self.inside(&format!("{field}.at"), size, at)?;
+            let obj_size = o.size.unwrap_or(DEFAULT_OBJECT_SIZE);
+            self.positive(&format!("{field}.size"), obj_size)?;
+            objects.push(Object {
+                name: o.name.trim().to_owned(),
+                class: o.class.trim().to_owned(),
+                color: o.color.clone(),
+                at,
+                size: obj_size,
+                solid: o.solid.unwrap_or(true),
+            });
+        }
+
+        let keep_out = raw
+            .keep_out
+            .iter()
+            .enumerate()
+            .map(|(i, k)| self.polygon(&format!("keep_out[{i}]"), k, size))
+            .collect::<Checked<Vec<_>>>()?;
+
+        let r = &raw.robot;
+        self.finite("robot.start", &r.start)?;
+        self.positive("robot.radius", r.radius)?;
+        self.positive("robot.max_linear", r.max_linear)?;
+        self.positive("robot.max_angular", r.max_angular)?;
+        self.positive("robot.max_linear_accel", r.max_linear_accel)?;
+        self.positive("robot.max_angular_accel", r.max_angular_accel)?;
+        let start = V2::new(r.start[0], r.start[1]);
+        self.inside("robot.start", size, start)?;
+        if let Some(i) = walls.iter().position(|w| w.rect.distance(start) < r.radius) {
+            return Err(self.err(
+                "robot.start",
+                format!(
+                    "the robot (radius {}) at ({}, {}) overlaps walls[{i}]",
+                    r.radius, start.x, start.y
+                ),
+                "move the start into free space",
+            ));
+        }
+        if let Some(o) = objects
+            .iter()
+            .find(|o| o.solid && o.circle().distance(start) < r.radius)
+        {
+            return Err(self.err(
+                "robot.start",
+                format!(
+                    "the robot at ({}, {}) overlaps the solid object {:?}",
+                    start.x, start.y, o.name
+                ),
+                "move the start into free space",
+            ));
+        }
+        if let Some(i) = keep_out
+            .iter()
+            .position(|k| k.overlaps_disc(start, r.radius))
+        {
+            return Err(self.err(
+                "robot.start",
+                format!(
+                    "the robot at ({}, {}) starts inside keep_out[{i}]",
+                    start.x, start.y
+                ),
+                "move the start out of the keep-out zone",
+            ));
+        }
+
+        Ok(World {
+            name: raw.name,
+            size,
+            resolution,
+            walls,
+            places,
+            objects,
+            keep_out,
+            robot: RobotSpec {
+                start: r.start,
+                radius: r.radius,
+                max_linear: r.max_linear,
+                max_angular: r.max_angular,
+                max_linear_accel: r.max_linear_accel,
+                max_angular_accel: r.max_angular_accel,
+            },
+            source: None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+name: apartment
+size: [12.0, 8.0]
+resolution: 0.05
+walls:
+  - [0.0, 0.0, 12.0, 0.0]
+places:
+  kitchen: {center: [2.0, 6.0], radius: 1.2}
+  hallway: {polygon: [[4, 0], [6, 0], [6, 8], [4, 8]]}
+objects:
+  - {name: red cup, class: cup, color: red, at: [2.5, 6.5], size: 0.1, solid: false}
+  - {name: sofa, class: sofa, at: [9.0, 2.0], size: 1.0}
+keep_out:
+  - [[10, 6], [12, 6], [12, 8], [10, 8]]
+robot: {start: [1.0, 1.0, 0.0], radius: 0.18, max_linear: 0.5, max_angular: 1.5}
+"#;
+
+    fn refused(yaml: &str) -> WorldError {
+        World::parse(yaml, "bad.yaml").expect_err("world should be refused")
+    }
+
+    fn with(from: &str, to: &str) -> String {
+        assert!(GOOD.contains(from), "{from}");
+        GOOD.replace(from, to)
+    }
+
+    #[test]
+    fn the_documented_example_parses() {
+        let w = World::parse(GOOD, "good.yaml").unwrap();
+        assert_eq!(w.name, "apartment");
+        assert_eq!(
+            w.places.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+            ["kitchen", "hallway"]
+        );
+        assert!(!w.object("red cup").unwrap().solid);
+        assert!(w.object("sofa").unwrap().solid);
+        assert_eq!(w.place_at(V2::new(5.0, 3.0)).unwrap().name, "hallway");
+        assert_eq!(w.keep_out.len(), 1);
+    }
+
+    #[test]
+    fn object_size_defaults_to_20cm() {
+        let w = World::parse(&with("at: [9.0, 2.0], size: 1.0", "at: [9.0, 2.0]"), "x").unwrap();
+        assert_eq!(w.object("sofa").unwrap().size, 0.2);
+    }
+
+    #[test]
+    fn unknown_key_is_refused_naming_file_key_and_fix() {
+        let e = refused(&with("resolution: 0.05", "resolution: 0.05\ncolour: blue")).to_string();
+        assert!(e.starts_with("bad.yaml:"), "{e}");
+        assert!(
+            e.contains("unknown field `colour`") && e.contains("Fix:"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn unknown_key_inside_an_object_is_refused() {
+        let e = refused(&with("solid: false}", "solid: false, weight: 2}")).to_string();
+        assert!(e.contains("unknown field `weight`"), "{e}");
+    }
+
+    #[test]
+    fn start_inside_a_wall_is_refused() {
+        let e = refused(&with("start: [1.0, 1.0, 0.0]", "start: [1.0, 0.1, 0.0]"));
+        assert_eq!(e.field(), Some("robot.start"));
+        assert!(e.to_string().contains("walls[0]"), "{e}");
+    }
+
+    #[test]
+    fn start_inside_a_solid_object_is_refused() {
+        let e = refused(&with("start: [1.0, 1.0, 0.0]", "start: [9.2, 2.0, 0.0]"));
+        assert!(e.to_string().contains("sofa"), "{e}");
+    }
+
+    #[test]
+    fn start_inside_keep_out_is_refused() {
+        let e = refused(&with("start: [1.0, 1.0, 0.0]", "start: [11.0, 7.0, 0.0]"));
+        assert_eq!(e.field(), Some("robot.start"));
+        assert!(e.to_string().contains("keep_out[0]"), "{e}");
+    }
+
+    #[test]
+    fn polygon_with_fewer_than_three_points_is_refused() {
+        let e = refused(&with(
+            "[[10, 6], [12, 6], [12, 8], [10, 8]]",
+            "[[10, 6], [12, 6]]",
+        ));
+        assert_eq!(e.field(), Some("keep_out[0]"));
+        assert!(e.to_string().contains("at least 3 points"), "{e}");
+        let e = refused(&with(
+            "[[4, 0], [6, 0], [6, 8], [4, 8]]",
+            "[[4, 0], [6, 0]]",
+        ));
+        assert_eq!(e.field(), Some("places.hallway.polygon"));
+    }
+
+    #[test]
+    fn nan_anywhere_is_refused() {
+        let e = refused(&with("at: [2.5, 6.5]", "at: [.nan, 6.5]"));
+        assert_eq!(e.field(), Some("objects[0].at"));
+        assert!(e.to_string().contains("finite"), "{e}");
+        let e = refused(&with("radius: 1.2", "radius: .nan"));
+        assert_eq!(e.field(), Some("places.kitchen.radius"));
+        let e = refused(&with("[0.0, 0.0, 12.0, 0.0]", "[0.0, 0.0, .inf, 0.0]"));
+        assert_eq!(e.field(), Some("walls[0]"));
+    }
+
+    #[test]
+    fn overlapping_names_are_refused() {
+        let e = refused(&with("name: sofa,", "name: Kitchen,"));
+        assert!(
+            e.to_string().contains("already used by places.kitchen"),
+            "{e}"
+        );
+        let e = refused(&with("name: sofa,", "name: red cup,"));
+        assert!(e.to_string().contains("already used"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_place_keys_are_refused() {
+        let e = refused(&with(
+            "  hallway: {polygon",
+            "  kitchen: {center: [3.0, 6.0], radius: 1.0}\n  hallway: {polygon",
+        ));
+        assert!(e.to_string().contains("duplicate"), "{e}");
+    }
+
+    #[test]
+    fn place_must_be_circle_or_polygon() {
+        let e = refused(&with(
+            "{center: [2.0, 6.0], radius: 1.2}",
+            "{center: [2.0, 6.0]}",
+        ));
+        assert_eq!(e.field(), Some("places.kitchen"));
+    }
+
+    #[test]
+    fn things_outside_the_world_are_refused() {
+        let e = refused(&with("at: [9.0, 2.0]", "at: [19.0, 2.0]"));
+        assert_eq!(e.field(), Some("objects[1].at"));
+    }
+
+    #[test]
+    fn missing_robot_is_refused() {
+        let yaml = GOOD
+            .lines()
+            .filter(|l| !l.starts_with("robot"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let e = refused(&yaml).to_string();
+        assert!(
+            e.contains("missing field `robot`") && e.contains("add the missing key"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn unreadable_file_names_the_path() {
+        let e = World::load("/nonexistent/world.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("/nonexistent/world.yaml"), "{e}");
+    }
+}
