@@ -51,8 +51,8 @@ impl CmdInput {
 
 /// Decides how fast simulated time runs against the wall clock.
 pub trait Pacer {
-    /// Called after each step with the simulated time elapsed since the run began.
-    fn pace(&mut self, sim_elapsed: Duration);
+    /// Called after each step with the current simulated time (since the simulation's epoch).
+    fn pace(&mut self, sim_time: Duration);
 }
 
 /// As fast as the CPU allows.
@@ -63,23 +63,26 @@ impl Pacer for Lockstep {
 }
 
 /// One simulated second per wall second. Reads the wall clock: this is the I/O edge.
+///
+/// The wall and simulated clocks are anchored together on the first call, so one pacer can
+/// serve any number of `run_for` calls.
+#[derive(Default)]
 pub struct RealTime {
-    start: Instant,
+    anchor: Option<(Instant, Duration)>,
 }
 
 impl RealTime {
-    /// Starts pacing from now.
-    pub fn starting_now() -> Self {
-        Self {
-            start: Instant::now(),
-        }
+    /// A pacer that anchors on its first step.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 
 impl Pacer for RealTime {
-    fn pace(&mut self, sim_elapsed: Duration) {
-        let target = self.start + sim_elapsed;
+    fn pace(&mut self, sim_time: Duration) {
         let now = Instant::now();
+        let (wall0, sim0) = *self.anchor.get_or_insert((now, sim_time));
+        let target = wall0 + sim_time.saturating_sub(sim0);
         if target > now {
             std::thread::sleep(target - now);
         }
@@ -145,6 +148,10 @@ impl SimNode {
         &self.sim
     }
 
+    fn sim_time(&self) -> Duration {
+        Duration::from_nanos(self.sim.time_ns().max(0) as u64)
+    }
+
     /// Takes the newest command, advances one physics step and publishes what is due.
     pub fn step(&mut self) -> Result<(), SimError> {
         if let Some(t) = self.cmd.latest() {
@@ -159,10 +166,13 @@ impl SimNode {
         let steps = (duration_s * self.sim.config().physics_hz as f64)
             .round()
             .max(0.0) as u64;
-        let begin = self.sim.time_ns();
+        if steps > 0 {
+            // Anchors a real-time pacer at the start of the first step, not the end of it.
+            pacer.pace(self.sim_time());
+        }
         for _ in 0..steps {
             self.step()?;
-            pacer.pace(Duration::from_nanos((self.sim.time_ns() - begin) as u64));
+            pacer.pace(self.sim_time());
         }
         Ok(())
     }

@@ -1,0 +1,165 @@
+//! `embodia sim`: the simulator alone, on the in-process bus.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use embodia_ros::msg::geometry_msgs::{Twist, TwistStamped};
+use embodia_ros::msg::std_msgs::Header;
+use embodia_ros::{Bus, Publisher, QosProfile, bus::InProcBus};
+use embodia_sim::{Lockstep, Pacer, RealTime, SimConfig, SimNode, Simulator, World};
+use serde::Serialize;
+
+/// Options of `embodia sim`.
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// World file (YAML), e.g. launch/worlds/apartment.yaml.
+    #[arg(long)]
+    world: PathBuf,
+    /// Seed of the sensor noise.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Simulated seconds to run.
+    #[arg(long, default_value_t = 10.0)]
+    duration: f64,
+    /// Pace simulated time to the wall clock instead of running as fast as possible.
+    #[arg(long)]
+    realtime: bool,
+    /// Drive open-loop at LIN m/s and ANG rad/s (published on /cmd_vel at 10 Hz) and print the
+    /// final pose and collision count as JSON.
+    #[arg(long, value_name = "LIN,ANG", allow_hyphen_values = true)]
+    teleop: Option<String>,
+    /// Lidar maximum range, metres.
+    #[arg(long, default_value_t = 12.0)]
+    lidar_range: f64,
+    /// Standard deviation of lidar range noise, metres.
+    #[arg(long, default_value_t = 0.01)]
+    lidar_noise: f64,
+    /// Take geometry_msgs/TwistStamped on /cmd_vel instead of Twist.
+    #[arg(long)]
+    stamped_cmd_vel: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct Pose {
+    x: f64,
+    y: f64,
+    theta: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct SimReport {
+    world: String,
+    seed: u64,
+    sim_time_s: f64,
+    wall_time_s: f64,
+    final_pose: Pose,
+    collisions: u64,
+    distance_m: f64,
+    max_speed_mps: f64,
+    min_clearance_m: f64,
+}
+
+enum Teleop {
+    Plain(Publisher<Twist>),
+    Stamped(Publisher<TwistStamped>),
+}
+
+fn parse_teleop(text: &str) -> anyhow::Result<(f64, f64)> {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    let parsed: Option<Vec<f64>> = parts.iter().map(|p| p.parse::<f64>().ok()).collect();
+    match parsed.as_deref() {
+        Some([lin, ang]) if lin.is_finite() && ang.is_finite() => Ok((*lin, *ang)),
+        _ => bail!(
+            "--teleop {text:?} is not LIN,ANG with two finite numbers; write e.g. --teleop 0.3,-0.5"
+        ),
+    }
+}
+
+/// Runs the simulator and prints a JSON report on stdout.
+pub fn run(args: SimArgs) -> anyhow::Result<()> {
+    if !(args.duration.is_finite() && args.duration >= 0.0) {
+        bail!(
+            "--duration {} must be a non-negative number of seconds",
+            args.duration
+        );
+    }
+    let teleop = args.teleop.as_deref().map(parse_teleop).transpose()?;
+    let world = Arc::new(World::load(&args.world)?);
+    let mut config = SimConfig {
+        seed: args.seed,
+        stamped_cmd_vel: args.stamped_cmd_vel,
+        ..SimConfig::default()
+    };
+    config.lidar.range_max = args.lidar_range;
+    config.lidar.noise_std = args.lidar_noise;
+    let bus = InProcBus::new();
+    let sim = Simulator::new(world.clone(), config).context("simulator settings")?;
+    let mut node = SimNode::new(&bus, sim)?;
+    let publisher = match (teleop, args.stamped_cmd_vel) {
+        (None, _) => None,
+        (Some(_), false) => Some(Teleop::Plain(
+            bus.publisher("/cmd_vel", QosProfile::DEFAULT)?,
+        )),
+        (Some(_), true) => Some(Teleop::Stamped(
+            bus.publisher("/cmd_vel", QosProfile::DEFAULT)?,
+        )),
+    };
+    let mut pacer: Box<dyn Pacer> = if args.realtime {
+        Box::new(RealTime::new())
+    } else {
+        Box::new(Lockstep)
+    };
+
+    let started = Instant::now();
+    let ticks = (args.duration * 10.0).round() as u64;
+    for _ in 0..ticks {
+        if let (Some((lin, ang)), Some(p)) = (teleop, &publisher) {
+            let twist = Twist::planar(lin, ang);
+            match p {
+                Teleop::Plain(p) => p.publish(&twist)?,
+                Teleop::Stamped(p) => p.publish(&TwistStamped {
+                    header: Header::new(node.sim().stamp(), "base_link"),
+                    twist,
+                })?,
+            }
+        }
+        node.run_for(0.1, pacer.as_mut())?;
+    }
+    let stats = node.sim().stats();
+    let pose = node.sim().pose();
+    let report = SimReport {
+        world: world.name.clone(),
+        seed: args.seed,
+        sim_time_s: stats.sim_time_s,
+        wall_time_s: started.elapsed().as_secs_f64(),
+        final_pose: Pose {
+            x: pose.x,
+            y: pose.y,
+            theta: pose.theta,
+        },
+        collisions: stats.collisions,
+        distance_m: stats.distance_m,
+        max_speed_mps: stats.max_speed_mps,
+        min_clearance_m: stats.min_clearance_m,
+    };
+    println!("{}", serde_json::to_string_pretty(&report)?);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn teleop_takes_two_finite_numbers() {
+        assert_eq!(parse_teleop("0.3,-0.5").unwrap(), (0.3, -0.5));
+        assert_eq!(parse_teleop(" 0.1 , 0 ").unwrap(), (0.1, 0.0));
+        for bad in ["0.3", "a,b", "1,2,3", "nan,0", "inf,1", ""] {
+            let e = parse_teleop(bad).unwrap_err().to_string();
+            assert!(e.contains("--teleop") && e.contains("e.g."), "{bad}: {e}");
+        }
+    }
+}

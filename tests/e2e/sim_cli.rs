@@ -1,0 +1,121 @@
+//! `embodia sim`: the simulator alone, driven open-loop.
+
+use std::time::Instant;
+
+use crate::{embodia, json};
+
+const ROOM: &str = "launch/worlds/test_room.yaml";
+
+#[test]
+fn teleop_straight_covers_the_distance_kinematics_predicts() {
+    // Start (1.0, 1.5) facing +x; 3 s at 0.5 m/s with a 1 m/s^2 ramp covers 1.5 - 0.125 m.
+    let r = json(&embodia(&[
+        "sim",
+        "--world",
+        ROOM,
+        "--teleop",
+        "0.5,0",
+        "--duration",
+        "3",
+    ]));
+    let x = r["final_pose"]["x"].as_f64().unwrap();
+    assert!((x - 2.375).abs() < 0.006, "x = {x}");
+    assert_eq!(r["collisions"], 0);
+    assert!((r["sim_time_s"].as_f64().unwrap() - 3.0).abs() < 1e-9);
+}
+
+#[test]
+fn teleop_into_a_wall_stops_at_it_and_reports_one_collision() {
+    // The dividing wall's face is at x = 2.95 below the door; the body radius is 0.18.
+    let r = json(&embodia(&[
+        "sim",
+        "--world",
+        ROOM,
+        "--teleop",
+        "0.5,0",
+        "--duration",
+        "10",
+    ]));
+    let x = r["final_pose"]["x"].as_f64().unwrap();
+    assert!((x - 2.77).abs() < 0.01, "x = {x}");
+    assert_eq!(r["collisions"], 1);
+    assert!(r["max_speed_mps"].as_f64().unwrap() <= 0.5 + 1e-9);
+}
+
+#[test]
+fn negative_teleop_values_are_accepted() {
+    let r = json(&embodia(&[
+        "sim",
+        "--world",
+        ROOM,
+        "--teleop",
+        "-0.2,-1.0",
+        "--duration",
+        "1",
+    ]));
+    assert!(r["final_pose"]["theta"].as_f64().unwrap() < 0.0);
+}
+
+#[test]
+fn same_seed_same_report_across_processes() {
+    let args = [
+        "sim",
+        "--world",
+        "launch/worlds/apartment.yaml",
+        "--teleop",
+        "0.4,0.3",
+        "--duration",
+        "20",
+        "--seed",
+        "3",
+    ];
+    let (mut a, mut b) = (json(&embodia(&args)), json(&embodia(&args)));
+    a.as_object_mut().unwrap().remove("wall_time_s");
+    b.as_object_mut().unwrap().remove("wall_time_s");
+    assert_eq!(a, b);
+}
+
+#[test]
+fn realtime_runs_no_faster_than_the_wall_clock() {
+    let t = Instant::now();
+    json(&embodia(&[
+        "sim",
+        "--world",
+        ROOM,
+        "--duration",
+        "0.5",
+        "--realtime",
+    ]));
+    assert!(t.elapsed().as_secs_f64() >= 0.5);
+}
+
+#[test]
+fn a_bad_world_file_is_refused_naming_file_field_and_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.yaml");
+    let text = std::fs::read_to_string(crate::root().join(ROOM))
+        .unwrap()
+        .replace("start: [1.0, 1.5, 0.0]", "start: [5.0, 3.3, 0.0]");
+    std::fs::write(&path, text).unwrap();
+    let out = embodia(&["sim", "--world", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("broken.yaml")
+            && err.contains("robot.start")
+            && err.contains("keep_out[0]")
+            && err.contains("Fix:"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_missing_world_file_and_bad_teleop_are_clear_errors() {
+    let out = embodia(&["sim", "--world", "no/such/world.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/world.yaml"));
+    let out = embodia(&["sim", "--world", ROOM, "--teleop", "fast"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--teleop"));
+}
