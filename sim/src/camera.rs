@@ -5,9 +5,9 @@ use rand::Rng;
 use rand_distr::{Distribution, Normal};
 
 use crate::diff_drive::Pose2;
-use crate::geometry::{V2, wrap_angle};
 use crate::scene::Scene;
-use crate::world::{Object, World};
+use embodia_world::geometry::{V2, wrap_angle};
+use embodia_world::world::{Object, World};
 
 /// Detector parameters.
 #[derive(Debug, Clone, PartialEq)]

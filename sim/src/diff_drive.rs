@@ -6,8 +6,8 @@
 //! the arc) and stops dead — what a bumper-stop base does. A contact counts once, when it
 //! begins; pushing on against the same wall is the same contact.
 
-use crate::geometry::{V2, wrap_angle};
-use crate::world::RobotSpec;
+use embodia_world::geometry::{V2, wrap_angle};
+use embodia_world::world::RobotSpec;
 
 /// Pose in the plane: position and heading.
 #[derive(Debug, Clone, Copy, PartialEq)]

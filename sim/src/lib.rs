@@ -11,15 +11,13 @@
 pub mod battery;
 pub mod camera;
 pub mod diff_drive;
-pub mod geometry;
 pub mod lidar;
 pub mod map;
 pub mod node;
 pub mod scene;
 pub mod simulator;
-pub mod world;
 
 pub use diff_drive::Pose2;
+pub use embodia_world::{World, WorldError, geometry, world};
 pub use node::{Lockstep, Pacer, RealTime, SimNode};
 pub use simulator::{SimConfig, SimError, SimStats, Simulator};
-pub use world::{World, WorldError};

@@ -4,8 +4,8 @@ use rand::Rng;
 use rand_distr::{Distribution, Normal};
 
 use crate::diff_drive::Pose2;
-use crate::geometry::V2;
 use crate::scene::Scene;
+use embodia_world::geometry::V2;
 
 /// Lidar parameters.
 #[derive(Debug, Clone, PartialEq)]

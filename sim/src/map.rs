@@ -5,8 +5,8 @@ use embodia_ros::msg::geometry_msgs::Pose;
 use embodia_ros::msg::nav_msgs::{MapMetaData, OccupancyGrid};
 use embodia_ros::msg::std_msgs::Header;
 
-use crate::geometry::V2;
-use crate::world::World;
+use embodia_world::geometry::V2;
+use embodia_world::world::World;
 
 /// The occupancy grid of `world`: a cell is occupied (100) when any wall or solid object
 /// overlaps its square, free (0) otherwise. Origin at the world's (0, 0), frame `frame_id`.

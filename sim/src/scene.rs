@@ -1,7 +1,7 @@
 //! The solid geometry of a world, flattened for ray casting and clearance queries.
 
-use crate::geometry::{Circle, Rect, V2};
-use crate::world::World;
+use embodia_world::geometry::{Circle, Rect, V2};
+use embodia_world::world::World;
 
 /// What a ray can hit: walls, and objects marked solid.
 #[derive(Debug, Clone)]

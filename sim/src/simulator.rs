@@ -25,7 +25,7 @@ use crate::diff_drive::{DiffDrive, Pose2};
 use crate::lidar::LidarConfig;
 use crate::map::rasterise;
 use crate::scene::Scene;
-use crate::world::World;
+use embodia_world::world::World;
 
 /// Why a simulator could not be built or run.
 #[derive(Debug, Error)]
