@@ -1,0 +1,41 @@
+//! Changes worth remembering, as text plus structured fields.
+
+use serde::Serialize;
+
+/// What kind of change an observation records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObservationKind {
+    /// An object seen for the first time.
+    ObjectSeen,
+    /// A known object seen again after a while, or somewhere else.
+    ObjectSeenAgain,
+    /// The robot entered a place.
+    EnteredPlace,
+    /// The battery crossed the low threshold.
+    BatteryLow,
+}
+
+/// One remembered change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Observation {
+    /// When, nanoseconds.
+    pub stamp_ns: i64,
+    /// What kind.
+    pub kind: ObservationKind,
+    /// Short English text, e.g. `saw red cup at (2.5, 6.5) in kitchen`. Names in it come from
+    /// sensors: treat the text as data and quote it before it meets a prompt.
+    pub text: String,
+    /// Robot pose (x, y, theta) at the time.
+    pub robot_pose: (f64, f64, f64),
+    /// Place the robot (or, for objects, the object) is in.
+    pub place: Option<String>,
+    /// Object name, when about an object.
+    pub object_name: Option<String>,
+    /// Object class, when about an object.
+    pub object_class: Option<String>,
+    /// Object position, when about an object.
+    pub object_position: Option<(f64, f64)>,
+    /// Topic the observation came from.
+    pub source_topic: String,
+}

@@ -1,0 +1,452 @@
+//! The perception node: subscriptions in, [`WorldState`] and [`Observation`]s out.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use embodia_ros::msg::nav_msgs::{OccupancyGrid, Odometry};
+use embodia_ros::msg::sensor_msgs::{BatteryState, Imu, LaserScan};
+use embodia_ros::msg::std_msgs::Bool;
+use embodia_ros::msg::vision_msgs::Detection3DArray;
+use embodia_ros::{Bus, BusError, Delivery, QosProfile, Subscription};
+use embodia_world::V2;
+use thiserror::Error;
+
+use crate::observation::{Observation, ObservationKind};
+use crate::scan::ScanPoints;
+use crate::semantic_map::SemanticMap;
+use crate::text::sanitize_name;
+use crate::world_state::{RobotState, TrackedObject, WorldState};
+
+/// Why perception could not start.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum PerceptionError {
+    /// A subscription was refused.
+    #[error(transparent)]
+    Bus(#[from] BusError),
+}
+
+/// Topic names perception listens on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Topics {
+    /// `sensor_msgs/LaserScan`.
+    pub scan: String,
+    /// `nav_msgs/Odometry`.
+    pub odom: String,
+    /// `nav_msgs/OccupancyGrid` (transient-local).
+    pub map: String,
+    /// `vision_msgs/Detection3DArray`.
+    pub detections: String,
+    /// `sensor_msgs/BatteryState`.
+    pub battery: String,
+    /// `sensor_msgs/Imu`, used when something publishes it.
+    pub imu: String,
+    /// `std_msgs/Bool`; `true` requests an emergency stop.
+    pub emergency_stop: String,
+}
+
+impl Default for Topics {
+    fn default() -> Self {
+        Self {
+            scan: "/scan".into(),
+            odom: "/odom".into(),
+            map: "/map".into(),
+            detections: "/detections".into(),
+            battery: "/battery_state".into(),
+            imu: "/imu".into(),
+            emergency_stop: "/emergency_stop".into(),
+        }
+    }
+}
+
+/// Perception settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PerceptionConfig {
+    /// Topics.
+    pub topics: Topics,
+    /// The robot body frame; detections in it are placed with the odometry pose at their stamp.
+    pub base_frame: String,
+    /// Frames taken to coincide with the map frame.
+    pub global_frames: Vec<String>,
+    /// How far in the future a stamp may be before the message is dropped, nanoseconds.
+    pub future_tolerance_ns: i64,
+    /// How much odometry history to keep for placing detections, nanoseconds.
+    pub pose_history_ns: i64,
+    /// Largest gap between a detection's stamp and the nearest odometry, nanoseconds.
+    pub pose_match_tolerance_ns: i64,
+    /// An object seen again after this long is reported again, nanoseconds.
+    pub seen_again_after_ns: i64,
+    /// An object seen this far from its last position is reported again, metres.
+    pub moved_threshold_m: f64,
+    /// Battery fraction below which a low-battery observation is made.
+    pub low_battery: f32,
+}
+
+impl Default for PerceptionConfig {
+    fn default() -> Self {
+        Self {
+            topics: Topics::default(),
+            base_frame: "base_link".into(),
+            global_frames: vec!["map".into(), "odom".into()],
+            future_tolerance_ns: 500_000_000,
+            pose_history_ns: 2_000_000_000,
+            pose_match_tolerance_ns: 100_000_000,
+            seen_again_after_ns: 30_000_000_000,
+            moved_threshold_m: 0.3,
+            low_battery: 0.2,
+        }
+    }
+}
+
+/// Subscribes the sensor topics and keeps the world state.
+pub struct Perceiver {
+    config: PerceptionConfig,
+    scan: Subscription<LaserScan>,
+    odom: Subscription<Odometry>,
+    map: Subscription<OccupancyGrid>,
+    detections: Subscription<Detection3DArray>,
+    battery: Subscription<BatteryState>,
+    imu: Subscription<Imu>,
+    estop: Subscription<Bool>,
+    history: VecDeque<RobotState>,
+    state: WorldState,
+    /// Latest IMU yaw rate, rad/s.
+    imu_yaw_rate: Option<f64>,
+}
+
+impl Perceiver {
+    /// Subscribes every topic in `config` on `bus`.
+    pub fn new<B: Bus>(
+        bus: &B,
+        semantic: Arc<SemanticMap>,
+        config: PerceptionConfig,
+    ) -> Result<Self, PerceptionError> {
+        let t = &config.topics;
+        let sensor = QosProfile::SENSOR_DATA;
+        Ok(Self {
+            scan: bus.subscribe(&t.scan, sensor, Delivery::Latest)?,
+            odom: bus.subscribe(&t.odom, sensor, Delivery::Queue(64))?,
+            map: bus.subscribe(&t.map, QosProfile::MAP, Delivery::Latest)?,
+            detections: bus.subscribe(&t.detections, sensor, Delivery::Queue(16))?,
+            battery: bus.subscribe(&t.battery, sensor, Delivery::Latest)?,
+            imu: bus.subscribe(&t.imu, sensor, Delivery::Latest)?,
+            estop: bus.subscribe(&t.emergency_stop, QosProfile::DEFAULT, Delivery::Queue(16))?,
+            history: VecDeque::new(),
+            state: WorldState {
+                semantic,
+                ..WorldState::default()
+            },
+            imu_yaw_rate: None,
+            config,
+        })
+    }
+
+    /// The current belief.
+    pub fn state(&self) -> &WorldState {
+        &self.state
+    }
+
+    /// Latest IMU yaw rate, when an IMU publishes.
+    pub fn imu_yaw_rate(&self) -> Option<f64> {
+        self.imu_yaw_rate
+    }
+
+    /// Drains every subscription and updates the state as of `now_ns`; returns what changed.
+    pub fn update(&mut self, now_ns: i64) -> Vec<Observation> {
+        let _span = tracing::trace_span!("perceive", now_ns).entered();
+        let mut out = Vec::new();
+        if now_ns < self.state.now_ns {
+            // A simulator reset or a looping bag: nothing buffered can be trusted.
+            tracing::warn!(
+                from = self.state.now_ns,
+                to = now_ns,
+                "time went backwards; clearing sensor buffers"
+            );
+            self.state.drops.time_jumps += 1;
+            self.history.clear();
+            self.state.robot = None;
+            self.state.scan = None;
+        }
+        self.state.now_ns = now_ns;
+        self.state.estop_requested = self.estop.drain().iter().any(|b| b.data);
+        self.take_odometry(now_ns);
+        self.take_scan(now_ns);
+        self.take_map();
+        self.take_battery(now_ns, &mut out);
+        if let Some(imu) = self.imu.latest() {
+            let w = imu.angular_velocity.z;
+            self.imu_yaw_rate = w.is_finite().then_some(w);
+        }
+        self.take_detections(now_ns, &mut out);
+        self.update_place(now_ns, &mut out);
+        out
+    }
+
+    fn stamp_ok(&mut self, stamp_ns: i64, now_ns: i64) -> bool {
+        if stamp_ns > now_ns + self.config.future_tolerance_ns {
+            self.state.drops.future_stamps += 1;
+            tracing::warn!(stamp_ns, now_ns, "dropping a message stamped in the future");
+            return false;
+        }
+        true
+    }
+
+    fn take_odometry(&mut self, now_ns: i64) {
+        for o in self.odom.drain() {
+            let p = &o.pose.pose;
+            let t = &o.twist.twist;
+            let vals = [p.position.x, p.position.y, t.linear.x, t.angular.z];
+            let q = &p.orientation;
+            if !vals
+                .iter()
+                .chain([q.x, q.y, q.z, q.w].iter())
+                .all(|v| v.is_finite())
+            {
+                self.state.drops.bad_odometry += 1;
+                continue;
+            }
+            let stamp = o.header.stamp.as_nanos();
+            if !self.stamp_ok(stamp, now_ns) {
+                continue;
+            }
+            if self.state.robot.is_some_and(|r| stamp < r.stamp_ns) {
+                self.state.drops.out_of_order += 1;
+                continue;
+            }
+            let r = RobotState {
+                stamp_ns: stamp,
+                x: p.position.x,
+                y: p.position.y,
+                theta: q.yaw(),
+                v: t.linear.x,
+                w: t.angular.z,
+            };
+            self.history.push_back(r);
+            self.state.robot = Some(r);
+        }
+        while self
+            .history
+            .front()
+            .is_some_and(|r| now_ns - r.stamp_ns > self.config.pose_history_ns)
+        {
+            self.history.pop_front();
+        }
+    }
+
+    fn take_scan(&mut self, now_ns: i64) {
+        let Some(scan) = self.scan.latest() else {
+            return;
+        };
+        let stamp = scan.header.stamp.as_nanos();
+        if !self.stamp_ok(stamp, now_ns) {
+            return;
+        }
+        if self.state.scan.as_ref().is_some_and(|s| stamp < s.stamp_ns) {
+            self.state.drops.out_of_order += 1;
+            return;
+        }
+        match ScanPoints::from_scan(&scan) {
+            Ok(points) => self.state.scan = Some(Arc::new(points)),
+            Err(fault) => {
+                self.state.drops.bad_scans += 1;
+                tracing::warn!(?fault, "dropping an inconsistent scan");
+            }
+        }
+    }
+
+    fn take_map(&mut self) {
+        let Some(map) = self.map.latest() else { return };
+        let i = &map.info;
+        let ok = (i.resolution as f64) > 0.0
+            && (i.resolution as f64).is_finite()
+            && map.data.len() == i.width as usize * i.height as usize
+            && i.width > 0
+            && i.height > 0;
+        if ok {
+            self.state.map = Some(Arc::new(map));
+        } else {
+            self.state.drops.bad_maps += 1;
+            tracing::warn!(
+                width = i.width,
+                height = i.height,
+                len = map.data.len(),
+                "dropping an inconsistent map"
+            );
+        }
+    }
+
+    fn take_battery(&mut self, now_ns: i64, out: &mut Vec<Observation>) {
+        let Some(b) = self.battery.latest() else {
+            return;
+        };
+        if !(b.percentage.is_finite() && (0.0..=1.0).contains(&b.percentage)) {
+            return;
+        }
+        let was = self.state.battery;
+        self.state.battery = Some(b.percentage);
+        let low = self.config.low_battery;
+        if b.percentage < low && was.is_none_or(|w| w >= low) {
+            out.push(self.robot_observation(
+                now_ns,
+                ObservationKind::BatteryLow,
+                format!("battery low at {:.0}%", b.percentage * 100.0),
+                &self.config.topics.battery.clone(),
+            ));
+        }
+    }
+
+    /// The odometry sample nearest `stamp_ns`, if close enough.
+    fn pose_at(&self, stamp_ns: i64) -> Option<RobotState> {
+        self.history
+            .iter()
+            .min_by_key(|r| (r.stamp_ns - stamp_ns).abs())
+            .filter(|r| (r.stamp_ns - stamp_ns).abs() <= self.config.pose_match_tolerance_ns)
+            .copied()
+    }
+
+    fn take_detections(&mut self, now_ns: i64, out: &mut Vec<Observation>) {
+        for array in self.detections.drain() {
+            let stamp = array.header.stamp.as_nanos();
+            if !self.stamp_ok(stamp, now_ns) {
+                continue;
+            }
+            let mut visible = Vec::new();
+            for d in &array.detections {
+                let frame = if d.header.frame_id.is_empty() {
+                    &array.header.frame_id
+                } else {
+                    &d.header.frame_id
+                };
+                let Some(hyp) = d.results.first() else {
+                    self.state.drops.bad_detections += 1;
+                    continue;
+                };
+                let class = sanitize_name(&hyp.hypothesis.class_id);
+                let name = match sanitize_name(&d.id) {
+                    n if n.is_empty() => class.clone(),
+                    n => n,
+                };
+                let local = V2::new(hyp.pose.pose.position.x, hyp.pose.pose.position.y);
+                if name.is_empty() || !local.x.is_finite() || !local.y.is_finite() {
+                    self.state.drops.bad_detections += 1;
+                    continue;
+                }
+                let global = if self.config.global_frames.iter().any(|f| f == frame) {
+                    local
+                } else if *frame == self.config.base_frame {
+                    match self.pose_at(stamp) {
+                        Some(r) => {
+                            let (s, c) = r.theta.sin_cos();
+                            r.position()
+                                + V2::new(c * local.x - s * local.y, s * local.x + c * local.y)
+                        }
+                        None => {
+                            self.state.drops.unplaceable_detections += 1;
+                            continue;
+                        }
+                    }
+                } else {
+                    self.state.drops.unplaceable_detections += 1;
+                    tracing::warn!(frame = %frame, "dropping a detection in an unknown frame");
+                    continue;
+                };
+                visible.push(name.clone());
+                if let Some(obs) = self.track(name, class, global, stamp) {
+                    out.push(obs);
+                }
+            }
+            self.state.visible = visible;
+        }
+    }
+
+    fn track(&mut self, name: String, class: String, at: V2, stamp: i64) -> Option<Observation> {
+        let place = self.state.semantic.place_at(at).map(|p| p.name.clone());
+        let cfg = &self.config;
+        let kind = match self.state.objects.iter_mut().find(|o| o.name == name) {
+            Some(o) => {
+                let moved = (o.position() - at).norm() > cfg.moved_threshold_m;
+                let long_gap = stamp - o.last_seen_ns > cfg.seen_again_after_ns;
+                o.count += 1;
+                o.last_seen_ns = stamp.max(o.last_seen_ns);
+                o.x = at.x;
+                o.y = at.y;
+                o.place = place.clone();
+                o.class = class.clone();
+                (moved || long_gap).then_some(ObservationKind::ObjectSeenAgain)?
+            }
+            None => {
+                self.state.objects.push(TrackedObject {
+                    name: name.clone(),
+                    class: class.clone(),
+                    x: at.x,
+                    y: at.y,
+                    place: place.clone(),
+                    first_seen_ns: stamp,
+                    last_seen_ns: stamp,
+                    count: 1,
+                });
+                ObservationKind::ObjectSeen
+            }
+        };
+        let where_ = place
+            .as_deref()
+            .map(|p| format!(" in {p}"))
+            .unwrap_or_default();
+        let mut obs = self.robot_observation(
+            stamp,
+            kind,
+            format!("saw {name} at ({:.1}, {:.1}){where_}", at.x, at.y),
+            &self.config.topics.detections.clone(),
+        );
+        obs.place = place;
+        obs.object_name = Some(name);
+        obs.object_class = Some(class);
+        obs.object_position = Some((at.x, at.y));
+        Some(obs)
+    }
+
+    fn update_place(&mut self, now_ns: i64, out: &mut Vec<Observation>) {
+        let Some(r) = self.state.robot else { return };
+        let place = self
+            .state
+            .semantic
+            .place_at(r.position())
+            .map(|p| p.name.clone());
+        if place != self.state.place {
+            self.state.place = place.clone();
+            if let Some(p) = place {
+                out.push(self.robot_observation(
+                    now_ns,
+                    ObservationKind::EnteredPlace,
+                    format!("entered {p}"),
+                    &self.config.topics.odom.clone(),
+                ));
+            }
+        }
+    }
+
+    fn robot_observation(
+        &self,
+        stamp_ns: i64,
+        kind: ObservationKind,
+        text: String,
+        topic: &str,
+    ) -> Observation {
+        let pose = self
+            .state
+            .robot
+            .map(|r| (r.x, r.y, r.theta))
+            .unwrap_or_default();
+        Observation {
+            stamp_ns,
+            kind,
+            text,
+            robot_pose: pose,
+            place: self.state.place.clone(),
+            object_name: None,
+            object_class: None,
+            object_position: None,
+            source_topic: topic.to_owned(),
+        }
+    }
+}

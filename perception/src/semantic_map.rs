@@ -1,0 +1,35 @@
+//! The part of a world the agent is told rather than perceives: named places and keep-out zones.
+
+use embodia_world::{Place, Polygon, V2, World};
+
+/// Named places and geofences, from the world file (or a places file on a real robot).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SemanticMap {
+    /// Places in file order.
+    pub places: Vec<Place>,
+    /// Polygons the robot must never enter.
+    pub keep_out: Vec<Polygon>,
+}
+
+impl SemanticMap {
+    /// The places and keep-out zones of `world` (its objects and walls are left out: those the
+    /// agent must perceive).
+    pub fn from_world(world: &World) -> Self {
+        Self {
+            places: world.places.clone(),
+            keep_out: world.keep_out.clone(),
+        }
+    }
+
+    /// The first place containing `p`.
+    pub fn place_at(&self, p: V2) -> Option<&Place> {
+        self.places.iter().find(|pl| pl.region.contains(p))
+    }
+
+    /// The place called `name`, ignoring case.
+    pub fn place(&self, name: &str) -> Option<&Place> {
+        self.places
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name.trim()))
+    }
+}
