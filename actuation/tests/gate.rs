@@ -1,0 +1,282 @@
+//! The safety gate, specified by behaviour: each rule, each watchdog, each latch.
+
+use embodia_actuation::cmd_vel::RecordingSink;
+use embodia_actuation::{GateConfig, GateInput, Reason, SafetyGate, SkillCommand};
+use embodia_perception::{RobotState, ScanPoints};
+use embodia_world::{Polygon, V2};
+
+const MS: i64 = 1_000_000;
+
+struct Rig {
+    gate: SafetyGate<RecordingSink>,
+    now: i64,
+    scan: ScanPoints,
+    robot: RobotState,
+    keep_out: Vec<Polygon>,
+    estop: bool,
+}
+
+fn open_scan(stamp: i64) -> ScanPoints {
+    ScanPoints {
+        stamp_ns: stamp,
+        points: vec![],
+        range_max: 12.0,
+        nan_readings: 0,
+    }
+}
+
+fn rig() -> Rig {
+    Rig {
+        gate: SafetyGate::new(GateConfig::default(), RecordingSink::default()).unwrap(),
+        now: 1_000 * MS,
+        scan: open_scan(1_000 * MS),
+        robot: RobotState {
+            stamp_ns: 1_000 * MS,
+            x: 5.0,
+            y: 5.0,
+            theta: 0.0,
+            v: 0.0,
+            w: 0.0,
+        },
+        keep_out: vec![],
+        estop: false,
+    }
+}
+
+impl Rig {
+    /// One 50 ms tick with fresh sensors, the robot doing what it was last told.
+    fn tick(&mut self, v: f64, w: f64) -> embodia_actuation::GateOutput {
+        self.now += 50 * MS;
+        self.scan.stamp_ns = self.now;
+        self.robot.stamp_ns = self.now;
+        let out = self.raw(Some(SkillCommand {
+            v,
+            w,
+            stamp_ns: self.now,
+        }));
+        self.robot.v = out.v;
+        self.robot.w = out.w;
+        out
+    }
+
+    fn raw(&mut self, command: Option<SkillCommand>) -> embodia_actuation::GateOutput {
+        let input = GateInput {
+            now_ns: self.now,
+            command,
+            scan: Some(&self.scan),
+            robot: Some(&self.robot),
+            keep_out: &self.keep_out,
+            estop_requested: std::mem::take(&mut self.estop),
+        };
+        self.gate.drive(&input)
+    }
+
+    fn run(&mut self, v: f64, w: f64, ticks: usize) -> embodia_actuation::GateOutput {
+        (0..ticks).map(|_| self.tick(v, w)).last().unwrap()
+    }
+}
+
+#[test]
+fn speeds_are_clamped_to_the_limits() {
+    let mut r = rig();
+    let out = r.run(3.0, -9.0, 40);
+    assert_eq!((out.v, out.w), (0.5, -1.5));
+    assert!(out.reasons.contains(Reason::Clamped));
+}
+
+#[test]
+fn acceleration_is_limited_and_every_command_reaches_the_sink() {
+    let mut r = rig();
+    let out = r.tick(0.5, 0.0);
+    assert!((out.v - 0.04).abs() < 1e-12, "0.8 m/s^2 for 50 ms");
+    assert!(out.reasons.contains(Reason::AccelLimited));
+    r.run(0.5, 0.0, 20);
+    assert_eq!(r.gate.sink().sent.len(), 21);
+}
+
+#[test]
+fn a_nan_command_is_a_stop_not_the_last_command_again() {
+    let mut r = rig();
+    r.run(0.3, 0.0, 20);
+    let out = r.tick(f64::NAN, 0.0);
+    assert_eq!((out.v, out.w), (0.0, 0.0));
+    assert!(out.reasons.contains(Reason::NonFiniteCommand));
+    let out = r.tick(0.1, f64::INFINITY);
+    assert_eq!((out.v, out.w), (0.0, 0.0));
+}
+
+#[test]
+fn a_stale_scan_stops_the_robot() {
+    let mut r = rig();
+    r.run(0.3, 0.0, 20);
+    r.now += 50 * MS;
+    r.robot.stamp_ns = r.now;
+    r.scan.stamp_ns = r.now - 600 * MS;
+    let out = r.raw(Some(SkillCommand {
+        v: 0.3,
+        w: 0.0,
+        stamp_ns: r.now,
+    }));
+    assert_eq!(out.v, 0.0);
+    assert!(out.reasons.contains(Reason::StaleScan));
+}
+
+#[test]
+fn stale_odometry_stops_the_robot() {
+    let mut r = rig();
+    r.run(0.3, 0.0, 20);
+    r.now += 50 * MS;
+    r.scan.stamp_ns = r.now;
+    r.robot.stamp_ns = r.now - 400 * MS;
+    let out = r.raw(Some(SkillCommand {
+        v: 0.3,
+        w: 0.0,
+        stamp_ns: r.now,
+    }));
+    assert_eq!(out.v, 0.0);
+    assert!(out.reasons.contains(Reason::StaleOdometry));
+}
+
+#[test]
+fn the_deadman_stops_the_robot_without_a_fresh_command() {
+    let mut r = rig();
+    r.run(0.3, 0.0, 20);
+    r.now += 50 * MS;
+    r.scan.stamp_ns = r.now;
+    r.robot.stamp_ns = r.now;
+    let out = r.raw(Some(SkillCommand {
+        v: 0.3,
+        w: 0.0,
+        stamp_ns: r.now - 300 * MS,
+    }));
+    assert!(out.reasons.contains(Reason::Deadman) && out.v == 0.0);
+    let out = r.raw(None);
+    assert!(out.reasons.contains(Reason::Deadman) && out.v == 0.0);
+}
+
+#[test]
+fn an_emergency_stop_latches_until_an_explicit_reset() {
+    let mut r = rig();
+    r.run(0.4, 0.0, 20);
+    r.estop = true;
+    let out = r.tick(0.4, 0.0);
+    assert_eq!((out.v, out.w), (0.0, 0.0));
+    // No automatic restart: still stopped long after the request.
+    let out = r.run(0.4, 0.0, 100);
+    assert_eq!(out.v, 0.0);
+    assert!(out.reasons.contains(Reason::EmergencyStop));
+    r.gate.reset();
+    assert!(r.tick(0.4, 0.0).v > 0.0);
+}
+
+#[test]
+fn contact_in_two_scans_latches_a_collision_stop() {
+    let mut r = rig();
+    r.run(0.2, 0.0, 10);
+    // Something touching the front of the body (within 1 cm of the edge).
+    r.scan.points = (0..5)
+        .map(|i| V2::new(0.185, -0.02 + 0.01 * i as f64))
+        .collect();
+    r.tick(0.2, 0.0);
+    let out = r.tick(0.2, 0.0);
+    assert!(out.reasons.contains(Reason::Collision));
+    r.scan.points.clear();
+    let out = r.run(-0.2, 0.0, 20);
+    assert_eq!(out.v, 0.0, "no automatic restart after a collision");
+}
+
+#[test]
+fn odometry_that_disagrees_for_too_long_latches_loss_of_control() {
+    let mut r = rig();
+    for _ in 0..60 {
+        r.tick(0.3, 0.0);
+        r.robot.v = 0.0; // stuck: the wheels turn, the robot does not move
+    }
+    assert!(r.gate.latched().contains(Reason::LossOfControl));
+    assert_eq!(r.tick(0.3, 0.0).v, 0.0);
+}
+
+#[test]
+fn time_going_backwards_stops_and_is_counted() {
+    let mut r = rig();
+    r.run(0.3, 0.0, 10);
+    r.now -= 5_000 * MS;
+    r.scan.stamp_ns = r.now;
+    r.robot.stamp_ns = r.now;
+    let out = r.raw(Some(SkillCommand {
+        v: 0.3,
+        w: 0.0,
+        stamp_ns: r.now,
+    }));
+    assert_eq!(out.v, 0.0);
+    assert!(out.reasons.contains(Reason::TimeWentBackwards));
+    assert_eq!(r.gate.counts().episodes["time_went_backwards"], 1);
+}
+
+#[test]
+fn an_obstacle_ahead_slows_then_stops_the_robot_before_it() {
+    let mut r = rig();
+    r.run(0.5, 0.0, 30);
+    // A wall 0.45 m ahead of the body's edge.
+    r.scan.points = (-10..=10).map(|i| V2::new(0.63, 0.05 * i as f64)).collect();
+    let out = r.tick(0.5, 0.0);
+    assert!(out.v < 0.5 && out.v > 0.0, "{}", out.v);
+    assert!(out.reasons.contains(Reason::ProximitySlowdown));
+    r.scan.points = (-10..=10).map(|i| V2::new(0.2, 0.05 * i as f64)).collect();
+    let out = r.tick(0.5, 0.0);
+    assert_eq!(out.v, 0.0);
+    assert!(out.reasons.contains(Reason::ProximityStop));
+    // Backing away and turning in place stay allowed.
+    assert!(r.run(-0.2, 0.0, 10).v < 0.0);
+    assert!(r.run(0.0, 1.0, 10).w > 0.0);
+}
+
+#[test]
+fn slowing_keeps_the_curvature() {
+    let mut r = rig();
+    r.run(0.5, 0.5, 30);
+    r.scan.points = (-20..=20).map(|i| V2::new(0.7, 0.05 * i as f64)).collect();
+    let out = r.tick(0.5, 0.5);
+    assert!(out.v < 0.5);
+    assert!(
+        (out.w / out.v - 1.0).abs() < 1e-9,
+        "curvature {}",
+        out.w / out.v
+    );
+}
+
+#[test]
+fn a_keep_out_zone_ahead_is_never_entered() {
+    let mut r = rig();
+    r.keep_out = vec![Polygon {
+        points: vec![
+            V2::new(5.6, 4.0),
+            V2::new(7.0, 4.0),
+            V2::new(7.0, 6.0),
+            V2::new(5.6, 6.0),
+        ],
+    }];
+    let mut x = r.robot.x;
+    for _ in 0..200 {
+        let out = r.tick(0.5, 0.0);
+        x += out.v * 0.05;
+        r.robot.x = x;
+    }
+    assert!(x + 0.18 <= 5.6, "the body stays out: x = {x}");
+    assert!(x > 5.2, "but gets near: x = {x}");
+    assert!(r.gate.counts().episodes.contains_key("geofence"));
+    assert!(r.tick(-0.3, 0.0).v < 0.0, "moving away is allowed");
+}
+
+#[test]
+fn interventions_are_counted_as_episodes_and_ticks() {
+    let mut r = rig();
+    r.run(0.1, 0.0, 5);
+    r.tick(f64::NAN, 0.0);
+    r.tick(f64::NAN, 0.0);
+    r.run(0.1, 0.0, 5);
+    r.tick(f64::NAN, 0.0);
+    let c = r.gate.counts();
+    assert_eq!(c.episodes["non_finite_command"], 2);
+    assert_eq!(c.ticks["non_finite_command"], 3);
+}
