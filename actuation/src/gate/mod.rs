@@ -247,23 +247,23 @@ impl<S: CmdVelSink> SafetyGate<S> {
             let age = (now - s.stamp_ns) as f64 * NS;
             (-c.max_scan_age_s..=c.max_scan_age_s).contains(&age)
         });
-        if let Some(scan) = fresh_scan {
-            if self.nearby_stamp != Some(scan.stamp_ns) {
-                self.nearby.refill(&scan.points, c.robot_radius, c.reach());
-                self.nearby_stamp = Some(scan.stamp_ns);
-                let touching = scan
-                    .points
-                    .iter()
-                    .filter(|p| p.norm() < c.robot_radius + c.contact_distance)
-                    .count();
-                self.contact_scans = if touching >= c.contact_beams {
-                    self.contact_scans + 1
-                } else {
-                    0
-                };
-                if self.contact_scans >= 2 {
-                    self.latched.insert(Reason::Collision);
-                }
+        if let Some(scan) = fresh_scan
+            && self.nearby_stamp != Some(scan.stamp_ns)
+        {
+            self.nearby.refill(&scan.points, c.robot_radius, c.reach());
+            self.nearby_stamp = Some(scan.stamp_ns);
+            let touching = scan
+                .points
+                .iter()
+                .filter(|p| p.norm() < c.robot_radius + c.contact_distance)
+                .count();
+            self.contact_scans = if touching >= c.contact_beams {
+                self.contact_scans + 1
+            } else {
+                0
+            };
+            if self.contact_scans >= 2 {
+                self.latched.insert(Reason::Collision);
             }
         }
         if let Some(robot) = input.robot {
