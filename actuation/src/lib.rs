@@ -6,5 +6,10 @@
 
 pub mod cmd_vel;
 pub mod gate;
+pub mod nav;
+pub mod plan;
+pub mod skills;
 
 pub use gate::{GateConfig, GateInput, GateOutput, Reason, SafetyGate, SkillCommand};
+pub use plan::{Plan, PlanError, PlanLimits, Step};
+pub use skills::{Failure, NavResources, Skill, SkillContext, SkillOutput, SkillStatus};

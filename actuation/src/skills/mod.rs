@@ -1,0 +1,180 @@
+//! Skills: controllers that turn one plan step into a velocity command per control tick and
+//! report running, succeeded or failed (with the reason).
+//!
+//! Every skill looks alike to the loop: built from a step with [`start`], then `tick`ed at
+//! the control rate with the newest world state. A skill never publishes anything itself —
+//! its (v, w) goes to the safety gate, its words to the loop.
+
+mod look_for;
+mod motion;
+mod navigate;
+pub mod targets;
+
+use std::sync::Arc;
+
+use embodia_perception::WorldState;
+use serde::Serialize;
+
+use crate::nav::{Costmap, CostmapConfig, FollowConfig};
+use crate::plan::Step;
+
+pub use look_for::LookFor;
+pub use motion::{Move, Rotate, Say, Stop, Wait};
+pub use navigate::NavigateTo;
+
+/// Why a skill failed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Failure {
+    /// A sentence a person can read.
+    pub reason: String,
+    /// Whether trying again (or replanning) might help.
+    pub retryable: bool,
+}
+
+impl Failure {
+    /// A failure that will not go away by trying again.
+    pub fn permanent(reason: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+            retryable: false,
+        }
+    }
+
+    /// A failure that might not recur.
+    pub fn transient(reason: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+            retryable: true,
+        }
+    }
+}
+
+/// Where a skill is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SkillStatus {
+    /// Still working.
+    Running,
+    /// Done.
+    Succeeded,
+    /// Gave up.
+    Failed(Failure),
+}
+
+/// One tick's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkillOutput {
+    /// Forward speed wanted, m/s.
+    pub v: f64,
+    /// Turn rate wanted, rad/s.
+    pub w: f64,
+    /// Status after this tick.
+    pub status: SkillStatus,
+    /// Something to say, once.
+    pub say: Option<String>,
+}
+
+impl SkillOutput {
+    /// Keep going with this command.
+    pub fn drive(v: f64, w: f64) -> Self {
+        Self {
+            v,
+            w,
+            status: SkillStatus::Running,
+            say: None,
+        }
+    }
+
+    /// Done; stand still.
+    pub fn done() -> Self {
+        Self {
+            v: 0.0,
+            w: 0.0,
+            status: SkillStatus::Succeeded,
+            say: None,
+        }
+    }
+
+    /// Failed; stand still.
+    pub fn failed(f: Failure) -> Self {
+        Self {
+            v: 0.0,
+            w: 0.0,
+            status: SkillStatus::Failed(f),
+            say: None,
+        }
+    }
+}
+
+/// Shared, slowly changing things skills need: the costmap built from the newest map.
+#[derive(Debug, Default)]
+pub struct NavResources {
+    /// Costmap parameters.
+    pub costmap: CostmapConfig,
+    /// Path-following parameters.
+    pub follow: FollowConfig,
+    cached: Option<(usize, Arc<Costmap>)>,
+}
+
+impl NavResources {
+    /// Resources for a robot of `radius` that may drive at `cruise` m/s.
+    pub fn new(radius: f64, cruise: f64) -> Self {
+        Self {
+            costmap: CostmapConfig {
+                robot_radius: radius,
+                ..CostmapConfig::default()
+            },
+            follow: FollowConfig {
+                cruise_speed: cruise,
+                ..FollowConfig::default()
+            },
+            cached: None,
+        }
+    }
+
+    /// The costmap of the world's newest map (rebuilt only when the map changes).
+    pub fn costmap(&mut self, world: &WorldState) -> Option<Arc<Costmap>> {
+        let map = world.map.as_ref()?;
+        let key = Arc::as_ptr(map) as usize;
+        match &self.cached {
+            Some((k, cm)) if *k == key => Some(cm.clone()),
+            _ => {
+                let _span = tracing::debug_span!("build_costmap").entered();
+                let cm = Arc::new(Costmap::new(map, &world.semantic.keep_out, &self.costmap));
+                self.cached = Some((key, cm.clone()));
+                Some(cm)
+            }
+        }
+    }
+}
+
+/// What a skill sees each tick.
+pub struct SkillContext<'a> {
+    /// Now, ns.
+    pub now_ns: i64,
+    /// The newest world state.
+    pub world: &'a WorldState,
+    /// Costmap and parameters.
+    pub nav: &'a mut NavResources,
+}
+
+/// A running skill.
+pub trait Skill: Send {
+    /// The skill's name, as in plans.
+    fn name(&self) -> &'static str;
+    /// One control tick.
+    fn tick(&mut self, ctx: &mut SkillContext<'_>) -> SkillOutput;
+}
+
+/// The skill that runs `step`.
+pub fn start(step: &Step) -> Box<dyn Skill> {
+    match step {
+        Step::NavigateTo { target } => Box::new(NavigateTo::new(target)),
+        Step::Rotate { degrees } => Box::new(Rotate::new(degrees.to_radians())),
+        Step::Move { metres } => Box::new(Move::new(*metres)),
+        Step::LookFor { target } => Box::new(LookFor::new(target)),
+        Step::Wait { seconds } => Box::new(Wait::new(*seconds)),
+        Step::Stop => Box::new(Stop::default()),
+        Step::Say { text } => Box::new(Say::new(text)),
+    }
+}

@@ -1,0 +1,275 @@
+//! `navigate_to`: plan on the costmap, follow the path, replan around what the scan shows.
+
+use embodia_world::V2;
+
+use super::targets::{Goal, resolve};
+use super::{Failure, Skill, SkillContext, SkillOutput};
+use crate::nav::{Cell, Costmap, LETHAL_COST, PurePursuit, astar};
+
+const S: i64 = 1_000_000_000;
+/// Reaching within this of the goal cell is arriving, m.
+const ARRIVED_M: f64 = 0.2;
+/// Preferred distance from an object when approaching it, m.
+const OBJECT_STANDOFF_M: f64 = 0.55;
+/// Scan hits closer than radius + this to the path ahead block it, m.
+const BLOCK_MARGIN_M: f64 = 0.03;
+/// How far ahead along the path blockage is checked, m.
+const BLOCK_LOOKAHEAD_M: f64 = 1.2;
+/// Without 0.1 m of progress in this long, give up, ns.
+const NO_PROGRESS_NS: i64 = 20 * S;
+/// Blocked with no way around for this long, give up, ns.
+const BLOCKED_GIVE_UP_NS: i64 = 10 * S;
+/// Waiting for a map and a pose for this long, give up, ns.
+const NO_DATA_NS: i64 = 3 * S;
+
+/// Drives to a place, a seen object or a point.
+pub struct NavigateTo {
+    target: String,
+    started_ns: Option<i64>,
+    goal: Option<(Goal, Cell)>,
+    follower: Option<PurePursuit>,
+    last_scan_checked: Option<i64>,
+    best_remaining: f64,
+    best_at_ns: i64,
+    blocked_since_ns: Option<i64>,
+    last_replan_ns: i64,
+}
+
+impl NavigateTo {
+    /// Navigation to `target` (resolved on the first tick, against what is known then).
+    pub fn new(target: &str) -> Self {
+        Self {
+            target: target.to_owned(),
+            started_ns: None,
+            goal: None,
+            follower: None,
+            last_scan_checked: None,
+            best_remaining: f64::INFINITY,
+            best_at_ns: 0,
+            blocked_since_ns: None,
+            last_replan_ns: 0,
+        }
+    }
+
+    /// The goal cell chosen, once planned (for tests and status).
+    pub fn goal_point(&self, map: &Costmap) -> Option<V2> {
+        self.goal.as_ref().map(|(_, c)| map.center_of(*c))
+    }
+}
+
+/// The reachable cell that best serves `goal`, if any.
+fn choose_goal_cell(map: &Costmap, reachable: &[bool], goal: &Goal) -> Option<Cell> {
+    let ok = |c: Cell| {
+        map.contains(c) && reachable[(c.1 * map.width + c.0) as usize] && map.cost(c) < LETHAL_COST
+    };
+    let cost = |c: Cell| map.cost(c) as f64 / 253.0;
+    let best_in = |cells: &mut dyn Iterator<Item = Cell>, score: &dyn Fn(Cell) -> f64| {
+        cells
+            .filter(|c| ok(*c))
+            .min_by(|a, b| score(*a).total_cmp(&score(*b)))
+    };
+    let around = |center: V2, radius: f64| {
+        let (c0, c1) = (
+            map.cell_of(center - V2::repeat(radius)),
+            map.cell_of(center + V2::repeat(radius)),
+        );
+        (c0.1..=c1.1).flat_map(move |y| (c0.0..=c1.0).map(move |x| (x, y)))
+    };
+    match goal {
+        Goal::Place(place) => {
+            let center = place.region.center();
+            let (min, max) = match &place.region {
+                embodia_world::Region::Circle(c) => (
+                    c.center - V2::repeat(c.radius),
+                    c.center + V2::repeat(c.radius),
+                ),
+                embodia_world::Region::Polygon(p) => (
+                    p.points
+                        .iter()
+                        .fold(V2::repeat(f64::INFINITY), |m, q| m.inf(q)),
+                    p.points
+                        .iter()
+                        .fold(V2::repeat(f64::NEG_INFINITY), |m, q| m.sup(q)),
+                ),
+            };
+            let (c0, c1) = (map.cell_of(min), map.cell_of(max));
+            let mut cells = (c0.1..=c1.1)
+                .flat_map(|y| (c0.0..=c1.0).map(move |x| (x, y)))
+                .filter(|c| place.region.contains(map.center_of(*c)));
+            best_in(&mut cells, &|c| {
+                (map.center_of(c) - center).norm() + 0.5 * cost(c)
+            })
+        }
+        Goal::Object { at, .. } => {
+            for reach in [0.8, 1.2, 1.8] {
+                let mut cells =
+                    around(*at, reach).filter(|c| (map.center_of(*c) - at).norm() <= reach);
+                let found = best_in(&mut cells, &|c| {
+                    ((map.center_of(c) - at).norm() - OBJECT_STANDOFF_M).abs() + cost(c)
+                });
+                if found.is_some() {
+                    return found;
+                }
+            }
+            None
+        }
+        Goal::Point(p) => {
+            let mut cells = around(*p, 0.5);
+            best_in(&mut cells, &|c| {
+                (map.center_of(c) - p).norm() + 0.2 * cost(c)
+            })
+        }
+    }
+}
+
+impl NavigateTo {
+    fn plan(&mut self, map: &Costmap, from: V2, ctx: &SkillContext<'_>) -> Result<(), Failure> {
+        let start = map.cell_of(from);
+        let goal = match &self.goal {
+            Some((g, _)) => g.clone(),
+            None => resolve(&self.target, ctx.world, from).ok_or_else(|| {
+                Failure::permanent(format!(
+                    "{:?} is not a known place, a seen object, or x,y",
+                    self.target
+                ))
+            })?,
+        };
+        let reachable = astar::reachable_from(map, start);
+        let cell = choose_goal_cell(map, &reachable, &goal)
+            .ok_or_else(|| Failure::permanent(format!("no reachable spot at {:?}", self.target)))?;
+        let path = astar::plan(map, start, cell)
+            .ok_or_else(|| Failure::transient(format!("no path to {:?}", self.target)))?;
+        let points: Vec<V2> = path.iter().map(|c| map.center_of(*c)).collect();
+        self.follower = Some(PurePursuit::new(points, ctx.nav.follow.clone()));
+        self.goal = Some((goal, cell));
+        Ok(())
+    }
+
+    /// Scan hits (world frame) within the body's reach of the path ahead.
+    fn blocking_points(&self, ctx: &SkillContext<'_>, pos: V2, theta: f64) -> Vec<V2> {
+        let (Some(f), Some(scan)) = (&self.follower, &ctx.world.scan) else {
+            return vec![];
+        };
+        let r = ctx.nav.costmap.robot_radius + BLOCK_MARGIN_M;
+        let ahead: Vec<V2> = {
+            let mut acc = 0.0;
+            let mut out = Vec::new();
+            let path = &f.path()[f.progress()..];
+            for (i, p) in path.iter().enumerate() {
+                if i > 0 {
+                    acc += (p - path[i - 1]).norm();
+                }
+                if acc > BLOCK_LOOKAHEAD_M {
+                    break;
+                }
+                out.push(*p);
+            }
+            out
+        };
+        let (s, c) = theta.sin_cos();
+        scan.points
+            .iter()
+            .filter(|p| p.norm() < BLOCK_LOOKAHEAD_M + r)
+            .map(|p| pos + V2::new(c * p.x - s * p.y, s * p.x + c * p.y))
+            .filter(|q| ahead.iter().any(|a| (a - q).norm() < r))
+            .collect()
+    }
+}
+
+impl Skill for NavigateTo {
+    fn name(&self) -> &'static str {
+        "navigate_to"
+    }
+
+    fn tick(&mut self, ctx: &mut SkillContext<'_>) -> SkillOutput {
+        let now = ctx.now_ns;
+        let started = *self.started_ns.get_or_insert(now);
+        let (Some(robot), Some(map)) = (ctx.world.robot, ctx.nav.costmap(ctx.world)) else {
+            if now - started > NO_DATA_NS {
+                return SkillOutput::failed(Failure::transient(
+                    "no map or no odometry to navigate with",
+                ));
+            }
+            return SkillOutput::drive(0.0, 0.0);
+        };
+        let pos = robot.position();
+        if self.follower.is_none() {
+            if let Err(f) = self.plan(&map, pos, ctx) {
+                return SkillOutput::failed(f);
+            }
+            self.best_at_ns = now;
+            self.last_replan_ns = now;
+        }
+        let goal_point = map.center_of(self.goal.as_ref().expect("planned").1);
+        if (goal_point - pos).norm() < ARRIVED_M {
+            return SkillOutput::done();
+        }
+
+        // Obstacles on the path that the map does not have: replan around them.
+        let scan_stamp = ctx.world.scan.as_ref().map(|s| s.stamp_ns);
+        if scan_stamp != self.last_scan_checked {
+            self.last_scan_checked = scan_stamp;
+            let blocking = self.blocking_points(ctx, pos, robot.theta);
+            if !blocking.is_empty() && now - self.last_replan_ns > S / 2 {
+                self.last_replan_ns = now;
+                let mut overlay = Costmap::clone(&map);
+                let scan_world: Vec<V2> = {
+                    let (s, c) = robot.theta.sin_cos();
+                    ctx.world.scan.as_ref().map_or(vec![], |sc| {
+                        sc.points
+                            .iter()
+                            .map(|p| pos + V2::new(c * p.x - s * p.y, s * p.x + c * p.y))
+                            .collect()
+                    })
+                };
+                overlay.mark_obstacles(
+                    &scan_world,
+                    ctx.nav.costmap.robot_radius + ctx.nav.costmap.lethal_margin,
+                );
+                let cell = self.goal.as_ref().expect("planned").1;
+                match astar::plan(&overlay, overlay.cell_of(pos), cell) {
+                    Some(path) => {
+                        tracing::debug!(target = %self.target, "replanned around an obstacle");
+                        let points = path.iter().map(|c| map.center_of(*c)).collect();
+                        self.follower = Some(PurePursuit::new(points, ctx.nav.follow.clone()));
+                        self.blocked_since_ns = None;
+                    }
+                    None => {
+                        self.blocked_since_ns.get_or_insert(now);
+                    }
+                }
+            } else if blocking.is_empty() {
+                self.blocked_since_ns = None;
+            }
+        }
+        if let Some(since) = self.blocked_since_ns {
+            if now - since > BLOCKED_GIVE_UP_NS {
+                return SkillOutput::failed(Failure::transient(format!(
+                    "the way to {:?} is blocked",
+                    self.target
+                )));
+            }
+            return SkillOutput::drive(0.0, 0.0);
+        }
+
+        let follower = self.follower.as_mut().expect("planned");
+        if follower.cross_track(pos) > 0.6 && now - self.last_replan_ns > S {
+            // Pushed off the path (by the gate, or around something): plan afresh from here.
+            self.last_replan_ns = now;
+            self.follower = None;
+            return SkillOutput::drive(0.0, 0.0);
+        }
+        let remaining = follower.remaining(pos);
+        if remaining < self.best_remaining - 0.1 {
+            self.best_remaining = remaining;
+            self.best_at_ns = now;
+        } else if now - self.best_at_ns > NO_PROGRESS_NS {
+            return SkillOutput::failed(Failure::transient(format!(
+                "no progress toward {:?} for 20 s",
+                self.target
+            )));
+        }
+        let (v, w) = follower.command(pos, robot.theta);
+        SkillOutput::drive(v, w)
+    }
+}

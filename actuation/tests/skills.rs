@@ -1,0 +1,339 @@
+//! Each skill in a small world, closed-loop: the simulator, perception, the skill and the
+//! safety gate, lockstepped at the 20 Hz control rate.
+
+use std::sync::Arc;
+
+use embodia_actuation::cmd_vel::CmdVelPublisher;
+use embodia_actuation::skills::start;
+use embodia_actuation::{
+    GateConfig, GateInput, NavResources, SafetyGate, SkillCommand, SkillContext, SkillStatus, Step,
+};
+use embodia_perception::{Perceiver, PerceptionConfig, SemanticMap};
+use embodia_ros::bus::InProcBus;
+use embodia_sim::{Lockstep, SimConfig, SimNode, Simulator, World};
+use embodia_world::V2;
+
+const ROOM: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../launch/worlds/test_room.yaml"
+);
+const APARTMENT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../launch/worlds/apartment.yaml"
+);
+
+struct Harness {
+    sim: SimNode,
+    perceiver: Perceiver,
+    gate: SafetyGate<CmdVelPublisher>,
+    nav: NavResources,
+    said: Vec<String>,
+}
+
+impl Harness {
+    fn new(world: World) -> Self {
+        let bus = InProcBus::new();
+        let world = Arc::new(world);
+        let semantic = Arc::new(SemanticMap::from_world(&world));
+        let perceiver = Perceiver::new(&bus, semantic, PerceptionConfig::default()).unwrap();
+        let gate_cfg = GateConfig {
+            robot_radius: world.robot.radius,
+            ..GateConfig::default()
+        };
+        let gate = SafetyGate::new(
+            gate_cfg,
+            CmdVelPublisher::new(&bus, "/cmd_vel", false, "base_link").unwrap(),
+        )
+        .unwrap();
+        let sim = SimNode::new(
+            &bus,
+            Simulator::new(world.clone(), SimConfig::default()).unwrap(),
+        )
+        .unwrap();
+        Self {
+            sim,
+            perceiver,
+            gate,
+            nav: NavResources::new(world.robot.radius, 0.45),
+            said: vec![],
+        }
+    }
+
+    fn load(path: &str) -> Self {
+        Self::new(World::load(path).unwrap())
+    }
+
+    /// Runs `step` until it ends or `limit_s` simulated seconds pass; returns its status.
+    fn run(&mut self, step: Step, limit_s: f64) -> SkillStatus {
+        let mut skill = start(&step);
+        let ticks = (limit_s * 20.0) as usize;
+        for _ in 0..ticks {
+            self.sim.run_for(0.05, &mut Lockstep).unwrap();
+            let now = self.sim.sim().time_ns();
+            self.perceiver.update(now);
+            let world = self.perceiver.state();
+            let out = skill.tick(&mut SkillContext {
+                now_ns: now,
+                world,
+                nav: &mut self.nav,
+            });
+            if let Some(s) = out.say.clone() {
+                self.said.push(s);
+            }
+            self.gate.drive(&GateInput {
+                now_ns: now,
+                command: Some(SkillCommand {
+                    v: out.v,
+                    w: out.w,
+                    stamp_ns: now,
+                }),
+                scan: world.scan.as_deref(),
+                robot: world.robot.as_ref(),
+                keep_out: &world.semantic.keep_out,
+                estop_requested: world.estop_requested,
+            });
+            if out.status != SkillStatus::Running {
+                // Let the robot come to rest under zero commands.
+                for _ in 0..20 {
+                    self.sim.run_for(0.05, &mut Lockstep).unwrap();
+                    let now = self.sim.sim().time_ns();
+                    self.perceiver.update(now);
+                    let world = self.perceiver.state();
+                    self.gate.drive(&GateInput {
+                        now_ns: now,
+                        command: Some(SkillCommand {
+                            v: 0.0,
+                            w: 0.0,
+                            stamp_ns: now,
+                        }),
+                        scan: world.scan.as_deref(),
+                        robot: world.robot.as_ref(),
+                        keep_out: &world.semantic.keep_out,
+                        estop_requested: false,
+                    });
+                }
+                return out.status;
+            }
+        }
+        panic!(
+            "{step:?} still running after {limit_s} s at {:?}",
+            self.sim.sim().pose()
+        );
+    }
+
+    fn pos(&self) -> V2 {
+        self.sim.sim().pose().position()
+    }
+}
+
+#[test]
+fn navigate_to_a_place_through_the_door() {
+    let mut h = Harness::load(ROOM);
+    assert_eq!(
+        h.run(
+            Step::NavigateTo {
+                target: "east room".into()
+            },
+            60.0
+        ),
+        SkillStatus::Succeeded
+    );
+    let world = World::load(ROOM).unwrap();
+    assert_eq!(world.place_at(h.pos()).unwrap().name, "east room");
+    let stats = h.sim.sim().stats();
+    assert_eq!(stats.collisions, 0);
+    assert!(!world.in_keep_out(h.pos(), world.robot.radius));
+}
+
+#[test]
+fn navigate_to_a_point_and_to_an_unknown_target() {
+    let mut h = Harness::load(ROOM);
+    assert_eq!(
+        h.run(
+            Step::NavigateTo {
+                target: "2.0, 0.8".into()
+            },
+            30.0
+        ),
+        SkillStatus::Succeeded
+    );
+    assert!((h.pos() - V2::new(2.0, 0.8)).norm() < 0.3, "{:?}", h.pos());
+    match h.run(
+        Step::NavigateTo {
+            target: "the moon".into(),
+        },
+        5.0,
+    ) {
+        SkillStatus::Failed(f) => assert!(
+            f.reason.contains("not a known place") && !f.retryable,
+            "{f:?}"
+        ),
+        s => panic!("{s:?}"),
+    }
+}
+
+#[test]
+fn navigate_across_the_apartment_without_touching_anything() {
+    let mut h = Harness::load(APARTMENT);
+    for place in ["kitchen", "study", "bedroom", "bathroom"] {
+        assert_eq!(
+            h.run(
+                Step::NavigateTo {
+                    target: place.into()
+                },
+                120.0
+            ),
+            SkillStatus::Succeeded,
+            "{place}"
+        );
+        let world = World::load(APARTMENT).unwrap();
+        assert_eq!(world.place_at(h.pos()).unwrap().name, place);
+    }
+    let stats = h.sim.sim().stats();
+    eprintln!("apartment tour: {stats:?}");
+    assert!(
+        stats.distance_m > 20.0,
+        "four rooms apart: {}",
+        stats.distance_m
+    );
+    assert_eq!(stats.collisions, 0);
+    assert!(
+        stats.min_clearance_m > 0.02,
+        "clearance {}",
+        stats.min_clearance_m
+    );
+    assert!(stats.max_speed_mps <= 0.5 + 1e-9);
+}
+
+#[test]
+fn a_goal_inside_the_keep_out_zone_is_approached_but_never_entered() {
+    let mut h = Harness::load(APARTMENT);
+    // The washing machine stands inside the keep-out zone: the nearest reachable spot is outside it.
+    let status = h.run(
+        Step::NavigateTo {
+            target: "10.8, 7.0".into(),
+        },
+        120.0,
+    );
+    assert!(matches!(status, SkillStatus::Failed(_)), "{status:?}");
+    let world = World::load(APARTMENT).unwrap();
+    assert!(!world.in_keep_out(h.pos(), world.robot.radius));
+}
+
+#[test]
+fn rotate_turns_by_the_angle_even_a_full_turn() {
+    let mut h = Harness::load(ROOM);
+    let yaw0 = h.sim.sim().pose().theta;
+    assert_eq!(
+        h.run(Step::Rotate { degrees: 90.0 }, 20.0),
+        SkillStatus::Succeeded
+    );
+    let turned = embodia_world::geometry::wrap_angle(h.sim.sim().pose().theta - yaw0);
+    assert!(
+        (turned - std::f64::consts::FRAC_PI_2).abs() < 0.06,
+        "turned {turned}"
+    );
+    assert_eq!(
+        h.run(Step::Rotate { degrees: -360.0 }, 20.0),
+        SkillStatus::Succeeded
+    );
+    let after = embodia_world::geometry::wrap_angle(h.sim.sim().pose().theta - yaw0);
+    assert!(
+        (after - std::f64::consts::FRAC_PI_2).abs() < 0.1,
+        "after a full turn {after}"
+    );
+}
+
+#[test]
+fn move_drives_the_distance_and_fails_when_a_wall_is_in_the_way() {
+    let mut h = Harness::load(ROOM);
+    let x0 = h.pos().x;
+    assert_eq!(
+        h.run(Step::Move { metres: 0.8 }, 20.0),
+        SkillStatus::Succeeded
+    );
+    assert!(
+        (h.pos().x - x0 - 0.8).abs() < 0.04,
+        "moved {}",
+        h.pos().x - x0
+    );
+    assert_eq!(
+        h.run(Step::Move { metres: -0.5 }, 20.0),
+        SkillStatus::Succeeded
+    );
+    // Facing the dividing wall 1.5 m away: 3 m cannot be done; the gate stops it short.
+    match h.run(Step::Move { metres: 3.0 }, 30.0) {
+        SkillStatus::Failed(f) => assert!(f.reason.contains("blocked"), "{f:?}"),
+        s => panic!("{s:?}"),
+    }
+    assert_eq!(h.sim.sim().stats().collisions, 0);
+}
+
+#[test]
+fn wait_stop_and_say() {
+    let mut h = Harness::load(ROOM);
+    let t0 = h.sim.sim().time_ns();
+    assert_eq!(
+        h.run(Step::Wait { seconds: 2.0 }, 5.0),
+        SkillStatus::Succeeded
+    );
+    let waited = (h.sim.sim().time_ns() - t0) as f64 * 1e-9;
+    assert!(
+        (3.0..3.2).contains(&waited),
+        "2 s + 1 s settling, got {waited}"
+    );
+    assert_eq!(h.run(Step::Stop, 5.0), SkillStatus::Succeeded);
+    assert_eq!(
+        h.run(
+            Step::Say {
+                text: "hello".into()
+            },
+            1.0
+        ),
+        SkillStatus::Succeeded
+    );
+    assert_eq!(h.said, ["hello"]);
+}
+
+#[test]
+fn look_for_finds_an_object_in_another_room() {
+    let mut h = Harness::load(ROOM);
+    assert_eq!(
+        h.run(
+            Step::LookFor {
+                target: "red ball".into()
+            },
+            120.0
+        ),
+        SkillStatus::Succeeded
+    );
+    assert!(h.perceiver.state().object("red ball").is_some());
+    assert_eq!(
+        h.run(
+            Step::NavigateTo {
+                target: "red ball".into()
+            },
+            60.0
+        ),
+        SkillStatus::Succeeded
+    );
+    assert!((h.pos() - V2::new(5.0, 1.0)).norm() < 1.0);
+}
+
+#[test]
+fn look_for_something_that_is_nowhere_fails_after_searching_every_place() {
+    let mut h = Harness::load(ROOM);
+    match h.run(
+        Step::LookFor {
+            target: "purple elephant".into(),
+        },
+        200.0,
+    ) {
+        SkillStatus::Failed(f) => {
+            assert!(f.reason.contains("searched 3 places"), "{}", f.reason);
+            assert!(!f.retryable);
+        }
+        s => panic!("{s:?}"),
+    }
+    assert_eq!(h.sim.sim().stats().collisions, 0);
+}
