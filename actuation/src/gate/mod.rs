@@ -96,6 +96,16 @@ impl InterventionCounts {
     pub fn total_episodes(&self) -> u64 {
         self.episodes.values().sum()
     }
+
+    /// Episodes of every reason but routine acceleration smoothing: the times the gate
+    /// overruled a command for safety.
+    pub fn safety_episodes(&self) -> u64 {
+        self.episodes
+            .iter()
+            .filter(|(r, _)| **r != Reason::AccelLimited.name())
+            .map(|(_, n)| n)
+            .sum()
+    }
 }
 
 /// The gate: wraps the one velocity sink and filters every command into it.

@@ -1,0 +1,359 @@
+//! Wiring: perception, the gate and the reactive core on the control thread; the
+//! deliberative layer on a tokio runtime; the topics that connect them to the world.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use arc_swap::ArcSwap;
+use crossbeam_channel::{Receiver, Sender};
+use embodia_actuation::cmd_vel::CmdVelPublisher;
+use embodia_actuation::gate::{GateConfigError, InterventionCounts};
+use embodia_actuation::{GateConfig, NavResources, SafetyGate};
+use embodia_perception::{Perceiver, PerceptionConfig, PerceptionError, SemanticMap, WorldState};
+use embodia_ros::msg::sensor_msgs::LaserScan;
+use embodia_ros::msg::std_msgs::{Bool, String as RosString};
+use embodia_ros::{Bus, BusError, Delivery, QosProfile};
+use thiserror::Error;
+
+use crate::activity::Activity;
+use crate::deliberative::{
+    Deliberative, DeliberativeConfig, DeliberativeInput, DeliberativeParts, TaskReport,
+};
+use crate::planner::Planner;
+use crate::reactive::{InboxEvents, ReactiveCore, ReactiveParts};
+
+/// Topic names of the agent's own interface.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentTopics {
+    /// Velocity commands out.
+    pub cmd_vel: String,
+    /// Tasks in (`std_msgs/String`).
+    pub task: String,
+    /// Status out (`std_msgs/String`, JSON).
+    pub status: String,
+    /// Speech out (`std_msgs/String`).
+    pub say: String,
+    /// Safety interventions out (`std_msgs/String`, JSON).
+    pub safety: String,
+    /// Operator reset of latched stops in (`std_msgs/Bool`, true).
+    pub safety_reset: String,
+}
+
+impl Default for AgentTopics {
+    fn default() -> Self {
+        Self {
+            cmd_vel: "/cmd_vel".into(),
+            task: "/agent/task".into(),
+            status: "/agent/status".into(),
+            say: "/agent/say".into(),
+            safety: "/agent/safety".into(),
+            safety_reset: "/agent/safety_reset".into(),
+        }
+    }
+}
+
+/// Everything the agent is configured with.
+#[derive(Debug, Clone)]
+pub struct AgentConfig {
+    /// Safety limits.
+    pub gate: GateConfig,
+    /// Perception settings.
+    pub perception: PerceptionConfig,
+    /// Planning settings.
+    pub deliberative: DeliberativeConfig,
+    /// Control rate, Hz.
+    pub control_hz: f64,
+    /// Publish `TwistStamped` instead of `Twist`.
+    pub stamped_cmd_vel: bool,
+    /// Speed the path follower aims for, m/s.
+    pub cruise_speed: f64,
+    /// Topic names.
+    pub topics: AgentTopics,
+}
+
+impl Default for AgentConfig {
+    fn default() -> Self {
+        Self {
+            gate: GateConfig::default(),
+            perception: PerceptionConfig::default(),
+            deliberative: DeliberativeConfig::default(),
+            control_hz: 20.0,
+            stamped_cmd_vel: false,
+            cruise_speed: 0.45,
+            topics: AgentTopics::default(),
+        }
+    }
+}
+
+/// Why the agent could not start.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum AgentError {
+    /// A topic was refused.
+    #[error(transparent)]
+    Bus(#[from] BusError),
+    /// Perception could not start.
+    #[error(transparent)]
+    Perception(#[from] PerceptionError),
+    /// The gate's parameters are unusable.
+    #[error(transparent)]
+    Gate(#[from] GateConfigError),
+    /// A setting is unusable.
+    #[error("agent setting {0}")]
+    Config(String),
+    /// The async runtime or the control thread could not start.
+    #[error("could not start: {0}")]
+    Start(String),
+    /// The control thread is gone.
+    #[error("the control thread stopped")]
+    ControlStopped,
+}
+
+/// Where the control loop's time comes from.
+pub enum Pacing {
+    /// Ticks are driven one by one through [`Agent::tick`] (lockstep simulation).
+    Lockstep,
+    /// Ticks at the control rate by the wall clock, and on every new scan; `now` gives the
+    /// time to stamp with (ROS time or simulated time from `/clock`).
+    WallClock(Arc<dyn Fn() -> i64 + Send + Sync>),
+}
+
+/// A running agent.
+pub struct Agent {
+    inbox: tokio::sync::mpsc::Sender<DeliberativeInput>,
+    activity: Arc<Activity>,
+    reports: Receiver<TaskReport>,
+    tick_tx: Option<Sender<i64>>,
+    done_rx: Option<Receiver<()>>,
+    stop: Arc<AtomicBool>,
+    control: Option<JoinHandle<InterventionCounts>>,
+    runtime: Option<tokio::runtime::Runtime>,
+    snapshot: Arc<ArcSwap<WorldState>>,
+}
+
+impl Agent {
+    /// Subscribes, advertises and starts both layers.
+    pub fn start<B: Bus>(
+        bus: &B,
+        semantic: Arc<SemanticMap>,
+        planner: Arc<dyn Planner>,
+        config: AgentConfig,
+        pacing: Pacing,
+    ) -> Result<Self, AgentError> {
+        if !(config.control_hz.is_finite()
+            && config.control_hz > 0.0
+            && config.control_hz <= 1000.0)
+        {
+            return Err(AgentError::Config(format!(
+                "control_hz = {} must be in (0, 1000]",
+                config.control_hz
+            )));
+        }
+        let t = &config.topics;
+        let activity = Arc::new(Activity::default());
+        let snapshot = Arc::new(ArcSwap::from_pointee(WorldState {
+            semantic: semantic.clone(),
+            ..WorldState::default()
+        }));
+        let (inbox_tx, inbox_rx) = tokio::sync::mpsc::channel(4096);
+        let (cmd_tx, cmd_rx) = crossbeam_channel::unbounded();
+        let (report_tx, report_rx) = crossbeam_channel::unbounded();
+
+        let gate_config = GateConfig {
+            control_period_s: 1.0 / config.control_hz,
+            ..config.gate.clone()
+        };
+        let cmd_vel = CmdVelPublisher::new(
+            bus,
+            &t.cmd_vel,
+            config.stamped_cmd_vel,
+            &config.perception.base_frame,
+        )?;
+        let core = ReactiveCore::new(ReactiveParts {
+            perceiver: Perceiver::new(bus, semantic, config.perception.clone())?,
+            gate: SafetyGate::new(gate_config.clone(), cmd_vel)?,
+            nav: NavResources::new(
+                gate_config.robot_radius,
+                config.cruise_speed.min(gate_config.max_linear),
+            ),
+            commands: cmd_rx,
+            events: InboxEvents::new(inbox_tx.clone(), activity.clone()),
+            say: bus.publisher(&t.say, QosProfile::DEFAULT)?,
+            safety: bus.publisher(&t.safety, QosProfile::DEFAULT)?,
+            reset: bus.subscribe::<Bool>(
+                &t.safety_reset,
+                QosProfile::DEFAULT,
+                Delivery::Queue(8),
+            )?,
+            snapshot: snapshot.clone(),
+        });
+        let deliberative = Deliberative::new(DeliberativeParts {
+            planner,
+            config: config.deliberative.clone(),
+            commands: cmd_tx,
+            snapshot: snapshot.clone(),
+            status: bus.publisher(&t.status, QosProfile::DEFAULT)?,
+            reports: report_tx,
+            activity: activity.clone(),
+        });
+        let tasks =
+            bus.subscribe::<RosString>(&t.task, QosProfile::DEFAULT, Delivery::Queue(32))?;
+
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .max_blocking_threads(2)
+            .thread_name("embodia-deliberative")
+            .enable_time()
+            .build()
+            .map_err(|e| AgentError::Start(e.to_string()))?;
+        runtime.spawn(deliberative.run(inbox_rx));
+        // Tasks from the topic join the same inbox as tasks from the API.
+        {
+            let inbox = inbox_tx.clone();
+            let activity = activity.clone();
+            runtime.spawn(async move {
+                let mut every = tokio::time::interval(Duration::from_millis(20));
+                loop {
+                    every.tick().await;
+                    for msg in tasks.drain() {
+                        activity.enter();
+                        if inbox.send(DeliberativeInput::Task(msg.data)).await.is_err() {
+                            activity.exit();
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+
+        let stop = Arc::new(AtomicBool::new(false));
+        let period = Duration::from_secs_f64(1.0 / config.control_hz);
+        let (tick_tx, done_rx, control) = match pacing {
+            Pacing::Lockstep => {
+                let (tick_tx, tick_rx) = crossbeam_channel::bounded::<i64>(0);
+                let (done_tx, done_rx) = crossbeam_channel::bounded::<()>(1);
+                let mut core = core;
+                let handle = std::thread::Builder::new()
+                    .name("embodia-control".into())
+                    .spawn(move || {
+                        for now in tick_rx {
+                            core.tick(now);
+                            if done_tx.send(()).is_err() {
+                                break;
+                            }
+                        }
+                        core.interventions().clone()
+                    })
+                    .map_err(|e| AgentError::Start(e.to_string()))?;
+                (Some(tick_tx), Some(done_rx), handle)
+            }
+            Pacing::WallClock(now) => {
+                let scans = bus.subscribe::<LaserScan>(
+                    &config.perception.topics.scan,
+                    QosProfile::SENSOR_DATA,
+                    Delivery::Latest,
+                )?;
+                let stop = stop.clone();
+                let mut core = core;
+                let handle = std::thread::Builder::new()
+                    .name("embodia-control".into())
+                    .spawn(move || {
+                        let mut next = Instant::now();
+                        while !stop.load(Ordering::Relaxed) {
+                            core.tick(now());
+                            next += period;
+                            let wait = next.saturating_duration_since(Instant::now());
+                            if wait.is_zero() {
+                                next = Instant::now();
+                            } else if scans.recv_timeout(wait).is_some() {
+                                // A new scan: react now rather than at the next period.
+                                next = Instant::now();
+                            }
+                        }
+                        core.interventions().clone()
+                    })
+                    .map_err(|e| AgentError::Start(e.to_string()))?;
+                (None, None, handle)
+            }
+        };
+        Ok(Self {
+            inbox: inbox_tx,
+            activity,
+            reports: report_rx,
+            tick_tx,
+            done_rx,
+            stop,
+            control: Some(control),
+            runtime: Some(runtime),
+            snapshot,
+        })
+    }
+
+    /// Hands a task to the deliberative layer. False if the agent is shutting down.
+    pub fn submit(&self, task: &str) -> bool {
+        self.activity.enter();
+        if self
+            .inbox
+            .blocking_send(DeliberativeInput::Task(task.to_owned()))
+            .is_err()
+        {
+            self.activity.exit();
+            return false;
+        }
+        true
+    }
+
+    /// Runs one control tick at `now_ns` and waits for it (lockstep pacing only).
+    pub fn tick(&self, now_ns: i64) -> Result<(), AgentError> {
+        let (Some(tx), Some(done)) = (&self.tick_tx, &self.done_rx) else {
+            return Err(AgentError::Config("tick() needs lockstep pacing".into()));
+        };
+        tx.send(now_ns).map_err(|_| AgentError::ControlStopped)?;
+        done.recv().map_err(|_| AgentError::ControlStopped)
+    }
+
+    /// Waits until the deliberative layer has handled everything handed to it.
+    pub fn wait_idle(&self, limit: Duration) -> bool {
+        self.activity.wait_idle(limit)
+    }
+
+    /// Finished tasks.
+    pub fn reports(&self) -> &Receiver<TaskReport> {
+        &self.reports
+    }
+
+    /// The newest world state.
+    pub fn world(&self) -> Arc<WorldState> {
+        self.snapshot.load_full()
+    }
+
+    /// Stops both layers; returns the safety interventions counted.
+    pub fn shutdown(mut self) -> InterventionCounts {
+        self.stop.store(true, Ordering::Relaxed);
+        self.tick_tx = None;
+        let counts = self
+            .control
+            .take()
+            .and_then(|h| h.join().ok())
+            .unwrap_or_default();
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_timeout(Duration::from_secs(1));
+        }
+        counts
+    }
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.tick_tx = None;
+        if let Some(h) = self.control.take() {
+            let _ = h.join();
+        }
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}

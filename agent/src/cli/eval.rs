@@ -1,0 +1,139 @@
+//! `embodia eval`: run scenarios, print a table, write a JSON report.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::Context;
+use clap::Args;
+use embodia::episode::EpisodeOptions;
+use embodia::scenario::{Scenario, ScenarioResult};
+use serde_json::json;
+
+use super::PlannerChoice;
+
+/// Options of `embodia eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Scenario files, or folders of them (`*.yaml`).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Which planner turns tasks into plans.
+    #[arg(long, value_enum, default_value_t = PlannerChoice::Rules)]
+    planner: PlannerChoice,
+    /// Write the JSON report here.
+    #[arg(long)]
+    report: Option<PathBuf>,
+    /// Scenarios run at once (default: the number of cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+}
+
+fn scenario_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .with_context(|| format!("reading {}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+                .collect();
+            found.sort();
+            anyhow::ensure!(
+                !found.is_empty(),
+                "{}: no scenario files (*.yaml) in this folder",
+                p.display()
+            );
+            files.extend(found);
+        } else if p.exists() {
+            files.push(p.clone());
+        } else {
+            anyhow::bail!("{}: no such scenario file or folder", p.display());
+        }
+    }
+    Ok(files)
+}
+
+fn load_all(files: &[PathBuf]) -> anyhow::Result<Vec<Scenario>> {
+    files
+        .iter()
+        .map(|f| Scenario::load(Path::new(f)).map_err(anyhow::Error::from))
+        .collect()
+}
+
+/// Runs every scenario and reports; exits 0 whatever the success rate.
+pub fn run(args: EvalArgs) -> anyhow::Result<()> {
+    let scenarios = load_all(&scenario_files(&args.paths)?)?;
+    let planner = args.planner.build()?;
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let options = EpisodeOptions::default();
+    let next = Mutex::new(0usize);
+    let results: Mutex<Vec<(usize, anyhow::Result<ScenarioResult>)>> = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..jobs.min(scenarios.len()) {
+            s.spawn(|| {
+                loop {
+                    let i = {
+                        let mut n = next.lock().unwrap_or_else(|p| p.into_inner());
+                        let i = *n;
+                        *n += 1;
+                        i
+                    };
+                    let Some(sc) = scenarios.get(i) else { break };
+                    let r = sc
+                        .run(planner.clone(), &options)
+                        .with_context(|| format!("scenario {}", sc.name));
+                    results
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push((i, r));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
+    results.sort_by_key(|(i, _)| *i);
+    let results: Vec<ScenarioResult> = results
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect::<anyhow::Result<_>>()?;
+
+    println!(
+        "| scenario | success | sim s | wall s | collisions | interventions | min clearance m | max speed m/s | failed criteria |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for r in &results {
+        println!(
+            "| {} | {} | {:.1} | {:.2} | {} | {} | {:.3} | {:.2} | {} |",
+            r.name,
+            if r.success { "yes" } else { "NO" },
+            r.sim_time_s,
+            r.wall_time_s,
+            r.collisions,
+            r.safety_interventions,
+            r.min_clearance_m,
+            r.max_speed_mps,
+            r.failed_criteria.join("; ")
+        );
+    }
+    let succeeded = results.iter().filter(|r| r.success).count();
+    let rate = succeeded as f64 / results.len() as f64;
+    println!(
+        "\n{succeeded} of {} scenarios succeeded ({:.0}%) with the {} planner",
+        results.len(),
+        rate * 100.0,
+        planner.name()
+    );
+    if let Some(path) = &args.report {
+        let report = json!({
+            "planner": planner.name(),
+            "scenarios": results,
+            "summary": { "scenarios": results.len(), "succeeded": succeeded, "success_rate": rate },
+        });
+        std::fs::write(path, serde_json::to_string_pretty(&report)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}

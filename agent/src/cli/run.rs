@@ -1,0 +1,65 @@
+//! `embodia run`: the simulator and the agent in one process; tasks from the command line.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Args;
+use embodia::episode::{EpisodeOptions, run_episode};
+use embodia_sim::World;
+use serde_json::json;
+
+use super::PlannerChoice;
+
+/// Options of `embodia run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// World file (YAML).
+    #[arg(long)]
+    world: PathBuf,
+    /// A task in plain language; repeat for several, run one after another.
+    #[arg(long = "task", required = true)]
+    tasks: Vec<String>,
+    /// Which planner turns tasks into plans.
+    #[arg(long, value_enum, default_value_t = PlannerChoice::Rules)]
+    planner: PlannerChoice,
+    /// Simulator seed.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Simulated seconds for all tasks together.
+    #[arg(long, default_value_t = 300.0)]
+    timeout: f64,
+}
+
+/// Runs the tasks and prints a JSON report.
+pub fn run(args: RunArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        args.timeout.is_finite() && args.timeout > 0.0,
+        "--timeout {} must be a positive number of seconds",
+        args.timeout
+    );
+    let world = Arc::new(World::load(&args.world)?);
+    let planner = args.planner.build()?;
+    let options = EpisodeOptions {
+        seed: args.seed,
+        timeout_s: args.timeout,
+        ..EpisodeOptions::default()
+    };
+    let report = run_episode(world.clone(), planner.clone(), &args.tasks, &options)
+        .context("running the agent")?;
+    let out = json!({
+        "world": world.name,
+        "planner": planner.name(),
+        "seed": args.seed,
+        "tasks": report.tasks,
+        "timed_out": report.timed_out,
+        "final_pose": { "x": report.final_pose.0, "y": report.final_pose.1, "theta": report.final_pose.2 },
+        "visited": report.visited,
+        "entered_keep_out": report.entered_keep_out,
+        "sim": report.sim,
+        "safety_interventions": report.interventions,
+        "wall_time_s": report.wall_time_s,
+    });
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(())
+}

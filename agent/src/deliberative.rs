@@ -1,0 +1,394 @@
+//! The deliberative layer: takes tasks, asks the planner for a plan under a deadline, hands
+//! the steps one by one to the reactive layer, replans after a retryable failure, and
+//! reports. It runs on tokio; planning runs on a blocking worker.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use arc_swap::ArcSwap;
+use crossbeam_channel::Sender;
+use embodia_actuation::{Failure, Plan, PlanLimits, SkillStatus, Step};
+use embodia_perception::WorldState;
+use embodia_ros::Publisher;
+use embodia_ros::msg::std_msgs::String as RosString;
+use serde::Serialize;
+use serde_json::json;
+use tokio::sync::mpsc::Receiver;
+use tracing::Instrument;
+
+use crate::activity::Activity;
+use crate::planner::{FailedStep, KnownObject, PlanRequest, Planner, WorldSummary};
+use crate::reactive::{ReactiveCommand, ReactiveEvent};
+use crate::task::validate_task;
+
+/// What reaches the deliberative layer.
+#[derive(Debug)]
+pub enum DeliberativeInput {
+    /// A task from a person.
+    Task(String),
+    /// Something from the reactive layer.
+    Event(ReactiveEvent),
+}
+
+/// How a task ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Every step succeeded.
+    Succeeded,
+    /// A step failed beyond replanning, or no plan could be made.
+    Failed,
+    /// The task text was refused before planning.
+    Refused,
+    /// A newer task replaced it.
+    Preempted,
+}
+
+/// One task's record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskReport {
+    /// The task as given.
+    pub task: String,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Why it failed or was refused.
+    pub reason: Option<String>,
+    /// Every plan made for it, in order.
+    pub plans: Vec<Plan>,
+    /// What the agent said while doing it.
+    pub said: Vec<String>,
+    /// Wall time of each planning call, ms.
+    pub planning_ms: Vec<f64>,
+}
+
+/// Deliberative settings.
+#[derive(Debug, Clone)]
+pub struct DeliberativeConfig {
+    /// A plan not ready within this fails the task.
+    pub plan_deadline: Duration,
+    /// Replans allowed after retryable step failures.
+    pub max_replans: usize,
+    /// Bounds every plan must keep.
+    pub limits: PlanLimits,
+}
+
+impl Default for DeliberativeConfig {
+    fn default() -> Self {
+        Self {
+            plan_deadline: Duration::from_secs(10),
+            max_replans: 2,
+            limits: PlanLimits::default(),
+        }
+    }
+}
+
+enum Phase {
+    Running {
+        plan: Plan,
+        index: usize,
+    },
+    /// Saying the closing words; then report `outcome`.
+    Concluding {
+        outcome: Outcome,
+    },
+}
+
+struct Current {
+    report: TaskReport,
+    phase: Phase,
+    step_id: u64,
+    replans: usize,
+}
+
+/// The deliberative layer's state.
+pub struct Deliberative {
+    planner: Arc<dyn Planner>,
+    config: DeliberativeConfig,
+    commands: Sender<ReactiveCommand>,
+    snapshot: Arc<ArcSwap<WorldState>>,
+    status: Publisher<RosString>,
+    reports: Sender<TaskReport>,
+    activity: Arc<Activity>,
+    current: Option<Current>,
+    next_id: u64,
+}
+
+/// Handles the deliberative layer needs, made by the agent's wiring.
+pub struct DeliberativeParts {
+    /// The planner.
+    pub planner: Arc<dyn Planner>,
+    /// Settings.
+    pub config: DeliberativeConfig,
+    /// Steps out to the reactive layer.
+    pub commands: Sender<ReactiveCommand>,
+    /// The newest world state.
+    pub snapshot: Arc<ArcSwap<WorldState>>,
+    /// `/agent/status`.
+    pub status: Publisher<RosString>,
+    /// Finished tasks out.
+    pub reports: Sender<TaskReport>,
+    /// Inputs in flight.
+    pub activity: Arc<Activity>,
+}
+
+fn summary(world: &WorldState) -> WorldSummary {
+    WorldSummary {
+        pose: world.robot.map(|r| (r.x, r.y, r.theta)),
+        place: world.place.clone(),
+        battery: world.battery,
+        places: world
+            .semantic
+            .places
+            .iter()
+            .map(|p| p.name.clone())
+            .collect(),
+        objects: world
+            .objects
+            .iter()
+            .map(|o| KnownObject {
+                name: o.name.clone(),
+                class: o.class.clone(),
+                x: o.x,
+                y: o.y,
+                place: o.place.clone(),
+                seen_ago_s: (world.now_ns - o.last_seen_ns).max(0) as f64 * 1e-9,
+            })
+            .collect(),
+    }
+}
+
+impl Deliberative {
+    /// The layer, idle.
+    pub fn new(p: DeliberativeParts) -> Self {
+        Self {
+            planner: p.planner,
+            config: p.config,
+            commands: p.commands,
+            snapshot: p.snapshot,
+            status: p.status,
+            reports: p.reports,
+            activity: p.activity,
+            current: None,
+            next_id: 0,
+        }
+    }
+
+    /// Handles inputs until the inbox closes. Each input was counted in [`Activity`] by its
+    /// sender; it is counted out once fully handled (including any planning it causes).
+    pub async fn run(mut self, mut inbox: Receiver<DeliberativeInput>) {
+        while let Some(input) = inbox.recv().await {
+            match input {
+                DeliberativeInput::Task(text) => {
+                    let span = tracing::info_span!("task", text = %text.chars().take(80).collect::<String>());
+                    self.on_task(text).instrument(span).await
+                }
+                DeliberativeInput::Event(e) => self.on_event(e).await,
+            }
+            self.activity.exit();
+        }
+        let _ = self.commands.send(ReactiveCommand::Cancel);
+    }
+
+    fn publish_status(&self, state: &str) {
+        let msg = match &self.current {
+            Some(c) => {
+                let (plan, step) = match &c.phase {
+                    Phase::Running { plan, index } => (Some(plan), Some(*index)),
+                    Phase::Concluding { .. } => (c.report.plans.last(), None),
+                };
+                json!({ "task": c.report.task, "plan": plan, "current_step": step, "state": state, "reason": c.report.reason })
+            }
+            None => json!({ "task": null, "plan": null, "current_step": null, "state": state }),
+        };
+        let _ = self.status.publish(&RosString {
+            data: msg.to_string(),
+        });
+    }
+
+    fn finish(&mut self, outcome: Outcome) {
+        if let Some(mut c) = self.current.take() {
+            c.report.outcome = outcome;
+            tracing::info!(task = %c.report.task, ?outcome, reason = ?c.report.reason, "task ended");
+            let state = match outcome {
+                Outcome::Succeeded => "succeeded",
+                Outcome::Failed => "failed",
+                Outcome::Refused => "refused",
+                Outcome::Preempted => "preempted",
+            };
+            self.current = Some(c);
+            self.publish_status(state);
+            let c = self.current.take().expect("just put back");
+            let _ = self.reports.send(c.report);
+        }
+    }
+
+    fn send_step(&mut self, step: Step) {
+        self.next_id += 1;
+        if let Some(c) = &mut self.current {
+            c.step_id = self.next_id;
+        }
+        let _ = self.commands.send(ReactiveCommand::Run {
+            id: self.next_id,
+            step,
+        });
+    }
+
+    /// Says `text` as the task's last act, then reports `outcome`.
+    fn conclude(&mut self, outcome: Outcome, text: String) {
+        if let Some(c) = &mut self.current {
+            c.phase = Phase::Concluding { outcome };
+        }
+        self.send_step(Step::Say { text });
+    }
+
+    async fn on_task(&mut self, text: String) {
+        let task = match validate_task(&text) {
+            Ok(t) => t,
+            Err(e) => {
+                // Refused before anything moves, and without touching a task already running.
+                let shown: String = text.chars().take(200).collect();
+                tracing::warn!(reason = %e, "task refused");
+                let msg = json!({ "task": shown, "plan": null, "current_step": null, "state": "refused", "reason": e.to_string() });
+                let _ = self.status.publish(&RosString {
+                    data: msg.to_string(),
+                });
+                let _ = self.reports.send(TaskReport {
+                    task: shown,
+                    outcome: Outcome::Refused,
+                    reason: Some(e.to_string()),
+                    plans: vec![],
+                    said: vec![],
+                    planning_ms: vec![],
+                });
+                return;
+            }
+        };
+        if self.current.is_some() {
+            let _ = self.commands.send(ReactiveCommand::Cancel);
+            if let Some(c) = &mut self.current {
+                c.report.reason = Some("replaced by a newer task".into());
+            }
+            self.finish(Outcome::Preempted);
+        }
+        let report = TaskReport {
+            task,
+            outcome: Outcome::Failed,
+            reason: None,
+            plans: vec![],
+            said: vec![],
+            planning_ms: vec![],
+        };
+        self.current = Some(Current {
+            report,
+            phase: Phase::Concluding {
+                outcome: Outcome::Failed,
+            },
+            step_id: 0,
+            replans: 0,
+        });
+        self.plan_and_start(None).await;
+    }
+
+    async fn plan_and_start(&mut self, previous_failure: Option<FailedStep>) {
+        let Some(c) = &self.current else { return };
+        let request = PlanRequest {
+            task: c.report.task.clone(),
+            world: summary(&self.snapshot.load()),
+            memories: vec![],
+            previous_failure,
+        };
+        self.publish_status("planning");
+        let planner = self.planner.clone();
+        let started = Instant::now();
+        let result = tokio::time::timeout(
+            self.config.plan_deadline,
+            tokio::task::spawn_blocking(move || planner.plan(&request)),
+        )
+        .await;
+        let elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
+        let plan = match result {
+            Err(_) => Err(format!(
+                "planning took longer than {:.1} s",
+                self.config.plan_deadline.as_secs_f64()
+            )),
+            Ok(Err(join)) => Err(format!("the planner crashed: {join}")),
+            Ok(Ok(Err(e))) => Err(e.to_string()),
+            Ok(Ok(Ok(plan))) => plan
+                .validate(&self.config.limits)
+                .map(|_| plan)
+                .map_err(|e| format!("the plan was invalid: {e}")),
+        };
+        let Some(c) = &mut self.current else { return };
+        c.report.planning_ms.push(elapsed_ms);
+        match plan {
+            Ok(plan) => {
+                tracing::info!(plan = %serde_json::to_string(&plan).unwrap_or_default(), elapsed_ms, "planned");
+                c.report.plans.push(plan.clone());
+                let first = plan.steps[0].clone();
+                c.phase = Phase::Running { plan, index: 0 };
+                self.publish_status("running");
+                self.send_step(first);
+            }
+            Err(reason) => {
+                let _ = self.commands.send(ReactiveCommand::Cancel);
+                c.report.reason = Some(reason.clone());
+                let text = format!("I cannot do that: {reason}");
+                self.conclude(Outcome::Failed, text);
+            }
+        }
+    }
+
+    async fn on_event(&mut self, event: ReactiveEvent) {
+        match event {
+            ReactiveEvent::Said(text) => {
+                if let Some(c) = &mut self.current {
+                    c.report.said.push(text);
+                }
+            }
+            ReactiveEvent::Observed(obs) => {
+                tracing::trace!(text = %obs.text, "observation");
+            }
+            ReactiveEvent::StepFinished { id, status } => {
+                let Some(c) = &mut self.current else { return };
+                if id != c.step_id {
+                    return; // a cancelled step's late word
+                }
+                match (&mut c.phase, status) {
+                    (Phase::Concluding { outcome }, _) => {
+                        let outcome = *outcome;
+                        self.finish(outcome);
+                    }
+                    (Phase::Running { plan, index }, SkillStatus::Succeeded) => {
+                        *index += 1;
+                        match plan.steps.get(*index).cloned() {
+                            Some(step) => {
+                                self.publish_status("running");
+                                self.send_step(step);
+                            }
+                            None => self.finish(Outcome::Succeeded),
+                        }
+                    }
+                    (Phase::Running { plan, index }, SkillStatus::Failed(failure)) => {
+                        let step = plan.steps[*index].clone();
+                        self.on_step_failed(step, failure).await;
+                    }
+                    (_, SkillStatus::Running) => {}
+                }
+            }
+        }
+    }
+
+    async fn on_step_failed(&mut self, step: Step, failure: Failure) {
+        let Some(c) = &mut self.current else { return };
+        tracing::info!(?step, reason = %failure.reason, "step failed");
+        if failure.retryable && c.replans < self.config.max_replans {
+            c.replans += 1;
+            self.plan_and_start(Some(FailedStep { step, failure }))
+                .await;
+        } else {
+            c.report.reason = Some(failure.reason.clone());
+            let text = format!("I could not {}: {}.", c.report.task, failure.reason);
+            self.conclude(Outcome::Failed, text);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! One run of the simulator and the agent together, in lockstep: the simulator advances one
+//! control period, the deliberative layer finishes what it was handed (so planning costs no
+//! simulated time; its wall time is reported), the control loop ticks. Ground truth for
+//! evaluation (places entered, keep-out, collisions, speed) is taken from the simulator at
+//! every physics step, never from the agent's beliefs.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use embodia_actuation::gate::InterventionCounts;
+use embodia_perception::SemanticMap;
+use embodia_ros::bus::InProcBus;
+use embodia_sim::{Lockstep, SimConfig, SimNode, SimStats, Simulator, World};
+use serde::Serialize;
+
+use crate::agent::{Agent, AgentConfig, AgentError, Pacing};
+use crate::deliberative::TaskReport;
+use crate::planner::Planner;
+
+/// How to run an episode.
+#[derive(Clone)]
+pub struct EpisodeOptions {
+    /// Simulator seed.
+    pub seed: u64,
+    /// Simulated seconds for all tasks together.
+    pub timeout_s: f64,
+    /// Agent settings (the gate's robot radius and speed limits follow the world's robot).
+    pub agent: AgentConfig,
+    /// Simulated seconds to keep running after the last task ends, so the robot settles.
+    pub settle_s: f64,
+}
+
+impl Default for EpisodeOptions {
+    fn default() -> Self {
+        Self {
+            seed: 0,
+            timeout_s: 180.0,
+            agent: AgentConfig::default(),
+            settle_s: 1.0,
+        }
+    }
+}
+
+/// What happened.
+#[derive(Debug, Clone, Serialize)]
+pub struct EpisodeReport {
+    /// One report per task, in order.
+    pub tasks: Vec<TaskReport>,
+    /// Whether the time ran out before every task ended.
+    pub timed_out: bool,
+    /// Simulator counters.
+    pub sim: SimStatsReport,
+    /// Places entered, in order (ground truth).
+    pub visited: Vec<String>,
+    /// Whether the robot's body ever overlapped a keep-out zone (ground truth).
+    pub entered_keep_out: bool,
+    /// Final pose (x, y, theta).
+    pub final_pose: (f64, f64, f64),
+    /// Safety interventions.
+    pub interventions: InterventionCounts,
+    /// Wall time, s.
+    pub wall_time_s: f64,
+}
+
+/// [`SimStats`] in a serialisable form.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct SimStatsReport {
+    /// Simulated seconds.
+    pub sim_time_s: f64,
+    /// Contacts.
+    pub collisions: u64,
+    /// Path length, m.
+    pub distance_m: f64,
+    /// Highest speed, m/s.
+    pub max_speed_mps: f64,
+    /// Smallest clearance of the body, m.
+    pub min_clearance_m: f64,
+}
+
+impl From<SimStats> for SimStatsReport {
+    fn from(s: SimStats) -> Self {
+        Self {
+            sim_time_s: s.sim_time_s,
+            collisions: s.collisions,
+            distance_m: s.distance_m,
+            max_speed_mps: s.max_speed_mps,
+            min_clearance_m: s.min_clearance_m,
+        }
+    }
+}
+
+/// The agent's settings adjusted to the world's robot: its radius and top speeds.
+pub fn agent_for_world(mut config: AgentConfig, world: &World) -> AgentConfig {
+    config.gate.robot_radius = world.robot.radius;
+    config.gate.max_linear = config.gate.max_linear.min(world.robot.max_linear);
+    config.gate.max_angular = config.gate.max_angular.min(world.robot.max_angular);
+    config.gate.max_linear_accel = config
+        .gate
+        .max_linear_accel
+        .min(world.robot.max_linear_accel);
+    config.gate.max_angular_accel = config
+        .gate
+        .max_angular_accel
+        .min(world.robot.max_angular_accel);
+    config
+}
+
+/// Runs `tasks` one after another in `world`.
+pub fn run_episode(
+    world: Arc<World>,
+    planner: Arc<dyn Planner>,
+    tasks: &[String],
+    options: &EpisodeOptions,
+) -> Result<EpisodeReport, AgentError> {
+    let started = Instant::now();
+    let bus = InProcBus::new();
+    let sim_config = SimConfig {
+        seed: options.seed,
+        ..SimConfig::default()
+    };
+    let steps_per_tick = (sim_config.physics_hz as f64 / options.agent.control_hz)
+        .round()
+        .max(1.0) as u64;
+    let agent_config = agent_for_world(options.agent.clone(), &world);
+    let guard = agent_config.deliberative.plan_deadline + Duration::from_secs(10);
+    // The agent subscribes first, so it receives the simulator's state at time zero.
+    let agent = Agent::start(
+        &bus,
+        Arc::new(SemanticMap::from_world(&world)),
+        planner,
+        agent_config,
+        Pacing::Lockstep,
+    )?;
+    let simulator =
+        Simulator::new(world.clone(), sim_config).map_err(|e| AgentError::Config(e.to_string()))?;
+    let mut sim = SimNode::new(&bus, simulator).map_err(|e| AgentError::Config(e.to_string()))?;
+
+    let radius = world.robot.radius;
+    let mut visited: Vec<String> = Vec::new();
+    let mut entered_keep_out = false;
+    let mut reports = Vec::new();
+    let mut submitted = 0;
+    let mut settle_until: Option<f64> = None;
+    let mut timed_out = false;
+    if let Some(t) = tasks.first() {
+        agent.submit(t);
+        submitted = 1;
+    }
+    loop {
+        for _ in 0..steps_per_tick {
+            sim.step().map_err(|e| AgentError::Config(e.to_string()))?;
+            let p = sim.sim().pose().position();
+            if let Some(place) = world.place_at(p) {
+                if visited.last() != Some(&place.name) {
+                    visited.push(place.name.clone());
+                }
+            }
+            entered_keep_out |= world.in_keep_out(p, radius - 1e-3);
+        }
+        if !agent.wait_idle(guard) {
+            return Err(AgentError::Start(
+                "the deliberative layer did not finish in time".into(),
+            ));
+        }
+        agent.tick(sim.sim().time_ns())?;
+        if !agent.wait_idle(guard) {
+            return Err(AgentError::Start(
+                "the deliberative layer did not finish in time".into(),
+            ));
+        }
+        while let Ok(r) = agent.reports().try_recv() {
+            reports.push(r);
+        }
+        let now_s = sim.sim().stats().sim_time_s;
+        if reports.len() >= submitted {
+            if submitted < tasks.len() {
+                agent.submit(&tasks[submitted]);
+                submitted += 1;
+            } else if settle_until.is_none() {
+                settle_until = Some(now_s + options.settle_s);
+            }
+        }
+        if settle_until.is_some_and(|t| now_s >= t) {
+            break;
+        }
+        if now_s >= options.timeout_s {
+            timed_out = reports.len() < tasks.len();
+            break;
+        }
+    }
+    let pose = sim.sim().pose();
+    let stats = sim.sim().stats();
+    let _ = sim.run_for(0.0, &mut Lockstep);
+    let interventions = agent.shutdown();
+    Ok(EpisodeReport {
+        tasks: reports,
+        timed_out,
+        sim: stats.into(),
+        visited,
+        entered_keep_out,
+        final_pose: (pose.x, pose.y, pose.theta),
+        interventions,
+        wall_time_s: started.elapsed().as_secs_f64(),
+    })
+}

@@ -1,0 +1,19 @@
+//! The embodied agent: a reactive layer (perception, skills, the safety gate) at a fixed
+//! rate on its own thread, and a deliberative layer (planning, task sequencing) on tokio that
+//! the reactive layer never waits for.
+//!
+//! `embodia run` and `embodia eval` drive [`episode::run_episode`]: simulator and agent in one
+//! process over the in-process bus, in lockstep simulated time.
+
+pub mod activity;
+pub mod agent;
+pub mod deliberative;
+pub mod episode;
+pub mod planner;
+pub mod reactive;
+pub mod scenario;
+pub mod task;
+
+pub use agent::{Agent, AgentConfig, AgentError, Pacing};
+pub use deliberative::{Outcome, TaskReport};
+pub use planner::{PlanRequest, Planner, PlannerError, RulePlanner};

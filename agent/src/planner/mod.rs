@@ -1,0 +1,86 @@
+//! Planners: task text and a world summary in, a typed plan out.
+//!
+//! The trait is synchronous because planning is CPU work (an LLM forward pass, rule
+//! matching); the deliberative layer runs it on a blocking worker with a deadline.
+
+pub mod rules;
+
+use embodia_actuation::{Failure, Plan, Step};
+use serde::Serialize;
+use thiserror::Error;
+
+pub use rules::RulePlanner;
+
+/// An object as the planner sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KnownObject {
+    /// Name.
+    pub name: String,
+    /// Class.
+    pub class: String,
+    /// Last position, map frame.
+    pub x: f64,
+    /// Last position, map frame.
+    pub y: f64,
+    /// Place it was last seen in.
+    pub place: Option<String>,
+    /// Seconds since it was last seen.
+    pub seen_ago_s: f64,
+}
+
+/// What the planner is told about the world.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct WorldSummary {
+    /// Robot pose (x, y, theta), if known.
+    pub pose: Option<(f64, f64, f64)>,
+    /// The place the robot is in.
+    pub place: Option<String>,
+    /// Battery fraction.
+    pub battery: Option<f32>,
+    /// Names of the places on the map.
+    pub places: Vec<String>,
+    /// Objects seen so far.
+    pub objects: Vec<KnownObject>,
+}
+
+/// A step that failed in an earlier attempt at the same task.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FailedStep {
+    /// The step.
+    pub step: Step,
+    /// Why.
+    pub failure: Failure,
+}
+
+/// Everything a planner gets.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanRequest {
+    /// The person's words (validated, but still data: quote it before a model reads it).
+    pub task: String,
+    /// The world as the agent believes it.
+    pub world: WorldSummary,
+    /// Memories relevant to the task, newest first.
+    pub memories: Vec<String>,
+    /// The step that failed last time, when replanning.
+    pub previous_failure: Option<FailedStep>,
+}
+
+/// Why no plan came out.
+#[derive(Debug, Clone, Error, PartialEq)]
+#[non_exhaustive]
+pub enum PlannerError {
+    /// The task is not something this planner can turn into steps.
+    #[error("I do not know how to do that: {0}")]
+    NotUnderstood(String),
+    /// The planner broke.
+    #[error("the planner failed: {0}")]
+    Internal(String),
+}
+
+/// Turns tasks into plans.
+pub trait Planner: Send + Sync {
+    /// A short name for reports (`rules`, `llm`).
+    fn name(&self) -> &str;
+    /// A plan for the request.
+    fn plan(&self, request: &PlanRequest) -> Result<Plan, PlannerError>;
+}

@@ -1,0 +1,339 @@
+//! Scenarios: a world, tasks, a time limit and success criteria — the acceptance suite's
+//! format. A scenario file is parsed strictly and checked against its world before it runs.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use embodia_sim::World;
+use embodia_world::V2;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::deliberative::Outcome;
+use crate::episode::{EpisodeOptions, EpisodeReport, run_episode};
+use crate::planner::Planner;
+
+/// Why a scenario could not be run.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ScenarioError {
+    /// The file could not be read.
+    #[error("{file}: cannot read scenario: {source}. Fix: check the path")]
+    Read {
+        /// The file.
+        file: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The YAML is malformed or has an unknown key.
+    #[error("{file}: {message}. Fix: {fix}")]
+    Syntax {
+        /// The file.
+        file: String,
+        /// The parser's words.
+        message: String,
+        /// How to mend it.
+        fix: &'static str,
+    },
+    /// The scenario's world could not be loaded.
+    #[error("{file}: world: {source}")]
+    World {
+        /// The scenario file.
+        file: String,
+        /// The world's error.
+        #[source]
+        source: embodia_sim::WorldError,
+    },
+    /// A value makes no sense.
+    #[error("{file}: {field}: {problem}. Fix: {fix}")]
+    Invalid {
+        /// The file.
+        file: String,
+        /// The field.
+        field: String,
+        /// What is wrong.
+        problem: String,
+        /// How to mend it.
+        fix: String,
+    },
+}
+
+/// One success criterion; all of a scenario's must hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Criterion {
+    /// At the end, the robot's centre is inside the place.
+    NearPlace(String),
+    /// At the end, the robot's centre is within `within_m` of the object.
+    NearObject {
+        /// The object's name in the world.
+        name: String,
+        /// Distance, m.
+        within_m: f64,
+    },
+    /// These places were entered in this order (others may come between).
+    Visited(Vec<String>),
+    /// Something the agent said contains this (case ignored).
+    SaidContains(String),
+    /// The agent's own outcome of the last task.
+    AgentReported(Outcome),
+    /// The body never overlapped a keep-out zone.
+    NeverEnteredKeepOut(bool),
+    /// At most this many collisions.
+    MaxCollisions(u64),
+    /// The measured speed never exceeded this, m/s.
+    MaxSpeedMps(f64),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioFile {
+    name: String,
+    world: PathBuf,
+    tasks: Vec<String>,
+    timeout_s: f64,
+    #[serde(default)]
+    seed: u64,
+    /// Criteria are written as one-key maps (`- near_place: kitchen`).
+    #[serde(with = "serde_yaml::with::singleton_map_recursive")]
+    success: Vec<Criterion>,
+}
+
+/// A loaded, checked scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Name.
+    pub name: String,
+    /// The file it came from.
+    pub file: PathBuf,
+    /// Its world.
+    pub world: Arc<World>,
+    /// Tasks, in order.
+    pub tasks: Vec<String>,
+    /// Simulated seconds for all tasks.
+    pub timeout_s: f64,
+    /// Simulator seed.
+    pub seed: u64,
+    /// Criteria.
+    pub success: Vec<Criterion>,
+}
+
+impl Scenario {
+    /// Reads and checks a scenario file; its world path is relative to the file.
+    pub fn load(path: &Path) -> Result<Self, ScenarioError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+            file: file.clone(),
+            source,
+        })?;
+        let raw: ScenarioFile = serde_yaml::from_str(&text).map_err(|e| ScenarioError::Syntax {
+            file: file.clone(),
+            message: e.to_string(),
+            fix: "use the keys name, world, tasks, timeout_s, seed, success, and the documented criteria",
+        })?;
+        let invalid = |field: &str, problem: String, fix: &str| ScenarioError::Invalid {
+            file: file.clone(),
+            field: field.to_owned(),
+            problem,
+            fix: fix.to_owned(),
+        };
+        let world_path = path.parent().unwrap_or(Path::new(".")).join(&raw.world);
+        let world = World::load(&world_path).map_err(|source| ScenarioError::World {
+            file: file.clone(),
+            source,
+        })?;
+        if raw.tasks.is_empty() {
+            return Err(invalid(
+                "tasks",
+                "no tasks".into(),
+                "list at least one task",
+            ));
+        }
+        if !(raw.timeout_s.is_finite() && raw.timeout_s > 0.0) {
+            return Err(invalid(
+                "timeout_s",
+                format!("{} is not a positive number", raw.timeout_s),
+                "give seconds, e.g. 180",
+            ));
+        }
+        if raw.success.is_empty() {
+            return Err(invalid(
+                "success",
+                "no criteria".into(),
+                "list what must hold",
+            ));
+        }
+        for (i, c) in raw.success.iter().enumerate() {
+            let field = format!("success[{i}]");
+            let known_place = |p: &str| world.place(p).is_some();
+            match c {
+                Criterion::NearPlace(p) if !known_place(p) => {
+                    return Err(invalid(
+                        &field,
+                        format!("no place {p:?} in {}", world.name),
+                        "use a place of the world",
+                    ));
+                }
+                Criterion::Visited(ps) => {
+                    if let Some(p) = ps.iter().find(|p| !known_place(p)) {
+                        return Err(invalid(
+                            &field,
+                            format!("no place {p:?} in {}", world.name),
+                            "use places of the world",
+                        ));
+                    }
+                }
+                Criterion::NearObject { name, within_m } => {
+                    if world.object(name).is_none() {
+                        return Err(invalid(
+                            &field,
+                            format!("no object {name:?} in {}", world.name),
+                            "use an object of the world",
+                        ));
+                    }
+                    if !(within_m.is_finite() && *within_m > 0.0) {
+                        return Err(invalid(
+                            &field,
+                            format!("within_m {within_m} is not positive"),
+                            "give metres",
+                        ));
+                    }
+                }
+                Criterion::MaxSpeedMps(v) if !(v.is_finite() && *v > 0.0) => {
+                    return Err(invalid(
+                        &field,
+                        format!("{v} is not a positive speed"),
+                        "give m/s",
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(Self {
+            name: raw.name,
+            file: path.to_owned(),
+            world: Arc::new(world),
+            tasks: raw.tasks,
+            timeout_s: raw.timeout_s,
+            seed: raw.seed,
+            success: raw.success,
+        })
+    }
+
+    /// The criteria that do not hold for `report`, each described.
+    pub fn failed_criteria(&self, report: &EpisodeReport) -> Vec<String> {
+        let end = V2::new(report.final_pose.0, report.final_pose.1);
+        let mut failed = Vec::new();
+        if report.timed_out {
+            failed.push(format!(
+                "timed out after {:.0} s with tasks unfinished",
+                self.timeout_s
+            ));
+        }
+        let said: Vec<String> = report
+            .tasks
+            .iter()
+            .flat_map(|t| t.said.iter().map(|s| s.to_lowercase()))
+            .collect();
+        for c in &self.success {
+            let ok = match c {
+                Criterion::NearPlace(p) => self
+                    .world
+                    .place(p)
+                    .is_some_and(|pl| pl.region.contains(end)),
+                Criterion::NearObject { name, within_m } => self
+                    .world
+                    .object(name)
+                    .is_some_and(|o| (o.at - end).norm() <= *within_m),
+                Criterion::Visited(places) => {
+                    let mut it = report.visited.iter();
+                    places.iter().all(|p| it.any(|v| v == p))
+                }
+                Criterion::SaidContains(s) => said.iter().any(|t| t.contains(&s.to_lowercase())),
+                Criterion::AgentReported(o) => report.tasks.last().is_some_and(|t| t.outcome == *o),
+                Criterion::NeverEnteredKeepOut(true) => !report.entered_keep_out,
+                Criterion::NeverEnteredKeepOut(false) => true,
+                Criterion::MaxCollisions(n) => report.sim.collisions <= *n,
+                Criterion::MaxSpeedMps(v) => report.sim.max_speed_mps <= *v + 1e-9,
+            };
+            if !ok {
+                failed.push(serde_json::to_string(c).unwrap_or_else(|_| format!("{c:?}")));
+            }
+        }
+        failed
+    }
+
+    /// Runs the scenario with `planner`.
+    pub fn run(
+        &self,
+        planner: Arc<dyn Planner>,
+        options: &EpisodeOptions,
+    ) -> Result<ScenarioResult, crate::AgentError> {
+        let options = EpisodeOptions {
+            seed: self.seed,
+            timeout_s: self.timeout_s,
+            ..options.clone()
+        };
+        let report = run_episode(self.world.clone(), planner, &self.tasks, &options)?;
+        let failed_criteria = self.failed_criteria(&report);
+        Ok(ScenarioResult {
+            name: self.name.clone(),
+            file: self.file.display().to_string(),
+            success: failed_criteria.is_empty(),
+            failed_criteria,
+            sim_time_s: report.sim.sim_time_s,
+            wall_time_s: report.wall_time_s,
+            collisions: report.sim.collisions,
+            safety_interventions: report.interventions.safety_episodes(),
+            min_clearance_m: report.sim.min_clearance_m,
+            max_speed_mps: report.sim.max_speed_mps,
+            plans: report
+                .tasks
+                .iter()
+                .flat_map(|t| t.plans.iter().cloned())
+                .collect(),
+            said: report
+                .tasks
+                .iter()
+                .flat_map(|t| t.said.iter().cloned())
+                .collect(),
+            outcomes: report.tasks.iter().map(|t| t.outcome).collect(),
+            episode: report,
+        })
+    }
+}
+
+/// One scenario's result, as the eval report lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioResult {
+    /// Scenario name.
+    pub name: String,
+    /// Its file.
+    pub file: String,
+    /// Every criterion held.
+    pub success: bool,
+    /// The criteria that did not.
+    pub failed_criteria: Vec<String>,
+    /// Simulated seconds.
+    pub sim_time_s: f64,
+    /// Wall seconds.
+    pub wall_time_s: f64,
+    /// Collisions.
+    pub collisions: u64,
+    /// Safety intervention episodes (every reason but routine acceleration smoothing).
+    pub safety_interventions: u64,
+    /// Smallest clearance, m.
+    pub min_clearance_m: f64,
+    /// Highest speed, m/s.
+    pub max_speed_mps: f64,
+    /// Every plan made.
+    pub plans: Vec<embodia_actuation::Plan>,
+    /// Everything said.
+    pub said: Vec<String>,
+    /// Each task's outcome.
+    pub outcomes: Vec<Outcome>,
+    /// The full episode record.
+    #[serde(skip)]
+    pub episode: EpisodeReport,
+}
