@@ -150,10 +150,10 @@ pub fn run_episode(
         for _ in 0..steps_per_tick {
             sim.step().map_err(|e| AgentError::Config(e.to_string()))?;
             let p = sim.sim().pose().position();
-            if let Some(place) = world.place_at(p) {
-                if visited.last() != Some(&place.name) {
-                    visited.push(place.name.clone());
-                }
+            if let Some(place) = world.place_at(p)
+                && visited.last() != Some(&place.name)
+            {
+                visited.push(place.name.clone());
             }
             entered_keep_out |= world.in_keep_out(p, radius - 1e-3);
         }

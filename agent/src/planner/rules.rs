@@ -272,10 +272,10 @@ impl Planner for RulePlanner {
     }
 
     fn plan(&self, request: &PlanRequest) -> Result<Plan, PlannerError> {
-        if let Some(failed) = &request.previous_failure {
-            if !failed.failure.retryable {
-                return Err(PlannerError::NotUnderstood(failed.failure.reason.clone()));
-            }
+        if let Some(failed) = &request.previous_failure
+            && !failed.failure.retryable
+        {
+            return Err(PlannerError::NotUnderstood(failed.failure.reason.clone()));
         }
         let mut steps = Vec::new();
         for part in split_commands(&request.task) {
