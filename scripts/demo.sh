@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job: embodia's built-in simulator in the apartment world.
+# The main job: the agent in embodia's simulator, in the apartment world. It searches for the
+# red cup, goes to it, then answers where it saw it; the JSON report goes to stdout.
 # Needs only a Rust toolchain (1.95); crates come from crates.io, pinned by Cargo.lock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,4 +9,5 @@ if ! command -v cargo >/dev/null; then
   exit 1
 fi
 cargo build --release --locked -p embodia
-exec target/release/embodia sim --world launch/worlds/apartment.yaml --teleop 0.3,0.25 --duration 60 "$@"
+exec target/release/embodia run --world launch/worlds/apartment.yaml \
+  --task "find the red cup" --task "go to the study" --task "where did you see the red cup?" "$@"

@@ -1,5 +1,8 @@
 //! End-to-end tests: the `embodia` binary as a user runs it. One binary, a module per area.
 
+mod agent_loop;
+mod run_cli;
+mod scenarios;
 mod sim_cli;
 
 use std::path::PathBuf;

@@ -1,0 +1,205 @@
+//! The agent's two layers against the simulator, driven tick by tick so a test can step in:
+//! an emergency stop, a reset, a missing sensor, a planner that is too slow, a task on the topic.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use embodia::agent::{AgentConfig, Pacing};
+use embodia::episode::agent_for_world;
+use embodia::planner::{PlanRequest, Planner, PlannerError};
+use embodia::{Agent, Outcome, RulePlanner, TaskReport};
+use embodia_actuation::Plan;
+use embodia_perception::SemanticMap;
+use embodia_ros::msg::std_msgs::{Bool, String as RosString};
+use embodia_ros::{Bus, Delivery, QosProfile, Subscription, bus::InProcBus};
+use embodia_sim::{SimConfig, SimNode, Simulator, World};
+
+use crate::root;
+
+struct Rig {
+    bus: InProcBus,
+    agent: Agent,
+    sim: SimNode,
+    reports: Vec<TaskReport>,
+}
+
+impl Rig {
+    fn new(planner: Arc<dyn Planner>, tweak: impl FnOnce(&mut AgentConfig)) -> Self {
+        let world = Arc::new(World::load(root().join("launch/worlds/apartment.yaml")).unwrap());
+        let bus = InProcBus::new();
+        let mut config = agent_for_world(AgentConfig::default(), &world);
+        tweak(&mut config);
+        let agent = Agent::start(
+            &bus,
+            Arc::new(SemanticMap::from_world(&world)),
+            planner,
+            config,
+            Pacing::Lockstep,
+        )
+        .unwrap();
+        let sim = SimNode::new(&bus, Simulator::new(world, SimConfig::default()).unwrap()).unwrap();
+        Self {
+            bus,
+            agent,
+            sim,
+            reports: vec![],
+        }
+    }
+
+    fn advance(&mut self, seconds: f64) {
+        for _ in 0..(seconds * 20.0).round() as usize {
+            for _ in 0..5 {
+                self.sim.step().unwrap();
+            }
+            assert!(self.agent.wait_idle(Duration::from_secs(30)));
+            self.agent.tick(self.sim.sim().time_ns()).unwrap();
+            assert!(self.agent.wait_idle(Duration::from_secs(30)));
+            self.reports.extend(self.agent.reports().try_iter());
+        }
+    }
+
+    fn moved(&self) -> f64 {
+        self.sim.sim().stats().distance_m
+    }
+
+    fn publish<M: embodia_ros::Message>(&self, topic: &str, msg: M) {
+        self.bus
+            .publisher::<M>(topic, QosProfile::DEFAULT)
+            .unwrap()
+            .publish(&msg)
+            .unwrap();
+    }
+
+    fn listen(&self, topic: &str) -> Subscription<RosString> {
+        self.bus
+            .subscribe(topic, QosProfile::DEFAULT, Delivery::Queue(1000))
+            .unwrap()
+    }
+}
+
+#[test]
+fn an_emergency_stop_latches_until_an_explicit_reset() {
+    let mut rig = Rig::new(Arc::new(RulePlanner), |_| {});
+    let safety = rig.listen("/agent/safety");
+    rig.agent.submit("go to the study");
+    rig.advance(4.0);
+    assert!(rig.sim.sim().velocity().0 > 0.2, "driving");
+    rig.publish("/emergency_stop", Bool { data: true });
+    rig.advance(1.0);
+    assert_eq!(
+        rig.sim.sim().velocity(),
+        (0.0, 0.0),
+        "stopped within a second"
+    );
+    let at_stop = rig.moved();
+    rig.publish("/emergency_stop", Bool { data: false });
+    rig.advance(5.0);
+    assert!((rig.moved() - at_stop).abs() < 1e-9, "no automatic restart");
+    let msgs: Vec<String> = safety.drain().into_iter().map(|m| m.data).collect();
+    assert!(
+        msgs.iter().any(|m| m.contains("emergency_stop")),
+        "{msgs:?}"
+    );
+    rig.publish("/agent/safety_reset", Bool { data: true });
+    rig.advance(3.0);
+    assert!(rig.moved() > at_stop + 0.3, "moves again after the reset");
+}
+
+#[test]
+fn without_a_lidar_the_robot_never_moves_and_the_gate_says_why() {
+    let mut rig = Rig::new(Arc::new(RulePlanner), |c| {
+        c.perception.topics.scan = "/no_lidar_here".into()
+    });
+    let safety = rig.listen("/agent/safety");
+    rig.agent.submit("go to the kitchen");
+    rig.advance(10.0);
+    assert_eq!(rig.moved(), 0.0);
+    let msgs: Vec<String> = safety.drain().into_iter().map(|m| m.data).collect();
+    assert!(msgs.iter().any(|m| m.contains("stale_scan")), "{msgs:?}");
+}
+
+struct SlowPlanner;
+
+impl Planner for SlowPlanner {
+    fn name(&self) -> &str {
+        "slow"
+    }
+    fn plan(&self, request: &PlanRequest) -> Result<Plan, PlannerError> {
+        std::thread::sleep(Duration::from_millis(1500));
+        RulePlanner.plan(request)
+    }
+}
+
+#[test]
+fn a_planning_timeout_fails_the_task_and_leaves_the_robot_stopped() {
+    let mut rig = Rig::new(Arc::new(SlowPlanner), |c| {
+        c.deliberative.plan_deadline = Duration::from_millis(200)
+    });
+    rig.agent.submit("go to the kitchen");
+    rig.advance(3.0);
+    let r = &rig.reports[0];
+    assert_eq!(r.outcome, Outcome::Failed);
+    assert!(
+        r.reason
+            .as_deref()
+            .unwrap()
+            .contains("planning took longer than 0.2 s"),
+        "{r:?}"
+    );
+    assert!(r.said[0].contains("planning took longer"));
+    assert_eq!(rig.moved(), 0.0);
+}
+
+#[test]
+fn tasks_arrive_on_the_topic_and_status_is_published_as_json() {
+    let mut rig = Rig::new(Arc::new(RulePlanner), |_| {});
+    let status = rig.listen("/agent/status");
+    rig.publish(
+        "/agent/task",
+        RosString {
+            data: "turn left 90 degrees".into(),
+        },
+    );
+    // The topic is polled by the deliberative runtime on the wall clock.
+    for _ in 0..100 {
+        std::thread::sleep(Duration::from_millis(10));
+        rig.advance(0.1);
+        if !rig.reports.is_empty() {
+            break;
+        }
+    }
+    rig.advance(5.0);
+    assert_eq!(rig.reports[0].outcome, Outcome::Succeeded);
+    let states: Vec<serde_json::Value> = status
+        .drain()
+        .iter()
+        .map(|m| serde_json::from_str(&m.data).unwrap())
+        .collect();
+    let names: Vec<&str> = states
+        .iter()
+        .map(|s| s["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["planning", "running", "succeeded"]);
+    assert_eq!(states[1]["task"], "turn left 90 degrees");
+    assert_eq!(states[1]["plan"]["steps"][0]["skill"], "rotate");
+    assert_eq!(states[1]["current_step"], 0);
+}
+
+#[test]
+fn a_new_task_preempts_the_running_one() {
+    let mut rig = Rig::new(Arc::new(RulePlanner), |_| {});
+    rig.agent.submit("go to the study");
+    rig.advance(3.0);
+    rig.agent.submit("go to the kitchen");
+    rig.advance(60.0);
+    assert_eq!(rig.reports[0].outcome, Outcome::Preempted);
+    assert_eq!(rig.reports[1].outcome, Outcome::Succeeded);
+    let world = World::load(root().join("launch/worlds/apartment.yaml")).unwrap();
+    assert_eq!(
+        world
+            .place_at(rig.sim.sim().pose().position())
+            .unwrap()
+            .name,
+        "kitchen"
+    );
+}

@@ -1,0 +1,68 @@
+//! `embodia run`: tasks from the command line, a JSON report out.
+
+use crate::{embodia, json};
+
+const APARTMENT: &str = "launch/worlds/apartment.yaml";
+
+#[test]
+fn a_task_runs_to_success_and_the_report_says_so() {
+    let r = json(&embodia(&[
+        "run",
+        "--world",
+        APARTMENT,
+        "--task",
+        "go to the kitchen",
+    ]));
+    assert_eq!(r["tasks"][0]["outcome"], "succeeded");
+    assert_eq!(
+        r["tasks"][0]["plans"][0]["steps"][0]["skill"],
+        "navigate_to"
+    );
+    assert_eq!(r["visited"].as_array().unwrap().last().unwrap(), "kitchen");
+    assert_eq!(r["sim"]["collisions"], 0);
+}
+
+#[test]
+fn malformed_tasks_are_refused_and_the_robot_stays_stopped() {
+    let huge = "go ".repeat(35_000); // about 100 kB
+    for task in [
+        "",
+        "   ",
+        huge.as_str(),
+        "go to the kitchen\u{1b}[2J",
+        "stop\u{7}now",
+    ] {
+        let r = json(&embodia(&["run", "--world", APARTMENT, "--task", task]));
+        let t = &r["tasks"][0];
+        assert_eq!(t["outcome"], "refused", "{:?}", &task[..task.len().min(20)]);
+        assert!(
+            t["reason"].as_str().unwrap().len() > 10,
+            "a reason is given"
+        );
+        assert!(t["plans"].as_array().unwrap().is_empty());
+        assert_eq!(r["sim"]["distance_m"], 0.0, "the robot never moved");
+        assert!(
+            t["task"].as_str().unwrap().chars().count() <= 200,
+            "the echo is bounded"
+        );
+    }
+}
+
+#[test]
+fn a_task_no_rule_understands_fails_with_a_reason_said_aloud() {
+    let r = json(&embodia(&[
+        "run",
+        "--world",
+        APARTMENT,
+        "--task",
+        "sing me the song of my people",
+    ]));
+    assert_eq!(r["tasks"][0]["outcome"], "failed");
+    assert!(
+        r["tasks"][0]["said"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("I cannot do that")
+    );
+    assert_eq!(r["sim"]["distance_m"], 0.0);
+}
