@@ -59,6 +59,7 @@ fn main() {
         &bus,
         Arc::new(SemanticMap::default()),
         Arc::new(RulePlanner),
+        None,
         config,
         Pacing::WallClock(Arc::new(now)),
     )

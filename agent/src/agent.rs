@@ -139,6 +139,7 @@ impl Agent {
         bus: &B,
         semantic: Arc<SemanticMap>,
         planner: Arc<dyn Planner>,
+        memory: Option<embodia_memory::Memory>,
         config: AgentConfig,
         pacing: Pacing,
     ) -> Result<Self, AgentError> {
@@ -197,6 +198,7 @@ impl Agent {
             status: bus.publisher(&t.status, QosProfile::DEFAULT)?,
             reports: report_tx,
             activity: activity.clone(),
+            memory,
         });
         let tasks =
             bus.subscribe::<RosString>(&t.task, QosProfile::DEFAULT, Delivery::Queue(32))?;

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use arc_swap::ArcSwap;
 use crossbeam_channel::Sender;
 use embodia_actuation::{Failure, Plan, PlanLimits, SkillStatus, Step};
-use embodia_perception::WorldState;
+use embodia_memory::{Memory, Query};
+use embodia_perception::{Observation, TrackedObject, WorldState};
 use embodia_ros::Publisher;
 use embodia_ros::msg::std_msgs::String as RosString;
 use serde::Serialize;
@@ -111,7 +112,18 @@ pub struct Deliberative {
     activity: Arc<Activity>,
     current: Option<Current>,
     next_id: u64,
+    memory: Option<Memory>,
+    /// Observations not yet in memory.
+    pending: Vec<Observation>,
+    /// Added to the robot clock for memory times, so a memory kept across runs of a restarted
+    /// (simulated) clock stays in order.
+    memory_epoch_ns: i64,
 }
+
+/// Observations flushed into memory at once.
+const MEMORY_BATCH: usize = 32;
+/// Memories given to the planner.
+const MEMORIES_IN_PROMPT: usize = 5;
 
 /// Handles the deliberative layer needs, made by the agent's wiring.
 pub struct DeliberativeParts {
@@ -129,6 +141,8 @@ pub struct DeliberativeParts {
     pub reports: Sender<TaskReport>,
     /// Inputs in flight.
     pub activity: Arc<Activity>,
+    /// The vector memory, if the agent has one.
+    pub memory: Option<Memory>,
 }
 
 fn summary(world: &WorldState) -> WorldSummary {
@@ -170,6 +184,119 @@ impl Deliberative {
             activity: p.activity,
             current: None,
             next_id: 0,
+            memory_epoch_ns: p
+                .memory
+                .as_ref()
+                .and_then(|m| m.store().stats().newest_ns)
+                .map_or(0, |t| t + 1_000_000_000),
+            memory: p.memory,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Stores the buffered observations (on a blocking worker: embedding is CPU work).
+    async fn flush_memory(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let Some(mut memory) = self.memory.take() else {
+            self.pending.clear();
+            return;
+        };
+        let epoch = self.memory_epoch_ns;
+        let batch: Vec<Observation> = std::mem::take(&mut self.pending)
+            .into_iter()
+            .map(|mut o| {
+                o.stamp_ns += epoch;
+                o
+            })
+            .collect();
+        let (memory, result) = match tokio::task::spawn_blocking(move || {
+            let r = memory.remember(&batch);
+            (memory, r)
+        })
+        .await
+        {
+            Ok(pair) => pair,
+            Err(e) => {
+                tracing::error!(error = %e, "memory worker failed; continuing without memory");
+                return;
+            }
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "observations could not be stored");
+        }
+        self.memory = Some(memory);
+    }
+
+    /// The memories for a task, and the objects memory knows that perception does not.
+    async fn recall(
+        &mut self,
+        task: &str,
+        world: &WorldState,
+    ) -> (Vec<String>, Vec<TrackedObject>) {
+        let Some(memory) = self.memory.take() else {
+            return (vec![], vec![]);
+        };
+        let (task, now) = (task.to_owned(), world.now_ns + self.memory_epoch_ns);
+        let epoch = self.memory_epoch_ns;
+        let tracked: Vec<String> = world
+            .objects
+            .iter()
+            .map(|o| o.name.to_lowercase())
+            .collect();
+        let joined = tokio::task::spawn_blocking(move || {
+            let hits = memory.recall(
+                &task,
+                &Query {
+                    k: MEMORIES_IN_PROMPT,
+                    ..Query::default()
+                },
+            );
+            let texts = hits
+                .map(|hs| {
+                    hs.iter()
+                        .map(|h| {
+                            let ago = (now - h.entry.time_ns).max(0) as f64 * 1e-9;
+                            format!(
+                                "{} ({:.0} s ago, {} times)",
+                                h.entry.text, ago, h.entry.count
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let objects: Vec<TrackedObject> = memory
+                .store()
+                .entries()
+                .iter()
+                .filter_map(|e| {
+                    let name = e.object_name.clone()?;
+                    let (x, y) = e.object_position?;
+                    (!tracked.contains(&name.to_lowercase())).then(|| TrackedObject {
+                        name,
+                        class: e.object_class.clone().unwrap_or_default(),
+                        x,
+                        y,
+                        place: e.place.clone(),
+                        first_seen_ns: e.first_seen_ns - epoch,
+                        last_seen_ns: e.time_ns - epoch,
+                        count: e.count,
+                    })
+                })
+                .collect();
+            (memory, texts, objects)
+        })
+        .await;
+        match joined {
+            Ok((memory, texts, objects)) => {
+                self.memory = Some(memory);
+                (texts, objects)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "memory worker failed; continuing without memory");
+                (vec![], vec![])
+            }
         }
     }
 
@@ -184,8 +311,13 @@ impl Deliberative {
                 }
                 DeliberativeInput::Event(e) => self.on_event(e).await,
             }
+            if self.current.is_none() {
+                // Idle: store what was seen, so a finished task's memories are on disk.
+                self.flush_memory().await;
+            }
             self.activity.exit();
         }
+        self.flush_memory().await;
         let _ = self.commands.send(ReactiveCommand::Cancel);
     }
 
@@ -290,11 +422,30 @@ impl Deliberative {
     }
 
     async fn plan_and_start(&mut self, previous_failure: Option<FailedStep>) {
-        let Some(c) = &self.current else { return };
+        let Some(task) = self.current.as_ref().map(|c| c.report.task.clone()) else {
+            return;
+        };
+        self.flush_memory().await;
+        let world = self.snapshot.load_full();
+        let (memories, remembered) = self.recall(&task, &world).await;
+        let mut world_summary = summary(&world);
+        for o in &remembered {
+            world_summary.objects.push(KnownObject {
+                name: o.name.clone(),
+                class: o.class.clone(),
+                x: o.x,
+                y: o.y,
+                place: o.place.clone(),
+                seen_ago_s: (world.now_ns - o.last_seen_ns).max(0) as f64 * 1e-9,
+            });
+        }
+        if !remembered.is_empty() {
+            let _ = self.commands.send(ReactiveCommand::Recall(remembered));
+        }
         let request = PlanRequest {
-            task: c.report.task.clone(),
-            world: summary(&self.snapshot.load()),
-            memories: vec![],
+            task,
+            world: world_summary,
+            memories,
             previous_failure,
         };
         self.publish_status("planning");
@@ -347,6 +498,12 @@ impl Deliberative {
             }
             ReactiveEvent::Observed(obs) => {
                 tracing::trace!(text = %obs.text, "observation");
+                if self.memory.is_some() {
+                    self.pending.push(obs);
+                    if self.pending.len() >= MEMORY_BATCH {
+                        self.flush_memory().await;
+                    }
+                }
             }
             ReactiveEvent::StepFinished { id, status } => {
                 let Some(c) = &mut self.current else { return };

@@ -4,10 +4,12 @@
 //! evaluation (places entered, keep-out, collisions, speed) is taken from the simulator at
 //! every physics step, never from the agent's beliefs.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use embodia_actuation::gate::InterventionCounts;
+use embodia_memory::{Embedder, Memory};
 use embodia_perception::SemanticMap;
 use embodia_ros::bus::InProcBus;
 use embodia_sim::{Lockstep, SimConfig, SimNode, SimStats, Simulator, World};
@@ -16,6 +18,33 @@ use serde::Serialize;
 use crate::agent::{Agent, AgentConfig, AgentError, Pacing};
 use crate::deliberative::TaskReport;
 use crate::planner::Planner;
+
+/// Which memory an episode's agent has.
+#[derive(Clone, Default)]
+pub enum MemoryChoice {
+    /// None: observations are not remembered beyond what perception tracks.
+    #[default]
+    Off,
+    /// A fresh memory in RAM, gone when the episode ends.
+    Fresh(Arc<Embedder>),
+    /// A memory file, kept across runs.
+    File(Arc<Embedder>, PathBuf),
+}
+
+impl MemoryChoice {
+    fn open(&self) -> Result<Option<Memory>, AgentError> {
+        let open = |e: &Arc<Embedder>, p: Option<&std::path::Path>| {
+            Memory::open(e.clone(), p)
+                .map(Some)
+                .map_err(|e| AgentError::Config(format!("memory: {e}")))
+        };
+        match self {
+            MemoryChoice::Off => Ok(None),
+            MemoryChoice::Fresh(e) => open(e, None),
+            MemoryChoice::File(e, p) => open(e, Some(p)),
+        }
+    }
+}
 
 /// How to run an episode.
 #[derive(Clone)]
@@ -28,6 +57,8 @@ pub struct EpisodeOptions {
     pub agent: AgentConfig,
     /// Simulated seconds to keep running after the last task ends, so the robot settles.
     pub settle_s: f64,
+    /// The agent's memory.
+    pub memory: MemoryChoice,
 }
 
 impl Default for EpisodeOptions {
@@ -37,6 +68,7 @@ impl Default for EpisodeOptions {
             timeout_s: 180.0,
             agent: AgentConfig::default(),
             settle_s: 1.0,
+            memory: MemoryChoice::Off,
         }
     }
 }
@@ -124,10 +156,12 @@ pub fn run_episode(
     let agent_config = agent_for_world(options.agent.clone(), &world);
     let guard = agent_config.deliberative.plan_deadline + Duration::from_secs(10);
     // The agent subscribes first, so it receives the simulator's state at time zero.
+    let memory = options.memory.open()?;
     let agent = Agent::start(
         &bus,
         Arc::new(SemanticMap::from_world(&world)),
         planner,
+        memory,
         agent_config,
         Pacing::Lockstep,
     )?;

@@ -33,6 +33,8 @@ pub enum ReactiveCommand {
     },
     /// Stop the running step and stand still.
     Cancel,
+    /// Objects remembered from earlier, for perception to know of.
+    Recall(Vec<embodia_perception::TrackedObject>),
 }
 
 /// What the reactive layer reports.
@@ -138,6 +140,7 @@ impl<E: EventSink> ReactiveCore<E> {
                     self.active = Some((id, start(&step)));
                 }
                 ReactiveCommand::Cancel => self.active = None,
+                ReactiveCommand::Recall(objects) => self.perceiver.recall_objects(objects),
             }
         }
         let world = self.perceiver.state();

@@ -151,6 +151,16 @@ impl Perceiver {
         self.imu_yaw_rate
     }
 
+    /// Adds objects known from memory (seen in an earlier task or run) that perception is not
+    /// tracking now, so skills can go to them. Tracked objects are never overwritten.
+    pub fn recall_objects(&mut self, objects: Vec<TrackedObject>) {
+        for o in objects {
+            if self.state.object(&o.name).is_none() {
+                self.state.objects.push(o);
+            }
+        }
+    }
+
     /// Drains every subscription and updates the state as of `now_ns`; returns what changed.
     pub fn update(&mut self, now_ns: i64) -> Vec<Observation> {
         let _span = tracing::trace_span!("perceive", now_ns).entered();

@@ -33,6 +33,7 @@ impl Rig {
             &bus,
             Arc::new(SemanticMap::from_world(&world)),
             planner,
+            None,
             config,
             Pacing::Lockstep,
         )

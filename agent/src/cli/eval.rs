@@ -5,8 +5,11 @@ use std::sync::Mutex;
 
 use anyhow::Context;
 use clap::Args;
-use embodia::episode::EpisodeOptions;
+use std::sync::Arc;
+
+use embodia::episode::{EpisodeOptions, MemoryChoice};
 use embodia::scenario::{Scenario, ScenarioResult};
+use embodia_memory::Embedder;
 use serde_json::json;
 
 use super::PlannerChoice;
@@ -26,6 +29,9 @@ pub struct EvalArgs {
     /// Scenarios run at once (default: the number of cores).
     #[arg(long)]
     jobs: Option<usize>,
+    /// Run without a vector memory (no embedding model needed).
+    #[arg(long)]
+    no_memory: bool,
 }
 
 fn scenario_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
@@ -68,7 +74,17 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
-    let options = EpisodeOptions::default();
+    let memory = if args.no_memory {
+        MemoryChoice::Off
+    } else {
+        MemoryChoice::Fresh(Arc::new(
+            Embedder::fetch_default().context("loading the embedding model for memory")?,
+        ))
+    };
+    let options = EpisodeOptions {
+        memory,
+        ..EpisodeOptions::default()
+    };
     let next = Mutex::new(0usize);
     let results: Mutex<Vec<(usize, anyhow::Result<ScenarioResult>)>> = Mutex::new(Vec::new());
     std::thread::scope(|s| {

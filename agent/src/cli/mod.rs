@@ -6,6 +6,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use embodia::{Planner, RulePlanner};
 
 mod eval;
+mod memory;
+mod models;
 mod run;
 mod sim;
 
@@ -25,6 +27,10 @@ enum Command {
     Run(run::RunArgs),
     /// Run scenarios and report how many succeed.
     Eval(eval::EvalArgs),
+    /// Look into a memory file.
+    Memory(memory::MemoryArgs),
+    /// Manage the pinned model files.
+    Models(models::ModelsArgs),
 }
 
 /// Planners selectable with `--planner`.
@@ -48,5 +54,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sim(args) => sim::run(args),
         Command::Run(args) => run::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Memory(args) => memory::run(args),
+        Command::Models(args) => models::run(args),
     }
 }

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Args;
-use embodia::episode::{EpisodeOptions, run_episode};
+use embodia::episode::{EpisodeOptions, MemoryChoice, run_episode};
+use embodia_memory::Embedder;
 use embodia_sim::World;
 use serde_json::json;
 
@@ -29,6 +30,12 @@ pub struct RunArgs {
     /// Simulated seconds for all tasks together.
     #[arg(long, default_value_t = 300.0)]
     timeout: f64,
+    /// Keep the agent's memory in this file, across runs (fresh in RAM otherwise).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_memory")]
+    memory: Option<std::path::PathBuf>,
+    /// Run without a vector memory (no embedding model needed).
+    #[arg(long)]
+    no_memory: bool,
 }
 
 /// Runs the tasks and prints a JSON report.
@@ -40,9 +47,20 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     );
     let world = Arc::new(World::load(&args.world)?);
     let planner = args.planner.build()?;
+    let memory = if args.no_memory {
+        MemoryChoice::Off
+    } else {
+        let embedder =
+            Arc::new(Embedder::fetch_default().context("loading the embedding model for memory")?);
+        match args.memory {
+            Some(path) => MemoryChoice::File(embedder, path),
+            None => MemoryChoice::Fresh(embedder),
+        }
+    };
     let options = EpisodeOptions {
         seed: args.seed,
         timeout_s: args.timeout,
+        memory,
         ..EpisodeOptions::default()
     };
     let report = run_episode(world.clone(), planner.clone(), &args.tasks, &options)

@@ -1,0 +1,556 @@
+//! The memory store: redb on disk, contiguous rows in memory.
+//!
+//! Every insert is one redb write transaction, committed with redb's default durability
+//! (fsync before `commit` returns), so an entry acknowledged by [`MemoryStore::insert`]
+//! survives `kill -9`. On open, rows are loaded into a contiguous `f32` matrix for exact
+//! search. A file that is not redb, or is redb but not an embodia memory, is refused and left
+//! untouched.
+//!
+//! Eviction: past `capacity` entries, the least useful go first — fewest sightings, and among
+//! equals the longest unseen (the object seen once, long ago, is forgotten before the cup seen
+//! every day).
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::path::{Path, PathBuf};
+
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::entry::{MemoryEntry, NewEntry};
+use crate::query::{Hit, Query};
+
+const META: TableDefinition<&str, &str> = TableDefinition::new("embodia_meta");
+const ENTRIES: TableDefinition<u64, &[u8]> = TableDefinition::new("entries");
+const VECTORS: TableDefinition<u64, &[u8]> = TableDefinition::new("vectors");
+const FORMAT: &str = "embodia-memory/1";
+
+/// Why the store failed.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The file is not a redb database, or is damaged beyond redb's repair.
+    #[error(
+        "{path}: not an embodia memory database ({message}). Fix: point --memory at another file; this one was left untouched"
+    )]
+    NotADatabase {
+        /// The file.
+        path: String,
+        /// What redb said.
+        message: String,
+    },
+    /// A redb database, but not one of ours.
+    #[error(
+        "{path}: a redb database, but not an embodia memory ({found}). Fix: point --memory at another file; this one was left untouched"
+    )]
+    Foreign {
+        /// The file.
+        path: String,
+        /// What its format marker says.
+        found: String,
+    },
+    /// Another process has the file open.
+    #[error(
+        "{path}: already open in another process. Fix: stop the other embodia, or use another file"
+    )]
+    InUse {
+        /// The file.
+        path: String,
+    },
+    /// An embedding of the wrong length.
+    #[error("embedding has {got} dimensions, the store holds {expected}")]
+    Dimension {
+        /// Expected.
+        expected: usize,
+        /// Got.
+        got: usize,
+    },
+    /// A read or write failed.
+    #[error("memory database: {0}")]
+    Db(String),
+}
+
+fn db_fail<E: Into<redb::Error>>(e: E) -> StoreError {
+    StoreError::Db(e.into().to_string())
+}
+
+/// Counts for `embodia memory stats`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoreStats {
+    /// Entries.
+    pub entries: usize,
+    /// Entries about objects.
+    pub objects: usize,
+    /// Sightings merged into all entries.
+    pub sightings: u64,
+    /// Oldest last-seen time, ns.
+    pub oldest_ns: Option<i64>,
+    /// Newest last-seen time, ns.
+    pub newest_ns: Option<i64>,
+    /// Embedding dimensions.
+    pub dim: usize,
+    /// Capacity before eviction.
+    pub capacity: usize,
+    /// The file, if on disk.
+    pub path: Option<PathBuf>,
+}
+
+/// Entries on disk (or in memory) with an exact-search index.
+pub struct MemoryStore {
+    db: Database,
+    path: Option<PathBuf>,
+    dim: usize,
+    capacity: usize,
+    entries: Vec<MemoryEntry>,
+    vectors: Vec<f32>,
+    by_id: HashMap<u64, usize>,
+    merge_key: HashMap<String, usize>,
+    next_id: u64,
+}
+
+fn merge_key(object_name: Option<&str>, text: &str) -> String {
+    match object_name {
+        Some(n) => format!("object:{}", n.to_lowercase()),
+        None => format!("text:{text}"),
+    }
+}
+
+fn to_bytes(v: &[f32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+/// Dot product, in eight lanes so the compiler vectorises it.
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0.0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for i in 0..8 {
+            acc[i] += x[i] * y[i];
+        }
+    }
+    acc.iter().sum::<f32>() + ra.iter().zip(rb).map(|(x, y)| x * y).sum::<f32>()
+}
+
+impl MemoryStore {
+    /// Opens the store at `path`, creating it if it does not exist. An existing file is
+    /// inspected read-only first; if it is not an embodia memory it is refused untouched.
+    pub fn open(path: &Path, dim: usize, capacity: usize) -> Result<Self, StoreError> {
+        let shown = path.display().to_string();
+        let db = if path.exists() {
+            Self::inspect(path)?;
+            Database::open(path).map_err(|e| match e {
+                redb::DatabaseError::DatabaseAlreadyOpen => StoreError::InUse {
+                    path: shown.clone(),
+                },
+                other => StoreError::NotADatabase {
+                    path: shown.clone(),
+                    message: other.to_string(),
+                },
+            })?
+        } else {
+            Database::create(path).map_err(|e| StoreError::NotADatabase {
+                path: shown.clone(),
+                message: e.to_string(),
+            })?
+        };
+        Self::init(db, Some(path.to_owned()), dim, capacity)
+    }
+
+    /// Refuses, without writing a byte, a file that is not redb or is redb but not ours.
+    fn inspect(path: &Path) -> Result<(), StoreError> {
+        let shown = path.display().to_string();
+        let mut magic = [0u8; 9];
+        let n = std::fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read(&mut f, &mut magic))
+            .map_err(|e| StoreError::NotADatabase {
+                path: shown.clone(),
+                message: e.to_string(),
+            })?;
+        if n < magic.len() || magic != *b"redb\x1a\x0a\xa9\x0d\x0a" {
+            return Err(StoreError::NotADatabase {
+                path: shown,
+                message: "no redb header".into(),
+            });
+        }
+        let ro = match redb::ReadOnlyDatabase::open(path) {
+            Ok(ro) => ro,
+            Err(redb::DatabaseError::DatabaseAlreadyOpen) => {
+                return Err(StoreError::InUse { path: shown });
+            }
+            // Left unclean (a crash): only a writable open can repair it; the format is then
+            // checked in `init`, before anything of ours is written.
+            Err(e) => {
+                tracing::warn!(path = %shown, error = %e, "memory database needs repair after an unclean shutdown");
+                return Ok(());
+            }
+        };
+        let read = ro.begin_read().map_err(db_err)?;
+        let format = match read.open_table(META) {
+            Ok(meta) => meta
+                .get("format")
+                .ok()
+                .flatten()
+                .map(|v| v.value().to_owned()),
+            Err(redb::TableError::TableDoesNotExist(_)) => None,
+            Err(e) => return Err(db_fail(e)),
+        };
+        let empty = read.list_tables().map_err(db_fail)?.next().is_none();
+        match format.as_deref() {
+            Some(FORMAT) => Ok(()),
+            None if empty => Ok(()),
+            None => Err(StoreError::Foreign {
+                path: shown,
+                found: "no embodia format marker".into(),
+            }),
+            Some(other) => Err(StoreError::Foreign {
+                path: shown,
+                found: format!("format {other:?}"),
+            }),
+        }
+    }
+
+    /// A store that lives only as long as this process.
+    pub fn in_memory(dim: usize, capacity: usize) -> Result<Self, StoreError> {
+        let db = Database::builder()
+            .create_with_backend(redb::backends::InMemoryBackend::new())
+            .map_err(db_fail)?;
+        Self::init(db, None, dim, capacity)
+    }
+
+    fn init(
+        db: Database,
+        path: Option<PathBuf>,
+        dim: usize,
+        capacity: usize,
+    ) -> Result<Self, StoreError> {
+        let shown = path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "<memory>".into());
+        let (format, stored_dim, next_id) = {
+            let read = db.begin_read().map_err(db_err)?;
+            match read.open_table(META) {
+                Ok(meta) => {
+                    let get = |k: &str| meta.get(k).ok().flatten().map(|v| v.value().to_owned());
+                    (get("format"), get("dim"), get("next_id"))
+                }
+                Err(redb::TableError::TableDoesNotExist(_)) => (None, None, None),
+                Err(e) => return Err(db_fail(e)),
+            }
+        };
+        let mut store = Self {
+            db,
+            path,
+            dim,
+            capacity: capacity.max(1),
+            entries: Vec::new(),
+            vectors: Vec::new(),
+            by_id: HashMap::new(),
+            merge_key: HashMap::new(),
+            next_id: 1,
+        };
+        match format.as_deref() {
+            None => {
+                let empty = {
+                    let read = store.db.begin_read().map_err(db_err)?;
+                    read.list_tables().map_err(db_fail)?.next().is_none()
+                };
+                if !empty {
+                    return Err(StoreError::Foreign {
+                        path: shown,
+                        found: "no embodia format marker".into(),
+                    });
+                }
+                let txn = store.db.begin_write().map_err(db_fail)?;
+                {
+                    let mut meta = txn.open_table(META).map_err(db_fail)?;
+                    meta.insert("format", FORMAT).map_err(db_fail)?;
+                    meta.insert("dim", dim.to_string().as_str())
+                        .map_err(db_fail)?;
+                    meta.insert("next_id", "1").map_err(db_fail)?;
+                    txn.open_table(ENTRIES).map_err(db_fail)?;
+                    txn.open_table(VECTORS).map_err(db_fail)?;
+                }
+                txn.commit().map_err(db_fail)?;
+            }
+            Some(FORMAT) => {
+                let stored_dim: usize = stored_dim.and_then(|d| d.parse().ok()).unwrap_or(0);
+                if stored_dim != dim {
+                    return Err(StoreError::Dimension {
+                        expected: stored_dim,
+                        got: dim,
+                    });
+                }
+                store.next_id = next_id.and_then(|n| n.parse().ok()).unwrap_or(1);
+                store.load()?;
+            }
+            Some(other) => {
+                return Err(StoreError::Foreign {
+                    path: shown,
+                    found: format!("format {other:?}"),
+                });
+            }
+        }
+        Ok(store)
+    }
+
+    fn load(&mut self) -> Result<(), StoreError> {
+        let read = self.db.begin_read().map_err(db_err)?;
+        let entries = read.open_table(ENTRIES).map_err(db_fail)?;
+        let vectors = read.open_table(VECTORS).map_err(db_fail)?;
+        self.entries
+            .reserve(entries.len().map_err(db_fail)? as usize);
+        for row in entries.iter().map_err(db_fail)? {
+            let (id, bytes) = row.map_err(db_fail)?;
+            let entry: MemoryEntry =
+                serde_json::from_slice(bytes.value()).map_err(|e| StoreError::Db(e.to_string()))?;
+            let v = vectors
+                .get(id.value())
+                .map_err(db_fail)?
+                .ok_or_else(|| StoreError::Db(format!("entry {} has no vector", id.value())))?;
+            let v = v.value();
+            if v.len() != self.dim * 4 {
+                return Err(StoreError::Dimension {
+                    expected: self.dim,
+                    got: v.len() / 4,
+                });
+            }
+            self.vectors.extend(
+                v.chunks_exact(4)
+                    .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+            );
+            let row = self.entries.len();
+            self.by_id.insert(entry.id, row);
+            self.merge_key
+                .insert(merge_key(entry.object_name.as_deref(), &entry.text), row);
+            self.entries.push(entry);
+        }
+        Ok(())
+    }
+
+    /// Entries held.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Every entry, in storage order.
+    pub fn entries(&self) -> &[MemoryEntry] {
+        &self.entries
+    }
+
+    /// The entry with `id`.
+    pub fn get(&self, id: u64) -> Option<&MemoryEntry> {
+        self.by_id.get(&id).map(|r| &self.entries[*r])
+    }
+
+    /// Stores a batch in one transaction, merging repeats, evicting past capacity. Returns the
+    /// ids of the entries written, in order; once it returns, they are on disk.
+    pub fn insert(&mut self, batch: &[NewEntry]) -> Result<Vec<u64>, StoreError> {
+        for n in batch {
+            if n.embedding.len() != self.dim {
+                return Err(StoreError::Dimension {
+                    expected: self.dim,
+                    got: n.embedding.len(),
+                });
+            }
+        }
+        let _span = tracing::debug_span!("memory_insert", n = batch.len()).entered();
+        let txn = self.db.begin_write().map_err(db_fail)?;
+        let mut ids = Vec::with_capacity(batch.len());
+        {
+            let mut entries = txn.open_table(ENTRIES).map_err(db_fail)?;
+            let mut vectors = txn.open_table(VECTORS).map_err(db_fail)?;
+            for n in batch {
+                let key = merge_key(n.object_name.as_deref(), &n.text);
+                let row = match self.merge_key.get(&key) {
+                    Some(&row) => {
+                        let e = &mut self.entries[row];
+                        e.count += 1;
+                        e.first_seen_ns = e.first_seen_ns.min(n.time_ns);
+                        if n.time_ns >= e.time_ns {
+                            e.time_ns = n.time_ns;
+                            e.pose = n.pose;
+                            e.place = n.place.clone();
+                            e.text = n.text.clone();
+                            e.object_class = n.object_class.clone().or(e.object_class.take());
+                            e.object_position = n.object_position.or(e.object_position);
+                            self.vectors[row * self.dim..(row + 1) * self.dim]
+                                .copy_from_slice(&n.embedding);
+                        }
+                        row
+                    }
+                    None => {
+                        let id = self.next_id;
+                        self.next_id += 1;
+                        let row = self.entries.len();
+                        self.entries.push(MemoryEntry {
+                            id,
+                            time_ns: n.time_ns,
+                            first_seen_ns: n.time_ns,
+                            count: 1,
+                            pose: n.pose,
+                            place: n.place.clone(),
+                            text: n.text.clone(),
+                            source_topic: n.source_topic.clone(),
+                            object_name: n.object_name.clone(),
+                            object_class: n.object_class.clone(),
+                            object_position: n.object_position,
+                        });
+                        self.vectors.extend_from_slice(&n.embedding);
+                        self.by_id.insert(id, row);
+                        self.merge_key.insert(key, row);
+                        row
+                    }
+                };
+                let e = &self.entries[row];
+                let json = serde_json::to_vec(e).map_err(|e| StoreError::Db(e.to_string()))?;
+                entries.insert(e.id, json.as_slice()).map_err(db_fail)?;
+                vectors
+                    .insert(
+                        e.id,
+                        to_bytes(&self.vectors[row * self.dim..(row + 1) * self.dim]).as_slice(),
+                    )
+                    .map_err(db_fail)?;
+                ids.push(e.id);
+            }
+            while self.entries.len() > self.capacity {
+                let victim = (0..self.entries.len())
+                    .min_by_key(|&r| (self.entries[r].count, self.entries[r].time_ns))
+                    .expect("not empty");
+                let id = self.entries[victim].id;
+                entries.remove(id).map_err(db_fail)?;
+                vectors.remove(id).map_err(db_fail)?;
+                self.remove_row(victim);
+                ids.retain(|i| *i != id);
+            }
+            let mut meta = txn.open_table(META).map_err(db_fail)?;
+            meta.insert("next_id", self.next_id.to_string().as_str())
+                .map_err(db_fail)?;
+        }
+        txn.commit().map_err(db_fail)?;
+        Ok(ids)
+    }
+
+    fn remove_row(&mut self, row: usize) {
+        let last = self.entries.len() - 1;
+        let gone = self.entries.swap_remove(row);
+        self.by_id.remove(&gone.id);
+        self.merge_key
+            .remove(&merge_key(gone.object_name.as_deref(), &gone.text));
+        if row != last {
+            let (d, src) = (self.dim, last * self.dim);
+            self.vectors.copy_within(src..src + d, row * d);
+            let moved = &self.entries[row];
+            self.by_id.insert(moved.id, row);
+            self.merge_key
+                .insert(merge_key(moved.object_name.as_deref(), &moved.text), row);
+        }
+        self.vectors.truncate(last * self.dim);
+    }
+
+    /// Runs a query; `vector` is the unit embedding of the query text, if any.
+    pub fn search(&self, q: &Query, vector: Option<&[f32]>) -> Vec<Hit> {
+        let _span = tracing::debug_span!("memory_search", k = q.k).entered();
+        let distance = |e: &MemoryEntry| {
+            q.near
+                .map(|(x, y, _)| (e.location().0 - x).hypot(e.location().1 - y))
+        };
+        let mut rows: Vec<(f32, usize)> = match vector {
+            Some(v) => {
+                // Top k by cosine, with a min-heap of size k.
+                let mut heap: BinaryHeap<Reverse<(OrderedF32, usize)>> =
+                    BinaryHeap::with_capacity(q.k + 1);
+                for (row, e) in self.entries.iter().enumerate() {
+                    if !q.admits(e) {
+                        continue;
+                    }
+                    let s = dot(&self.vectors[row * self.dim..(row + 1) * self.dim], v);
+                    if heap.len() < q.k {
+                        heap.push(Reverse((OrderedF32(s), row)));
+                    } else if heap.peek().is_some_and(|Reverse((m, _))| s > m.0) {
+                        heap.pop();
+                        heap.push(Reverse((OrderedF32(s), row)));
+                    }
+                }
+                let mut v: Vec<(f32, usize)> =
+                    heap.into_iter().map(|Reverse((s, r))| (s.0, r)).collect();
+                v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                v
+            }
+            None => {
+                let mut v: Vec<(f32, usize)> = (0..self.entries.len())
+                    .filter(|r| q.admits(&self.entries[*r]))
+                    .map(|r| (0.0, r))
+                    .collect();
+                if q.near.is_some() {
+                    let d = |r: usize| distance(&self.entries[r]).unwrap_or(f64::INFINITY);
+                    v.sort_by(|a, b| d(a.1).total_cmp(&d(b.1)));
+                } else {
+                    v.sort_by_key(|(_, r)| Reverse(self.entries[*r].time_ns));
+                }
+                v.truncate(q.k);
+                v
+            }
+        };
+        rows.drain(..)
+            .map(|(s, r)| Hit {
+                entry: self.entries[r].clone(),
+                score: vector.map(|_| s),
+                distance: distance(&self.entries[r]),
+            })
+            .collect()
+    }
+
+    /// The entry about the object called `name` (case ignored), if any.
+    pub fn object(&self, name: &str) -> Option<&MemoryEntry> {
+        self.merge_key
+            .get(&merge_key(Some(name), ""))
+            .map(|r| &self.entries[*r])
+    }
+
+    /// Counts.
+    pub fn stats(&self) -> StoreStats {
+        StoreStats {
+            entries: self.entries.len(),
+            objects: self
+                .entries
+                .iter()
+                .filter(|e| e.object_name.is_some())
+                .count(),
+            sightings: self.entries.iter().map(|e| e.count).sum(),
+            oldest_ns: self.entries.iter().map(|e| e.time_ns).min(),
+            newest_ns: self.entries.iter().map(|e| e.time_ns).max(),
+            dim: self.dim,
+            capacity: self.capacity,
+            path: self.path.clone(),
+        }
+    }
+}
+
+fn db_err(e: redb::TransactionError) -> StoreError {
+    db_fail(e)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct OrderedF32(f32);
+
+impl Eq for OrderedF32 {}
+
+impl PartialOrd for OrderedF32 {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for OrderedF32 {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}

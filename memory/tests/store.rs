@@ -1,0 +1,328 @@
+//! The store, specified by behaviour, on synthetic unit vectors (no model needed).
+
+use embodia_memory::{MemoryStore, NewEntry, Query, StoreError};
+
+const DIM: usize = 8;
+const S: i64 = 1_000_000_000;
+
+fn unit(seed: u64) -> Vec<f32> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let v: Vec<f32> = (0..DIM)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % 2000) as f32 / 1000.0 - 1.0
+        })
+        .collect();
+    let n = v.iter().map(|a| a * a).sum::<f32>().sqrt();
+    v.into_iter().map(|a| a / n).collect()
+}
+
+fn sighting(name: &str, class: &str, t: i64, at: (f64, f64), place: &str, seed: u64) -> NewEntry {
+    NewEntry {
+        time_ns: t,
+        pose: (at.0 - 1.0, at.1, 0.0),
+        place: Some(place.into()),
+        text: format!("saw {name} at ({:.1}, {:.1}) in {place}", at.0, at.1),
+        source_topic: "/detections".into(),
+        object_name: Some(name.into()),
+        object_class: Some(class.into()),
+        object_position: Some(at),
+        embedding: unit(seed),
+    }
+}
+
+fn note(text: &str, t: i64, seed: u64) -> NewEntry {
+    NewEntry {
+        time_ns: t,
+        pose: (0.0, 0.0, 0.0),
+        place: None,
+        text: text.into(),
+        source_topic: "/odom".into(),
+        object_name: None,
+        object_class: None,
+        object_position: None,
+        embedding: unit(seed),
+    }
+}
+
+fn filled() -> MemoryStore {
+    let mut m = MemoryStore::in_memory(DIM, 1000).unwrap();
+    m.insert(&[
+        sighting("red cup", "cup", S, (2.5, 6.5), "kitchen", 1),
+        sighting("blue cup", "cup", 20 * S, (9.0, 1.0), "study", 2),
+        sighting("sofa", "sofa", 30 * S, (1.5, 0.8), "living room", 3),
+        note("entered kitchen", 40 * S, 4),
+    ])
+    .unwrap();
+    m
+}
+
+#[test]
+fn similarity_ranks_the_nearest_vector_first() {
+    let m = filled();
+    let hits = m.search(
+        &Query {
+            k: 2,
+            ..Query::default()
+        },
+        Some(&unit(2)),
+    );
+    assert_eq!(hits[0].entry.object_name.as_deref(), Some("blue cup"));
+    assert!((hits[0].score.unwrap() - 1.0).abs() < 1e-5);
+    assert_eq!(hits.len(), 2);
+}
+
+#[test]
+fn every_filter_narrows_the_results() {
+    let m = filled();
+    let names = |q: Query| -> Vec<String> {
+        m.search(&q, Some(&unit(1)))
+            .into_iter()
+            .map(|h| h.entry.text)
+            .collect()
+    };
+    let near = names(Query {
+        near: Some((2.0, 6.0, 1.0)),
+        ..Query::default()
+    });
+    assert_eq!(near, ["saw red cup at (2.5, 6.5) in kitchen"]);
+    assert_eq!(
+        names(Query {
+            since_ns: Some(25 * S),
+            ..Query::default()
+        })
+        .len(),
+        2
+    );
+    assert_eq!(
+        names(Query {
+            until_ns: Some(25 * S),
+            ..Query::default()
+        })
+        .len(),
+        2
+    );
+    assert_eq!(
+        names(Query {
+            place: Some("STUDY".into()),
+            ..Query::default()
+        })
+        .len(),
+        1
+    );
+    assert_eq!(
+        names(Query {
+            class: Some("cup".into()),
+            ..Query::default()
+        })
+        .len(),
+        2
+    );
+    assert_eq!(
+        names(Query {
+            objects_only: true,
+            ..Query::default()
+        })
+        .len(),
+        3
+    );
+    assert!(
+        names(Query {
+            class: Some("cup".into()),
+            place: Some("living room".into()),
+            ..Query::default()
+        })
+        .is_empty()
+    );
+}
+
+#[test]
+fn without_a_text_results_come_nearest_first_or_newest_first() {
+    let m = filled();
+    let near = m.search(
+        &Query {
+            near: Some((1.5, 1.0, 100.0)),
+            ..Query::default()
+        },
+        None,
+    );
+    assert_eq!(near[0].entry.object_name.as_deref(), Some("sofa"));
+    assert!(near[0].distance.unwrap() < near[1].distance.unwrap());
+    let newest = m.search(&Query::default(), None);
+    assert_eq!(newest[0].entry.text, "entered kitchen");
+}
+
+#[test]
+fn repeated_sightings_merge_into_one_entry() {
+    let mut m = filled();
+    m.insert(&[sighting("Red Cup", "cup", 50 * S, (3.0, 6.0), "kitchen", 9)])
+        .unwrap();
+    m.insert(&[note("entered kitchen", 60 * S, 4)]).unwrap();
+    assert_eq!(m.len(), 4);
+    let cup = m.object("red cup").unwrap();
+    assert_eq!(cup.count, 2);
+    assert_eq!(cup.first_seen_ns, S);
+    assert_eq!(cup.time_ns, 50 * S);
+    assert_eq!(cup.object_position, Some((3.0, 6.0)));
+    let hits = m.search(
+        &Query {
+            k: 1,
+            ..Query::default()
+        },
+        Some(&unit(9)),
+    );
+    assert_eq!(
+        hits[0].entry.id, cup.id,
+        "the embedding follows the newest sighting"
+    );
+    // An older sighting arriving late counts, but does not move the object back.
+    m.insert(&[sighting("red cup", "cup", 10 * S, (0.0, 0.0), "hallway", 7)])
+        .unwrap();
+    let cup = m.object("red cup").unwrap();
+    assert_eq!((cup.count, cup.object_position), (3, Some((3.0, 6.0))));
+    assert_eq!(
+        m.entries()
+            .iter()
+            .find(|e| e.text == "entered kitchen")
+            .unwrap()
+            .count,
+        2
+    );
+}
+
+#[test]
+fn past_capacity_the_least_seen_and_oldest_are_evicted_first() {
+    let mut m = MemoryStore::in_memory(DIM, 3).unwrap();
+    m.insert(&[
+        sighting("a", "x", S, (0.0, 0.0), "p", 1),
+        sighting("b", "x", 2 * S, (0.0, 0.0), "p", 2),
+    ])
+    .unwrap();
+    m.insert(&[sighting("a", "x", 3 * S, (0.0, 0.0), "p", 1)])
+        .unwrap(); // a seen twice
+    m.insert(&[sighting("c", "x", 4 * S, (0.0, 0.0), "p", 3)])
+        .unwrap();
+    m.insert(&[sighting("d", "x", 5 * S, (0.0, 0.0), "p", 4)])
+        .unwrap();
+    let names: Vec<&str> = m
+        .entries()
+        .iter()
+        .filter_map(|e| e.object_name.as_deref())
+        .collect();
+    assert_eq!(m.len(), 3);
+    assert!(names.contains(&"a"), "seen twice: kept");
+    assert!(!names.contains(&"b"), "seen once, oldest: evicted");
+    // Search still consistent after the rows moved.
+    let hit = &m.search(
+        &Query {
+            k: 1,
+            ..Query::default()
+        },
+        Some(&unit(4)),
+    )[0];
+    assert_eq!(hit.entry.object_name.as_deref(), Some("d"));
+}
+
+#[test]
+fn entries_persist_across_reopen_and_evictions_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("memory.redb");
+    {
+        let mut m = MemoryStore::open(&path, DIM, 3).unwrap();
+        for (i, n) in ["a", "b", "c", "d"].iter().enumerate() {
+            m.insert(&[sighting(
+                n,
+                "x",
+                i as i64 * S,
+                (i as f64, 0.0),
+                "p",
+                i as u64 + 1,
+            )])
+            .unwrap();
+        }
+    }
+    let m = MemoryStore::open(&path, DIM, 3).unwrap();
+    assert_eq!(m.len(), 3);
+    assert!(m.object("a").is_none() && m.object("d").is_some());
+    let hit = &m.search(
+        &Query {
+            k: 1,
+            ..Query::default()
+        },
+        Some(&unit(4)),
+    )[0];
+    assert_eq!(hit.entry.object_name.as_deref(), Some("d"));
+    // Ids are never reused after a reopen.
+    let mut m = m;
+    let id = m
+        .insert(&[sighting("e", "x", 9 * S, (0.0, 0.0), "p", 9)])
+        .unwrap()[0];
+    assert_eq!(id, 5);
+}
+
+#[test]
+fn a_file_that_is_not_a_memory_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("notes.txt");
+    std::fs::write(&junk, b"shopping list: milk, eggs").unwrap();
+    let e = MemoryStore::open(&junk, DIM, 10).err().unwrap();
+    assert!(matches!(e, StoreError::NotADatabase { .. }), "{e}");
+    assert!(e.to_string().contains("notes.txt") && e.to_string().contains("left untouched"));
+    assert!(
+        std::fs::read(&junk).unwrap() == b"shopping list: milk, eggs",
+        "the file was modified"
+    );
+
+    // A redb database of someone else's.
+    let foreign = dir.path().join("other.redb");
+    {
+        let db = redb::Database::create(&foreign).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut t = txn
+                .open_table(redb::TableDefinition::<&str, u64>::new("inventory"))
+                .unwrap();
+            t.insert("bolts", 40).unwrap();
+        }
+        txn.commit().unwrap();
+    }
+    let before = std::fs::read(&foreign).unwrap();
+    let e = MemoryStore::open(&foreign, DIM, 10).err().unwrap();
+    assert!(matches!(e, StoreError::Foreign { .. }), "{e}");
+    assert!(
+        std::fs::read(&foreign).unwrap() == before,
+        "the foreign database was modified"
+    );
+
+    // A memory made with another embedding size.
+    let other = dir.path().join("other-model.redb");
+    drop(MemoryStore::open(&other, DIM * 2, 10).unwrap());
+    let e = MemoryStore::open(&other, DIM, 10).err().unwrap();
+    assert!(
+        matches!(
+            e,
+            StoreError::Dimension {
+                expected: 16,
+                got: 8
+            }
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn embeddings_of_the_wrong_size_are_refused() {
+    let mut m = MemoryStore::in_memory(DIM, 10).unwrap();
+    let mut e = note("x", 0, 1);
+    e.embedding.push(0.0);
+    assert!(matches!(
+        m.insert(&[e]),
+        Err(StoreError::Dimension {
+            expected: 8,
+            got: 9
+        })
+    ));
+    assert!(m.is_empty());
+}

