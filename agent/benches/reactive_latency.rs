@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use embodia::agent::{AgentConfig, Pacing};
 use embodia::{Agent, RulePlanner};
+use embodia_memory::{EMBEDDING_DIM, MemoryStore, NewEntry};
 use embodia_perception::SemanticMap;
 use embodia_ros::msg::builtin_interfaces::Time;
 use embodia_ros::msg::geometry_msgs::{
@@ -100,51 +101,115 @@ fn main() {
     std::thread::sleep(Duration::from_millis(300));
 
     let mut last = (0.0, 0.0);
-    let mut lat = Vec::with_capacity(SAMPLES);
-    while lat.len() < SAMPLES {
-        publish_odom(last.0, last.1);
-        cmd.drain();
-        let t_pub = now();
-        scan.publish(&LaserScan {
-            header: Header::new(Time::from_nanos(t_pub), "base_scan"),
-            angle_min: -std::f32::consts::PI,
-            angle_max: -std::f32::consts::PI + inc * 359.0,
-            angle_increment: inc,
-            time_increment: 0.0,
-            scan_time: 0.1,
-            range_min: 0.12,
-            range_max: 12.0,
-            ranges: ranges.clone(),
-            intensities: vec![],
-        })
-        .unwrap();
-        let deadline = Instant::now() + Duration::from_millis(200);
-        while Instant::now() < deadline {
-            if let Some(c) = cmd.recv_timeout(Duration::from_millis(50))
-                && c.header.stamp.as_nanos() >= t_pub
-            {
-                lat.push((now() - t_pub) as f64 / 1e3);
-                last = (c.twist.linear.x, c.twist.angular.z);
-                break;
+    let measure = |last: &mut (f64, f64)| -> Vec<f64> {
+        let mut lat = Vec::with_capacity(SAMPLES);
+        while lat.len() < SAMPLES {
+            publish_odom(last.0, last.1);
+            cmd.drain();
+            let t_pub = now();
+            scan.publish(&LaserScan {
+                header: Header::new(Time::from_nanos(t_pub), "base_scan"),
+                angle_min: -std::f32::consts::PI,
+                angle_max: -std::f32::consts::PI + inc * 359.0,
+                angle_increment: inc,
+                time_increment: 0.0,
+                scan_time: 0.1,
+                range_min: 0.12,
+                range_max: 12.0,
+                ranges: ranges.clone(),
+                intensities: vec![],
+            })
+            .unwrap();
+            let deadline = Instant::now() + Duration::from_millis(200);
+            while Instant::now() < deadline {
+                if let Some(c) = cmd.recv_timeout(Duration::from_millis(50))
+                    && c.header.stamp.as_nanos() >= t_pub
+                {
+                    lat.push((now() - t_pub) as f64 / 1e3);
+                    *last = (c.twist.linear.x, c.twist.angular.z);
+                    break;
+                }
             }
+            std::thread::sleep(Duration::from_millis(4));
         }
-        std::thread::sleep(Duration::from_millis(4));
+        lat.sort_by(f64::total_cmp);
+        lat
+    };
+    let quiet = measure(&mut last);
+
+    // The same while memory ingest runs on another thread: batches of 32 entries, each an
+    // fsync'd transaction, as the deliberative layer stores observations — every 100 ms
+    // (320 entries/s, far above what a robot observes), then flat out.
+    let mut phases = vec![("no ingest".to_owned(), quiet)];
+    for (phase, pause) in [
+        (
+            "ingest of 32 entries every 100 ms",
+            Some(Duration::from_millis(100)),
+        ),
+        ("ingest flat out", None),
+    ] {
+        let ingesting = Arc::new(AtomicBool::new(true));
+        let ingest = {
+            let ingesting = ingesting.clone();
+            std::thread::spawn(move || {
+                let dir =
+                    std::env::temp_dir().join(format!("embodia-latency-{}", std::process::id()));
+                std::fs::create_dir_all(&dir).unwrap();
+                let mut store =
+                    MemoryStore::open(&dir.join("m.redb"), EMBEDDING_DIM, 50_000).unwrap();
+                let mut n = 0u64;
+                while ingesting.load(Ordering::Relaxed) && n < 2_000_000 {
+                    let batch: Vec<NewEntry> = (0..32)
+                        .map(|_| {
+                            n += 1;
+                            let mut v = vec![0.0f32; EMBEDDING_DIM];
+                            v[(n % EMBEDDING_DIM as u64) as usize] = 1.0;
+                            NewEntry {
+                                time_ns: n as i64,
+                                pose: (0.0, 0.0, 0.0),
+                                place: None,
+                                text: format!("saw thing {n}"),
+                                source_topic: "/detections".into(),
+                                object_name: Some(format!("thing {n}")),
+                                object_class: Some("thing".into()),
+                                object_position: Some((n as f64 % 10.0, 0.0)),
+                                embedding: v,
+                            }
+                        })
+                        .collect();
+                    store.insert(&batch).unwrap();
+                    if let Some(p) = pause {
+                        std::thread::sleep(p);
+                    }
+                }
+                let _ = std::fs::remove_dir_all(&dir);
+                n
+            })
+        };
+        let loaded = measure(&mut last);
+        ingesting.store(false, Ordering::Relaxed);
+        let ingested = ingest.join().unwrap();
+        phases.push((
+            format!("{phase} ({ingested} entries stored meanwhile)"),
+            loaded,
+        ));
     }
     busy.store(false, Ordering::Relaxed);
     spinner.join().unwrap();
     let counts = agent.shutdown();
-    lat.sort_by(f64::total_cmp);
-    let p = |q: f64| lat[((lat.len() - 1) as f64 * q).round() as usize];
+    let p = |lat: &[f64], q: f64| lat[((lat.len() - 1) as f64 * q).round() as usize];
     println!(
-        "| reactive loop, new scan -> gated /cmd_vel ({SAMPLES} scans, another core kept busy) | p50 | p99 | max |"
+        "| reactive loop, new scan -> gated /cmd_vel ({SAMPLES} scans each, another core kept busy) | p50 | p99 | max |"
     );
     println!("|---|---|---|---|");
-    println!(
-        "| perception + navigate_to + safety gate, in-process bus | {:.0} us | {:.0} us | {:.0} us |",
-        p(0.5),
-        p(0.99),
-        lat[lat.len() - 1]
-    );
+    for (label, lat) in &phases {
+        println!(
+            "| perception + navigate_to + safety gate, in-process bus, {label} | {:.0} us | {:.0} us | {:.0} us |",
+            p(lat, 0.5),
+            p(lat, 0.99),
+            lat[lat.len() - 1]
+        );
+    }
     eprintln!(
         "interventions: {:?}; last command (v, w) = {last:?}",
         counts.episodes

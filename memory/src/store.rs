@@ -104,9 +104,37 @@ pub struct MemoryStore {
     capacity: usize,
     entries: Vec<MemoryEntry>,
     vectors: Vec<f32>,
+    /// Sign bits of each vector, `words` u64 per row: the compressed first pass.
+    codes: Vec<u64>,
+    words: usize,
+    /// Last-seen time per row, for filtering without touching `entries`.
+    times: Vec<i64>,
+    /// Location per row.
+    locations: Vec<(f64, f64)>,
     by_id: HashMap<u64, usize>,
     merge_key: HashMap<String, usize>,
     next_id: u64,
+    /// Above this many candidate rows, similarity search goes through the sign-bit first pass.
+    approximate_above: usize,
+    /// Candidates re-ranked exactly per result wanted.
+    rerank_per_result: usize,
+}
+
+/// Rows above which similarity search uses the compressed first pass by default.
+pub const APPROXIMATE_ABOVE: usize = 20_000;
+/// Candidates re-ranked exactly per result, by default.
+pub const RERANK_PER_RESULT: usize = 100;
+
+fn sign_code(v: &[f32], out: &mut Vec<u64>) {
+    for chunk in v.chunks(64) {
+        let mut w = 0u64;
+        for (i, x) in chunk.iter().enumerate() {
+            if *x > 0.0 {
+                w |= 1 << i;
+            }
+        }
+        out.push(w);
+    }
 }
 
 fn merge_key(object_name: Option<&str>, text: &str) -> String {
@@ -247,9 +275,15 @@ impl MemoryStore {
             capacity: capacity.max(1),
             entries: Vec::new(),
             vectors: Vec::new(),
+            codes: Vec::new(),
+            words: dim.div_ceil(64),
+            times: Vec::new(),
+            locations: Vec::new(),
             by_id: HashMap::new(),
             merge_key: HashMap::new(),
             next_id: 1,
+            approximate_above: APPROXIMATE_ABOVE,
+            rerank_per_result: RERANK_PER_RESULT,
         };
         match format.as_deref() {
             None => {
@@ -321,6 +355,10 @@ impl MemoryStore {
                 v.chunks_exact(4)
                     .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
             );
+            let start = self.vectors.len() - self.dim;
+            sign_code(&self.vectors[start..], &mut self.codes);
+            self.times.push(entry.time_ns);
+            self.locations.push(entry.location());
             let row = self.entries.len();
             self.by_id.insert(entry.id, row);
             self.merge_key
@@ -404,11 +442,15 @@ impl MemoryStore {
                             object_position: n.object_position,
                         });
                         self.vectors.extend_from_slice(&n.embedding);
+                        self.codes.extend(std::iter::repeat_n(0, self.words));
+                        self.times.push(0);
+                        self.locations.push((0.0, 0.0));
                         self.by_id.insert(id, row);
                         self.merge_key.insert(key, row);
                         row
                     }
                 };
+                self.sync_row(row);
                 let e = &self.entries[row];
                 let json = serde_json::to_vec(e).map_err(|e| StoreError::Db(e.to_string()))?;
                 entries.insert(e.id, json.as_slice()).map_err(db_fail)?;
@@ -438,74 +480,163 @@ impl MemoryStore {
         Ok(ids)
     }
 
+    /// Recomputes a row's derived columns (sign bits, time, location) from its entry and vector.
+    fn sync_row(&mut self, row: usize) {
+        let mut code = Vec::with_capacity(self.words);
+        sign_code(
+            &self.vectors[row * self.dim..(row + 1) * self.dim],
+            &mut code,
+        );
+        self.codes[row * self.words..(row + 1) * self.words].copy_from_slice(&code);
+        self.times[row] = self.entries[row].time_ns;
+        self.locations[row] = self.entries[row].location();
+    }
+
     fn remove_row(&mut self, row: usize) {
         let last = self.entries.len() - 1;
         let gone = self.entries.swap_remove(row);
+        self.times.swap_remove(row);
+        self.locations.swap_remove(row);
         self.by_id.remove(&gone.id);
         self.merge_key
             .remove(&merge_key(gone.object_name.as_deref(), &gone.text));
         if row != last {
             let (d, src) = (self.dim, last * self.dim);
             self.vectors.copy_within(src..src + d, row * d);
+            let (w, src) = (self.words, last * self.words);
+            self.codes.copy_within(src..src + w, row * w);
             let moved = &self.entries[row];
             self.by_id.insert(moved.id, row);
             self.merge_key
                 .insert(merge_key(moved.object_name.as_deref(), &moved.text), row);
         }
         self.vectors.truncate(last * self.dim);
+        self.codes.truncate(last * self.words);
     }
 
-    /// Runs a query; `vector` is the unit embedding of the query text, if any.
-    pub fn search(&self, q: &Query, vector: Option<&[f32]>) -> Vec<Hit> {
-        let _span = tracing::debug_span!("memory_search", k = q.k).entered();
-        let distance = |e: &MemoryEntry| {
-            q.near
-                .map(|(x, y, _)| (e.location().0 - x).hypot(e.location().1 - y))
-        };
-        let mut rows: Vec<(f32, usize)> = match vector {
-            Some(v) => {
-                // Top k by cosine, with a min-heap of size k.
-                let mut heap: BinaryHeap<Reverse<(OrderedF32, usize)>> =
-                    BinaryHeap::with_capacity(q.k + 1);
-                for (row, e) in self.entries.iter().enumerate() {
-                    if !q.admits(e) {
-                        continue;
-                    }
-                    let s = dot(&self.vectors[row * self.dim..(row + 1) * self.dim], v);
-                    if heap.len() < q.k {
-                        heap.push(Reverse((OrderedF32(s), row)));
-                    } else if heap.peek().is_some_and(|Reverse((m, _))| s > m.0) {
-                        heap.pop();
-                        heap.push(Reverse((OrderedF32(s), row)));
+    /// Sets when similarity search switches to the compressed first pass, and how many
+    /// candidates per result it re-ranks exactly (for tuning and for tests).
+    pub fn set_approximation(&mut self, above_rows: usize, rerank_per_result: usize) {
+        self.approximate_above = above_rows;
+        self.rerank_per_result = rerank_per_result.max(1);
+    }
+
+    /// Rows passing `q`'s filters, checked on the compact columns first.
+    fn admitted(&self, q: &Query) -> Vec<usize> {
+        let strings = q.place.is_some() || q.class.is_some() || q.objects_only;
+        if !strings && q.since_ns.is_none() && q.until_ns.is_none() && q.near.is_none() {
+            return (0..self.entries.len()).collect();
+        }
+        (0..self.entries.len())
+            .filter(|&r| {
+                let t = self.times[r];
+                if q.since_ns.is_some_and(|s| t < s) || q.until_ns.is_some_and(|u| t > u) {
+                    return false;
+                }
+                if let Some((x, y, radius)) = q.near {
+                    let (ex, ey) = self.locations[r];
+                    if (ex - x) * (ex - x) + (ey - y) * (ey - y) > radius * radius {
+                        return false;
                     }
                 }
-                let mut v: Vec<(f32, usize)> =
-                    heap.into_iter().map(|Reverse((s, r))| (s.0, r)).collect();
-                v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-                v
-            }
-            None => {
-                let mut v: Vec<(f32, usize)> = (0..self.entries.len())
-                    .filter(|r| q.admits(&self.entries[*r]))
-                    .map(|r| (0.0, r))
-                    .collect();
-                if q.near.is_some() {
-                    let d = |r: usize| distance(&self.entries[r]).unwrap_or(f64::INFINITY);
-                    v.sort_by(|a, b| d(a.1).total_cmp(&d(b.1)));
-                } else {
-                    v.sort_by_key(|(_, r)| Reverse(self.entries[*r].time_ns));
-                }
-                v.truncate(q.k);
-                v
-            }
-        };
-        rows.drain(..)
-            .map(|(s, r)| Hit {
-                entry: self.entries[r].clone(),
-                score: vector.map(|_| s),
-                distance: distance(&self.entries[r]),
+                !strings || q.admits(&self.entries[r])
             })
             .collect()
+    }
+
+    fn exact_top(
+        &self,
+        rows: impl Iterator<Item = usize>,
+        v: &[f32],
+        k: usize,
+    ) -> Vec<(f32, usize)> {
+        let mut heap: BinaryHeap<Reverse<(OrderedF32, usize)>> = BinaryHeap::with_capacity(k + 1);
+        for row in rows {
+            let s = dot(&self.vectors[row * self.dim..(row + 1) * self.dim], v);
+            if heap.len() < k {
+                heap.push(Reverse((OrderedF32(s), row)));
+            } else if heap.peek().is_some_and(|Reverse((m, _))| s > m.0) {
+                heap.pop();
+                heap.push(Reverse((OrderedF32(s), row)));
+            }
+        }
+        let mut out: Vec<(f32, usize)> = heap.into_iter().map(|Reverse((s, r))| (s.0, r)).collect();
+        out.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        out
+    }
+
+    /// The `n` rows of `rows` nearest by Hamming distance between sign bits (an angle
+    /// estimate): all distances, then one linear-time selection.
+    fn hamming_candidates(&self, rows: &[usize], v: &[f32], n: usize) -> Vec<usize> {
+        let mut q = Vec::with_capacity(self.words);
+        sign_code(v, &mut q);
+        let mut scored: Vec<(u32, u32)> = rows
+            .iter()
+            .map(|&row| {
+                let code = &self.codes[row * self.words..(row + 1) * self.words];
+                let d: u32 = code.iter().zip(&q).map(|(a, b)| (a ^ b).count_ones()).sum();
+                (d, row as u32)
+            })
+            .collect();
+        if scored.len() > n {
+            scored.select_nth_unstable(n);
+            scored.truncate(n);
+        }
+        scored.into_iter().map(|(_, r)| r as usize).collect()
+    }
+
+    /// Exact search, whatever the size: the oracle approximate search is measured against.
+    pub fn search_exact(&self, q: &Query, vector: &[f32]) -> Vec<Hit> {
+        let rows = self.admitted(q);
+        let top = self.exact_top(rows.into_iter(), vector, q.k);
+        self.hits(q, top, true)
+    }
+
+    fn hits(&self, q: &Query, rows: Vec<(f32, usize)>, scored: bool) -> Vec<Hit> {
+        rows.into_iter()
+            .map(|(s, r)| {
+                let e = &self.entries[r];
+                Hit {
+                    entry: e.clone(),
+                    score: scored.then_some(s),
+                    distance: q
+                        .near
+                        .map(|(x, y, _)| (e.location().0 - x).hypot(e.location().1 - y)),
+                }
+            })
+            .collect()
+    }
+
+    /// Runs a query; `vector` is the unit embedding of the query text, if any. Above
+    /// [`APPROXIMATE_ABOVE`] admitted rows, similarity search first picks candidates by the
+    /// Hamming distance of sign bits (an angle estimate; Charikar, "Similarity estimation
+    /// techniques from rounding algorithms", STOC 2002) and re-ranks them by exact cosine;
+    /// below it, and without a text, it is exact.
+    pub fn search(&self, q: &Query, vector: Option<&[f32]>) -> Vec<Hit> {
+        let _span = tracing::debug_span!("memory_search", k = q.k).entered();
+        let rows = self.admitted(q);
+        match vector {
+            Some(v) if rows.len() > self.approximate_above => {
+                let candidates = self.hamming_candidates(&rows, v, q.k * self.rerank_per_result);
+                let top = self.exact_top(candidates.into_iter(), v, q.k);
+                self.hits(q, top, true)
+            }
+            Some(v) => {
+                let top = self.exact_top(rows.into_iter(), v, q.k);
+                self.hits(q, top, true)
+            }
+            None => {
+                let mut rows: Vec<(f32, usize)> = rows.into_iter().map(|r| (0.0, r)).collect();
+                if let Some((x, y, _)) = q.near {
+                    let d = |r: usize| (self.locations[r].0 - x).hypot(self.locations[r].1 - y);
+                    rows.sort_by(|a, b| d(a.1).total_cmp(&d(b.1)));
+                } else {
+                    rows.sort_by_key(|(_, r)| Reverse(self.times[*r]));
+                }
+                rows.truncate(q.k);
+                self.hits(q, rows, false)
+            }
+        }
     }
 
     /// The entry about the object called `name` (case ignored), if any.
