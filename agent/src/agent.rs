@@ -207,6 +207,7 @@ impl Agent {
             .worker_threads(1)
             .max_blocking_threads(2)
             .thread_name("embodia-deliberative")
+            .on_thread_start(crate::priority::background_thread)
             .enable_time()
             .build()
             .map_err(|e| AgentError::Start(e.to_string()))?;
@@ -262,6 +263,7 @@ impl Agent {
                 let handle = std::thread::Builder::new()
                     .name("embodia-control".into())
                     .spawn(move || {
+                        crate::priority::control_thread();
                         let mut next = Instant::now();
                         while !stop.load(Ordering::Relaxed) {
                             core.tick(now());

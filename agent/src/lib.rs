@@ -10,6 +10,7 @@ pub mod agent;
 pub mod deliberative;
 pub mod episode;
 pub mod planner;
+pub mod priority;
 pub mod reactive;
 pub mod scenario;
 pub mod task;

