@@ -565,24 +565,49 @@ impl MemoryStore {
         out
     }
 
-    /// The `n` rows of `rows` nearest by Hamming distance between sign bits (an angle
-    /// estimate): all distances, then one linear-time selection.
-    fn hamming_candidates(&self, rows: &[usize], v: &[f32], n: usize) -> Vec<usize> {
+    /// The `n` rows nearest by Hamming distance between sign bits (an angle estimate), among
+    /// `rows` (all rows when `None`). Distances are bounded by the code length, so the cut is
+    /// found with a histogram: one pass to count, one to collect — no sorting.
+    fn hamming_candidates(&self, rows: Option<&[usize]>, v: &[f32], n: usize) -> Vec<usize> {
         let mut q = Vec::with_capacity(self.words);
         sign_code(v, &mut q);
-        let mut scored: Vec<(u32, u32)> = rows
-            .iter()
-            .map(|&row| {
-                let code = &self.codes[row * self.words..(row + 1) * self.words];
-                let d: u32 = code.iter().zip(&q).map(|(a, b)| (a ^ b).count_ones()).sum();
-                (d, row as u32)
-            })
-            .collect();
-        if scored.len() > n {
-            scored.select_nth_unstable(n);
-            scored.truncate(n);
+        let w = self.words;
+        let distance = |row: usize| -> u16 {
+            let code = &self.codes[row * w..(row + 1) * w];
+            code.iter()
+                .zip(&q)
+                .map(|(a, b)| (a ^ b).count_ones() as u16)
+                .sum()
+        };
+        let count = rows.map_or(self.entries.len(), <[usize]>::len);
+        let row_at = |i: usize| rows.map_or(i, |r| r[i]);
+        let distances: Vec<u16> = (0..count).map(|i| distance(row_at(i))).collect();
+        let mut histogram = vec![0usize; w * 64 + 1];
+        for d in &distances {
+            histogram[*d as usize] += 1;
         }
-        scored.into_iter().map(|(_, r)| r as usize).collect()
+        // The smallest cut with at least n rows at or below it.
+        let mut cut = histogram.len() - 1;
+        let mut below = 0;
+        for (d, c) in histogram.iter().enumerate() {
+            below += c;
+            if below >= n {
+                cut = d;
+                break;
+            }
+        }
+        let mut out = Vec::with_capacity(n.min(count));
+        let mut at_cut = n.saturating_sub(below - histogram[cut]);
+        for (i, d) in distances.iter().enumerate() {
+            let d = *d as usize;
+            if d < cut || (d == cut && at_cut > 0) {
+                if d == cut {
+                    at_cut -= 1;
+                }
+                out.push(row_at(i));
+            }
+        }
+        out
     }
 
     /// Exact search, whatever the size: the oracle approximate search is measured against.
@@ -614,10 +639,25 @@ impl MemoryStore {
     /// below it, and without a text, it is exact.
     pub fn search(&self, q: &Query, vector: Option<&[f32]>) -> Vec<Hit> {
         let _span = tracing::debug_span!("memory_search", k = q.k).entered();
+        let unfiltered = q.place.is_none()
+            && q.class.is_none()
+            && !q.objects_only
+            && q.since_ns.is_none()
+            && q.until_ns.is_none()
+            && q.near.is_none();
+        if let (Some(v), true) = (
+            vector,
+            unfiltered && self.entries.len() > self.approximate_above,
+        ) {
+            let candidates = self.hamming_candidates(None, v, q.k * self.rerank_per_result);
+            let top = self.exact_top(candidates.into_iter(), v, q.k);
+            return self.hits(q, top, true);
+        }
         let rows = self.admitted(q);
         match vector {
             Some(v) if rows.len() > self.approximate_above => {
-                let candidates = self.hamming_candidates(&rows, v, q.k * self.rerank_per_result);
+                let candidates =
+                    self.hamming_candidates(Some(&rows), v, q.k * self.rerank_per_result);
                 let top = self.exact_top(candidates.into_iter(), v, q.k);
                 self.hits(q, top, true)
             }
