@@ -9,6 +9,7 @@ pub mod activity;
 pub mod agent;
 pub mod deliberative;
 pub mod episode;
+pub mod params;
 pub mod planner;
 pub mod priority;
 pub mod reactive;

@@ -66,3 +66,72 @@ fn a_task_no_rule_understands_fails_with_a_reason_said_aloud() {
     );
     assert_eq!(r["sim"]["distance_m"], 0.0);
 }
+
+#[test]
+fn ros_parameters_limit_the_robot_and_unknown_ones_are_refused() {
+    let r = json(&embodia(&[
+        "run",
+        "--world",
+        APARTMENT,
+        "--no-memory",
+        "--task",
+        "go to the kitchen",
+        "--ros-args",
+        "-p",
+        "max_linear:=0.25",
+    ]));
+    assert_eq!(r["tasks"][0]["outcome"], "succeeded");
+    let top = r["sim"]["max_speed_mps"].as_f64().unwrap();
+    assert!(top <= 0.25 + 1e-9 && top > 0.2, "top speed {top}");
+    let out = embodia(&[
+        "run",
+        "--world",
+        APARTMENT,
+        "--task",
+        "stop",
+        "--ros-args",
+        "-p",
+        "max_lineer:=0.25",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown parameter \"max_lineer\""));
+    let out = embodia(&[
+        "run",
+        "--world",
+        APARTMENT,
+        "--task",
+        "stop",
+        "--ros-args",
+        "-p",
+        "stamped_cmd_vel:=7",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stamped_cmd_vel must be a bool"));
+}
+
+#[test]
+fn the_shipped_params_file_loads_and_equals_the_defaults() {
+    let r = json(&embodia(&[
+        "run",
+        "--world",
+        APARTMENT,
+        "--no-memory",
+        "--task",
+        "go to the kitchen",
+        "--ros-args",
+        "--params-file",
+        "launch/params/embodia.yaml",
+    ]));
+    assert_eq!(r["tasks"][0]["outcome"], "succeeded");
+    let default = json(&embodia(&[
+        "run",
+        "--world",
+        APARTMENT,
+        "--no-memory",
+        "--task",
+        "go to the kitchen",
+    ]));
+    assert_eq!(
+        r["final_pose"], default["final_pose"],
+        "same parameters, same run"
+    );
+}

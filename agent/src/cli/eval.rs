@@ -67,7 +67,7 @@ fn load_all(files: &[PathBuf]) -> anyhow::Result<Vec<Scenario>> {
 }
 
 /// Runs every scenario and reports; exits 0 whatever the success rate.
-pub fn run(args: EvalArgs) -> anyhow::Result<()> {
+pub fn run(args: EvalArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result<()> {
     let scenarios = load_all(&scenario_files(&args.paths)?)?;
     let planner = args.planner.build()?;
     let jobs = args
@@ -83,6 +83,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     };
     let options = EpisodeOptions {
         memory,
+        agent,
         ..EpisodeOptions::default()
     };
     let next = Mutex::new(0usize);

@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use embodia::agent::AgentConfig;
 use embodia::{Planner, RulePlanner};
+use embodia_ros::args::RosArgs;
 
 mod eval;
 mod memory;
@@ -31,6 +33,8 @@ enum Command {
     Memory(memory::MemoryArgs),
     /// Manage the pinned model files.
     Models(models::ModelsArgs),
+    /// Print the table of agent parameters (for -p and --params-file) with their defaults.
+    Params,
 }
 
 /// Planners selectable with `--planner`.
@@ -48,12 +52,46 @@ impl PlannerChoice {
     }
 }
 
+/// The agent's settings: defaults, then the `--ros-args` parameters.
+fn agent_config(ros: &RosArgs) -> anyhow::Result<AgentConfig> {
+    let mut config = AgentConfig::default();
+    embodia::params::apply(&mut config, &ros.params)?;
+    let t = &mut config.topics;
+    for topic in [
+        &mut t.cmd_vel,
+        &mut t.task,
+        &mut t.status,
+        &mut t.say,
+        &mut t.safety,
+        &mut t.safety_reset,
+    ] {
+        *topic = ros.resolve_topic(topic);
+    }
+    let p = &mut config.perception.topics;
+    for topic in [
+        &mut p.scan,
+        &mut p.odom,
+        &mut p.map,
+        &mut p.detections,
+        &mut p.battery,
+        &mut p.imu,
+        &mut p.emergency_stop,
+    ] {
+        *topic = ros.resolve_topic(topic);
+    }
+    Ok(config)
+}
+
 /// Runs the chosen subcommand.
-pub fn run(cli: Cli) -> anyhow::Result<()> {
+pub fn run(cli: Cli, ros: &RosArgs) -> anyhow::Result<()> {
     match cli.command {
         Command::Sim(args) => sim::run(args),
-        Command::Run(args) => run::run(args),
-        Command::Eval(args) => eval::run(args),
+        Command::Run(args) => run::run(args, agent_config(ros)?),
+        Command::Eval(args) => eval::run(args, agent_config(ros)?),
+        Command::Params => {
+            print!("{}", embodia::params::table());
+            Ok(())
+        }
         Command::Memory(args) => memory::run(args),
         Command::Models(args) => models::run(args),
     }

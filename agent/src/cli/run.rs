@@ -39,7 +39,7 @@ pub struct RunArgs {
 }
 
 /// Runs the tasks and prints a JSON report.
-pub fn run(args: RunArgs) -> anyhow::Result<()> {
+pub fn run(args: RunArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result<()> {
     anyhow::ensure!(
         args.timeout.is_finite() && args.timeout > 0.0,
         "--timeout {} must be a positive number of seconds",
@@ -61,6 +61,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         seed: args.seed,
         timeout_s: args.timeout,
         memory,
+        agent,
         ..EpisodeOptions::default()
     };
     let report = run_episode(world.clone(), planner.clone(), &args.tasks, &options)

@@ -1,0 +1,494 @@
+//! The agent's parameters, by ROS 2 name: one registry that applies `--ros-args` parameters to
+//! [`AgentConfig`], refuses unknown or ill-typed ones by name, and generates the README table.
+
+use std::collections::BTreeMap;
+
+use embodia_ros::args::ParamValue;
+use thiserror::Error;
+
+use crate::agent::AgentConfig;
+
+/// Why a parameter was refused.
+#[derive(Debug, Error, PartialEq)]
+#[non_exhaustive]
+pub enum ParamError {
+    /// No such parameter.
+    #[error(
+        "unknown parameter {0:?}. Fix: see the parameter table in README.md (`embodia params` lists them)"
+    )]
+    Unknown(String),
+    /// Wrong type.
+    #[error("parameter {name} must be {expected}, got {got} ({value})")]
+    WrongType {
+        /// The parameter.
+        name: String,
+        /// What it takes.
+        expected: &'static str,
+        /// What it got.
+        got: &'static str,
+        /// The value as given.
+        value: String,
+    },
+    /// Right type, unusable value.
+    #[error("parameter {name}: {problem}")]
+    Invalid {
+        /// The parameter.
+        name: String,
+        /// Why.
+        problem: String,
+    },
+}
+
+/// What a parameter holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `double`.
+    Double,
+    /// `integer`.
+    Integer,
+    /// `bool`.
+    Bool,
+    /// `string`.
+    String,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Double => "a double",
+            Kind::Integer => "an integer",
+            Kind::Bool => "a bool",
+            Kind::String => "a string",
+        }
+    }
+}
+
+type Setter = fn(&mut AgentConfig, &ParamValue);
+type Getter = fn(&AgentConfig) -> String;
+
+/// One parameter.
+pub struct ParamSpec {
+    /// ROS 2 name.
+    pub name: &'static str,
+    /// Type.
+    pub kind: Kind,
+    /// What it does.
+    pub doc: &'static str,
+    set: Setter,
+    get: Getter,
+}
+
+fn f(v: &ParamValue) -> f64 {
+    v.as_f64().unwrap_or(f64::NAN)
+}
+fn s(v: &ParamValue) -> String {
+    match v {
+        ParamValue::String(s) => s.clone(),
+        _ => String::new(),
+    }
+}
+fn b(v: &ParamValue) -> bool {
+    matches!(v, ParamValue::Bool(true))
+}
+fn i(v: &ParamValue) -> i64 {
+    match v {
+        ParamValue::Integer(i) => *i,
+        _ => 0,
+    }
+}
+
+macro_rules! p {
+    ($name:literal, $kind:ident, $doc:literal, |$c:ident, $v:ident| $set:expr, |$g:ident| $get:expr) => {
+        ParamSpec {
+            name: $name,
+            kind: Kind::$kind,
+            doc: $doc,
+            set: |$c: &mut AgentConfig, $v: &ParamValue| $set,
+            get: |$g: &AgentConfig| $get,
+        }
+    };
+}
+
+/// Every parameter, in table order.
+pub fn registry() -> Vec<ParamSpec> {
+    vec![
+        p!(
+            "max_linear",
+            Double,
+            "Largest absolute linear speed the gate lets out, m/s (never above the robot's own)",
+            |c, v| c.gate.max_linear = f(v),
+            |c| c.gate.max_linear.to_string()
+        ),
+        p!(
+            "max_angular",
+            Double,
+            "Largest absolute angular speed, rad/s",
+            |c, v| c.gate.max_angular = f(v),
+            |c| c.gate.max_angular.to_string()
+        ),
+        p!(
+            "max_linear_accel",
+            Double,
+            "Largest rise of the absolute linear speed per second, m/s^2",
+            |c, v| c.gate.max_linear_accel = f(v),
+            |c| c.gate.max_linear_accel.to_string()
+        ),
+        p!(
+            "max_linear_decel",
+            Double,
+            "Braking assumed by the stopping distance and allowed for ordinary slowing, m/s^2",
+            |c, v| c.gate.max_linear_decel = f(v),
+            |c| c.gate.max_linear_decel.to_string()
+        ),
+        p!(
+            "max_angular_accel",
+            Double,
+            "Largest change of angular speed per second, rad/s^2",
+            |c, v| c.gate.max_angular_accel = f(v),
+            |c| c.gate.max_angular_accel.to_string()
+        ),
+        p!(
+            "robot_radius",
+            Double,
+            "Radius of the body disc, m",
+            |c, v| c.gate.robot_radius = f(v),
+            |c| c.gate.robot_radius.to_string()
+        ),
+        p!(
+            "stop_margin",
+            Double,
+            "Clearance kept after stopping, m",
+            |c, v| c.gate.stop_margin = f(v),
+            |c| c.gate.stop_margin.to_string()
+        ),
+        p!(
+            "slowdown_distance",
+            Double,
+            "Speed ramps down over this distance before the stopping distance, m",
+            |c, v| c.gate.slowdown_distance = f(v),
+            |c| c.gate.slowdown_distance.to_string()
+        ),
+        p!(
+            "max_scan_age_s",
+            Double,
+            "A scan older than this stops the robot, s",
+            |c, v| c.gate.max_scan_age_s = f(v),
+            |c| c.gate.max_scan_age_s.to_string()
+        ),
+        p!(
+            "max_odom_age_s",
+            Double,
+            "Odometry older than this stops the robot, s",
+            |c, v| c.gate.max_odom_age_s = f(v),
+            |c| c.gate.max_odom_age_s.to_string()
+        ),
+        p!(
+            "deadman_s",
+            Double,
+            "No command from the skills for this long stops the robot, s",
+            |c, v| c.gate.deadman_s = f(v),
+            |c| c.gate.deadman_s.to_string()
+        ),
+        p!(
+            "divergence_linear",
+            Double,
+            "Odometry vs command difference that counts as divergence, m/s",
+            |c, v| c.gate.divergence_linear = f(v),
+            |c| c.gate.divergence_linear.to_string()
+        ),
+        p!(
+            "divergence_angular",
+            Double,
+            "Same for turning, rad/s",
+            |c, v| c.gate.divergence_angular = f(v),
+            |c| c.gate.divergence_angular.to_string()
+        ),
+        p!(
+            "divergence_time_s",
+            Double,
+            "Divergence lasting this long latches a stop, s",
+            |c, v| c.gate.divergence_time_s = f(v),
+            |c| c.gate.divergence_time_s.to_string()
+        ),
+        p!(
+            "contact_distance",
+            Double,
+            "Scan hits this close to the body's edge are contact, m",
+            |c, v| c.gate.contact_distance = f(v),
+            |c| c.gate.contact_distance.to_string()
+        ),
+        p!(
+            "contact_beams",
+            Integer,
+            "Beams showing contact in two scans running that latch a collision stop",
+            |c, v| c.gate.contact_beams = i(v).max(1) as usize,
+            |c| c.gate.contact_beams.to_string()
+        ),
+        p!(
+            "control_hz",
+            Double,
+            "Control loop rate, Hz",
+            |c, v| c.control_hz = f(v),
+            |c| c.control_hz.to_string()
+        ),
+        p!(
+            "cruise_speed",
+            Double,
+            "Speed the path follower aims for, m/s",
+            |c, v| c.cruise_speed = f(v),
+            |c| c.cruise_speed.to_string()
+        ),
+        p!(
+            "stamped_cmd_vel",
+            Bool,
+            "Publish geometry_msgs/TwistStamped (ros2_controllers) instead of Twist (Nav2, Gazebo)",
+            |c, v| c.stamped_cmd_vel = b(v),
+            |c| c.stamped_cmd_vel.to_string()
+        ),
+        p!(
+            "plan_deadline_s",
+            Double,
+            "A plan not ready in this long fails the task, s",
+            |c, v| c.deliberative.plan_deadline = std::time::Duration::from_secs_f64(f(v).max(0.0)),
+            |c| c.deliberative.plan_deadline.as_secs_f64().to_string()
+        ),
+        p!(
+            "max_replans",
+            Integer,
+            "Replans allowed after retryable step failures",
+            |c, v| c.deliberative.max_replans = i(v).max(0) as usize,
+            |c| c.deliberative.max_replans.to_string()
+        ),
+        p!(
+            "base_frame",
+            String,
+            "Robot body frame (detections in it are placed with odometry)",
+            |c, v| c.perception.base_frame = s(v),
+            |c| c.perception.base_frame.clone()
+        ),
+        p!(
+            "topics.cmd_vel",
+            String,
+            "Velocity commands out",
+            |c, v| c.topics.cmd_vel = s(v),
+            |c| c.topics.cmd_vel.clone()
+        ),
+        p!(
+            "topics.scan",
+            String,
+            "sensor_msgs/LaserScan in",
+            |c, v| c.perception.topics.scan = s(v),
+            |c| c.perception.topics.scan.clone()
+        ),
+        p!(
+            "topics.odom",
+            String,
+            "nav_msgs/Odometry in",
+            |c, v| c.perception.topics.odom = s(v),
+            |c| c.perception.topics.odom.clone()
+        ),
+        p!(
+            "topics.map",
+            String,
+            "nav_msgs/OccupancyGrid in (transient-local)",
+            |c, v| c.perception.topics.map = s(v),
+            |c| c.perception.topics.map.clone()
+        ),
+        p!(
+            "topics.detections",
+            String,
+            "vision_msgs/Detection3DArray in",
+            |c, v| c.perception.topics.detections = s(v),
+            |c| c.perception.topics.detections.clone()
+        ),
+        p!(
+            "topics.battery",
+            String,
+            "sensor_msgs/BatteryState in",
+            |c, v| c.perception.topics.battery = s(v),
+            |c| c.perception.topics.battery.clone()
+        ),
+        p!(
+            "topics.imu",
+            String,
+            "sensor_msgs/Imu in, when present",
+            |c, v| c.perception.topics.imu = s(v),
+            |c| c.perception.topics.imu.clone()
+        ),
+        p!(
+            "topics.emergency_stop",
+            String,
+            "std_msgs/Bool in; true latches a stop",
+            |c, v| c.perception.topics.emergency_stop = s(v),
+            |c| c.perception.topics.emergency_stop.clone()
+        ),
+        p!(
+            "topics.task",
+            String,
+            "std_msgs/String tasks in",
+            |c, v| c.topics.task = s(v),
+            |c| c.topics.task.clone()
+        ),
+        p!(
+            "topics.status",
+            String,
+            "std_msgs/String JSON status out",
+            |c, v| c.topics.status = s(v),
+            |c| c.topics.status.clone()
+        ),
+        p!(
+            "topics.say",
+            String,
+            "std_msgs/String speech out",
+            |c, v| c.topics.say = s(v),
+            |c| c.topics.say.clone()
+        ),
+        p!(
+            "topics.safety",
+            String,
+            "std_msgs/String JSON interventions out",
+            |c, v| c.topics.safety = s(v),
+            |c| c.topics.safety.clone()
+        ),
+        p!(
+            "topics.safety_reset",
+            String,
+            "std_msgs/Bool in; true clears latched stops",
+            |c, v| c.topics.safety_reset = s(v),
+            |c| c.topics.safety_reset.clone()
+        ),
+    ]
+}
+
+/// Applies `params` to `config`; every name must be known and every value of the right type,
+/// and the result must pass the gate's own checks.
+pub fn apply(
+    config: &mut AgentConfig,
+    params: &BTreeMap<String, ParamValue>,
+) -> Result<(), ParamError> {
+    let specs = registry();
+    for (name, value) in params {
+        let spec = specs
+            .iter()
+            .find(|s| s.name == name)
+            .ok_or_else(|| ParamError::Unknown(name.clone()))?;
+        let ok = match (spec.kind, value) {
+            (Kind::Double, ParamValue::Double(v)) => v.is_finite(),
+            (Kind::Double, ParamValue::Integer(_)) => true,
+            (Kind::Integer, ParamValue::Integer(_)) => true,
+            (Kind::Bool, ParamValue::Bool(_)) => true,
+            (Kind::String, ParamValue::String(s)) => !s.is_empty(),
+            _ => false,
+        };
+        if !ok {
+            return Err(ParamError::WrongType {
+                name: name.clone(),
+                expected: spec.kind.name(),
+                got: value.type_name(),
+                value: format!("{value:?}"),
+            });
+        }
+        (spec.set)(config, value);
+    }
+    if let Some(problem) = config.gate.problem() {
+        return Err(ParamError::Invalid {
+            name: "safety gate".into(),
+            problem,
+        });
+    }
+    if !(config.control_hz.is_finite() && config.control_hz > 0.0 && config.control_hz <= 1000.0) {
+        return Err(ParamError::Invalid {
+            name: "control_hz".into(),
+            problem: "must be in (0, 1000]".into(),
+        });
+    }
+    Ok(())
+}
+
+/// The Markdown table of every parameter with its default.
+pub fn table() -> String {
+    let defaults = AgentConfig::default();
+    let mut out = String::from("| parameter | type | default | meaning |\n|---|---|---|---|\n");
+    for s in registry() {
+        out.push_str(&format!(
+            "| `{}` | {} | `{}` | {} |\n",
+            s.name,
+            s.kind
+                .name()
+                .trim_start_matches("a ")
+                .trim_start_matches("an "),
+            (s.get)(&defaults),
+            s.doc
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, ParamValue)]) -> BTreeMap<String, ParamValue> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn known_parameters_set_the_config() {
+        let mut c = AgentConfig::default();
+        apply(
+            &mut c,
+            &params(&[
+                ("max_linear", ParamValue::Double(0.3)),
+                ("contact_beams", ParamValue::Integer(5)),
+                ("stamped_cmd_vel", ParamValue::Bool(true)),
+                ("topics.scan", ParamValue::String("/front/scan".into())),
+                ("deadman_s", ParamValue::Integer(1)),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.gate.max_linear, 0.3);
+        assert_eq!(c.gate.contact_beams, 5);
+        assert!(c.stamped_cmd_vel);
+        assert_eq!(c.perception.topics.scan, "/front/scan");
+        assert_eq!(c.gate.deadman_s, 1.0, "integers widen to doubles");
+    }
+
+    #[test]
+    fn unknown_and_ill_typed_parameters_are_refused_by_name() {
+        let mut c = AgentConfig::default();
+        let e = apply(&mut c, &params(&[("max_lineer", ParamValue::Double(0.3))])).unwrap_err();
+        assert!(e.to_string().contains("\"max_lineer\""), "{e}");
+        let e = apply(
+            &mut c,
+            &params(&[("max_linear", ParamValue::String("fast".into()))]),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("max_linear must be a double, got string"),
+            "{e}"
+        );
+        let e = apply(
+            &mut c,
+            &params(&[("stamped_cmd_vel", ParamValue::Integer(1))]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("must be a bool"), "{e}");
+        let e = apply(&mut c, &params(&[("max_linear", ParamValue::Double(-1.0))])).unwrap_err();
+        assert!(e.to_string().contains("max_linear"), "{e}");
+    }
+
+    #[test]
+    fn the_readme_lists_every_parameter_with_its_default() {
+        let readme = include_str!("../../README.md");
+        for line in table().lines().skip(2) {
+            assert!(
+                readme.contains(line),
+                "README.md lacks the row:\n{line}\n(regenerate with `embodia params`)"
+            );
+        }
+    }
+}
