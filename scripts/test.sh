@@ -10,3 +10,5 @@ fi
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
+# DDS tests open sockets: they run inside a fresh network namespace (loopback only).
+bash scripts/dds-tests.sh

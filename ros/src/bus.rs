@@ -6,6 +6,8 @@
 //! always sees the newest data and never stalls a publisher — the control loop must not block
 //! on a topic.
 
+#[cfg(feature = "dds")]
+pub mod dds;
 pub mod inproc;
 
 use std::sync::Arc;
