@@ -7,5 +7,9 @@ if ! unshare -n true 2>/dev/null; then
   echo "scripts/dds-tests.sh: cannot create a network namespace (needs root or CAP_SYS_ADMIN); DDS tests not run" >&2
   exit 0
 fi
+# Build (and fetch crates) outside the namespace; inside it there is no network at all.
 cargo test --locked -p embodia-ros --test dds_loopback --no-run
-exec unshare -n sh -c 'ip link set lo up && cargo test --locked -p embodia-ros --test dds_loopback -- --ignored'
+cargo test --locked -p embodia --test e2e --no-run
+exec unshare -n sh -c 'ip link set lo up \
+  && cargo test --locked -p embodia-ros --test dds_loopback -- --ignored \
+  && cargo test --locked -p embodia --test e2e -- --ignored dds_nodes'

@@ -71,6 +71,8 @@ pub struct AgentConfig {
     pub cruise_speed: f64,
     /// Topic names.
     pub topics: AgentTopics,
+    /// Take time from `/clock` (a simulator's) instead of the system clock.
+    pub use_sim_time: bool,
 }
 
 impl Default for AgentConfig {
@@ -83,6 +85,7 @@ impl Default for AgentConfig {
             stamped_cmd_vel: false,
             cruise_speed: 0.45,
             topics: AgentTopics::default(),
+            use_sim_time: false,
         }
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod activity;
 pub mod agent;
+pub mod clock;
 pub mod deliberative;
 pub mod episode;
 pub mod params;

@@ -260,6 +260,13 @@ pub fn registry() -> Vec<ParamSpec> {
             |c| c.deliberative.max_replans.to_string()
         ),
         p!(
+            "use_sim_time",
+            Bool,
+            "Take time from /clock (a simulator's) instead of the system clock, as ROS 2 nodes do",
+            |c, v| c.use_sim_time = b(v),
+            |c| c.use_sim_time.to_string()
+        ),
+        p!(
             "base_frame",
             String,
             "Robot body frame (detections in it are placed with odometry)",

@@ -1,6 +1,7 @@
 //! End-to-end tests: the `embodia` binary as a user runs it. One binary, a module per area.
 
 mod agent_loop;
+mod dds_nodes;
 mod memory_cli;
 mod run_cli;
 mod scenarios;

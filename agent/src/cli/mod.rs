@@ -7,6 +7,7 @@ use embodia::agent::AgentConfig;
 use embodia::{Planner, RulePlanner};
 use embodia_ros::args::RosArgs;
 
+mod agent;
 mod eval;
 mod memory;
 mod models;
@@ -25,6 +26,8 @@ pub struct Cli {
 enum Command {
     /// Run the built-in simulator alone (optionally driven open-loop with --teleop).
     Sim(sim::SimArgs),
+    /// Run the agent as a ROS 2 node on DDS (takes --ros-args).
+    Agent(agent::AgentArgs),
     /// Run the simulator and the agent together on tasks given here; print a JSON report.
     Run(run::RunArgs),
     /// Run scenarios and report how many succeed.
@@ -86,6 +89,12 @@ fn agent_config(ros: &RosArgs) -> anyhow::Result<AgentConfig> {
 pub fn run(cli: Cli, ros: &RosArgs) -> anyhow::Result<()> {
     match cli.command {
         Command::Sim(args) => sim::run(args),
+        Command::Agent(args) => agent::run(
+            args,
+            agent_config(ros)?,
+            ros.node_name.as_deref().unwrap_or("embodia"),
+            ros.namespace.as_deref().unwrap_or("/"),
+        ),
         Command::Run(args) => run::run(args, agent_config(ros)?),
         Command::Eval(args) => eval::run(args, agent_config(ros)?),
         Command::Params => {

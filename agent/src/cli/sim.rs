@@ -40,6 +40,12 @@ pub struct SimArgs {
     /// Take geometry_msgs/TwistStamped on /cmd_vel instead of Twist.
     #[arg(long)]
     stamped_cmd_vel: bool,
+    /// Publish over DDS (a separate `embodia agent` can then drive it), not in-process.
+    #[arg(long)]
+    dds: bool,
+    /// With --dds: use only the loopback interface.
+    #[arg(long)]
+    dds_loopback: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -95,7 +101,28 @@ pub fn run(args: SimArgs) -> anyhow::Result<()> {
     };
     config.lidar.range_max = args.lidar_range;
     config.lidar.noise_std = args.lidar_noise;
-    let bus = InProcBus::new();
+    if args.dds {
+        let domain = std::env::var("ROS_DOMAIN_ID")
+            .ok()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(0);
+        let mut options = embodia_ros::bus::dds::DdsOptions::loopback("embodia_sim", domain);
+        if !args.dds_loopback {
+            options.only_networks = None;
+        }
+        let bus = embodia_ros::bus::dds::DdsBus::new(&options).context("joining the DDS domain")?;
+        return simulate(bus, args, teleop, world, config);
+    }
+    simulate(InProcBus::new(), args, teleop, world, config)
+}
+
+fn simulate<B: Bus>(
+    bus: B,
+    args: SimArgs,
+    teleop: Option<(f64, f64)>,
+    world: Arc<World>,
+    config: SimConfig,
+) -> anyhow::Result<()> {
     let sim = Simulator::new(world.clone(), config).context("simulator settings")?;
     let mut node = SimNode::new(&bus, sim)?;
     let publisher = match (teleop, args.stamped_cmd_vel) {

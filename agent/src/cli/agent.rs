@@ -1,0 +1,103 @@
+//! `embodia agent`: the agent as a ROS 2 node on DDS, against whatever publishes the topics —
+//! a robot, Gazebo behind ros_gz_bridge, or `embodia sim --dds`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::Args;
+use embodia::agent::{Agent, AgentConfig, Pacing};
+use embodia_memory::{Embedder, Memory};
+use embodia_perception::SemanticMap;
+use embodia_ros::bus::dds::{DdsBus, DdsOptions};
+use embodia_sim::World;
+
+use super::PlannerChoice;
+
+/// Options of `embodia agent`.
+#[derive(Debug, Args)]
+pub struct AgentArgs {
+    /// World file giving the named places and keep-out zones.
+    #[arg(long)]
+    world: PathBuf,
+    /// Which planner turns tasks into plans.
+    #[arg(long, value_enum, default_value_t = PlannerChoice::Rules)]
+    planner: PlannerChoice,
+    /// Tasks to do in order (more arrive on /agent/task).
+    #[arg(long = "task")]
+    tasks: Vec<String>,
+    /// Exit once the --task tasks have ended, printing their reports (for scripts and tests).
+    #[arg(long)]
+    exit_after_tasks: bool,
+    /// Give up on --exit-after-tasks after this many wall seconds.
+    #[arg(long, default_value_t = 600.0)]
+    timeout: f64,
+    /// Keep memory in this file across runs.
+    #[arg(long, conflicts_with = "no_memory")]
+    memory: Option<PathBuf>,
+    /// Run without a vector memory.
+    #[arg(long)]
+    no_memory: bool,
+    /// Use only the loopback interface for DDS.
+    #[arg(long)]
+    dds_loopback: bool,
+}
+
+/// Runs the node until the tasks end (or forever without --exit-after-tasks).
+pub fn run(
+    args: AgentArgs,
+    config: AgentConfig,
+    node: &str,
+    namespace: &str,
+) -> anyhow::Result<()> {
+    let world = World::load(&args.world)?;
+    let domain = std::env::var("ROS_DOMAIN_ID")
+        .ok()
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(0);
+    let mut options = DdsOptions::loopback(node, domain);
+    options.namespace = namespace.to_owned();
+    if !args.dds_loopback {
+        options.only_networks = None;
+    }
+    let bus = DdsBus::new(&options).context("joining the DDS domain")?;
+    let memory = if args.no_memory {
+        None
+    } else {
+        let embedder =
+            Arc::new(Embedder::fetch_default().context("loading the embedding model for memory")?);
+        Some(Memory::open(embedder, args.memory.as_deref())?)
+    };
+    let clock = embodia::clock::clock_for(&bus, config.use_sim_time)?;
+    let config = embodia::episode::agent_for_world(config, &world);
+    let agent = Agent::start(
+        &bus,
+        Arc::new(SemanticMap::from_world(&world)),
+        args.planner.build()?,
+        memory,
+        config,
+        Pacing::WallClock(clock),
+    )?;
+    let started = Instant::now();
+    let mut next = 0;
+    let mut done = 0;
+    loop {
+        if next == done && next < args.tasks.len() {
+            agent.submit(&args.tasks[next]);
+            next += 1;
+        }
+        if let Ok(r) = agent.reports().recv_timeout(Duration::from_millis(100)) {
+            println!("{}", serde_json::to_string(&r)?);
+            done += 1;
+        }
+        if args.exit_after_tasks && done >= args.tasks.len() {
+            break;
+        }
+        if args.exit_after_tasks && started.elapsed().as_secs_f64() > args.timeout {
+            anyhow::bail!("the tasks did not end within {} s", args.timeout);
+        }
+    }
+    agent.shutdown();
+    Ok(())
+}
