@@ -2,6 +2,7 @@
 
 mod agent_loop;
 mod dds_nodes;
+mod launch_files;
 mod memory_cli;
 mod run_cli;
 mod scenarios;
