@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every check CI runs: formatting, lints (warnings are errors) and the whole test suite.
-# Needs only a Rust toolchain (1.95); crates come from crates.io, pinned by Cargo.lock.
+# Every check CI runs: formatting, lints (warnings are errors), the whole test suite, and the
+# DDS tests inside a network namespace. Needs Rust 1.95 and Python 3 with pip (the embedding
+# model is fetched with pip on first use); crates come from crates.io, pinned by Cargo.lock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v cargo >/dev/null; then
@@ -9,6 +10,9 @@ if ! command -v cargo >/dev/null; then
 fi
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo test --workspace --locked
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cargo test --workspace --locked 2>&1 | tee "$log"
 # DDS tests open sockets: they run inside a fresh network namespace (loopback only).
-bash scripts/dds-tests.sh
+bash scripts/dds-tests.sh 2>&1 | tee -a "$log"
+awk '/^test result:/ { passed += $4; failed += $6 } END { printf "tests: %d passed, %d failed\n", passed, failed }' "$log"
