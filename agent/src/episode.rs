@@ -12,7 +12,7 @@ use embodia_actuation::gate::InterventionCounts;
 use embodia_memory::{Embedder, Memory};
 use embodia_perception::SemanticMap;
 use embodia_ros::bus::InProcBus;
-use embodia_sim::{Lockstep, SimConfig, SimNode, SimStats, Simulator, World};
+use embodia_sim::{SimConfig, SimNode, SimStats, Simulator, World};
 use serde::Serialize;
 
 use crate::agent::{Agent, AgentConfig, AgentError, Pacing};
@@ -224,7 +224,6 @@ pub fn run_episode(
     }
     let pose = sim.sim().pose();
     let stats = sim.sim().stats();
-    let _ = sim.run_for(0.0, &mut Lockstep);
     let interventions = agent.shutdown();
     Ok(EpisodeReport {
         tasks: reports,

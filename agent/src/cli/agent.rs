@@ -52,15 +52,7 @@ pub fn run(
     namespace: &str,
 ) -> anyhow::Result<()> {
     let world = World::load(&args.world)?;
-    let domain = std::env::var("ROS_DOMAIN_ID")
-        .ok()
-        .and_then(|d| d.parse().ok())
-        .unwrap_or(0);
-    let mut options = DdsOptions::loopback(node, domain);
-    options.namespace = namespace.to_owned();
-    if !args.dds_loopback {
-        options.only_networks = None;
-    }
+    let options = DdsOptions::from_env(node, namespace, args.dds_loopback);
     let bus = DdsBus::new(&options).context("joining the DDS domain")?;
     let memory = if args.no_memory {
         None

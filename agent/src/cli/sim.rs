@@ -102,14 +102,8 @@ pub fn run(args: SimArgs) -> anyhow::Result<()> {
     config.lidar.range_max = args.lidar_range;
     config.lidar.noise_std = args.lidar_noise;
     if args.dds {
-        let domain = std::env::var("ROS_DOMAIN_ID")
-            .ok()
-            .and_then(|d| d.parse().ok())
-            .unwrap_or(0);
-        let mut options = embodia_ros::bus::dds::DdsOptions::loopback("embodia_sim", domain);
-        if !args.dds_loopback {
-            options.only_networks = None;
-        }
+        let options =
+            embodia_ros::bus::dds::DdsOptions::from_env("embodia_sim", "/", args.dds_loopback);
         let bus = embodia_ros::bus::dds::DdsBus::new(&options).context("joining the DDS domain")?;
         return simulate(bus, args, teleop, world, config);
     }

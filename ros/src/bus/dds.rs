@@ -35,6 +35,21 @@ pub struct DdsOptions {
 }
 
 impl DdsOptions {
+    /// A node named `node` in `namespace`, in the domain `ROS_DOMAIN_ID` names (0 without it),
+    /// on every interface — or only on 127.0.0.1 when `loopback_only`.
+    pub fn from_env(node: &str, namespace: &str, loopback_only: bool) -> Self {
+        let domain = std::env::var("ROS_DOMAIN_ID")
+            .ok()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(0);
+        let mut options = Self::loopback(node, domain);
+        options.namespace = namespace.to_owned();
+        if !loopback_only {
+            options.only_networks = None;
+        }
+        options
+    }
+
     /// A node restricted to 127.0.0.1.
     pub fn loopback(node: &str, domain: u16) -> Self {
         Self {
