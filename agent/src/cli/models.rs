@@ -20,8 +20,7 @@ pub fn run(args: ModelsArgs) -> anyhow::Result<()> {
     match args.command {
         ModelsCommand::Fetch => {
             let home = embodia_models::home();
-            {
-                let spec = embodia_models::MINILM;
+            for spec in embodia_models::ALL {
                 let dir = spec.ensure(&home)?;
                 println!(
                     "{}: {} ({}=={})",

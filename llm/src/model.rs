@@ -1,0 +1,528 @@
+//! One decoder for the llama family and its relatives (qwen2, qwen3, phi3): they differ only
+//! in which projections are fused, biased or normed, and in the RoPE layout, all of which the
+//! GGUF's tensors and architecture name tell.
+//!
+//! The KV cache lives outside the weights ([`KvCache`]), so a prompt prefix can be run once
+//! and its cache cloned for every request that starts with it.
+
+use candle_core::quantized::{GgmlDType, QMatMul, QTensor};
+use candle_core::{D, DType, Device, Module, Tensor};
+
+use crate::LlmError;
+use crate::gguf::{Architecture, GgufInfo};
+
+/// How weights are held in memory; chosen at load, see [`crate::LoadOptions`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Layout {
+    /// Requantize 4/5-bit block formats without a fast CPU kernel to Q8_0 for decoding.
+    pub requantize_q8: bool,
+    /// Keep an f16 copy of every projection for prompt processing (GEMM beats the
+    /// quantized vector dot product when many tokens go through at once).
+    pub prefill_f16: bool,
+}
+
+/// A projection: the weights for one token at a time and, optionally, for many.
+#[derive(Debug, Clone)]
+struct Linear {
+    decode: QMatMul,
+    prefill: Option<QMatMul>,
+    bias: Option<Tensor>,
+}
+
+impl Linear {
+    fn forward(&self, x: &Tensor, many: bool) -> candle_core::Result<Tensor> {
+        let y = match (&self.prefill, many) {
+            (Some(w), true) => w.forward(x)?,
+            _ => self.decode.forward(x)?,
+        };
+        match &self.bias {
+            Some(b) => y.broadcast_add(b),
+            None => Ok(y),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Qkv {
+    Separate { q: Linear, k: Linear, v: Linear },
+    Fused(Linear),
+}
+
+#[derive(Debug, Clone)]
+enum Ffn {
+    Separate { gate: Linear, up: Linear },
+    Fused(Linear),
+}
+
+#[derive(Debug, Clone)]
+struct Block {
+    attn_norm: Tensor,
+    qkv: Qkv,
+    q_norm: Option<Tensor>,
+    k_norm: Option<Tensor>,
+    out: Linear,
+    ffn_norm: Tensor,
+    ffn: Ffn,
+    down: Linear,
+}
+
+/// Shape of the network, from the GGUF metadata.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Family.
+    pub arch: Architecture,
+    /// Transformer blocks.
+    pub n_layer: usize,
+    /// Query heads.
+    pub n_head: usize,
+    /// Key/value heads (grouped-query attention when fewer than `n_head`).
+    pub n_kv_head: usize,
+    /// Width of one head.
+    pub head_dim: usize,
+    /// Model width.
+    pub n_embd: usize,
+    /// FFN width.
+    pub n_ff: usize,
+    /// Rotated dimensions per head.
+    pub rope_dim: usize,
+    /// RoPE base frequency.
+    pub rope_base: f32,
+    /// RMS norm epsilon.
+    pub rms_eps: f64,
+    /// Longest sequence.
+    pub context: usize,
+    /// Vocabulary size.
+    pub vocab: usize,
+}
+
+/// The network's weights. Immutable and shareable; state lives in [`KvCache`].
+#[derive(Debug, Clone)]
+pub struct Decoder {
+    cfg: Config,
+    embed: Tensor,
+    blocks: Vec<Block>,
+    norm: Tensor,
+    output: Linear,
+    cos: Tensor,
+    sin: Tensor,
+    device: Device,
+}
+
+/// Keys and values of every position run so far. Cloning is cheap (tensors are shared and
+/// never written in place), which is what makes prefix reuse safe.
+#[derive(Debug, Clone, Default)]
+pub struct KvCache {
+    layers: Vec<Option<(Tensor, Tensor)>>,
+    len: usize,
+}
+
+impl KvCache {
+    /// Positions held.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether nothing has been run.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// Which positions' logits to return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Logits {
+    /// Only the next-token distribution after the last input token.
+    Last,
+    /// One row per input token (for scoring a continuation).
+    All,
+}
+
+impl Decoder {
+    pub(crate) fn load(
+        info: &GgufInfo,
+        file: &mut std::fs::File,
+        layout: Layout,
+        vocab: usize,
+    ) -> Result<Self, LlmError> {
+        let device = Device::Cpu;
+        let cfg = config(info, vocab)?;
+        let tensor = |file: &mut std::fs::File, name: &str| -> Result<QTensor, LlmError> {
+            if !info.content.tensor_infos.contains_key(name) {
+                return Err(info.bad(format!("tensor {name} is missing")));
+            }
+            info.content
+                .tensor(file, name, &device)
+                .map_err(|e| info.bad(format!("tensor {name}: {e}")))
+        };
+        let has = |name: &str| info.content.tensor_infos.contains_key(name);
+        let dense = |qt: QTensor| -> Result<Tensor, LlmError> { Ok(qt.dequantize(&device)?) };
+        let linear = |file: &mut std::fs::File, name: &str| -> Result<Linear, LlmError> {
+            let qt = tensor(file, &format!("{name}.weight"))?;
+            let bias_name = format!("{name}.bias");
+            let bias = if has(&bias_name) {
+                Some(dense(tensor(file, &bias_name)?)?)
+            } else {
+                None
+            };
+            Ok(Linear {
+                prefill: if layout.prefill_f16 {
+                    Some(QMatMul::TensorF16(qt.dequantize_f16(&device)?))
+                } else {
+                    None
+                },
+                decode: decode_weights(qt, layout, &device)?,
+                bias,
+            })
+        };
+        let embed_q = tensor(file, "token_embd.weight")?;
+        let embed = embed_q.dequantize(&device)?;
+        if embed.dims() != [cfg.vocab, cfg.n_embd] {
+            return Err(info.bad(format!(
+                "token_embd.weight has shape {:?}, expected [{}, {}]",
+                embed.dims(),
+                cfg.vocab,
+                cfg.n_embd
+            )));
+        }
+        let output = if has("output.weight") {
+            linear(file, "output")?
+        } else {
+            // Tied embeddings.
+            Linear {
+                prefill: if layout.prefill_f16 {
+                    Some(QMatMul::TensorF16(embed.to_dtype(DType::F16)?))
+                } else {
+                    None
+                },
+                decode: decode_weights(embed_q, layout, &device)?,
+                bias: None,
+            }
+        };
+        let norm = dense(tensor(file, "output_norm.weight")?)?;
+        let mut blocks = Vec::with_capacity(cfg.n_layer);
+        for i in 0..cfg.n_layer {
+            let p = format!("blk.{i}");
+            let qkv = if has(&format!("{p}.attn_qkv.weight")) {
+                Qkv::Fused(linear(file, &format!("{p}.attn_qkv"))?)
+            } else {
+                Qkv::Separate {
+                    q: linear(file, &format!("{p}.attn_q"))?,
+                    k: linear(file, &format!("{p}.attn_k"))?,
+                    v: linear(file, &format!("{p}.attn_v"))?,
+                }
+            };
+            let opt_norm =
+                |file: &mut std::fs::File, name: String| -> Result<Option<Tensor>, LlmError> {
+                    if has(&name) {
+                        Ok(Some(dense(tensor(file, &name)?)?))
+                    } else {
+                        Ok(None)
+                    }
+                };
+            let q_norm = opt_norm(file, format!("{p}.attn_q_norm.weight"))?;
+            let k_norm = opt_norm(file, format!("{p}.attn_k_norm.weight"))?;
+            let ffn = if has(&format!("{p}.ffn_gate.weight")) {
+                Ffn::Separate {
+                    gate: linear(file, &format!("{p}.ffn_gate"))?,
+                    up: linear(file, &format!("{p}.ffn_up"))?,
+                }
+            } else {
+                Ffn::Fused(linear(file, &format!("{p}.ffn_up"))?)
+            };
+            blocks.push(Block {
+                attn_norm: dense(tensor(file, &format!("{p}.attn_norm.weight"))?)?,
+                qkv,
+                q_norm,
+                k_norm,
+                out: linear(file, &format!("{p}.attn_output"))?,
+                ffn_norm: dense(tensor(file, &format!("{p}.ffn_norm.weight"))?)?,
+                ffn,
+                down: linear(file, &format!("{p}.ffn_down"))?,
+            });
+        }
+        let (cos, sin) = rope_tables(&cfg, &device)?;
+        Ok(Self {
+            cfg,
+            embed,
+            blocks,
+            norm,
+            output,
+            cos,
+            sin,
+            device,
+        })
+    }
+
+    /// The network's shape.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// Runs `tokens` after what `cache` holds, appends their keys and values to it, and
+    /// returns logits (`[vocab]` for [`Logits::Last`], `[tokens, vocab]` for [`Logits::All`]).
+    pub fn forward(
+        &self,
+        tokens: &[u32],
+        cache: &mut KvCache,
+        which: Logits,
+    ) -> Result<Tensor, LlmError> {
+        let s = tokens.len();
+        if s == 0 {
+            return Err(LlmError::Inference(candle_core::Error::Msg(
+                "no tokens to run".into(),
+            )));
+        }
+        if cache.len + s > self.cfg.context {
+            return Err(LlmError::ContextFull {
+                needed: cache.len + s,
+                limit: self.cfg.context,
+            });
+        }
+        if let Some(bad) = tokens.iter().find(|t| **t as usize >= self.cfg.vocab) {
+            return Err(LlmError::Inference(candle_core::Error::Msg(format!(
+                "token id {bad} is outside the vocabulary of {}",
+                self.cfg.vocab
+            ))));
+        }
+        if cache.layers.len() != self.blocks.len() {
+            cache.layers = vec![None; self.blocks.len()];
+        }
+        let many = s > 1;
+        let offset = cache.len;
+        let ids = Tensor::new(tokens, &self.device)?;
+        let mut x = self.embed.index_select(&ids, 0)?.unsqueeze(0)?;
+        let mask = if many {
+            Some(causal_mask(s, offset, &self.device)?)
+        } else {
+            None
+        };
+        for (block, kv) in self.blocks.iter().zip(cache.layers.iter_mut()) {
+            let _span = tracing::trace_span!("block").entered();
+            let h = candle_nn::ops::rms_norm(&x, &block.attn_norm, self.cfg.rms_eps as f32)?;
+            let a = self.attention(block, &h, offset, mask.as_ref(), kv, many)?;
+            x = (x + a)?;
+            let h = candle_nn::ops::rms_norm(&x, &block.ffn_norm, self.cfg.rms_eps as f32)?;
+            let f = match &block.ffn {
+                Ffn::Separate { gate, up } => {
+                    (candle_nn::ops::silu(&gate.forward(&h, many)?)? * up.forward(&h, many)?)?
+                }
+                Ffn::Fused(w) => {
+                    let gu = w.forward(&h, many)?;
+                    let n = self.cfg.n_ff;
+                    (candle_nn::ops::silu(&gu.narrow(D::Minus1, 0, n)?)?
+                        * gu.narrow(D::Minus1, n, n)?)?
+                }
+            };
+            x = (x + block.down.forward(&f, many)?)?;
+        }
+        cache.len += s;
+        let x = candle_nn::ops::rms_norm(&x, &self.norm, self.cfg.rms_eps as f32)?;
+        let logits = match which {
+            Logits::Last => {
+                let last = x.narrow(1, s - 1, 1)?;
+                self.output.forward(&last, false)?.flatten_all()?
+            }
+            Logits::All => self.output.forward(&x, many)?.squeeze(0)?,
+        };
+        Ok(logits)
+    }
+
+    fn attention(
+        &self,
+        block: &Block,
+        h: &Tensor,
+        offset: usize,
+        mask: Option<&Tensor>,
+        kv: &mut Option<(Tensor, Tensor)>,
+        many: bool,
+    ) -> candle_core::Result<Tensor> {
+        let c = &self.cfg;
+        let s = h.dim(1)?;
+        let (q, k, v) = match &block.qkv {
+            Qkv::Separate { q, k, v } => (
+                q.forward(h, many)?,
+                k.forward(h, many)?,
+                v.forward(h, many)?,
+            ),
+            Qkv::Fused(w) => {
+                let qkv = w.forward(h, many)?;
+                let nq = c.n_head * c.head_dim;
+                let nk = c.n_kv_head * c.head_dim;
+                (
+                    qkv.narrow(D::Minus1, 0, nq)?,
+                    qkv.narrow(D::Minus1, nq, nk)?,
+                    qkv.narrow(D::Minus1, nq + nk, nk)?,
+                )
+            }
+        };
+        let q = q.reshape((1, s, c.n_head, c.head_dim))?;
+        let k = k.reshape((1, s, c.n_kv_head, c.head_dim))?;
+        let v = v.reshape((1, s, c.n_kv_head, c.head_dim))?;
+        let q = match &block.q_norm {
+            Some(w) => candle_nn::ops::rms_norm(&q.contiguous()?, w, c.rms_eps as f32)?,
+            None => q,
+        };
+        let k = match &block.k_norm {
+            Some(w) => candle_nn::ops::rms_norm(&k.contiguous()?, w, c.rms_eps as f32)?,
+            None => k,
+        };
+        let q = self.rope(&q.transpose(1, 2)?.contiguous()?, offset)?;
+        let k = self.rope(&k.transpose(1, 2)?.contiguous()?, offset)?;
+        let v = v.transpose(1, 2)?.contiguous()?;
+        let (k, v) = match kv.take() {
+            Some((pk, pv)) => (Tensor::cat(&[&pk, &k], 2)?, Tensor::cat(&[&pv, &v], 2)?),
+            None => (k, v),
+        };
+        *kv = Some((k.clone(), v.clone()));
+        // Grouped-query attention without copying keys: the query heads that share a key
+        // head are stacked along the sequence axis.
+        let rep = c.n_head / c.n_kv_head;
+        let t = k.dim(2)?;
+        let q = q.reshape((1, c.n_kv_head, rep * s, c.head_dim))?;
+        let scale = 1.0 / (c.head_dim as f64).sqrt();
+        let att = (q.matmul(&k.t()?)? * scale)?;
+        let att = match mask {
+            Some(m) => {
+                let m = m.unsqueeze(0)?.expand((rep, s, t))?.reshape((rep * s, t))?;
+                att.broadcast_add(&m)?
+            }
+            None => att,
+        };
+        let att = candle_nn::ops::softmax_last_dim(&att)?;
+        let y = att.matmul(&v)?; // (1, kvh, rep*s, d)
+        let y = y
+            .reshape((1, c.n_head, s, c.head_dim))?
+            .transpose(1, 2)?
+            .reshape((1, s, c.n_head * c.head_dim))?;
+        block.out.forward(&y, many)
+    }
+
+    fn rope(&self, x: &Tensor, offset: usize) -> candle_core::Result<Tensor> {
+        let c = &self.cfg;
+        let s = x.dim(2)?;
+        let cos = self.cos.narrow(0, offset, s)?;
+        let sin = self.sin.narrow(0, offset, s)?;
+        let rot = |x: &Tensor| {
+            if c.arch == Architecture::Llama {
+                candle_nn::rotary_emb::rope_i(x, &cos, &sin)
+            } else {
+                candle_nn::rotary_emb::rope(x, &cos, &sin)
+            }
+        };
+        if c.rope_dim == c.head_dim {
+            rot(x)
+        } else {
+            let head = x.narrow(D::Minus1, 0, c.rope_dim)?.contiguous()?;
+            let tail = x.narrow(D::Minus1, c.rope_dim, c.head_dim - c.rope_dim)?;
+            Tensor::cat(&[&rot(&head)?, &tail], D::Minus1)
+        }
+    }
+}
+
+fn decode_weights(qt: QTensor, layout: Layout, device: &Device) -> Result<QMatMul, LlmError> {
+    let slow = matches!(
+        qt.dtype(),
+        GgmlDType::Q4_0 | GgmlDType::Q4_1 | GgmlDType::Q5_0 | GgmlDType::Q5_1
+    );
+    // candle's Q4_1/Q5_x dot products take blocks in pairs and panic on an odd count.
+    let cols = qt.shape().dims().last().copied().unwrap_or(0);
+    let odd_blocks = (cols / qt.dtype().block_size()) % 2 == 1;
+    let qt = if slow && (layout.requantize_q8 || odd_blocks) {
+        QTensor::quantize(&qt.dequantize(device)?, GgmlDType::Q8_0)?
+    } else {
+        qt
+    };
+    Ok(QMatMul::from_qtensor(qt)?)
+}
+
+fn config(info: &GgufInfo, vocab: usize) -> Result<Config, LlmError> {
+    let n_embd = info.arch_u32("embedding_length")? as usize;
+    let n_head = info.arch_u32("attention.head_count")? as usize;
+    let n_kv_head = info
+        .arch_u32_opt("attention.head_count_kv")?
+        .map(|v| v as usize)
+        .unwrap_or(n_head);
+    if n_head == 0 || n_kv_head == 0 || !n_head.is_multiple_of(n_kv_head) {
+        return Err(info.bad(format!(
+            "{n_head} query heads cannot share {n_kv_head} key/value heads"
+        )));
+    }
+    let head_dim = info
+        .arch_u32_opt("attention.key_length")?
+        .map(|v| v as usize)
+        .unwrap_or(n_embd / n_head);
+    let rope_dim = info
+        .arch_u32_opt("rope.dimension_count")?
+        .map(|v| v as usize)
+        .unwrap_or(head_dim);
+    if rope_dim > head_dim || rope_dim % 2 != 0 {
+        return Err(info.bad(format!(
+            "rope dimension {rope_dim} does not fit heads of {head_dim}"
+        )));
+    }
+    let context = (info.arch_u32("context_length")? as usize).min(32_768);
+    Ok(Config {
+        arch: info.arch,
+        n_layer: info.arch_u32("block_count")? as usize,
+        n_head,
+        n_kv_head,
+        head_dim,
+        n_embd,
+        n_ff: info.arch_u32("feed_forward_length")? as usize,
+        rope_dim,
+        rope_base: info.arch_f32_or("rope.freq_base", 10_000.0)?,
+        rms_eps: info.arch_f32_or("attention.layer_norm_rms_epsilon", 1e-5)? as f64,
+        context,
+        vocab,
+    })
+}
+
+fn rope_tables(c: &Config, device: &Device) -> candle_core::Result<(Tensor, Tensor)> {
+    let half = c.rope_dim / 2;
+    let inv: Vec<f32> = (0..half)
+        .map(|i| 1.0 / c.rope_base.powf(2.0 * i as f32 / c.rope_dim as f32))
+        .collect();
+    let inv = Tensor::from_vec(inv, (1, half), device)?;
+    let pos = Tensor::arange(0u32, c.context as u32, device)?
+        .to_dtype(DType::F32)?
+        .reshape((c.context, 1))?;
+    let freqs = pos.matmul(&inv)?;
+    Ok((freqs.cos()?, freqs.sin()?))
+}
+
+fn causal_mask(s: usize, offset: usize, device: &Device) -> candle_core::Result<Tensor> {
+    let t = offset + s;
+    let m: Vec<f32> = (0..s)
+        .flat_map(|i| {
+            (0..t).map(move |j| {
+                if j > offset + i {
+                    f32::NEG_INFINITY
+                } else {
+                    0.0
+                }
+            })
+        })
+        .collect();
+    Tensor::from_vec(m, (s, t), device)
+}
+
+impl KvCache {
+    pub(crate) fn narrow(&self, n: usize) -> KvCache {
+        KvCache {
+            layers: self
+                .layers
+                .iter()
+                .map(|l| {
+                    l.as_ref().and_then(|(k, v)| {
+                        if n == 0 {
+                            None
+                        } else {
+                            Some((k.narrow(2, 0, n).ok()?, v.narrow(2, 0, n).ok()?))
+                        }
+                    })
+                })
+                .collect(),
+            len: n,
+        }
+    }
+}

@@ -1,0 +1,349 @@
+//! Every supported architecture runs, on tiny random-weight GGUFs written here, and gives
+//! the same logits as candle's own implementation of that architecture (an independent
+//! oracle). Broken, foreign and unsupported files give errors that say what is wrong.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use candle_core::quantized::gguf_file::{self, Value};
+use candle_core::quantized::{GgmlDType, QTensor};
+use candle_core::{Device, Tensor};
+use embodia_llm::{Llm, LlmError, LoadOptions};
+
+const EMBD: usize = 64;
+const HEADS: usize = 4;
+const KV_HEADS: usize = 2;
+const HEAD_DIM: usize = 16;
+const FF: usize = 96;
+const LAYERS: usize = 2;
+
+/// A deterministic pseudo-random tensor in [-scale, scale].
+fn random(shape: &[usize], seed: &mut u64, scale: f32) -> Tensor {
+    let n: usize = shape.iter().product();
+    let v: Vec<f32> = (0..n)
+        .map(|_| {
+            *seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((*seed >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * scale
+        })
+        .collect();
+    Tensor::from_vec(v, shape, &Device::Cpu).unwrap()
+}
+
+fn byte_level_tokens() -> Vec<String> {
+    let mut out = Vec::new();
+    let mut next = 0x100u32;
+    for b in 0..=255u8 {
+        let c = b as char;
+        if matches!(c, '!'..='~' | '\u{A1}'..='\u{AC}' | '\u{AE}'..='\u{FF}') {
+            out.push(c.to_string());
+        } else {
+            out.push(char::from_u32(next).unwrap().to_string());
+            next += 1;
+        }
+    }
+    out
+}
+
+/// Writes a tiny model of `arch` to `path`.
+fn write_tiny(path: &Path, arch: &str, dtype: GgmlDType) {
+    let mut tokens = byte_level_tokens();
+    tokens.push("Ġt".into());
+    tokens.push("<|im_start|>".into());
+    tokens.push("<|im_end|>".into());
+    let vocab = tokens.len();
+    let mut types = vec![Value::I32(1); vocab];
+    types[vocab - 1] = Value::I32(3);
+    types[vocab - 2] = Value::I32(3);
+    let s = |v: &str| Value::String(v.to_owned());
+    let u = |v: usize| Value::U32(v as u32);
+    let a = |k: &str| format!("{arch}.{k}");
+    let mut md: Vec<(String, Value)> = vec![
+        ("general.architecture".into(), s(arch)),
+        (a("embedding_length"), u(EMBD)),
+        (a("attention.head_count"), u(HEADS)),
+        (a("attention.head_count_kv"), u(KV_HEADS)),
+        (a("block_count"), u(LAYERS)),
+        (a("feed_forward_length"), u(FF)),
+        (a("context_length"), u(128)),
+        (a("rope.dimension_count"), u(HEAD_DIM)),
+        (a("attention.key_length"), u(HEAD_DIM)),
+        (a("attention.value_length"), u(HEAD_DIM)),
+        (a("attention.layer_norm_rms_epsilon"), Value::F32(1e-6)),
+        ("tokenizer.ggml.model".into(), s("gpt2")),
+        ("tokenizer.ggml.pre".into(), s("qwen2")),
+        (
+            "tokenizer.ggml.tokens".into(),
+            Value::Array(tokens.iter().map(|t| s(t)).collect()),
+        ),
+        ("tokenizer.ggml.merges".into(), Value::Array(vec![s("Ġ t")])),
+        ("tokenizer.ggml.token_type".into(), Value::Array(types)),
+        ("tokenizer.ggml.eos_token_id".into(), u(vocab - 1)),
+    ];
+    if arch != "phi3" {
+        md.push((a("rope.freq_base"), Value::F32(10_000.0)));
+    }
+    let mut seed = 7u64;
+    let mut ts: Vec<(String, Tensor)> = vec![
+        (
+            "token_embd.weight".into(),
+            random(&[vocab, EMBD], &mut seed, 0.5),
+        ),
+        (
+            "output_norm.weight".into(),
+            (random(&[EMBD], &mut seed, 0.1) + 1.0).unwrap(),
+        ),
+        (
+            "output.weight".into(),
+            random(&[vocab, EMBD], &mut seed, 0.3),
+        ),
+    ];
+    let q = HEADS * HEAD_DIM;
+    let kv = KV_HEADS * HEAD_DIM;
+    for l in 0..LAYERS {
+        let p = |n: &str| format!("blk.{l}.{n}");
+        let mut w =
+            |n: &str, shape: &[usize], scale: f32| ts.push((p(n), random(shape, &mut seed, scale)));
+        w("attn_output.weight", &[EMBD, q], 0.2);
+        w("ffn_down.weight", &[EMBD, FF], 0.2);
+        if arch == "phi3" {
+            w("attn_qkv.weight", &[q + 2 * kv, EMBD], 0.2);
+            w("ffn_up.weight", &[2 * FF, EMBD], 0.2);
+        } else {
+            w("attn_q.weight", &[q, EMBD], 0.2);
+            w("attn_k.weight", &[kv, EMBD], 0.2);
+            w("attn_v.weight", &[kv, EMBD], 0.2);
+            w("ffn_gate.weight", &[FF, EMBD], 0.2);
+            w("ffn_up.weight", &[FF, EMBD], 0.2);
+        }
+        if arch == "qwen2" {
+            w("attn_q.bias", &[q], 0.1);
+            w("attn_k.bias", &[kv], 0.1);
+            w("attn_v.bias", &[kv], 0.1);
+        }
+        let mut norm = |n: &str, len: usize| {
+            let t = (random(&[len], &mut seed, 0.1) + 1.0).unwrap();
+            ts.push((p(n), t));
+        };
+        norm("attn_norm.weight", EMBD);
+        norm("ffn_norm.weight", EMBD);
+        if arch == "qwen3" {
+            norm("attn_q_norm.weight", HEAD_DIM);
+            norm("attn_k_norm.weight", HEAD_DIM);
+        }
+    }
+    let qts: Vec<(String, QTensor)> = ts
+        .into_iter()
+        .map(|(n, t)| {
+            let dt = if t.rank() == 1 { GgmlDType::F32 } else { dtype };
+            (n, QTensor::quantize(&t, dt).unwrap())
+        })
+        .collect();
+    let md_ref: Vec<(&str, &Value)> = md.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    let ts_ref: Vec<(&str, &QTensor)> = qts.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    let mut f = std::fs::File::create(path).unwrap();
+    gguf_file::write(&mut f, &md_ref, &ts_ref).unwrap();
+}
+
+fn exact() -> LoadOptions {
+    LoadOptions {
+        requantize_q8: false,
+        prefill_f16: Some(false),
+    }
+}
+
+/// candle's own model for the file: last-position logits for `tokens` after `offset`.
+type Forward = dyn FnMut(&[u32], usize) -> Vec<f32>;
+struct Oracle(Box<Forward>);
+
+fn oracle(path: &Path, arch: &str) -> Oracle {
+    use candle_transformers::models::{
+        quantized_llama, quantized_phi3, quantized_qwen2, quantized_qwen3,
+    };
+    let dev = Device::Cpu;
+    let mut f = std::fs::File::open(path).unwrap();
+    let ct = gguf_file::Content::read(&mut f).unwrap();
+    let run = |t: candle_core::Result<Tensor>| {
+        t.unwrap().flatten_all().unwrap().to_vec1::<f32>().unwrap()
+    };
+    let input = |ids: &[u32]| {
+        Tensor::new(ids, &Device::Cpu)
+            .unwrap()
+            .unsqueeze(0)
+            .unwrap()
+    };
+    match arch {
+        "llama" => {
+            let mut m = quantized_llama::ModelWeights::from_gguf(ct, &mut f, &dev).unwrap();
+            Oracle(Box::new(move |ids, off| run(m.forward(&input(ids), off))))
+        }
+        "qwen2" => {
+            let mut m = quantized_qwen2::ModelWeights::from_gguf(ct, &mut f, &dev).unwrap();
+            Oracle(Box::new(move |ids, off| run(m.forward(&input(ids), off))))
+        }
+        "qwen3" => {
+            let mut m = quantized_qwen3::ModelWeights::from_gguf(ct, &mut f, &dev).unwrap();
+            Oracle(Box::new(move |ids, off| run(m.forward(&input(ids), off))))
+        }
+        "phi3" => {
+            let mut m = quantized_phi3::ModelWeights::from_gguf(false, ct, &mut f, &dev).unwrap();
+            Oracle(Box::new(move |ids, off| run(m.forward(&input(ids), off))))
+        }
+        _ => unreachable!(),
+    }
+}
+
+fn max_diff(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len());
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
+}
+
+fn tiny(dir: &Path, arch: &str) -> PathBuf {
+    let path = dir.join(format!("tiny-{arch}.gguf"));
+    write_tiny(&path, arch, GgmlDType::F32);
+    path
+}
+
+#[test]
+fn every_supported_architecture_matches_candles_reference_implementation() {
+    let dir = tempfile::tempdir().unwrap();
+    for arch in ["llama", "qwen2", "qwen3", "phi3"] {
+        let path = tiny(dir.path(), arch);
+        let llm = Llm::load(&path, exact()).unwrap_or_else(|e| panic!("{arch}: {e}"));
+        let mut reference = oracle(&path, arch);
+        let prompt = [3u32, 70, 200, 17, 256, 9, 44];
+        let mut cache = embodia_llm::KvCache::default();
+        let ours = llm
+            .decoder()
+            .forward(&prompt, &mut cache, embodia_llm::Logits::Last)
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap();
+        let theirs = (reference.0)(&prompt, 0);
+        let d = max_diff(&ours, &theirs);
+        assert!(d < 1e-3, "{arch}: prompt logits differ by {d}");
+        // One more token on top of the cache.
+        let ours = llm
+            .decoder()
+            .forward(&[120], &mut cache, embodia_llm::Logits::Last)
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap();
+        let theirs = (reference.0)(&[120], prompt.len());
+        let d = max_diff(&ours, &theirs);
+        assert!(d < 1e-3, "{arch}: decode logits differ by {d}");
+    }
+}
+
+#[test]
+fn requantizing_q4_1_to_q8_0_at_load_barely_moves_the_logits() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tiny-q4.gguf");
+    write_tiny(&path, "llama", GgmlDType::Q4_1);
+    let as_stored = Llm::load(&path, exact()).unwrap();
+    let requantized = Llm::load(&path, LoadOptions::default()).unwrap();
+    let prompt = [3u32, 70, 200, 17, 256];
+    let run = |llm: &Llm| {
+        let mut c = embodia_llm::KvCache::default();
+        llm.decoder()
+            .forward(&prompt, &mut c, embodia_llm::Logits::Last)
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap()
+    };
+    let (a, b) = (run(&as_stored), run(&requantized));
+    let scale = a.iter().map(|x| x.abs()).fold(0.0, f32::max);
+    let d = max_diff(&a, &b);
+    assert!(
+        d < 0.03 * scale,
+        "Q4_1 -> Q8_0 logits moved {d} (scale {scale})"
+    );
+}
+
+#[test]
+fn an_unsupported_architecture_is_named_with_the_supported_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mamba.gguf");
+    write_tiny(&path, "llama", GgmlDType::F32);
+    // Same file, other architecture name.
+    let mut f = std::fs::File::open(&path).unwrap();
+    let ct = gguf_file::Content::read(&mut f).unwrap();
+    let mut md: Vec<(String, Value)> = ct.metadata.clone().into_iter().collect();
+    for (k, v) in md.iter_mut() {
+        if k == "general.architecture" {
+            *v = Value::String("mamba".into());
+        }
+    }
+    let tensors: Vec<(String, QTensor)> = ct
+        .tensor_infos
+        .keys()
+        .map(|n| (n.clone(), ct.tensor(&mut f, n, &Device::Cpu).unwrap()))
+        .collect();
+    let out = dir.path().join("mamba2.gguf");
+    let md_ref: Vec<(&str, &Value)> = md.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    let ts_ref: Vec<(&str, &QTensor)> = tensors.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    gguf_file::write(&mut std::fs::File::create(&out).unwrap(), &md_ref, &ts_ref).unwrap();
+    let err = Llm::load(&out, LoadOptions::default()).unwrap_err();
+    assert!(
+        matches!(err, LlmError::UnsupportedArchitecture { .. }),
+        "{err}"
+    );
+    let msg = err.to_string();
+    assert!(
+        msg.contains("mamba")
+            && msg.contains("llama, qwen2, qwen3, phi3")
+            && msg.contains("--model"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_truncated_file_is_refused_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = tiny(dir.path(), "qwen2");
+    let bytes = std::fs::read(&path).unwrap();
+    for cut in [bytes.len() - 10, bytes.len() / 2, 2000, 30, 3] {
+        let p = dir.path().join(format!("cut-{cut}.gguf"));
+        std::fs::write(&p, &bytes[..cut]).unwrap();
+        let err = Llm::load(&p, LoadOptions::default()).unwrap_err();
+        assert!(
+            matches!(err, LlmError::NotGguf { .. }),
+            "cut at {cut}: {err}"
+        );
+        assert!(err.to_string().contains(&p.display().to_string()), "{err}");
+    }
+}
+
+#[test]
+fn corrupt_headers_and_foreign_files_are_refused_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = tiny(dir.path(), "llama");
+    let good = std::fs::read(&path).unwrap();
+    // Flip bytes all over the header; every result must be an error or a model, never a panic.
+    let mut seed = 99u64;
+    for i in 0..200 {
+        let mut bytes = good.clone();
+        for _ in 0..4 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            let at = 4 + (seed >> 33) as usize % 4000;
+            bytes[at] ^= (seed >> 8) as u8 | 1;
+        }
+        let p = dir.path().join(format!("flip-{i}.gguf"));
+        std::fs::write(&p, &bytes).unwrap();
+        let _ = Llm::load(&p, LoadOptions::default());
+    }
+    let text = dir.path().join("notes.gguf");
+    std::fs::File::create(&text)
+        .unwrap()
+        .write_all(b"these are my notes, not a model")
+        .unwrap();
+    let err = Llm::load(&text, LoadOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("GGUF magic"), "{err}");
+    let missing =
+        Llm::load(Path::new("/nonexistent/model.gguf"), LoadOptions::default()).unwrap_err();
+    assert!(matches!(missing, LlmError::Io { .. }), "{missing}");
+}
