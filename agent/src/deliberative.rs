@@ -18,7 +18,7 @@ use tokio::sync::mpsc::Receiver;
 use tracing::Instrument;
 
 use crate::activity::Activity;
-use crate::planner::{FailedStep, KnownObject, PlanRequest, Planner, WorldSummary};
+use crate::planner::{Cancel, FailedStep, KnownObject, PlanRequest, Planner, WorldSummary};
 use crate::reactive::{ReactiveCommand, ReactiveEvent};
 use crate::task::validate_task;
 
@@ -447,7 +447,9 @@ impl Deliberative {
             world: world_summary,
             memories,
             previous_failure,
+            cancel: Cancel::default(),
         };
+        let cancel = request.cancel.clone();
         self.publish_status("planning");
         let planner = self.planner.clone();
         let started = Instant::now();
@@ -456,6 +458,9 @@ impl Deliberative {
             tokio::task::spawn_blocking(move || planner.plan(&request)),
         )
         .await;
+        if result.is_err() {
+            cancel.cancel();
+        }
         let elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
         let plan = match result {
             Err(_) => Err(format!(

@@ -19,4 +19,4 @@ pub mod task;
 
 pub use agent::{Agent, AgentConfig, AgentError, Pacing};
 pub use deliberative::{Outcome, TaskReport};
-pub use planner::{PlanRequest, Planner, PlannerError, RulePlanner};
+pub use planner::{LlmPlanner, PlanRequest, Planner, PlannerError, RulePlanner};

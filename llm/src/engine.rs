@@ -140,6 +140,10 @@ impl Llm {
         &self.decoder
     }
 
+    pub(crate) fn grammars(&self) -> &Grammars {
+        &self.grammars
+    }
+
     /// Load time.
     pub fn timings(&self) -> Timings {
         self.timings
@@ -176,7 +180,11 @@ impl Llm {
 
     /// The KV cache after `tokens`, reusing as much of `prefix` as they share, and the
     /// tokens still to run.
-    fn start<'t>(&self, tokens: &'t [u32], prefix: Option<&PrefixCache>) -> (KvCache, &'t [u32]) {
+    pub(crate) fn start_cache<'t>(
+        &self,
+        tokens: &'t [u32],
+        prefix: Option<&PrefixCache>,
+    ) -> (KvCache, &'t [u32]) {
         let Some(p) = prefix else {
             return (KvCache::default(), tokens);
         };
@@ -205,7 +213,7 @@ impl Llm {
     ) -> Result<Generation, LlmError> {
         let _span = tracing::debug_span!("generate").entered();
         let all = self.tokenizer.encode(prompt);
-        let (mut cache, rest) = self.start(&all, prefix);
+        let (mut cache, rest) = self.start_cache(&all, prefix);
         let mut out = Generation {
             cached_prompt_tokens: all.len() - rest.len(),
             prefill_tokens: rest.len(),

@@ -6,6 +6,7 @@
 //! constrained by an llguidance grammar so that the model can only write what the caller's
 //! grammar allows; a prompt prefix can be run once and its KV cache reused.
 
+mod beam;
 mod chat;
 mod constrained;
 mod engine;
@@ -14,6 +15,7 @@ mod gguf;
 mod model;
 mod tokenizer;
 
+pub use beam::{BeamResult, Candidate, Contrast};
 pub use chat::{ChatMessage, ChatTemplate};
 pub use constrained::{Decoding, Generation, GrammarSpec};
 pub use engine::{Llm, LoadOptions, PrefixCache, Timings};

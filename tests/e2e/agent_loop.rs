@@ -16,15 +16,15 @@ use embodia_sim::{SimConfig, SimNode, Simulator, World};
 
 use crate::root;
 
-struct Rig {
-    bus: InProcBus,
-    agent: Agent,
-    sim: SimNode,
-    reports: Vec<TaskReport>,
+pub(crate) struct Rig {
+    pub(crate) bus: InProcBus,
+    pub(crate) agent: Agent,
+    pub(crate) sim: SimNode,
+    pub(crate) reports: Vec<TaskReport>,
 }
 
 impl Rig {
-    fn new(planner: Arc<dyn Planner>, tweak: impl FnOnce(&mut AgentConfig)) -> Self {
+    pub(crate) fn new(planner: Arc<dyn Planner>, tweak: impl FnOnce(&mut AgentConfig)) -> Self {
         let world = Arc::new(World::load(root().join("launch/worlds/apartment.yaml")).unwrap());
         let bus = InProcBus::new();
         let mut config = agent_for_world(AgentConfig::default(), &world);
@@ -47,7 +47,7 @@ impl Rig {
         }
     }
 
-    fn advance(&mut self, seconds: f64) {
+    pub(crate) fn advance(&mut self, seconds: f64) {
         for _ in 0..(seconds * 20.0).round() as usize {
             for _ in 0..5 {
                 self.sim.step().unwrap();
@@ -59,7 +59,7 @@ impl Rig {
         }
     }
 
-    fn moved(&self) -> f64 {
+    pub(crate) fn moved(&self) -> f64 {
         self.sim.sim().stats().distance_m
     }
 

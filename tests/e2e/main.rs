@@ -3,6 +3,7 @@
 mod agent_loop;
 mod dds_nodes;
 mod launch_files;
+mod llm_planner;
 mod memory_cli;
 mod run_cli;
 mod scenarios;

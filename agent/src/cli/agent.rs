@@ -13,7 +13,7 @@ use embodia_perception::SemanticMap;
 use embodia_ros::bus::dds::{DdsBus, DdsOptions};
 use embodia_sim::World;
 
-use super::PlannerChoice;
+use super::PlannerArgs;
 
 /// Options of `embodia agent`.
 #[derive(Debug, Args)]
@@ -21,9 +21,8 @@ pub struct AgentArgs {
     /// World file giving the named places and keep-out zones.
     #[arg(long)]
     world: PathBuf,
-    /// Which planner turns tasks into plans.
-    #[arg(long, value_enum, default_value_t = PlannerChoice::Rules)]
-    planner: PlannerChoice,
+    #[command(flatten)]
+    planner: PlannerArgs,
     /// Tasks to do in order (more arrive on /agent/task).
     #[arg(long = "task")]
     tasks: Vec<String>,
@@ -66,7 +65,7 @@ pub fn run(
     let agent = Agent::start(
         &bus,
         Arc::new(SemanticMap::from_world(&world)),
-        args.planner.build()?,
+        args.planner.build(&config.deliberative.limits)?,
         memory,
         config,
         Pacing::WallClock(clock),

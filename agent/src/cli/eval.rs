@@ -12,7 +12,7 @@ use embodia::scenario::{Scenario, ScenarioResult};
 use embodia_memory::Embedder;
 use serde_json::json;
 
-use super::PlannerChoice;
+use super::PlannerArgs;
 
 /// Options of `embodia eval`.
 #[derive(Debug, Args)]
@@ -20,9 +20,8 @@ pub struct EvalArgs {
     /// Scenario files, or folders of them (`*.yaml`).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Which planner turns tasks into plans.
-    #[arg(long, value_enum, default_value_t = PlannerChoice::Rules)]
-    planner: PlannerChoice,
+    #[command(flatten)]
+    planner: PlannerArgs,
     /// Write the JSON report here.
     #[arg(long)]
     report: Option<PathBuf>,
@@ -69,7 +68,7 @@ fn load_all(files: &[PathBuf]) -> anyhow::Result<Vec<Scenario>> {
 /// Runs every scenario and reports; exits 0 whatever the success rate.
 pub fn run(args: EvalArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result<()> {
     let scenarios = load_all(&scenario_files(&args.paths)?)?;
-    let planner = args.planner.build()?;
+    let planner = args.planner.build(&agent.deliberative.limits)?;
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))

@@ -4,13 +4,14 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use embodia::agent::AgentConfig;
-use embodia::{Planner, RulePlanner};
+use embodia::{LlmPlanner, Planner, RulePlanner};
 use embodia_ros::args::RosArgs;
 
 mod agent;
 mod eval;
 mod memory;
 mod models;
+mod plan;
 mod run;
 mod sim;
 
@@ -32,6 +33,8 @@ enum Command {
     Run(run::RunArgs),
     /// Run scenarios and report how many succeed.
     Eval(eval::EvalArgs),
+    /// Show the plan a planner makes for a task in a world, without running it.
+    Plan(plan::PlanArgs),
     /// Look into a memory file.
     Memory(memory::MemoryArgs),
     /// Manage the pinned model files.
@@ -45,12 +48,47 @@ enum Command {
 pub enum PlannerChoice {
     /// Deterministic phrase rules.
     Rules,
+    /// The on-device language model under a per-request grammar.
+    Llm,
 }
 
-impl PlannerChoice {
-    fn build(self) -> anyhow::Result<Arc<dyn Planner>> {
-        Ok(match self {
+/// Which planner, and for the LLM planner which model and decoding.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PlannerArgs {
+    /// Which planner turns tasks into plans.
+    #[arg(long, value_enum, default_value_t = PlannerChoice::Rules)]
+    planner: PlannerChoice,
+    /// A GGUF model for `--planner llm` (default: SmolLM2-135M-Instruct, fetched on first use).
+    #[arg(long, value_name = "PATH.gguf")]
+    model: Option<std::path::PathBuf>,
+    /// Sample at this temperature instead of greedy decoding (`--planner llm`).
+    #[arg(long)]
+    temperature: Option<f32>,
+    /// Seed for `--temperature` sampling.
+    #[arg(long, default_value_t = 0)]
+    sample_seed: u64,
+}
+
+impl PlannerArgs {
+    fn build(&self, limits: &embodia_actuation::PlanLimits) -> anyhow::Result<Arc<dyn Planner>> {
+        Ok(match self.planner {
             PlannerChoice::Rules => Arc::new(RulePlanner),
+            PlannerChoice::Llm => {
+                let path = match &self.model {
+                    Some(p) => p.clone(),
+                    None => embodia_models::SMOLLM2
+                        .ensure(&embodia_models::home())?
+                        .join(embodia_models::SMOLLM2_GGUF),
+                };
+                let mut planner = LlmPlanner::load(&path, limits.clone())?;
+                if let Some(temperature) = self.temperature {
+                    planner = planner.with_decoding(embodia_llm::Decoding::Sample {
+                        temperature,
+                        seed: self.sample_seed,
+                    });
+                }
+                Arc::new(planner)
+            }
         })
     }
 }
@@ -101,6 +139,7 @@ pub fn run(cli: Cli, ros: &RosArgs) -> anyhow::Result<()> {
             print!("{}", embodia::params::table());
             Ok(())
         }
+        Command::Plan(args) => plan::run(args, agent_config(ros)?),
         Command::Memory(args) => memory::run(args),
         Command::Models(args) => models::run(args),
     }

@@ -10,7 +10,7 @@ use embodia_memory::Embedder;
 use embodia_sim::World;
 use serde_json::json;
 
-use super::PlannerChoice;
+use super::PlannerArgs;
 
 /// Options of `embodia run`.
 #[derive(Debug, Args)]
@@ -21,9 +21,8 @@ pub struct RunArgs {
     /// A task in plain language; repeat for several, run one after another.
     #[arg(long = "task", required = true)]
     tasks: Vec<String>,
-    /// Which planner turns tasks into plans.
-    #[arg(long, value_enum, default_value_t = PlannerChoice::Rules)]
-    planner: PlannerChoice,
+    #[command(flatten)]
+    planner: PlannerArgs,
     /// Simulator seed.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -46,7 +45,7 @@ pub fn run(args: RunArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result<
         args.timeout
     );
     let world = Arc::new(World::load(&args.world)?);
-    let planner = args.planner.build()?;
+    let planner = args.planner.build(&agent.deliberative.limits)?;
     let memory = if args.no_memory {
         MemoryChoice::Off
     } else {

@@ -3,12 +3,14 @@
 //! The trait is synchronous because planning is CPU work (an LLM forward pass, rule
 //! matching); the deliberative layer runs it on a blocking worker with a deadline.
 
+pub mod llm;
 pub mod rules;
 
 use embodia_actuation::{Failure, Plan, Step};
 use serde::Serialize;
 use thiserror::Error;
 
+pub use llm::LlmPlanner;
 pub use rules::RulePlanner;
 
 /// An object as the planner sees it.
@@ -63,6 +65,32 @@ pub struct PlanRequest {
     pub memories: Vec<String>,
     /// The step that failed last time, when replanning.
     pub previous_failure: Option<FailedStep>,
+    /// Set when the deliberative layer stops waiting; a planner should give up soon after.
+    #[serde(skip)]
+    pub cancel: Cancel,
+}
+
+/// A flag the deliberative layer raises when a planning deadline passes.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Cancel {
+    /// Asks the planner to stop.
+    pub fn cancel(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether to stop.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl PartialEq for Cancel {
+    /// Requests are compared by content; the flag is plumbing.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// Why no plan came out.

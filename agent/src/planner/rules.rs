@@ -5,6 +5,7 @@
 use embodia_actuation::skills::targets::normalize;
 use embodia_actuation::{Plan, Step};
 
+use super::llm::describe_sighting;
 use super::{PlanRequest, Planner, PlannerError, WorldSummary};
 
 /// The rule planner.
@@ -114,29 +115,6 @@ fn is_known_target(target: &str, world: &WorldSummary) -> bool {
             .iter()
             .any(|o| o.name.eq_ignore_ascii_case(&t) || o.class.eq_ignore_ascii_case(&t))
         || t.split(',').count() == 2 && t.split(',').all(|n| n.trim().parse::<f64>().is_ok())
-}
-
-fn describe_sighting(target: &str, world: &WorldSummary) -> String {
-    let t = normalize(target);
-    let found = world
-        .objects
-        .iter()
-        .filter(|o| o.name.eq_ignore_ascii_case(&t) || o.class.eq_ignore_ascii_case(&t))
-        .min_by(|a, b| a.seen_ago_s.total_cmp(&b.seen_ago_s));
-    match found {
-        Some(o) => {
-            let place = o
-                .place
-                .as_deref()
-                .map(|p| format!(" in the {p}"))
-                .unwrap_or_default();
-            format!(
-                "I last saw the {} at ({:.1}, {:.1}){place}, {:.0} seconds ago.",
-                o.name, o.x, o.y, o.seen_ago_s
-            )
-        }
-        None => format!("I have not seen {t}."),
-    }
 }
 
 fn one_command(text: &str, world: &WorldSummary) -> Result<Vec<Step>, PlannerError> {
@@ -315,6 +293,7 @@ mod tests {
                 world: world(),
                 memories: vec![],
                 previous_failure: None,
+                cancel: Default::default(),
             })
             .unwrap_or_else(|e| panic!("{task:?}: {e}"))
             .steps
@@ -409,6 +388,7 @@ mod tests {
             world: world(),
             memories: vec![],
             previous_failure: None,
+            cancel: Default::default(),
         });
         assert!(matches!(r, Err(PlannerError::NotUnderstood(_))));
     }

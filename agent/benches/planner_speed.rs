@@ -1,0 +1,123 @@
+//! The LLM planner on typical tasks, with the fixed prompt cached: time to a plan, and how
+//! many plans are invalid (unparseable, unknown skill or target, out-of-range value) with
+//! the grammar and without it. `cargo bench -p embodia --bench planner_speed`.
+
+use std::time::Instant;
+
+use embodia::planner::{KnownObject, PlanRequest, WorldSummary};
+use embodia_actuation::PlanLimits;
+
+const TASKS: &[&str] = &[
+    "go to the kitchen",
+    "please head over to the study",
+    "find the blue book",
+    "go back to the green mug",
+    "turn left 90 degrees",
+    "move forward one metre",
+    "where did you see the red cup?",
+    "go to the bedroom and then the bathroom",
+    "say hello",
+    "find the purple elephant",
+];
+
+fn world() -> WorldSummary {
+    let obj = |name: &str, class: &str, place: &str| KnownObject {
+        name: name.into(),
+        class: class.into(),
+        x: 1.0,
+        y: 1.0,
+        place: Some(place.into()),
+        seen_ago_s: 30.0,
+    };
+    WorldSummary {
+        places: [
+            "kitchen",
+            "living room",
+            "bedroom",
+            "bathroom",
+            "study",
+            "hallway",
+        ]
+        .map(String::from)
+        .to_vec(),
+        objects: vec![
+            obj("red cup", "cup", "kitchen"),
+            obj("green mug", "mug", "kitchen"),
+            obj("blue book", "book", "study"),
+        ],
+        ..WorldSummary::default()
+    }
+}
+
+fn main() {
+    let model = embodia_models::SMOLLM2
+        .ensure(&embodia_models::home())
+        .expect("fetch the model")
+        .join(embodia_models::SMOLLM2_GGUF);
+    let t = Instant::now();
+    let planner = embodia::LlmPlanner::load(&model, PlanLimits::default()).expect("load");
+    let load_s = t.elapsed().as_secs_f64();
+    let free = embodia::LlmPlanner::load(&model, PlanLimits::default())
+        .expect("load")
+        .with_beam_width(1)
+        .unconstrained();
+    let greedy = embodia::LlmPlanner::load(&model, PlanLimits::default())
+        .expect("load")
+        .with_beam_width(1);
+    println!(
+        "load + fixed prompt ({} tokens, cached once): {load_s:.2} s\n",
+        planner.prefix_tokens()
+    );
+    println!(
+        "| task | plan (default: grammar, 3 beams, context-aware) | s | greedy + grammar | s | no grammar | valid |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    let (mut times, mut greedy_times) = (Vec::new(), Vec::new());
+    let (mut invalid_default, mut invalid_greedy, mut invalid_free) = (0, 0, 0);
+    for task in TASKS {
+        let req = PlanRequest {
+            task: (*task).into(),
+            world: world(),
+            memories: Vec::new(),
+            previous_failure: None,
+            cancel: Default::default(),
+        };
+        let run = |p: &embodia::LlmPlanner| {
+            let t = Instant::now();
+            let a = p.attempt(&req, &|| false).expect("attempt");
+            (a, t.elapsed().as_secs_f64())
+        };
+        let (a, s) = run(&planner);
+        let (g, gs) = run(&greedy);
+        let (f, _) = run(&free);
+        times.push(s);
+        greedy_times.push(gs);
+        invalid_default += a.plan.is_err() as usize;
+        invalid_greedy += g.plan.is_err() as usize;
+        invalid_free += f.plan.is_err() as usize;
+        println!(
+            "| {task} | `{}` | {s:.2} | `{}` | {gs:.2} | `{}` | {} |",
+            a.text,
+            g.text,
+            f.text
+                .replace('\n', " ")
+                .chars()
+                .take(60)
+                .collect::<String>(),
+            if f.plan.is_ok() { "yes" } else { "no" }
+        );
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let n = TASKS.len();
+    println!(
+        "\ntime to plan, prefix cached: median {:.2} s (default), {:.2} s (greedy + grammar)",
+        median(&mut times),
+        median(&mut greedy_times)
+    );
+    println!(
+        "invalid plans: {invalid_default}/{n} with the grammar (default), {invalid_greedy}/{n} greedy with the grammar, {invalid_free}/{n} without the grammar"
+    );
+}

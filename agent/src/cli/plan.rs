@@ -1,0 +1,66 @@
+//! `embodia plan`: the plan a planner makes for a task in a world, without running it.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use embodia::planner::{KnownObject, PlanRequest, WorldSummary};
+use embodia_world::World;
+
+use super::PlannerArgs;
+
+/// `embodia plan --world FILE "task"`
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// World file (places and objects).
+    #[arg(long)]
+    world: PathBuf,
+    /// Pretend the robot has already seen every object of the world.
+    #[arg(long)]
+    seen_all: bool,
+    #[command(flatten)]
+    planner: PlannerArgs,
+    /// The tasks.
+    #[arg(required = true)]
+    tasks: Vec<String>,
+}
+
+/// Prints one JSON line per task: the plan or the error.
+pub fn run(args: PlanArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result<()> {
+    let world = World::load(&args.world)?;
+    let planner = args.planner.build(&agent.deliberative.limits)?;
+    let summary = WorldSummary {
+        places: world.places.iter().map(|p| p.name.clone()).collect(),
+        objects: if args.seen_all {
+            world
+                .objects
+                .iter()
+                .map(|o| KnownObject {
+                    name: o.name.clone(),
+                    class: o.class.clone(),
+                    x: o.at.x,
+                    y: o.at.y,
+                    place: None,
+                    seen_ago_s: 0.0,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        ..WorldSummary::default()
+    };
+    for task in args.tasks {
+        let request = PlanRequest {
+            task: task.clone(),
+            world: summary.clone(),
+            memories: Vec::new(),
+            previous_failure: None,
+            cancel: Default::default(),
+        };
+        let line = match planner.plan(&request) {
+            Ok(plan) => serde_json::json!({"task": task, "plan": plan}),
+            Err(e) => serde_json::json!({"task": task, "error": e.to_string()}),
+        };
+        println!("{line}");
+    }
+    Ok(())
+}

@@ -1,0 +1,387 @@
+//! The plan language the model writes: short commands separated by "; ", e.g.
+//! `go to kitchen; find green mug`. A 135M model copies this far more reliably than JSON
+//! (design.md section 5). The grammar is built per request from the skills, the places and
+//! objects the agent knows, the words of the task, and the plan limits, so an unknown skill,
+//! an unknown place or an out-of-range number cannot be written at all.
+
+use embodia_actuation::skills::targets::normalize;
+use embodia_actuation::{PlanLimits, Step};
+
+use super::numbers::{decimal_upto, uint_upto};
+use crate::planner::{PlannerError, WorldSummary};
+
+/// Longest `say` text the model may write; answers about sightings come from memory instead.
+const SAY_CHARS: usize = 80;
+/// Longest phrase of the task that may name a thing to search for.
+const MENTION_WORDS: usize = 3;
+
+/// The vocabulary of one request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vocabulary {
+    /// Places on the map.
+    pub places: Vec<String>,
+    /// Objects seen (now or remembered): names and classes.
+    pub objects: Vec<String>,
+    /// Phrases of the task text that could name something not seen yet.
+    pub mentions: Vec<String>,
+}
+
+const STOP_WORDS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "to",
+    "and",
+    "then",
+    "please",
+    "go",
+    "find",
+    "for",
+    "look",
+    "search",
+    "me",
+    "you",
+    "can",
+    "could",
+    "would",
+    "my",
+    "your",
+    "of",
+    "in",
+    "on",
+    "at",
+    "is",
+    "it",
+    "i",
+    "did",
+    "see",
+    "where",
+    "there",
+    "this",
+    "that",
+    "some",
+    "something",
+    "drive",
+    "head",
+    "over",
+    "back",
+    "get",
+    "move",
+    "turn",
+    "say",
+    "wait",
+    "stop",
+    "with",
+    "by",
+    "from",
+    "into",
+    "up",
+    "down",
+    "robot",
+    "now",
+    "hey",
+    "have",
+    "seen",
+    "last",
+    "what",
+    "which",
+    "be",
+    "are",
+    "was",
+    "were",
+];
+
+impl Vocabulary {
+    /// Everything the request lets the model name.
+    pub fn of(task: &str, world: &WorldSummary) -> Self {
+        let mut places: Vec<String> = world.places.iter().map(|p| p.to_lowercase()).collect();
+        places.sort();
+        places.dedup();
+        let mut objects: Vec<String> = world
+            .objects
+            .iter()
+            .flat_map(|o| [o.name.to_lowercase(), o.class.to_lowercase()])
+            .filter(|n| !n.is_empty() && !places.contains(n))
+            .collect();
+        objects.sort();
+        objects.dedup();
+        let words: Vec<String> = task
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect();
+        // Maximal runs of content words ("red cup", not "red" and "cup"), up to a few words.
+        let content = |s: &str| !STOP_WORDS.contains(&s) && !s.chars().all(|c| c.is_ascii_digit());
+        let mut mentions = Vec::new();
+        let mut run: Vec<&str> = Vec::new();
+        for w in words
+            .iter()
+            .map(String::as_str)
+            .chain(std::iter::once("the"))
+        {
+            if content(w) {
+                run.push(w);
+                continue;
+            }
+            if !run.is_empty() {
+                let start = run.len().saturating_sub(MENTION_WORDS);
+                let m = run[start..].join(" ");
+                if !places.contains(&m) && !objects.contains(&m) && !mentions.contains(&m) {
+                    mentions.push(m);
+                }
+                run.clear();
+            }
+        }
+        Self {
+            places,
+            objects,
+            mentions,
+        }
+    }
+
+    /// Whether `target` is a place or an object the agent knows.
+    pub fn is_known(&self, target: &str) -> bool {
+        self.places.iter().chain(&self.objects).any(|t| t == target)
+    }
+}
+
+fn alternatives(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|s| serde_json::to_string(s).expect("string"))
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// The Lark grammar of plans for this vocabulary and these limits.
+pub fn grammar(vocab: &Vocabulary, limits: &PlanLimits) -> String {
+    let max_steps = limits.max_steps.clamp(1, 6);
+    let deg = uint_upto((limits.max_rotate_degrees.min(360.0)).floor().max(1.0) as u32);
+    let metres = decimal_upto(limits.max_move_metres.floor().max(1.0) as u32);
+    let seconds = uint_upto(limits.max_wait_seconds.floor().max(1.0) as u32);
+    let say = limits.max_say_chars.min(SAY_CHARS);
+    let mut g = format!(
+        r#"start: step ("; " step){{0,{more}}}
+step: go | find | turn | move | wait | say | stop | where
+go: "go to " (place | object | point)
+find: "find " (object | mention)
+where: "tell where " (object | mention)
+turn: "turn " ("left" | "right") " " DEG " degrees"
+move: "move " ("forward" | "back") " " METRES " metres"
+wait: "wait " SECONDS " seconds"
+say: "say \"" TEXT "\""
+stop: "stop"
+point: COORD ", " COORD
+DEG: /{deg}/
+METRES: /{metres}/
+SECONDS: /{seconds}/
+COORD: /-?[0-9]{{1,3}}(\.[0-9]{{1,2}})?/
+TEXT: /[A-Za-z0-9 ,.!?'-]{{1,{say}}}/
+"#,
+        more = max_steps - 1,
+    );
+    let rule = |name: &str, items: &[String]| {
+        if items.is_empty() {
+            // A rule that cannot match: no such things are known.
+            format!("{name}: /[^\\s\\S]/\n")
+        } else {
+            format!("{name}: {}\n", alternatives(items))
+        }
+    };
+    g += &rule("place", &vocab.places);
+    g += &rule("object", &vocab.objects);
+    g += &rule("mention", &vocab.mentions);
+    g
+}
+
+/// Turns the model's text into steps. The grammar guarantees the shape; anything else is
+/// reported, never guessed at.
+pub fn parse(
+    text: &str,
+    vocab: &Vocabulary,
+    world: &WorldSummary,
+) -> Result<Vec<Step>, PlannerError> {
+    let bad = |what: &str| {
+        PlannerError::Internal(format!(
+            "the model wrote {what:?}, which is not a plan step"
+        ))
+    };
+    let mut steps = Vec::new();
+    for part in text.split("; ") {
+        let num = |s: &str| s.parse::<f64>().map_err(|_| bad(part));
+        if let Some(t) = part.strip_prefix("go to ") {
+            steps.push(Step::NavigateTo {
+                target: t.to_owned(),
+            });
+        } else if let Some(t) = part.strip_prefix("find ") {
+            steps.push(Step::LookFor {
+                target: t.to_owned(),
+            });
+            steps.push(Step::NavigateTo {
+                target: t.to_owned(),
+            });
+        } else if let Some(t) = part.strip_prefix("tell where ") {
+            steps.push(Step::Say {
+                text: describe_sighting(t, world),
+            });
+        } else if let Some(rest) = part.strip_prefix("turn ") {
+            let (sign, rest) = match rest.split_once(' ') {
+                Some(("left", r)) => (1.0, r),
+                Some(("right", r)) => (-1.0, r),
+                _ => return Err(bad(part)),
+            };
+            let v = num(rest.trim_end_matches(" degrees"))?;
+            steps.push(Step::Rotate { degrees: sign * v });
+        } else if let Some(rest) = part.strip_prefix("move ") {
+            let (sign, rest) = match rest.split_once(' ') {
+                Some(("forward", r)) => (1.0, r),
+                Some(("back", r)) => (-1.0, r),
+                _ => return Err(bad(part)),
+            };
+            let v = num(rest.trim_end_matches(" metres"))?;
+            steps.push(Step::Move { metres: sign * v });
+        } else if let Some(rest) = part.strip_prefix("wait ") {
+            steps.push(Step::Wait {
+                seconds: num(rest.trim_end_matches(" seconds"))?,
+            });
+        } else if let Some(rest) = part.strip_prefix("say ") {
+            steps.push(Step::Say {
+                text: rest.trim_matches('"').to_owned(),
+            });
+        } else if part == "stop" {
+            steps.push(Step::Stop);
+        } else {
+            return Err(bad(part));
+        }
+    }
+    let _ = vocab;
+    Ok(steps)
+}
+
+/// What the agent knows about where `target` was seen: facts from perception and memory,
+/// never the model's words.
+pub fn describe_sighting(target: &str, world: &WorldSummary) -> String {
+    let t = normalize(target);
+    let found = world
+        .objects
+        .iter()
+        .filter(|o| o.name.eq_ignore_ascii_case(&t) || o.class.eq_ignore_ascii_case(&t))
+        .min_by(|a, b| a.seen_ago_s.total_cmp(&b.seen_ago_s));
+    match found {
+        Some(o) => {
+            let place = o
+                .place
+                .as_deref()
+                .map(|p| format!(" in the {p}"))
+                .unwrap_or_default();
+            format!(
+                "I last saw the {} at ({:.1}, {:.1}){place}, {:.0} seconds ago.",
+                o.name, o.x, o.y, o.seen_ago_s
+            )
+        }
+        None => format!("I have not seen {t}."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::planner::KnownObject;
+
+    fn world() -> WorldSummary {
+        WorldSummary {
+            places: vec!["Kitchen".into(), "living room".into()],
+            objects: vec![KnownObject {
+                name: "green mug".into(),
+                class: "mug".into(),
+                x: 1.0,
+                y: 2.0,
+                place: Some("kitchen".into()),
+                seen_ago_s: 12.0,
+            }],
+            ..WorldSummary::default()
+        }
+    }
+
+    #[test]
+    fn the_vocabulary_has_places_objects_and_the_things_the_task_names() {
+        let v = Vocabulary::of(
+            "please find the purple elephant and then a red cup",
+            &world(),
+        );
+        assert_eq!(v.places, ["kitchen", "living room"]);
+        assert_eq!(v.objects, ["green mug", "mug"]);
+        assert_eq!(v.mentions, ["purple elephant", "red cup"]);
+        assert!(v.is_known("kitchen") && !v.is_known("purple elephant"));
+    }
+
+    #[test]
+    fn the_grammar_lists_exactly_the_vocabulary_and_the_limits() {
+        let v = Vocabulary::of("find the blue book", &world());
+        let g = grammar(&v, &PlanLimits::default());
+        assert!(g.contains(r#"place: "kitchen" | "living room""#), "{g}");
+        assert!(g.contains(r#"mention: "blue book""#), "{g}");
+        assert!(g.contains("{1,80}"), "say text is bounded: {g}");
+        let empty = Vocabulary {
+            places: vec![],
+            objects: vec![],
+            mentions: vec![],
+        };
+        assert!(grammar(&empty, &PlanLimits::default()).contains("object: /[^\\s\\S]/"));
+    }
+
+    #[test]
+    fn every_command_parses_into_typed_steps() {
+        let w = world();
+        let v = Vocabulary::of("", &w);
+        let steps = parse(
+            "go to kitchen; find green mug; turn right 45 degrees; move back 0.5 metres; wait 3 seconds; say \"hi\"; stop; go to 1.5, -2",
+            &v,
+            &w,
+        )
+        .unwrap();
+        assert_eq!(
+            steps,
+            vec![
+                Step::NavigateTo {
+                    target: "kitchen".into()
+                },
+                Step::LookFor {
+                    target: "green mug".into()
+                },
+                Step::NavigateTo {
+                    target: "green mug".into()
+                },
+                Step::Rotate { degrees: -45.0 },
+                Step::Move { metres: -0.5 },
+                Step::Wait { seconds: 3.0 },
+                Step::Say { text: "hi".into() },
+                Step::Stop,
+                Step::NavigateTo {
+                    target: "1.5, -2".into()
+                },
+            ]
+        );
+        assert!(parse("fly to the moon", &v, &w).is_err());
+    }
+
+    #[test]
+    fn questions_are_answered_from_what_was_seen_not_by_the_model() {
+        let w = world();
+        let v = Vocabulary::of("", &w);
+        let steps = parse("tell where green mug; tell where unicorn", &v, &w).unwrap();
+        assert_eq!(
+            steps,
+            vec![
+                Step::Say {
+                    text: "I last saw the green mug at (1.0, 2.0) in the kitchen, 12 seconds ago."
+                        .into()
+                },
+                Step::Say {
+                    text: "I have not seen unicorn.".into()
+                },
+            ]
+        );
+    }
+}

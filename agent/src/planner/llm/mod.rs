@@ -1,0 +1,247 @@
+//! The LLM planner: the on-device model writes a plan in a small command language under a
+//! grammar built for the request, so whatever it writes is a valid, in-range plan over
+//! things the agent knows (or the person named). Questions are answered from what the
+//! agent saw, through `say`, not from the model's imagination.
+
+mod language;
+mod numbers;
+mod prompt;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use embodia_actuation::{Plan, PlanLimits};
+use embodia_llm::{Decoding, GrammarSpec, Llm, LoadOptions, PrefixCache};
+
+pub use language::{Vocabulary, describe_sighting, grammar, parse};
+pub use prompt::EXAMPLES;
+
+use super::{PlanRequest, Planner, PlannerError};
+
+/// Beams searched by default: enough to get past a near-tie at the first word.
+pub const DEFAULT_BEAM_WIDTH: usize = 3;
+/// Context-aware decoding strength: how much the task's own influence is amplified.
+pub const DEFAULT_CONTRAST: f32 = 1.0;
+/// Longest plan text, tokens.
+const MAX_TOKENS: usize = 64;
+
+/// Plans with a GGUF language model.
+pub struct LlmPlanner {
+    llm: Arc<Llm>,
+    prefix: PrefixCache,
+    limits: PlanLimits,
+    decoding: Decoding,
+    constrained: bool,
+    beam_width: usize,
+    contrast: f32,
+}
+
+impl std::fmt::Debug for LlmPlanner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LlmPlanner")
+            .field("prefix_tokens", &self.prefix.len())
+            .finish()
+    }
+}
+
+/// What one planning call produced, for the quality bench.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    /// The model's text.
+    pub text: String,
+    /// The plan, or why there is none.
+    pub plan: Result<Plan, PlannerError>,
+    /// Prompt tokens taken from the prefix cache.
+    pub cached_prompt_tokens: usize,
+    /// Prompt tokens run for this request.
+    pub prefill_tokens: usize,
+    /// Seconds running them.
+    pub prefill_s: f64,
+    /// Forward passes after the prompt.
+    pub forward_passes: usize,
+    /// Seconds after the prompt.
+    pub decode_s: f64,
+}
+
+impl LlmPlanner {
+    /// Loads `model` (a GGUF) and runs the fixed part of the prompt once.
+    pub fn load(model: &Path, limits: PlanLimits) -> Result<Self, embodia_llm::LlmError> {
+        let llm = Arc::new(Llm::load(model, LoadOptions::default())?);
+        Self::new(llm, limits)
+    }
+
+    /// A planner over an already loaded model.
+    pub fn new(llm: Arc<Llm>, limits: PlanLimits) -> Result<Self, embodia_llm::LlmError> {
+        let fixed = llm.chat_prompt(&prompt::fixed_messages(), false)?;
+        let prefix = llm.prefix(&fixed)?;
+        Ok(Self {
+            llm,
+            prefix,
+            limits,
+            decoding: Decoding::Greedy,
+            constrained: true,
+            beam_width: DEFAULT_BEAM_WIDTH,
+            contrast: std::env::var("EMBODIA_CONTRAST")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(DEFAULT_CONTRAST),
+        })
+    }
+
+    /// Sample instead of greedy decoding.
+    pub fn with_decoding(mut self, decoding: Decoding) -> Self {
+        self.decoding = decoding;
+        self
+    }
+
+    /// Beams searched (1 = greedy).
+    pub fn with_beam_width(mut self, width: usize) -> Self {
+        self.beam_width = width.max(1);
+        self
+    }
+
+    /// Turn the grammar off (only to measure what it prevents).
+    pub fn unconstrained(mut self) -> Self {
+        self.constrained = false;
+        self
+    }
+
+    /// Tokens of the cached fixed prompt.
+    pub fn prefix_tokens(&self) -> usize {
+        self.prefix.len()
+    }
+
+    /// Plans `request`, stopping early when `cancelled` says so.
+    pub fn attempt(
+        &self,
+        request: &PlanRequest,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<Attempt, PlannerError> {
+        let _span = tracing::info_span!("llm_plan").entered();
+        let vocab = Vocabulary::of(&request.task, &request.world);
+        let user = prompt::user_turn(&self.llm, &vocab, &request.memories, &request.task);
+        let text =
+            prompt::render(&self.llm, user).map_err(|e| PlannerError::Internal(e.to_string()))?;
+        let spec = if self.constrained {
+            GrammarSpec::Lark(grammar(&vocab, &self.limits))
+        } else {
+            GrammarSpec::Unconstrained
+        };
+        let fail = |e: embodia_llm::LlmError| PlannerError::Internal(e.to_string());
+        let (out, attempt) =
+            if self.constrained && self.beam_width > 1 && self.decoding == Decoding::Greedy {
+                let null_user = prompt::user_turn(&self.llm, &vocab, &request.memories, "");
+                let null_text = prompt::render(&self.llm, null_user)
+                    .map_err(|e| PlannerError::Internal(e.to_string()))?;
+                let contrast = (self.contrast > 0.0).then_some(embodia_llm::Contrast {
+                    null_prompt: &null_text,
+                    alpha: self.contrast,
+                });
+                let r = self
+                    .llm
+                    .beam_search(
+                        &text,
+                        Some(&self.prefix),
+                        &spec,
+                        self.beam_width,
+                        MAX_TOKENS,
+                        contrast,
+                        cancelled,
+                    )
+                    .map_err(fail)?;
+                let best = r
+                    .candidates
+                    .first()
+                    .map(|c| c.text.trim().to_owned())
+                    .unwrap_or_default();
+                for c in &r.candidates {
+                    tracing::debug!(text = %c.text, logprob = c.logprob, "candidate");
+                }
+                (
+                    best,
+                    (
+                        r.cached_prompt_tokens,
+                        r.prefill_tokens,
+                        r.prefill_s,
+                        r.forward_passes,
+                        r.search_s,
+                    ),
+                )
+            } else {
+                let g = self
+                    .llm
+                    .generate(
+                        &text,
+                        Some(&self.prefix),
+                        &spec,
+                        self.decoding,
+                        MAX_TOKENS,
+                        cancelled,
+                    )
+                    .map_err(fail)?;
+                (
+                    g.text.trim().to_owned(),
+                    (
+                        g.cached_prompt_tokens,
+                        g.prefill_tokens,
+                        g.prefill_s,
+                        g.decode_steps,
+                        g.decode_s,
+                    ),
+                )
+            };
+        tracing::debug!(task = %request.task, plan = %out, "model wrote");
+        let plan = parse(&out, &vocab, &request.world).and_then(|steps| {
+            let plan = Plan::new(steps);
+            if !self.constrained {
+                check_vocabulary(&plan, &vocab)?;
+            }
+            plan.validate(&self.limits)
+                .map_err(|e| PlannerError::Internal(format!("the model's plan is invalid: {e}")))?;
+            Ok(plan)
+        });
+        Ok(Attempt {
+            text: out,
+            plan,
+            cached_prompt_tokens: attempt.0,
+            prefill_tokens: attempt.1,
+            prefill_s: attempt.2,
+            forward_passes: attempt.3,
+            decode_s: attempt.4,
+        })
+    }
+}
+
+impl Planner for LlmPlanner {
+    fn name(&self) -> &str {
+        "llm"
+    }
+
+    fn plan(&self, request: &PlanRequest) -> Result<Plan, PlannerError> {
+        if let Some(failed) = &request.previous_failure
+            && !failed.failure.retryable
+        {
+            return Err(PlannerError::NotUnderstood(failed.failure.reason.clone()));
+        }
+        let cancel = request.cancel.clone();
+        self.attempt(request, &move || cancel.is_cancelled())?.plan
+    }
+}
+
+/// Without the grammar, the model may name things nobody mentioned: such a plan is invalid.
+fn check_vocabulary(plan: &Plan, vocab: &Vocabulary) -> Result<(), PlannerError> {
+    for step in &plan.steps {
+        if let embodia_actuation::Step::NavigateTo { target }
+        | embodia_actuation::Step::LookFor { target } = step
+        {
+            let point = target.split(',').count() == 2
+                && target.split(',').all(|n| n.trim().parse::<f64>().is_ok());
+            if !point && !vocab.is_known(target) && !vocab.mentions.contains(target) {
+                return Err(PlannerError::Internal(format!(
+                    "the model named an unknown target {target:?}"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
