@@ -69,7 +69,7 @@ fn main() {
         planner.prefix_tokens()
     );
     println!(
-        "| task | plan (default: grammar, 3 beams, context-aware) | s | greedy + grammar | s | no grammar | valid |"
+        "| task | plan (default: grammar, 6 retrieved examples, 3 beams, context-aware) | s | greedy + grammar | s | no grammar | valid |"
     );
     println!("|---|---|---|---|---|---|---|");
     let (mut times, mut greedy_times) = (Vec::new(), Vec::new());

@@ -178,6 +178,17 @@ impl Llm {
         Ok(PrefixCache { tokens, cache })
     }
 
+    /// `prompt` run on top of `base` (reusing what they share): a longer prefix for
+    /// several generations that start the same way.
+    pub fn extend(&self, base: &PrefixCache, prompt: &str) -> Result<PrefixCache, LlmError> {
+        let tokens = self.tokenizer.encode(prompt);
+        let (mut cache, rest) = self.start_cache(&tokens, Some(base));
+        if !rest.is_empty() {
+            self.decoder.forward(rest, &mut cache, Logits::Last)?;
+        }
+        Ok(PrefixCache { tokens, cache })
+    }
+
     /// The KV cache after `tokens`, reusing as much of `prefix` as they share, and the
     /// tokens still to run.
     pub(crate) fn start_cache<'t>(

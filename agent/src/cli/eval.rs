@@ -25,7 +25,8 @@ pub struct EvalArgs {
     /// Write the JSON report here.
     #[arg(long)]
     report: Option<PathBuf>,
-    /// Scenarios run at once (default: the number of cores).
+    /// Scenarios run at once (default: the number of cores; 1 with `--planner llm`, whose
+    /// planning already uses every core and has a wall-clock deadline).
     #[arg(long)]
     jobs: Option<usize>,
     /// Run without a vector memory (no embedding model needed).
@@ -71,7 +72,13 @@ pub fn run(args: EvalArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result
     let planner = args.planner.build(&agent.deliberative.limits)?;
     let jobs = args
         .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .unwrap_or_else(|| {
+            if args.planner.is_llm() {
+                1
+            } else {
+                std::thread::available_parallelism().map_or(1, |n| n.get())
+            }
+        })
         .max(1);
     let memory = if args.no_memory {
         MemoryChoice::Off

@@ -64,12 +64,22 @@ pub struct PlannerArgs {
     /// Sample at this temperature instead of greedy decoding (`--planner llm`).
     #[arg(long)]
     temperature: Option<f32>,
+    /// Beams searched by the LLM planner (1 = greedy, faster, worse).
+    #[arg(long, default_value_t = embodia::planner::llm::DEFAULT_BEAM_WIDTH)]
+    beams: usize,
+    /// Context-aware scoring strength of the LLM planner (0 = plain likelihood).
+    #[arg(long, default_value_t = embodia::planner::llm::DEFAULT_CONTRAST)]
+    contrast: f32,
     /// Seed for `--temperature` sampling.
     #[arg(long, default_value_t = 0)]
     sample_seed: u64,
 }
 
 impl PlannerArgs {
+    fn is_llm(&self) -> bool {
+        self.planner == PlannerChoice::Llm
+    }
+
     fn build(&self, limits: &embodia_actuation::PlanLimits) -> anyhow::Result<Arc<dyn Planner>> {
         Ok(match self.planner {
             PlannerChoice::Rules => Arc::new(RulePlanner),
@@ -80,7 +90,9 @@ impl PlannerArgs {
                         .ensure(&embodia_models::home())?
                         .join(embodia_models::SMOLLM2_GGUF),
                 };
-                let mut planner = LlmPlanner::load(&path, limits.clone())?;
+                let mut planner = LlmPlanner::load(&path, limits.clone())?
+                    .with_beam_width(self.beams)
+                    .with_contrast(self.contrast);
                 if let Some(temperature) = self.temperature {
                     planner = planner.with_decoding(embodia_llm::Decoding::Sample {
                         temperature,

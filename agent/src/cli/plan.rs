@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use embodia::planner::{KnownObject, PlanRequest, WorldSummary};
+use embodia::planner::{PlanRequest, WorldSummary};
 use embodia_world::World;
 
 use super::PlannerArgs;
@@ -28,26 +28,7 @@ pub struct PlanArgs {
 pub fn run(args: PlanArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result<()> {
     let world = World::load(&args.world)?;
     let planner = args.planner.build(&agent.deliberative.limits)?;
-    let summary = WorldSummary {
-        places: world.places.iter().map(|p| p.name.clone()).collect(),
-        objects: if args.seen_all {
-            world
-                .objects
-                .iter()
-                .map(|o| KnownObject {
-                    name: o.name.clone(),
-                    class: o.class.clone(),
-                    x: o.at.x,
-                    y: o.at.y,
-                    place: None,
-                    seen_ago_s: 0.0,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        },
-        ..WorldSummary::default()
-    };
+    let summary = WorldSummary::of_world(&world, args.seen_all);
     for task in args.tasks {
         let request = PlanRequest {
             task: task.clone(),

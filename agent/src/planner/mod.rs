@@ -45,6 +45,33 @@ pub struct WorldSummary {
     pub objects: Vec<KnownObject>,
 }
 
+impl WorldSummary {
+    /// What a robot that knows `world`'s map would be told; with `seen_all`, as if it had
+    /// already seen every object (for `embodia plan` and the planner benches).
+    pub fn of_world(world: &embodia_world::World, seen_all: bool) -> Self {
+        WorldSummary {
+            places: world.places.iter().map(|p| p.name.clone()).collect(),
+            objects: if seen_all {
+                world
+                    .objects
+                    .iter()
+                    .map(|o| KnownObject {
+                        name: o.name.clone(),
+                        class: o.class.clone(),
+                        x: o.at.x,
+                        y: o.at.y,
+                        place: world.place_at(o.at).map(|p| p.name.clone()),
+                        seen_ago_s: 0.0,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            ..WorldSummary::default()
+        }
+    }
+}
+
 /// A step that failed in an earlier attempt at the same task.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FailedStep {

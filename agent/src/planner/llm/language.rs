@@ -161,13 +161,28 @@ pub fn grammar(vocab: &Vocabulary, limits: &PlanLimits) -> String {
     let metres = decimal_upto(limits.max_move_metres.floor().max(1.0) as u32);
     let seconds = uint_upto(limits.max_wait_seconds.floor().max(1.0) as u32);
     let say = limits.max_say_chars.min(SAY_CHARS);
-    let mut g = format!(
-        r#"start: step ("; " step){{0,{more}}}
-step: go | find | turn | move | wait | say | stop | where
-go: "go to " (place | object | point)
-find: "find " (object | mention)
-where: "tell where " (object | mention)
-turn: "turn " ("left" | "right") " " DEG " degrees"
+    // Only what exists is offered: a command whose argument could not be written would let
+    // the model start it and then leave it nowhere to go.
+    let things: Vec<&str> = [("object", &vocab.objects), ("mention", &vocab.mentions)]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(n, _)| n)
+        .collect();
+    let destinations: Vec<&str> = [("place", &vocab.places), ("object", &vocab.objects)]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(n, _)| n)
+        .chain(["point"])
+        .collect();
+    let mut commands = vec!["go", "turn", "move", "wait", "say", "stop"];
+    let mut g = format!("go: \"go to \" ({})\n", destinations.join(" | "));
+    if !things.is_empty() {
+        commands.extend(["find", "where"]);
+        g += &format!("find: \"find \" ({})\n", things.join(" | "));
+        g += &format!("where: \"tell where \" ({})\n", things.join(" | "));
+    }
+    g += &format!(
+        r#"turn: "turn " ("left" | "right") " " DEG " degrees"
 move: "move " ("forward" | "back") " " METRES " metres"
 wait: "wait " SECONDS " seconds"
 say: "say \"" TEXT "\""
@@ -178,21 +193,22 @@ METRES: /{metres}/
 SECONDS: /{seconds}/
 COORD: /-?[0-9]{{1,3}}(\.[0-9]{{1,2}})?/
 TEXT: /[A-Za-z0-9 ,.!?'-]{{1,{say}}}/
-"#,
-        more = max_steps - 1,
+"#
     );
-    let rule = |name: &str, items: &[String]| {
-        if items.is_empty() {
-            // A rule that cannot match: no such things are known.
-            format!("{name}: /[^\\s\\S]/\n")
-        } else {
-            format!("{name}: {}\n", alternatives(items))
+    for (name, items) in [
+        ("place", &vocab.places),
+        ("object", &vocab.objects),
+        ("mention", &vocab.mentions),
+    ] {
+        if !items.is_empty() {
+            g += &format!("{name}: {}\n", alternatives(items));
         }
-    };
-    g += &rule("place", &vocab.places);
-    g += &rule("object", &vocab.objects);
-    g += &rule("mention", &vocab.mentions);
-    g
+    }
+    format!(
+        "start: step (\"; \" step){{0,{}}}\nstep: {}\n{g}",
+        max_steps - 1,
+        commands.join(" | ")
+    )
 }
 
 /// Turns the model's text into steps. The grammar guarantees the shape; anything else is
@@ -328,7 +344,11 @@ mod tests {
             objects: vec![],
             mentions: vec![],
         };
-        assert!(grammar(&empty, &PlanLimits::default()).contains("object: /[^\\s\\S]/"));
+        let g = grammar(&empty, &PlanLimits::default());
+        assert!(
+            !g.contains("find") && !g.contains("object") && g.contains("go: \"go to \" (point)"),
+            "{g}"
+        );
     }
 
     #[test]

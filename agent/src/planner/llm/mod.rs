@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use embodia_actuation::{Plan, PlanLimits};
 use embodia_llm::{Decoding, GrammarSpec, Llm, LoadOptions, PrefixCache};
+use embodia_memory::Embedder;
 
 pub use language::{Vocabulary, describe_sighting, grammar, parse};
 pub use prompt::EXAMPLES;
@@ -22,12 +23,15 @@ use super::{PlanRequest, Planner, PlannerError};
 pub const DEFAULT_BEAM_WIDTH: usize = 3;
 /// Context-aware decoding strength: how much the task's own influence is amplified.
 pub const DEFAULT_CONTRAST: f32 = 1.0;
+/// Examples shown per request, picked by similarity to the task.
+pub const EXAMPLES_SHOWN: usize = 6;
 /// Longest plan text, tokens.
 const MAX_TOKENS: usize = 64;
 
 /// Plans with a GGUF language model.
 pub struct LlmPlanner {
     llm: Arc<Llm>,
+    retriever: Option<Retriever>,
     prefix: PrefixCache,
     limits: PlanLimits,
     decoding: Decoding,
@@ -64,27 +68,39 @@ pub struct Attempt {
 }
 
 impl LlmPlanner {
-    /// Loads `model` (a GGUF) and runs the fixed part of the prompt once.
-    pub fn load(model: &Path, limits: PlanLimits) -> Result<Self, embodia_llm::LlmError> {
+    /// Loads `model` (a GGUF) and the sentence embedder that picks examples, and runs the
+    /// fixed part of the prompt once.
+    pub fn load(model: &Path, limits: PlanLimits) -> Result<Self, PlannerLoadError> {
         let llm = Arc::new(Llm::load(model, LoadOptions::default())?);
-        Self::new(llm, limits)
+        let embedder = Arc::new(Embedder::fetch_default()?);
+        Self::new(llm, Some(embedder), limits)
     }
 
-    /// A planner over an already loaded model.
-    pub fn new(llm: Arc<Llm>, limits: PlanLimits) -> Result<Self, embodia_llm::LlmError> {
-        let fixed = llm.chat_prompt(&prompt::fixed_messages(), false)?;
-        let prefix = llm.prefix(&fixed)?;
+    /// A planner over an already loaded model; without an embedder every example is shown.
+    pub fn new(
+        llm: Arc<Llm>,
+        embedder: Option<Arc<Embedder>>,
+        limits: PlanLimits,
+    ) -> Result<Self, PlannerLoadError> {
+        let retriever = match embedder {
+            Some(e) => Some(Retriever::new(e, EXAMPLES_SHOWN)?),
+            None => None,
+        };
+        let fixed = if retriever.is_some() {
+            prompt::fixed_messages()
+        } else {
+            prompt::messages_with(&(0..EXAMPLES.len()).collect::<Vec<_>>())
+        };
+        let prefix = llm.prefix(&llm.chat_prompt(&fixed, false)?)?;
         Ok(Self {
             llm,
+            retriever,
             prefix,
             limits,
             decoding: Decoding::Greedy,
             constrained: true,
             beam_width: DEFAULT_BEAM_WIDTH,
-            contrast: std::env::var("EMBODIA_CONTRAST")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(DEFAULT_CONTRAST),
+            contrast: DEFAULT_CONTRAST,
         })
     }
 
@@ -97,6 +113,12 @@ impl LlmPlanner {
     /// Beams searched (1 = greedy).
     pub fn with_beam_width(mut self, width: usize) -> Self {
         self.beam_width = width.max(1);
+        self
+    }
+
+    /// Context-aware contrast strength (0 turns it off).
+    pub fn with_contrast(mut self, alpha: f32) -> Self {
+        self.contrast = alpha.max(0.0);
         self
     }
 
@@ -119,9 +141,19 @@ impl LlmPlanner {
     ) -> Result<Attempt, PlannerError> {
         let _span = tracing::info_span!("llm_plan").entered();
         let vocab = Vocabulary::of(&request.task, &request.world);
+        let internal = |e: embodia_llm::LlmError| PlannerError::Internal(e.to_string());
+        let shown = match &self.retriever {
+            Some(r) => r.nearest(&request.task)?,
+            None => (0..EXAMPLES.len()).collect(),
+        };
+        let conversation = prompt::messages_with(&shown);
+        let opening = self
+            .llm
+            .chat_prompt(&conversation, false)
+            .map_err(internal)?;
+        let request_prefix = self.llm.extend(&self.prefix, &opening).map_err(internal)?;
         let user = prompt::user_turn(&self.llm, &vocab, &request.memories, &request.task);
-        let text =
-            prompt::render(&self.llm, user).map_err(|e| PlannerError::Internal(e.to_string()))?;
+        let text = prompt::render(&self.llm, conversation.clone(), user).map_err(internal)?;
         let spec = if self.constrained {
             GrammarSpec::Lark(grammar(&vocab, &self.limits))
         } else {
@@ -131,8 +163,8 @@ impl LlmPlanner {
         let (out, attempt) =
             if self.constrained && self.beam_width > 1 && self.decoding == Decoding::Greedy {
                 let null_user = prompt::user_turn(&self.llm, &vocab, &request.memories, "");
-                let null_text = prompt::render(&self.llm, null_user)
-                    .map_err(|e| PlannerError::Internal(e.to_string()))?;
+                let null_text =
+                    prompt::render(&self.llm, conversation.clone(), null_user).map_err(internal)?;
                 let contrast = (self.contrast > 0.0).then_some(embodia_llm::Contrast {
                     null_prompt: &null_text,
                     alpha: self.contrast,
@@ -141,7 +173,7 @@ impl LlmPlanner {
                     .llm
                     .beam_search(
                         &text,
-                        Some(&self.prefix),
+                        Some(&request_prefix),
                         &spec,
                         self.beam_width,
                         MAX_TOKENS,
@@ -172,7 +204,7 @@ impl LlmPlanner {
                     .llm
                     .generate(
                         &text,
-                        Some(&self.prefix),
+                        Some(&request_prefix),
                         &spec,
                         self.decoding,
                         MAX_TOKENS,
@@ -244,4 +276,51 @@ fn check_vocabulary(plan: &Plan, vocab: &Vocabulary) -> Result<(), PlannerError>
         }
     }
     Ok(())
+}
+
+/// Why the planner could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum PlannerLoadError {
+    /// The language model.
+    #[error(transparent)]
+    Model(#[from] embodia_llm::LlmError),
+    /// The sentence embedder that picks examples.
+    #[error("the example embedder: {0}")]
+    Embedder(#[from] embodia_memory::EmbedderError),
+}
+
+/// Picks the worked examples most like the task, by MiniLM sentence embedding.
+struct Retriever {
+    embedder: Arc<Embedder>,
+    examples: Vec<Arc<[f32]>>,
+    k: usize,
+}
+
+impl Retriever {
+    fn new(embedder: Arc<Embedder>, k: usize) -> Result<Self, PlannerLoadError> {
+        let tasks: Vec<&str> = EXAMPLES.iter().map(|e| e.2).collect();
+        let examples = embedder.embed(&tasks)?;
+        Ok(Self {
+            embedder,
+            examples,
+            k,
+        })
+    }
+
+    /// Example indices, least similar first, so the closest sits right before the task.
+    fn nearest(&self, task: &str) -> Result<Vec<usize>, PlannerError> {
+        let q = self
+            .embedder
+            .embed_one(task)
+            .map_err(|e| PlannerError::Internal(format!("embedding the task: {e}")))?;
+        let mut scored: Vec<(usize, f32)> = self
+            .examples
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i, v.iter().zip(q.iter()).map(|(a, b)| a * b).sum()))
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+        scored.truncate(self.k);
+        Ok(scored.into_iter().rev().map(|(i, _)| i).collect())
+    }
 }
