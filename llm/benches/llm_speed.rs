@@ -78,7 +78,7 @@ fn main() {
     );
     println!("|---|---|---|---|---|---|");
     println!(
-        "| embodia (candle 0.11, Q4_1 -> Q8_0 decode, f16 prefill) | {threads} | {load_s:.2} | {} | {:.0} | {:.0} |",
+        "| embodia (candle 0.11 ops; Q4_1 -> Q8_0 for decode, f32 copies for prefill) | {threads} | {load_s:.2} | {} | {:.0} | {:.0} |",
         ids.len(),
         ids.len() as f64 / best,
         steps as f64 / decode_s

@@ -6,7 +6,19 @@ use embodia_llm::{ChatMessage, Decoding, GrammarSpec, Llm, LoadOptions};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let path = PathBuf::from(&args[1]);
-    let llm = Llm::load(&path, LoadOptions::default())?;
+    let prefill = match std::env::var("PREFILL").as_deref() {
+        Ok("f16") => Some(embodia_llm::PrefillWeights::F16),
+        Ok("none") => Some(embodia_llm::PrefillWeights::None),
+        Ok("f32") => Some(embodia_llm::PrefillWeights::F32),
+        _ => None,
+    };
+    let llm = Llm::load(
+        &path,
+        LoadOptions {
+            prefill,
+            ..LoadOptions::default()
+        },
+    )?;
     eprintln!(
         "loaded in {:.2} s: {:?}",
         llm.timings().load_s,

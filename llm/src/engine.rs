@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use crate::chat::CHATML;
 use crate::constrained::{Grammars, pick, rng_for};
-use crate::model::{Layout, Logits};
+use crate::model::{Layout, Logits, PrefillWeights};
 use crate::{
     ChatMessage, ChatTemplate, Decoder, Decoding, Generation, GgufInfo, GgufTokenizer, GrammarSpec,
     KvCache, LlmError,
@@ -17,15 +17,16 @@ use candle_core::quantized::gguf_file::Value;
 pub struct LoadOptions {
     /// Requantize Q4_0/Q4_1/Q5_x weights to Q8_0 (candle has no fast CPU kernel for them).
     pub requantize_q8: bool,
-    /// Keep f16 copies for prompt processing; `None` decides by model size (on below 1 GB).
-    pub prefill_f16: Option<bool>,
+    /// Dense copies for prompt processing; `None` decides by model size: f32 while they
+    /// take under 1 GiB, else f16 under 1 GiB, else none.
+    pub prefill: Option<PrefillWeights>,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
         Self {
             requantize_q8: true,
-            prefill_f16: None,
+            prefill: None,
         }
     }
 }
@@ -106,7 +107,13 @@ impl Llm {
             .sum();
         let layout = Layout {
             requantize_q8: options.requantize_q8,
-            prefill_f16: options.prefill_f16.unwrap_or(params * 2 < 1 << 30),
+            prefill: options.prefill.unwrap_or(if params * 4 < 1 << 30 {
+                PrefillWeights::F32
+            } else if params * 2 < 1 << 30 {
+                PrefillWeights::F16
+            } else {
+                PrefillWeights::None
+            }),
         };
         let decoder = Decoder::load(&info, &mut file, layout, tokenizer.vocab_size())?;
         let grammars = Grammars::new(&tokenizer, end_of_turn)?;

@@ -21,5 +21,5 @@ pub use constrained::{Decoding, Generation, GrammarSpec};
 pub use engine::{Llm, LoadOptions, PrefixCache, Timings};
 pub use error::LlmError;
 pub use gguf::{Architecture, GgufInfo};
-pub use model::{Config, Decoder, KvCache, Logits};
+pub use model::{Config, Decoder, KvCache, Logits, PrefillWeights};
 pub use tokenizer::GgufTokenizer;

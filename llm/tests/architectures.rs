@@ -149,7 +149,7 @@ fn write_tiny(path: &Path, arch: &str, dtype: GgmlDType) {
 fn exact() -> LoadOptions {
     LoadOptions {
         requantize_q8: false,
-        prefill_f16: Some(false),
+        prefill: Some(embodia_llm::PrefillWeights::None),
     }
 }
 
