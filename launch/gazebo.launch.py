@@ -15,7 +15,11 @@ def generate_launch_description():
     gz_world = LaunchConfiguration("gz_world")
     world = LaunchConfiguration("world")
     return LaunchDescription([
-        DeclareLaunchArgument("gz_world", description="Gazebo world SDF with a model named embodia_robot"),
+        DeclareLaunchArgument(
+            "gz_world",
+            default_value=PathJoinSubstitution([share, "launch", "gazebo", "apartment.sdf"]),
+            description="Gazebo world SDF with a model named embodia_robot (make one from a world file with `embodia world-sdf`)",
+        ),
         DeclareLaunchArgument("world", default_value=PathJoinSubstitution([share, "launch", "worlds", "apartment.yaml"])),
         IncludeLaunchDescription(
             PythonLaunchDescriptionSource(PathJoinSubstitution([FindPackageShare("ros_gz_sim"), "launch", "gz_sim.launch.py"])),

@@ -323,6 +323,13 @@ pub fn registry() -> Vec<ParamSpec> {
             |c| c.perception.topics.imu.clone()
         ),
         p!(
+            "topics.tf_static",
+            String,
+            "tf2_msgs/TFMessage in (transient local); places the lidar on the base",
+            |c, v| c.perception.topics.tf_static = s(v),
+            |c| c.perception.topics.tf_static.clone()
+        ),
+        p!(
             "topics.emergency_stop",
             String,
             "std_msgs/Bool in; true latches a stop",

@@ -6,11 +6,13 @@ use std::sync::Arc;
 use embodia_ros::msg::nav_msgs::{OccupancyGrid, Odometry};
 use embodia_ros::msg::sensor_msgs::{BatteryState, Imu, LaserScan};
 use embodia_ros::msg::std_msgs::Bool;
+use embodia_ros::msg::tf2_msgs::TFMessage;
 use embodia_ros::msg::vision_msgs::Detection3DArray;
 use embodia_ros::{Bus, BusError, Delivery, QosProfile, Subscription};
 use embodia_world::V2;
 use thiserror::Error;
 
+use crate::mounts::{Rigid, SensorMounts};
 use crate::observation::{Observation, ObservationKind};
 use crate::scan::ScanPoints;
 use crate::semantic_map::SemanticMap;
@@ -43,6 +45,8 @@ pub struct Topics {
     pub imu: String,
     /// `std_msgs/Bool`; `true` requests an emergency stop.
     pub emergency_stop: String,
+    /// `tf2_msgs/TFMessage` (transient-local): where the lidar sits on the base.
+    pub tf_static: String,
 }
 
 impl Default for Topics {
@@ -55,6 +59,7 @@ impl Default for Topics {
             battery: "/battery_state".into(),
             imu: "/imu".into(),
             emergency_stop: "/emergency_stop".into(),
+            tf_static: "/tf_static".into(),
         }
     }
 }
@@ -108,6 +113,8 @@ pub struct Perceiver {
     battery: Subscription<BatteryState>,
     imu: Subscription<Imu>,
     estop: Subscription<Bool>,
+    tf_static: Subscription<TFMessage>,
+    mounts: SensorMounts,
     history: VecDeque<RobotState>,
     state: WorldState,
     /// Latest IMU yaw rate, rad/s.
@@ -131,6 +138,8 @@ impl Perceiver {
             battery: bus.subscribe(&t.battery, sensor, Delivery::Latest)?,
             imu: bus.subscribe(&t.imu, sensor, Delivery::Latest)?,
             estop: bus.subscribe(&t.emergency_stop, QosProfile::DEFAULT, Delivery::Queue(16))?,
+            tf_static: bus.subscribe(&t.tf_static, QosProfile::MAP, Delivery::Queue(64))?,
+            mounts: SensorMounts::default(),
             history: VecDeque::new(),
             state: WorldState {
                 semantic,
@@ -180,6 +189,13 @@ impl Perceiver {
         self.state.now_ns = now_ns;
         self.state.estop_requested = self.estop.drain().iter().any(|b| b.data);
         self.take_odometry(now_ns);
+        for msg in self.tf_static.drain() {
+            let refused = self.mounts.add(&msg.transforms);
+            if refused > 0 {
+                self.state.drops.unplaced_scans += refused as u64;
+                tracing::warn!(refused, "ignoring static transforms with invalid values");
+            }
+        }
         self.take_scan(now_ns);
         self.take_map();
         self.take_battery(now_ns, &mut out);
@@ -255,8 +271,31 @@ impl Perceiver {
             self.state.drops.out_of_order += 1;
             return;
         }
+        let frame = scan.header.frame_id.as_str();
+        let base = self.config.base_frame.as_str();
+        let mount = if frame.is_empty() {
+            Some(Rigid::IDENTITY)
+        } else {
+            self.mounts.to_base(frame, base)
+        };
+        let Some(mount) = mount else {
+            self.state.drops.unplaced_scans += 1;
+            tracing::warn!(
+                frame,
+                base,
+                "dropping a scan: no static transform from {base} to {frame} (publish it on /tf_static)"
+            );
+            return;
+        };
         match ScanPoints::from_scan(&scan) {
-            Ok(points) => self.state.scan = Some(Arc::new(points)),
+            Ok(mut points) => {
+                if mount != Rigid::IDENTITY {
+                    for p in &mut points.points {
+                        *p = mount.apply_planar(*p);
+                    }
+                }
+                self.state.scan = Some(Arc::new(points));
+            }
             Err(fault) => {
                 self.state.drops.bad_scans += 1;
                 tracing::warn!(?fault, "dropping an inconsistent scan");

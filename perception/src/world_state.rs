@@ -78,6 +78,9 @@ pub struct DropCounters {
     pub out_of_order: u64,
     /// Maps whose data length does not match their size.
     pub bad_maps: u64,
+    /// Scans in a frame with no static transform to the base frame (yet), and static
+    /// transforms with non-finite or non-unit values.
+    pub unplaced_scans: u64,
     /// Times the clock went backwards and the buffers were cleared.
     pub time_jumps: u64,
 }

@@ -296,3 +296,68 @@ fn against_the_simulator_the_cup_is_found_where_it_is_and_places_are_entered() {
     assert!(s.scan.is_some() && s.map.is_some() && s.battery.is_some());
     assert_eq!(s.drops, Default::default());
 }
+
+fn one_beam_scan(t: i64, frame: &str, range: f32) -> LaserScan {
+    LaserScan {
+        header: Header::new(Time::from_nanos(t), frame),
+        angle_min: 0.0,
+        angle_max: 0.0,
+        angle_increment: 0.01,
+        range_min: 0.1,
+        range_max: 10.0,
+        ranges: vec![range],
+        ..Default::default()
+    }
+}
+
+#[test]
+fn scans_are_moved_from_the_lidar_mount_into_the_base_frame() {
+    use embodia_ros::msg::geometry_msgs::{Quaternion, Transform, TransformStamped, Vector3};
+    use embodia_ros::msg::tf2_msgs::TFMessage;
+    let mut r = rig();
+    let scan = r
+        .bus
+        .publisher::<LaserScan>("/scan", QosProfile::SENSOR_DATA)
+        .unwrap();
+    // Before anything says where "front_laser" is, its scans cannot be trusted.
+    scan.publish(&one_beam_scan(S, "front_laser", 1.0)).unwrap();
+    r.perceiver.update(S);
+    assert!(r.perceiver.state().scan.is_none());
+    assert_eq!(r.perceiver.state().drops.unplaced_scans, 1);
+    // The lidar sits 0.3 m ahead of the base's centre.
+    let tf = r
+        .bus
+        .publisher::<TFMessage>("/tf_static", QosProfile::MAP)
+        .unwrap();
+    tf.publish(&TFMessage {
+        transforms: vec![TransformStamped {
+            header: Header::new(Time::from_nanos(0), "base_link"),
+            child_frame_id: "front_laser".into(),
+            transform: Transform {
+                translation: Vector3 {
+                    x: 0.3,
+                    y: 0.0,
+                    z: 0.2,
+                },
+                rotation: Quaternion {
+                    x: 0.0,
+                    y: 0.0,
+                    z: 0.0,
+                    w: 1.0,
+                },
+            },
+        }],
+    })
+    .unwrap();
+    scan.publish(&one_beam_scan(2 * S, "front_laser", 1.0))
+        .unwrap();
+    r.perceiver.update(2 * S);
+    let s = r.perceiver.state().scan.clone().expect("placed scan");
+    assert!((s.points[0].x - 1.3).abs() < 1e-6, "{:?}", s.points);
+    assert!((s.nearest() - 1.3).abs() < 1e-6);
+    // A scan already in the base frame needs no transform.
+    scan.publish(&one_beam_scan(3 * S, "base_link", 1.0))
+        .unwrap();
+    r.perceiver.update(3 * S);
+    assert!((r.perceiver.state().scan.as_ref().unwrap().points[0].x - 1.0).abs() < 1e-6);
+}

@@ -150,3 +150,85 @@ fn the_python_launch_files_parse_and_reference_existing_files() {
         }
     }
 }
+
+/// The Gazebo world mirrors the apartment world file: it is exactly what `embodia world-sdf`
+/// makes of it (so the two cannot drift), it parses, and its robot publishes and listens on
+/// the Gazebo topics the bridge config maps.
+#[test]
+fn the_gazebo_world_mirrors_the_apartment_and_speaks_the_bridged_topics() {
+    let committed = std::fs::read_to_string(launch("gazebo/apartment.sdf")).unwrap();
+    let out = crate::embodia(&["world-sdf", "--world", "launch/worlds/apartment.yaml"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        committed,
+        "launch/gazebo/apartment.sdf is stale: regenerate it with `embodia world-sdf --world launch/worlds/apartment.yaml`"
+    );
+    let doc = roxmltree::Document::parse(&committed).unwrap();
+    let world = embodia_world::World::load(root().join("launch/worlds/apartment.yaml")).unwrap();
+    let models: Vec<roxmltree::Node> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("model"))
+        .collect();
+    let named = |prefix: &str| {
+        models
+            .iter()
+            .filter(|m| m.attribute("name").unwrap().starts_with(prefix))
+            .count()
+    };
+    assert_eq!(named("wall_"), world.walls.len());
+    assert_eq!(named("object_"), world.objects.len());
+    let mut names: Vec<&str> = models
+        .iter()
+        .map(|m| m.attribute("name").unwrap())
+        .collect();
+    names.sort();
+    let n = names.len();
+    names.dedup();
+    assert_eq!(names.len(), n, "model names are unique");
+    let robot = models
+        .iter()
+        .find(|m| m.attribute("name") == Some("embodia_robot"))
+        .expect("a model named embodia_robot");
+    let text = |tag: &str| -> Vec<String> {
+        robot
+            .descendants()
+            .filter(|n| n.has_tag_name(tag))
+            .filter_map(|n| n.text().map(str::to_owned))
+            .collect()
+    };
+    let pose: Vec<f64> = text("pose")[0]
+        .split_whitespace()
+        .map(|v| v.parse().unwrap())
+        .collect();
+    assert!(
+        (pose[0] - world.robot.start[0]).abs() < 1e-3
+            && (pose[1] - world.robot.start[1]).abs() < 1e-3
+    );
+    let gz_topics: Vec<String> = text("topic")
+        .into_iter()
+        .chain(text("odom_topic"))
+        .collect();
+    let bridge: Vec<serde_yaml::Value> =
+        serde_yaml::from_str(&std::fs::read_to_string(launch("gz_bridge.yaml")).unwrap()).unwrap();
+    for ros in ["/cmd_vel", "/odom", "/scan"] {
+        let gz = bridge
+            .iter()
+            .find(|e| e["ros_topic_name"].as_str() == Some(ros))
+            .and_then(|e| e["gz_topic_name"].as_str())
+            .unwrap();
+        assert!(
+            gz_topics.iter().any(|t| t == gz),
+            "the robot does not use {gz} (bridged as {ros})"
+        );
+    }
+    assert_eq!(text("battery_name"), ["linear_battery"]);
+    assert_eq!(
+        text("max_linear_velocity")[0].parse::<f64>().unwrap(),
+        world.robot.max_linear
+    );
+}

@@ -6,6 +6,7 @@
 //! without the agent depending on the simulator.
 
 pub mod geometry;
+pub mod sdf;
 pub mod world;
 
 pub use geometry::{Circle, Polygon, Rect, V2};

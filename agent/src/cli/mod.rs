@@ -39,6 +39,12 @@ enum Command {
     Memory(memory::MemoryArgs),
     /// Manage the pinned model files.
     Models(models::ModelsArgs),
+    /// Print a world file as a Gazebo (Harmonic) world SDF with the embodia_robot model.
+    WorldSdf {
+        /// World file.
+        #[arg(long)]
+        world: std::path::PathBuf,
+    },
     /// Print the table of agent parameters (for -p and --params-file) with their defaults.
     Params,
 }
@@ -129,6 +135,7 @@ fn agent_config(ros: &RosArgs) -> anyhow::Result<AgentConfig> {
         &mut p.battery,
         &mut p.imu,
         &mut p.emergency_stop,
+        &mut p.tf_static,
     ] {
         *topic = ros.resolve_topic(topic);
     }
@@ -147,6 +154,14 @@ pub fn run(cli: Cli, ros: &RosArgs) -> anyhow::Result<()> {
         ),
         Command::Run(args) => run::run(args, agent_config(ros)?),
         Command::Eval(args) => eval::run(args, agent_config(ros)?),
+        Command::WorldSdf { world } => {
+            let w = embodia_world::World::load(&world)?;
+            print!(
+                "{}",
+                embodia_world::sdf::to_sdf(&w, embodia_world::sdf::SdfLidar::default())
+            );
+            Ok(())
+        }
         Command::Params => {
             print!("{}", embodia::params::table());
             Ok(())
