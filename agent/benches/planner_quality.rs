@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use embodia::LlmPlanner;
-use embodia::planner::llm::{Vocabulary, parse};
+use embodia::planner::llm::parse;
 use embodia::planner::{PlanRequest, WorldSummary};
 use embodia_actuation::{Plan, PlanLimits};
 use embodia_world::World;
@@ -61,11 +61,10 @@ fn main() {
     let mut secs = vec![Vec::new(); configs.len()];
     for t in &tasks {
         let world = WorldSummary::of_world(&worlds[&t.world], t.seen_all);
-        let vocab = Vocabulary::of(&t.task, &world);
         let expected: Vec<Plan> = t
             .expect
             .iter()
-            .map(|e| Plan::new(parse(e, &vocab, &world).unwrap_or_else(|err| panic!("{e}: {err}"))))
+            .map(|e| Plan::new(parse(e, &world).unwrap_or_else(|err| panic!("{e}: {err}"))))
             .collect();
         let req = PlanRequest {
             task: t.task.clone(),

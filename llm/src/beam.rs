@@ -261,11 +261,7 @@ impl Llm {
             .collect();
         candidates.sort_by(|a, b| b.logprob.total_cmp(&a.logprob));
         candidates.dedup_by(|a, b| a.tokens == b.tokens);
-        Ok(out_with(out, candidates))
+        out.candidates = candidates;
+        Ok(out)
     }
-}
-
-fn out_with(mut out: BeamResult, candidates: Vec<Candidate>) -> BeamResult {
-    out.candidates = candidates;
-    out
 }

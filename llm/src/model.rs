@@ -215,14 +215,13 @@ impl Decoder {
                     .collect::<Result<_, _>>()?;
                 let w = Tensor::cat(&mats, 0)?;
                 let mut biases = Vec::new();
-                for (n, m) in names.iter().zip(&mats) {
+                for n in names {
                     let b = format!("{n}.bias");
                     biases.push(if has(&b) {
                         Some(dense(tensor(file, &b)?)?)
                     } else {
                         None
                     });
-                    let _ = m;
                 }
                 let bias = if biases.iter().any(Option::is_some) {
                     let filled: Vec<Tensor> = biases

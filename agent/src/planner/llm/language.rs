@@ -213,11 +213,7 @@ TEXT: /[A-Za-z0-9 ,.!?'-]{{1,{say}}}/
 
 /// Turns the model's text into steps. The grammar guarantees the shape; anything else is
 /// reported, never guessed at.
-pub fn parse(
-    text: &str,
-    vocab: &Vocabulary,
-    world: &WorldSummary,
-) -> Result<Vec<Step>, PlannerError> {
+pub fn parse(text: &str, world: &WorldSummary) -> Result<Vec<Step>, PlannerError> {
     let bad = |what: &str| {
         PlannerError::Internal(format!(
             "the model wrote {what:?}, which is not a plan step"
@@ -271,7 +267,6 @@ pub fn parse(
             return Err(bad(part));
         }
     }
-    let _ = vocab;
     Ok(steps)
 }
 
@@ -354,10 +349,8 @@ mod tests {
     #[test]
     fn every_command_parses_into_typed_steps() {
         let w = world();
-        let v = Vocabulary::of("", &w);
         let steps = parse(
             "go to kitchen; find green mug; turn right 45 degrees; move back 0.5 metres; wait 3 seconds; say \"hi\"; stop; go to 1.5, -2",
-            &v,
             &w,
         )
         .unwrap();
@@ -383,14 +376,13 @@ mod tests {
                 },
             ]
         );
-        assert!(parse("fly to the moon", &v, &w).is_err());
+        assert!(parse("fly to the moon", &w).is_err());
     }
 
     #[test]
     fn questions_are_answered_from_what_was_seen_not_by_the_model() {
         let w = world();
-        let v = Vocabulary::of("", &w);
-        let steps = parse("tell where green mug; tell where unicorn", &v, &w).unwrap();
+        let steps = parse("tell where green mug; tell where unicorn", &w).unwrap();
         assert_eq!(
             steps,
             vec![

@@ -223,7 +223,7 @@ impl LlmPlanner {
                 )
             };
         tracing::debug!(task = %request.task, plan = %out, "model wrote");
-        let plan = parse(&out, &vocab, &request.world).and_then(|steps| {
+        let plan = parse(&out, &request.world).and_then(|steps| {
             let plan = Plan::new(steps);
             if !self.constrained {
                 check_vocabulary(&plan, &vocab)?;
