@@ -147,13 +147,15 @@ impl LlmPlanner {
             None => (0..EXAMPLES.len()).collect(),
         };
         let conversation = prompt::messages_with(&shown);
-        let opening = self
-            .llm
-            .chat_prompt(&conversation, false)
-            .map_err(internal)?;
-        let request_prefix = self.llm.extend(&self.prefix, &opening).map_err(internal)?;
         let user = prompt::user_turn(&self.llm, &vocab, &request.memories, &request.task);
         let text = prompt::render(&self.llm, conversation.clone(), user).map_err(internal)?;
+        let null_user = prompt::user_turn(&self.llm, &vocab, &request.memories, "");
+        let null_text =
+            prompt::render(&self.llm, conversation.clone(), null_user).map_err(internal)?;
+        // Everything the prompt with the task and the one without share (examples, world
+        // lists) is run once, for both.
+        let shared = common_prefix(&text, &null_text);
+        let request_prefix = self.llm.extend(&self.prefix, shared).map_err(internal)?;
         let spec = if self.constrained {
             GrammarSpec::Lark(grammar(&vocab, &self.limits))
         } else {
@@ -162,9 +164,6 @@ impl LlmPlanner {
         let fail = |e: embodia_llm::LlmError| PlannerError::Internal(e.to_string());
         let (out, attempt) =
             if self.constrained && self.beam_width > 1 && self.decoding == Decoding::Greedy {
-                let null_user = prompt::user_turn(&self.llm, &vocab, &request.memories, "");
-                let null_text =
-                    prompt::render(&self.llm, conversation.clone(), null_user).map_err(internal)?;
                 let contrast = (self.contrast > 0.0).then_some(embodia_llm::Contrast {
                     null_prompt: &null_text,
                     alpha: self.contrast,
@@ -323,4 +322,15 @@ impl Retriever {
         scored.truncate(self.k);
         Ok(scored.into_iter().rev().map(|(i, _)| i).collect())
     }
+}
+
+/// The longest common beginning of two strings, cut at a character boundary.
+fn common_prefix<'a>(a: &'a str, b: &str) -> &'a str {
+    let n = a
+        .char_indices()
+        .zip(b.chars())
+        .find(|((_, x), y)| x != y)
+        .map(|((i, _), _)| i)
+        .unwrap_or(a.len().min(b.len()));
+    &a[..n]
 }
