@@ -40,17 +40,14 @@ fn main() {
         .ensure(&embodia_models::home())
         .expect("fetch the model")
         .join(embodia_models::SMOLLM2_GGUF);
+    let default = LlmPlanner::load(&model, PlanLimits::default()).unwrap();
+    let greedy = default.clone().with_beam_width(1);
     let configs: Vec<(&str, LlmPlanner)> = vec![
         (
             "default (6 retrieved examples, 3 beams, context-aware)",
-            LlmPlanner::load(&model, PlanLimits::default()).unwrap(),
+            default,
         ),
-        (
-            "greedy (6 retrieved examples)",
-            LlmPlanner::load(&model, PlanLimits::default())
-                .unwrap()
-                .with_beam_width(1),
-        ),
+        ("greedy (6 retrieved examples)", greedy),
     ];
     println!(
         "| task | expected | {} |",

@@ -57,13 +57,8 @@ fn main() {
     let t = Instant::now();
     let planner = embodia::LlmPlanner::load(&model, PlanLimits::default()).expect("load");
     let load_s = t.elapsed().as_secs_f64();
-    let free = embodia::LlmPlanner::load(&model, PlanLimits::default())
-        .expect("load")
-        .with_beam_width(1)
-        .unconstrained();
-    let greedy = embodia::LlmPlanner::load(&model, PlanLimits::default())
-        .expect("load")
-        .with_beam_width(1);
+    let free = planner.clone().with_beam_width(1).unconstrained();
+    let greedy = planner.clone().with_beam_width(1);
     println!(
         "load + fixed prompt ({} tokens, cached once): {load_s:.2} s\n",
         planner.prefix_tokens()

@@ -28,7 +28,9 @@ pub const EXAMPLES_SHOWN: usize = 6;
 /// Longest plan text, tokens.
 const MAX_TOKENS: usize = 64;
 
-/// Plans with a GGUF language model.
+/// Plans with a GGUF language model. Clones share the model, the embedder and the cached
+/// prompt, so differently configured planners cost no second load.
+#[derive(Clone)]
 pub struct LlmPlanner {
     llm: Arc<Llm>,
     retriever: Option<Retriever>,
@@ -249,11 +251,6 @@ impl Planner for LlmPlanner {
     }
 
     fn plan(&self, request: &PlanRequest) -> Result<Plan, PlannerError> {
-        if let Some(failed) = &request.previous_failure
-            && !failed.failure.retryable
-        {
-            return Err(PlannerError::NotUnderstood(failed.failure.reason.clone()));
-        }
         let cancel = request.cancel.clone();
         self.attempt(request, &move || cancel.is_cancelled())?.plan
     }
@@ -289,6 +286,7 @@ pub enum PlannerLoadError {
 }
 
 /// Picks the worked examples most like the task, by MiniLM sentence embedding.
+#[derive(Clone)]
 struct Retriever {
     embedder: Arc<Embedder>,
     examples: Vec<Arc<[f32]>>,
