@@ -9,6 +9,9 @@ if ! unshare -n true 2>/dev/null; then
   echo "scripts/dds-tests.sh: cannot create a network namespace (needs root or CAP_SYS_ADMIN); DDS tests not run" >&2
   exit 0
 fi
-# Build outside the namespace; inside it there is no network at all.
+# Build, and make the Cyclone DDS peer's venv, outside the namespace: inside it there is no
+# network at all.
 cargo test --workspace --locked --no-run
+EMBODIA_CYCLONEDDS_PYTHON="$(bash scripts/cyclonedds-venv.sh)"
+export EMBODIA_CYCLONEDDS_PYTHON
 exec unshare -n sh -c 'ip link set lo up && cargo test --workspace --locked -- --ignored'

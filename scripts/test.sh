@@ -10,6 +10,9 @@ if ! command -v cargo >/dev/null; then
 fi
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The rcl transport (r2r) needs a sourced ROS 2 to link; r2r's doc-only bindings type-check it.
+cargo clippy -p embodia-ros -p embodia --locked \
+  --features embodia-ros/r2r-doc-only,embodia/r2r-doc-only -- -D warnings
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo test --workspace --locked 2>&1 | tee "$log"

@@ -9,6 +9,8 @@
 #[cfg(feature = "dds")]
 pub mod dds;
 pub mod inproc;
+#[cfg(feature = "r2r")]
+pub mod rcl;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -200,6 +202,50 @@ impl<M> Inbox<M> {
             }
         }
     }
+}
+
+/// Moves samples from a network backend's stream (made by `stream` on that thread) into a new
+/// inbox, on a thread of its own
+/// (named `embodia-<backend>-<topic>`), until the stream ends or the subscription is dropped.
+/// A sample that failed to decode is dropped with a warning: bad wire data never stops a topic.
+#[cfg(any(feature = "dds", feature = "r2r"))]
+fn deliver_stream<M, E, S, F>(
+    backend: &str,
+    topic: String,
+    stream: F,
+    delivery: Delivery,
+) -> Result<Subscription<M>, BusError>
+where
+    M: Message,
+    E: std::fmt::Display,
+    S: futures::Stream<Item = Result<M, E>>,
+    F: FnOnce() -> S + Send + 'static,
+{
+    use futures::StreamExt;
+    let inbox = Arc::new(Inbox::new(delivery));
+    let weak = Arc::downgrade(&inbox);
+    let shown = topic.clone();
+    std::thread::Builder::new()
+        .name(format!("embodia-{backend}-{}", topic.trim_start_matches('/')))
+        .spawn(move || {
+            futures::executor::block_on(async {
+                let mut stream = Box::pin(stream());
+                while let Some(sample) = stream.next().await {
+                    let Some(inbox) = weak.upgrade() else { break };
+                    match sample {
+                        Ok(msg) => inbox.deliver(msg),
+                        Err(e) => {
+                            tracing::warn!(topic = %shown, error = %e, "dropped a sample that did not decode")
+                        }
+                    }
+                }
+            })
+        })
+        .map_err(|e| BusError::Backend {
+            topic: topic.clone(),
+            message: e.to_string(),
+        })?;
+    Ok(Subscription::new(topic, inbox))
 }
 
 /// A handle that receives `M` from one topic.

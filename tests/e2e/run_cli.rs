@@ -135,3 +135,21 @@ fn the_shipped_params_file_loads_and_equals_the_defaults() {
         "same parameters, same run"
     );
 }
+
+#[test]
+fn the_rcl_transport_without_the_r2r_build_says_how_to_get_it() {
+    let out = embodia(&[
+        "agent",
+        "--world",
+        APARTMENT,
+        "--no-memory",
+        "--transport",
+        "rcl",
+    ]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--features r2r") && stderr.contains("--transport dds"),
+        "{stderr}"
+    );
+}

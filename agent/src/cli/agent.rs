@@ -1,4 +1,4 @@
-//! `embodia agent`: the agent as a ROS 2 node on DDS, against whatever publishes the topics —
+//! `embodia agent`: the agent as a ROS 2 node (DDS built in, or rcl with the `r2r` feature), against whatever publishes the topics —
 //! a robot, Gazebo behind ros_gz_bridge, or `embodia sim --dds`.
 
 use std::path::PathBuf;
@@ -10,6 +10,7 @@ use clap::Args;
 use embodia::agent::{Agent, AgentConfig, Pacing};
 use embodia_memory::{Embedder, Memory};
 use embodia_perception::SemanticMap;
+use embodia_ros::Bus;
 use embodia_ros::bus::dds::{DdsBus, DdsOptions};
 use embodia_sim::World;
 
@@ -41,6 +42,19 @@ pub struct AgentArgs {
     /// Use only the loopback interface for DDS.
     #[arg(long)]
     dds_loopback: bool,
+    /// How the node joins ROS 2: `dds` (built in, pure Rust, no ROS 2 install) or `rcl` (the
+    /// sourced ROS 2's own middleware; needs a build with `--features r2r`).
+    #[arg(long, value_enum, default_value_t = Transport::Dds)]
+    transport: Transport,
+}
+
+/// The ROS 2 client library the node runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Transport {
+    /// ros2-client over RustDDS, inside the binary.
+    Dds,
+    /// rcl through r2r, with whatever RMW the sourced ROS 2 configures.
+    Rcl,
 }
 
 /// Runs the node until the tasks end (or forever without --exit-after-tasks).
@@ -51,8 +65,47 @@ pub fn run(
     namespace: &str,
 ) -> anyhow::Result<()> {
     let world = World::load(&args.world)?;
-    let options = DdsOptions::from_env(node, namespace, args.dds_loopback);
-    let bus = DdsBus::new(&options).context("joining the DDS domain")?;
+    match args.transport {
+        Transport::Dds => {
+            let options = DdsOptions::from_env(node, namespace, args.dds_loopback);
+            let bus = DdsBus::new(&options).context("joining the DDS domain")?;
+            serve(&bus, args, config, &world)
+        }
+        Transport::Rcl => serve_on_rcl(args, config, &world, node, namespace),
+    }
+}
+
+#[cfg(feature = "r2r")]
+fn serve_on_rcl(
+    args: AgentArgs,
+    config: AgentConfig,
+    world: &World,
+    node: &str,
+    namespace: &str,
+) -> anyhow::Result<()> {
+    if args.dds_loopback {
+        anyhow::bail!(
+            "--dds-loopback applies to --transport dds; with rcl, restrict the RMW in its own configuration (e.g. CYCLONEDDS_URI)"
+        );
+    }
+    let bus = embodia_ros::bus::rcl::RclBus::new(node, namespace)
+        .context("starting the rcl node (is ROS 2 sourced?)")?;
+    serve(&bus, args, config, world)
+}
+
+#[cfg(not(feature = "r2r"))]
+fn serve_on_rcl(_: AgentArgs, _: AgentConfig, _: &World, _: &str, _: &str) -> anyhow::Result<()> {
+    anyhow::bail!(
+        "--transport rcl needs a build with the r2r feature: source ROS 2, then `cargo build --release --features r2r`; or use --transport dds, which needs no ROS 2 install"
+    )
+}
+
+fn serve<B: Bus>(
+    bus: &B,
+    args: AgentArgs,
+    config: AgentConfig,
+    world: &World,
+) -> anyhow::Result<()> {
     let memory = if args.no_memory {
         None
     } else {
@@ -60,11 +113,11 @@ pub fn run(
             Arc::new(Embedder::fetch_default().context("loading the embedding model for memory")?);
         Some(Memory::open(embedder, args.memory.as_deref())?)
     };
-    let clock = embodia::clock::clock_for(&bus, config.use_sim_time)?;
-    let config = embodia::episode::agent_for_world(config, &world);
+    let clock = embodia::clock::clock_for(bus, config.use_sim_time)?;
+    let config = embodia::episode::agent_for_world(config, world);
     let agent = Agent::start(
-        &bus,
-        Arc::new(SemanticMap::from_world(&world)),
+        bus,
+        Arc::new(SemanticMap::from_world(world)),
         args.planner.build(&config.deliberative.limits)?,
         memory,
         config,

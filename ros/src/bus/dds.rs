@@ -6,7 +6,7 @@
 //! has a thread that moves samples into the same bounded [`Inbox`] the in-process bus uses.
 
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 
 use futures::StreamExt;
 use ros2_client::dds::rustdds::DomainParticipantBuilder;
@@ -16,7 +16,7 @@ use ros2_client::qos::{
 use ros2_client::{Context, MessageTypeName, Name, Node, NodeName, NodeOptions};
 
 use super::{
-    Bus, BusError, Delivery, Inbox, Publisher, Subscription, Transmit, resolve_topic_name,
+    Bus, BusError, Delivery, Publisher, Subscription, Transmit, deliver_stream, resolve_topic_name,
 };
 use crate::message::Message;
 use crate::qos::{Durability, QosProfile, Reliability};
@@ -184,24 +184,14 @@ impl Bus for DdsBus {
         let sub = node
             .create_subscription::<M>(&t, Some(to_dds_qos(&qos)))
             .map_err(|e| backend(&name, e))?;
-        let inbox = Arc::new(Inbox::new(delivery));
-        let weak: Weak<Inbox<M>> = Arc::downgrade(&inbox);
-        let shown = name.clone();
-        std::thread::Builder::new()
-            .name(format!("embodia-dds-{}", name.trim_start_matches('/')))
-            .spawn(move || {
-                futures::executor::block_on(async {
-                    let mut stream = Box::pin(sub.async_stream());
-                    while let Some(sample) = stream.next().await {
-                        let Some(inbox) = weak.upgrade() else { break };
-                        match sample {
-                            Ok((msg, _info)) => inbox.deliver(msg),
-                            Err(e) => tracing::warn!(topic = %shown, error = ?e, "dropped a sample that did not decode"),
-                        }
-                    }
-                })
+        // The stream owns the subscription (a borrowing stream could not move to the thread).
+        let samples = move || {
+            futures::stream::unfold(sub, |sub| async move {
+                let sample = sub.async_take().await;
+                Some((sample, sub))
             })
-            .map_err(|e| backend(&name, e))?;
-        Ok(Subscription::new(name, inbox))
+            .map(|sample| sample.map(|(msg, _info)| msg).map_err(|e| format!("{e:?}")))
+        };
+        deliver_stream("dds", name, samples, delivery)
     }
 }
