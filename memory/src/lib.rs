@@ -9,6 +9,7 @@
 
 pub mod embedder;
 pub mod entry;
+pub mod graph;
 pub mod memory;
 pub mod query;
 pub mod store;

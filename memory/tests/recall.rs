@@ -110,3 +110,127 @@ fn approximate_equals_exact_when_every_row_is_reranked_even_after_evictions() {
         assert_eq!(a, e);
     }
 }
+
+fn ids(hits: &[embodia_memory::Hit]) -> Vec<u64> {
+    hits.iter().map(|h| h.entry.id).collect()
+}
+
+fn clustered_store(n: usize, capacity: usize, rng: &mut Rng) -> (MemoryStore, Vec<Vec<f32>>) {
+    let centers: Vec<Vec<f32>> = (0..200)
+        .map(|_| normalize((0..DIM).map(|_| rng.gauss()).collect()))
+        .collect();
+    let mut store = MemoryStore::in_memory(DIM, capacity).unwrap();
+    store.set_graph_above(1_000);
+    for chunk in (0..n).collect::<Vec<_>>().chunks(500) {
+        let batch: Vec<NewEntry> = chunk
+            .iter()
+            .map(|&i| entry(i, around(&centers[i % 200], 0.06, rng)))
+            .collect();
+        store.insert(&batch).unwrap();
+    }
+    (store, centers)
+}
+
+fn graph_recall(store: &MemoryStore, q: &Query, queries: &[Vec<f32>]) -> f64 {
+    let mut found = 0;
+    let mut wanted = 0;
+    for v in queries {
+        let exact = ids(&store.search_exact(q, v));
+        let approx = ids(&store.search(q, Some(v)));
+        assert!(approx.len() <= q.k);
+        found += approx.iter().filter(|id| exact.contains(id)).count();
+        wanted += exact.len();
+    }
+    found as f64 / wanted.max(1) as f64
+}
+
+#[test]
+fn graph_index_keeps_recall_at_10_above_0_98_unfiltered_and_filtered() {
+    let mut rng = Rng(7);
+    let (mut store, centers) = clustered_store(8_000, usize::MAX, &mut rng);
+    assert_eq!(store.index_pending(usize::MAX), 0);
+    assert!(store.graph_ready());
+    let queries: Vec<Vec<f32>> = (0..60)
+        .map(|i| around(&centers[(i * 7) % 200], 0.08, &mut rng))
+        .collect();
+    let top10 = Query::default();
+    let r = graph_recall(&store, &top10, &queries);
+    eprintln!("graph, unfiltered: recall@10 {r:.3}");
+    assert!(r >= 0.98, "unfiltered recall@10 = {r}");
+    // Half the rows lie within 50 m of (0, 0) on the x axis: the filtered walk widens.
+    let near = Query {
+        near: Some((0.0, 0.0, 50.0)),
+        ..Query::default()
+    };
+    let r = graph_recall(&store, &near, &queries);
+    eprintln!("graph, half the rows pass the filter: recall@10 {r:.3}");
+    assert!(r >= 0.98, "filtered recall@10 = {r}");
+    for v in &queries[..5] {
+        for h in store.search(&near, Some(v)) {
+            assert!(h.distance.unwrap() <= 50.0, "{h:?}");
+        }
+    }
+}
+
+#[test]
+fn graph_index_follows_merges_and_evictions() {
+    let mut rng = Rng(11);
+    let (mut store, centers) = clustered_store(3_000, 2_500, &mut rng);
+    store.index_pending(usize::MAX);
+    // Merges move entries to new vectors; more inserts evict the least useful.
+    let moved: Vec<NewEntry> = (0..300)
+        .map(|i| entry(i, around(&centers[(i + 1) % 200], 0.06, &mut rng)))
+        .collect();
+    store.insert(&moved).unwrap();
+    let more: Vec<NewEntry> = (3_000..3_400)
+        .map(|i| entry(i, around(&centers[i % 200], 0.06, &mut rng)))
+        .collect();
+    store.insert(&more).unwrap();
+    assert_eq!(store.len(), 2_500);
+    assert!(store.graph_ready());
+    let queries: Vec<Vec<f32>> = (0..40)
+        .map(|i| around(&centers[(i * 3) % 200], 0.08, &mut rng))
+        .collect();
+    let r = graph_recall(&store, &Query::default(), &queries);
+    eprintln!("graph after merges and evictions: recall@10 {r:.3}");
+    assert!(r >= 0.98, "recall@10 after merges and evictions = {r}");
+    // Scores are exact: the graph only proposes.
+    for v in &queries[..5] {
+        let (a, e) = (
+            store.search(&Query::default(), Some(v)),
+            store.search_exact(&Query::default(), v),
+        );
+        assert_eq!(a[0].entry.id, e[0].entry.id);
+        assert_eq!(a[0].score, e[0].score);
+    }
+}
+
+#[test]
+fn a_reopened_memory_answers_exactly_until_its_graph_is_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.redb");
+    let mut rng = Rng(5);
+    let queries: Vec<Vec<f32>> = (0..10)
+        .map(|_| normalize((0..DIM).map(|_| rng.gauss()).collect()))
+        .collect();
+    {
+        let mut store = MemoryStore::open(&path, DIM, usize::MAX).unwrap();
+        let batch: Vec<NewEntry> = (0..1_500)
+            .map(|i| entry(i, normalize((0..DIM).map(|_| rng.gauss()).collect())))
+            .collect();
+        store.insert(&batch).unwrap();
+    }
+    let mut store = MemoryStore::open(&path, DIM, usize::MAX).unwrap();
+    store.set_graph_above(1_000);
+    assert!(!store.graph_ready());
+    for v in &queries {
+        assert_eq!(
+            ids(&store.search(&Query::default(), Some(v))),
+            ids(&store.search_exact(&Query::default(), v))
+        );
+    }
+    assert_eq!(store.index_pending(600), 900);
+    assert!(!store.graph_ready());
+    assert_eq!(store.index_pending(usize::MAX), 0);
+    assert!(store.graph_ready());
+}
