@@ -99,6 +99,20 @@ struct Current {
     phase: Phase,
     step_id: u64,
     replans: usize,
+    /// Steps of this task already carried out, in order, across plans.
+    done: Vec<Step>,
+}
+
+/// On a replan, the part of `plan` still to do: a plan that begins with exactly the steps
+/// already carried out continues after them, so nothing with an effect — a turn, a move, a
+/// sentence — happens twice. A plan that went another way (the world changed, or a model
+/// chose differently) is kept whole.
+fn resume(plan: Plan, done: &[Step]) -> Plan {
+    if !done.is_empty() && plan.steps.len() > done.len() && plan.steps.starts_with(done) {
+        Plan::new(plan.steps[done.len()..].to_vec())
+    } else {
+        plan
+    }
 }
 
 /// The deliberative layer's state.
@@ -417,6 +431,7 @@ impl Deliberative {
             },
             step_id: 0,
             replans: 0,
+            done: Vec::new(),
         });
         self.plan_and_start(None).await;
     }
@@ -478,6 +493,7 @@ impl Deliberative {
         c.report.planning_ms.push(elapsed_ms);
         match plan {
             Ok(plan) => {
+                let plan = resume(plan, &c.done);
                 tracing::info!(plan = %serde_json::to_string(&plan).unwrap_or_default(), elapsed_ms, "planned");
                 c.report.plans.push(plan.clone());
                 let first = plan.steps[0].clone();
@@ -521,6 +537,7 @@ impl Deliberative {
                         self.finish(outcome);
                     }
                     (Phase::Running { plan, index }, SkillStatus::Succeeded) => {
+                        c.done.push(plan.steps[*index].clone());
                         *index += 1;
                         match plan.steps.get(*index).cloned() {
                             Some(step) => {

@@ -348,32 +348,26 @@ fn main() {
                     .collect()
             })
             .collect();
-        let a: Vec<Vec<u64>> = random_queries
-            .iter()
-            .map(|v| {
-                store
-                    .search(&q, Some(v))
-                    .iter()
-                    .map(|h| h.entry.id)
-                    .collect()
-            })
-            .collect();
+        let approximate = |store: &MemoryStore| -> Vec<Vec<u64>> {
+            random_queries
+                .iter()
+                .map(|v| {
+                    store
+                        .search(&q, Some(v))
+                        .iter()
+                        .map(|h| h.entry.id)
+                        .collect()
+                })
+                .collect()
+        };
+        let a = approximate(&store);
         rows.push(format!(
             "| sign-bit first pass on uniformly random vectors (worst case), 100000 entries | recall@10 {:.3} | no real embeddings look like this |",
             recall(&a, &e)
         ));
         store.set_graph_above(embodia_memory::store::APPROXIMATE_ABOVE);
         store.index_pending(usize::MAX);
-        let g: Vec<Vec<u64>> = random_queries
-            .iter()
-            .map(|v| {
-                store
-                    .search(&q, Some(v))
-                    .iter()
-                    .map(|h| h.entry.id)
-                    .collect()
-            })
-            .collect();
+        let g = approximate(&store);
         rows.push(format!(
             "| graph on uniformly random vectors (worst case), 100000 entries | recall@10 {:.3} | no real embeddings look like this |",
             recall(&g, &e)

@@ -10,6 +10,7 @@
 pub mod embedder;
 pub mod entry;
 pub mod graph;
+pub mod grid;
 pub mod memory;
 pub mod query;
 pub mod store;

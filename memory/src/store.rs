@@ -20,6 +20,7 @@ use thiserror::Error;
 
 use crate::entry::{MemoryEntry, NewEntry};
 use crate::graph::{Graph, GraphConfig, IdMap};
+use crate::grid::SpatialGrid;
 use crate::query::{Hit, Query};
 
 const META: TableDefinition<&str, &str> = TableDefinition::new("embodia_meta");
@@ -112,6 +113,8 @@ pub struct MemoryStore {
     times: Vec<i64>,
     /// Location per row.
     locations: Vec<(f64, f64)>,
+    /// Rows by location, for radius filters.
+    grid: SpatialGrid,
     by_id: IdMap<usize>,
     merge_key: HashMap<String, usize>,
     next_id: u64,
@@ -140,6 +143,8 @@ pub const GRAPH_EF_SEARCH: usize = 96;
 /// A filtered query goes through the graph when at least this share of rows passes its
 /// filters (estimated from a sample); more selective filters scan the rows that pass.
 const GRAPH_MIN_SHARE: f64 = 0.3;
+/// Side of the spatial grid's cells, metres: a room-sized radius touches a few dozen cells.
+const GRID_CELL_M: f64 = 2.0;
 
 fn sign_code(v: &[f32], out: &mut Vec<u64>) {
     for chunk in v.chunks(64) {
@@ -300,6 +305,7 @@ impl MemoryStore {
             next_id: 1,
             approximate_above: APPROXIMATE_ABOVE,
             rerank_per_result: RERANK_PER_RESULT,
+            grid: SpatialGrid::new(GRID_CELL_M),
             graph: None,
             graph_above: APPROXIMATE_ABOVE,
             in_graph: Vec::new(),
@@ -382,6 +388,7 @@ impl MemoryStore {
             self.in_graph.push(false);
             self.unindexed += 1;
             let row = self.entries.len();
+            self.grid.insert(row, entry.location());
             self.by_id.insert(entry.id, row);
             self.merge_key
                 .insert(merge_key(entry.object_name.as_deref(), &entry.text), row);
@@ -467,6 +474,7 @@ impl MemoryStore {
                         self.codes.extend(std::iter::repeat_n(0, self.words));
                         self.times.push(0);
                         self.locations.push((0.0, 0.0));
+                        self.grid.insert(row, (0.0, 0.0));
                         self.in_graph.push(false);
                         self.unindexed += 1;
                         self.by_id.insert(id, row);
@@ -568,7 +576,9 @@ impl MemoryStore {
         );
         self.codes[row * self.words..(row + 1) * self.words].copy_from_slice(&code);
         self.times[row] = self.entries[row].time_ns;
-        self.locations[row] = self.entries[row].location();
+        let at = self.entries[row].location();
+        self.grid.relocate(row, self.locations[row], at);
+        self.locations[row] = at;
         if let Some(graph) = self.graph.as_mut() {
             // A changed vector replaces its node; an unchanged one is left alone.
             graph.insert(
@@ -584,6 +594,10 @@ impl MemoryStore {
 
     fn remove_row(&mut self, row: usize) {
         let last = self.entries.len() - 1;
+        self.grid.remove(row, self.locations[row]);
+        if row != last {
+            self.grid.renumber(last, row, self.locations[last]);
+        }
         let gone = self.entries.swap_remove(row);
         self.times.swap_remove(row);
         self.locations.swap_remove(row);
@@ -617,11 +631,20 @@ impl MemoryStore {
         self.rerank_per_result = rerank_per_result.max(1);
     }
 
-    /// Rows passing `q`'s filters, checked on the compact columns first.
-    fn admitted(&self, q: &Query) -> Vec<usize> {
+    /// Rows passing `q`'s filters, checked on the compact columns first; a radius filter
+    /// looks only at the grid cells it touches, unless `use_grid` is false (the oracle scans).
+    fn admitted(&self, q: &Query, use_grid: bool) -> Vec<usize> {
         let strings = q.place.is_some() || q.class.is_some() || q.objects_only;
         if !strings && q.since_ns.is_none() && q.until_ns.is_none() && q.near.is_none() {
             return (0..self.entries.len()).collect();
+        }
+        if let Some((x, y, radius)) = q.near
+            && use_grid
+        {
+            let mut rows = self.grid.rows_near(x, y, radius);
+            rows.retain(|&r| self.row_admitted(q, r, strings));
+            rows.sort_unstable();
+            return rows;
         }
         (0..self.entries.len())
             .filter(|&r| self.row_admitted(q, r, strings))
@@ -737,7 +760,7 @@ impl MemoryStore {
 
     /// Exact search, whatever the size: the oracle approximate search is measured against.
     pub fn search_exact(&self, q: &Query, vector: &[f32]) -> Vec<Hit> {
-        let rows = self.admitted(q);
+        let rows = self.admitted(q, false);
         let top = self.exact_top(rows.into_iter(), vector, q.k);
         self.hits(q, top, true)
     }
@@ -793,7 +816,7 @@ impl MemoryStore {
             let top = self.exact_top(candidates.into_iter(), v, q.k);
             return self.hits(q, top, true);
         }
-        let rows = self.admitted(q);
+        let rows = self.admitted(q, true);
         match vector {
             Some(v) if rows.len() > self.approximate_above => {
                 let candidates =

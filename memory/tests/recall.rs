@@ -234,3 +234,40 @@ fn a_reopened_memory_answers_exactly_until_its_graph_is_rebuilt() {
     assert_eq!(store.index_pending(usize::MAX), 0);
     assert!(store.graph_ready());
 }
+
+#[test]
+fn radius_queries_through_the_grid_equal_a_full_scan_as_objects_move_and_go() {
+    let mut rng = Rng(21);
+    let mut store = MemoryStore::in_memory(DIM, 400).unwrap();
+    // 600 sightings of 450 objects: later ones move objects seen before (merges) and push
+    // the least useful out (evictions past 400), all scattered over 60 m x 60 m.
+    for i in 0..600 {
+        let mut e = entry(i % 450, normalize((0..DIM).map(|_| rng.gauss()).collect()));
+        e.time_ns = i as i64;
+        e.object_position = Some((rng.next() as f64 * 60.0, rng.next() as f64 * 60.0));
+        store.insert(&[e]).unwrap();
+    }
+    assert_eq!(store.len(), 400);
+    for (x, y, r) in [
+        (30.0, 30.0, 5.0),
+        (0.0, 0.0, 12.0),
+        (55.0, 10.0, 2.5),
+        (30.0, 30.0, 1e6),
+    ] {
+        let q = Query {
+            k: 500,
+            near: Some((x, y, r)),
+            ..Query::default()
+        };
+        let v = normalize((0..DIM).map(|_| rng.gauss()).collect());
+        let (grid, scan) = (store.search(&q, Some(&v)), store.search_exact(&q, &v));
+        assert_eq!(ids(&grid), ids(&scan), "within {r} m of ({x}, {y})");
+        assert!(grid.iter().all(|h| h.distance.unwrap() <= r));
+        // Without a text: nearest first, the same rows.
+        let mut nearest = ids(&store.search(&q, None));
+        nearest.sort_unstable();
+        let mut all = ids(&scan);
+        all.sort_unstable();
+        assert_eq!(nearest, all);
+    }
+}

@@ -8,7 +8,7 @@ use embodia::agent::{AgentConfig, Pacing};
 use embodia::episode::agent_for_world;
 use embodia::planner::{PlanRequest, Planner, PlannerError};
 use embodia::{Agent, Outcome, RulePlanner, TaskReport};
-use embodia_actuation::Plan;
+use embodia_actuation::{Plan, Step};
 use embodia_perception::SemanticMap;
 use embodia_ros::msg::std_msgs::{Bool, String as RosString};
 use embodia_ros::{Bus, Delivery, QosProfile, Subscription, bus::InProcBus};
@@ -202,5 +202,34 @@ fn a_new_task_preempts_the_running_one() {
             .unwrap()
             .name,
         "kitchen"
+    );
+}
+
+#[test]
+fn a_replan_after_a_blocked_step_continues_from_it_without_redoing_earlier_steps() {
+    let mut rig = Rig::new(Arc::new(RulePlanner), |_| {});
+    let yaw0 = rig.sim.sim().pose().theta;
+    // The turn succeeds; the move runs into a wall, which is worth retrying (twice).
+    rig.agent
+        .submit("turn left 90 degrees, then move forward 5 metres");
+    rig.advance(60.0);
+    let r = &rig.reports[0];
+    assert_eq!(r.outcome, Outcome::Failed, "{r:?}");
+    assert!(r.reason.as_deref().unwrap().contains("blocked"), "{r:?}");
+    let (turn, forward) = (Step::Rotate { degrees: 90.0 }, Step::Move { metres: 5.0 });
+    let plans: Vec<&[Step]> = r.plans.iter().map(|p| p.steps.as_slice()).collect();
+    assert_eq!(
+        plans,
+        vec![
+            &[turn, forward.clone()][..],
+            &[forward.clone()][..],
+            &[forward][..]
+        ],
+        "each replan resumes at the blocked move"
+    );
+    let turned = embodia_world::geometry::wrap_angle(rig.sim.sim().pose().theta - yaw0);
+    assert!(
+        (turned - std::f64::consts::FRAC_PI_2).abs() < 0.15,
+        "turned once: {turned:.2} rad"
     );
 }
