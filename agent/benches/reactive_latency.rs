@@ -16,11 +16,12 @@ use embodia_memory::{EMBEDDING_DIM, MemoryStore, NewEntry};
 use embodia_perception::SemanticMap;
 use embodia_ros::msg::builtin_interfaces::Time;
 use embodia_ros::msg::geometry_msgs::{
-    Pose, PoseWithCovariance, Twist, TwistStamped, TwistWithCovariance,
+    Pose, PoseWithCovariance, Transform, TransformStamped, Twist, TwistStamped, TwistWithCovariance,
 };
 use embodia_ros::msg::nav_msgs::{MapMetaData, OccupancyGrid, Odometry};
 use embodia_ros::msg::sensor_msgs::LaserScan;
 use embodia_ros::msg::std_msgs::Header;
+use embodia_ros::msg::tf2_msgs::TFMessage;
 use embodia_ros::{Bus, Delivery, QosProfile, bus::InProcBus};
 
 const SAMPLES: usize = 2000;
@@ -43,6 +44,19 @@ fn main() {
         data: vec![0; 160_000],
     })
     .unwrap();
+    // Where the lidar sits (without it perception drops every scan as unplaced).
+    let tf_static = bus
+        .publisher::<TFMessage>("/tf_static", QosProfile::MAP)
+        .unwrap();
+    tf_static
+        .publish(&TFMessage {
+            transforms: vec![TransformStamped {
+                header: Header::new(Time::default(), "base_link"),
+                child_frame_id: "base_scan".into(),
+                transform: Transform::default(),
+            }],
+        })
+        .unwrap();
     let odom = bus
         .publisher::<Odometry>("/odom", QosProfile::SENSOR_DATA)
         .unwrap();
@@ -101,6 +115,8 @@ fn main() {
     std::thread::sleep(Duration::from_millis(300));
 
     let mut last = (0.0, 0.0);
+    // Commands measured, and how many of them drove forward (the skill was navigating).
+    let driving = std::cell::Cell::new((0usize, 0usize));
     // End to end (this thread publishes the scan and receives the command, at normal
     // priority), and the control thread's own reaction: scan published -> tick started, from
     // the command's stamp.
@@ -132,6 +148,8 @@ fn main() {
                     lat.push((now() - t_pub) as f64 / 1e3);
                     react.push((c.header.stamp.as_nanos() - t_pub) as f64 / 1e3);
                     *last = (c.twist.linear.x, c.twist.angular.z);
+                    let (n, forward) = driving.get();
+                    driving.set((n + 1, forward + usize::from(last.0 > 0.1)));
                     break;
                 }
             }
@@ -220,8 +238,15 @@ fn main() {
         );
     }
     eprintln!(
-        "interventions: {:?}; last command (v, w) = {last:?}",
-        counts.episodes
+        "interventions: {:?}; last command (v, w) = {last:?}; commands driving forward: {} of {}",
+        counts.episodes,
+        driving.get().1,
+        driving.get().0
     );
-    assert!(last.0 > 0.1, "the navigate_to skill was driving throughout");
+    // The latencies are those of a robot navigating: a gate stop now and then (a scan gone
+    // stale while the machine is loaded) is reported above, not hidden.
+    assert!(
+        driving.get().1 * 10 >= driving.get().0 * 9,
+        "the navigate_to skill drove for at least 90% of the samples"
+    );
 }

@@ -51,6 +51,11 @@ impl PrefixCache {
         self.tokens.len()
     }
 
+    /// The tokens covered.
+    pub fn tokens(&self) -> &[u32] {
+        &self.tokens
+    }
+
     /// Whether it covers nothing.
     pub fn is_empty(&self) -> bool {
         self.tokens.is_empty()

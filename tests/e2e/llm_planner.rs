@@ -184,3 +184,37 @@ fn a_model_file_that_is_not_gguf_is_a_clear_error() {
     );
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn a_repeated_request_starts_from_its_cached_prompt_and_plans_the_same() {
+    let model = embodia_models::SMOLLM2
+        .ensure(&embodia_models::home())
+        .unwrap()
+        .join(embodia_models::SMOLLM2_GGUF);
+    let planner = embodia::LlmPlanner::load(&model, Default::default())
+        .unwrap()
+        .with_beam_width(1);
+    let world = embodia_sim::World::load(root().join("launch/worlds/apartment.yaml")).unwrap();
+    let request = embodia::planner::PlanRequest {
+        task: "go to the kitchen".into(),
+        world: embodia::planner::WorldSummary::of_world(&world, false),
+        memories: vec![],
+        previous_failure: None,
+        cancel: Default::default(),
+    };
+    let first = planner.attempt(&request, &|| false).unwrap();
+    let again = planner.attempt(&request, &|| false).unwrap();
+    assert_eq!(first.text, again.text);
+    // The fixed prompt is cached either way; the second time the examples and the world
+    // lists are too (a replan, or the same task again).
+    assert!(
+        first.shared_prefill_tokens > 100,
+        "{}",
+        first.shared_prefill_tokens
+    );
+    assert!(
+        again.shared_prefill_tokens <= 1,
+        "{}",
+        again.shared_prefill_tokens
+    );
+}

@@ -7,8 +7,9 @@ mod language;
 mod numbers;
 mod prompt;
 
+use std::collections::VecDeque;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use embodia_actuation::{Plan, PlanLimits};
 use embodia_llm::{Decoding, GrammarSpec, Llm, LoadOptions, PrefixCache};
@@ -27,6 +28,9 @@ pub const DEFAULT_CONTRAST: f32 = 1.0;
 pub const EXAMPLES_SHOWN: usize = 6;
 /// Longest plan text, tokens.
 const MAX_TOKENS: usize = 64;
+/// Recent requests' prompts (up to the task) whose KV caches are kept: a replan, or the same
+/// kind of task again in the same world, starts from them. About 30 MB each for SmolLM2.
+const RECENT_PREFIXES: usize = 2;
 
 /// Plans with a GGUF language model. Clones share the model, the embedder and the cached
 /// prompt, so differently configured planners cost no second load.
@@ -35,6 +39,7 @@ pub struct LlmPlanner {
     llm: Arc<Llm>,
     retriever: Option<Retriever>,
     prefix: PrefixCache,
+    recent: Arc<Mutex<VecDeque<PrefixCache>>>,
     limits: PlanLimits,
     decoding: Decoding,
     constrained: bool,
@@ -59,7 +64,12 @@ pub struct Attempt {
     pub plan: Result<Plan, PlannerError>,
     /// Prompt tokens taken from the prefix cache.
     pub cached_prompt_tokens: usize,
-    /// Prompt tokens run for this request.
+    /// Tokens of the examples and world lists (the part shared with the contrast prompt) run
+    /// for this request; the rest came from a cached prompt.
+    pub shared_prefill_tokens: usize,
+    /// Seconds running them.
+    pub shared_prefill_s: f64,
+    /// Prompt tokens run for this request after the shared part.
     pub prefill_tokens: usize,
     /// Seconds running them.
     pub prefill_s: f64,
@@ -98,6 +108,7 @@ impl LlmPlanner {
             llm,
             retriever,
             prefix,
+            recent: Arc::new(Mutex::new(VecDeque::with_capacity(RECENT_PREFIXES + 1))),
             limits,
             decoding: Decoding::Greedy,
             constrained: true,
@@ -130,6 +141,14 @@ impl LlmPlanner {
         self
     }
 
+    /// Drops the recent requests' cached prompts (benches time first plans with it).
+    pub fn forget_recent_prompts(&self) {
+        self.recent
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+
     /// Tokens of the cached fixed prompt.
     pub fn prefix_tokens(&self) -> usize {
         self.prefix.len()
@@ -157,7 +176,10 @@ impl LlmPlanner {
         // Everything the prompt with the task and the one without share (examples, world
         // lists) is run once, for both.
         let shared = common_prefix(&text, &null_text);
-        let request_prefix = self.llm.extend(&self.prefix, shared).map_err(internal)?;
+        let started = std::time::Instant::now();
+        let (request_prefix, shared_prefill_tokens) =
+            self.request_prefix(shared).map_err(internal)?;
+        let shared_prefill_s = started.elapsed().as_secs_f64();
         let spec = if self.constrained {
             GrammarSpec::Lark(grammar(&vocab, &self.limits))
         } else {
@@ -237,6 +259,8 @@ impl LlmPlanner {
             text: out,
             plan,
             cached_prompt_tokens: attempt.0,
+            shared_prefill_tokens,
+            shared_prefill_s,
             prefill_tokens: attempt.1,
             prefill_s: attempt.2,
             forward_passes: attempt.3,
@@ -253,6 +277,37 @@ impl Planner for LlmPlanner {
     fn plan(&self, request: &PlanRequest) -> Result<Plan, PlannerError> {
         let cancel = request.cancel.clone();
         self.attempt(request, &move || cancel.is_cancelled())?.plan
+    }
+}
+
+impl LlmPlanner {
+    /// The KV cache after `shared`, run on top of whichever cached prompt — the fixed one or a
+    /// recent request's — has the most tokens in common with it; kept among the recent ones.
+    /// Also returns how many tokens had to run.
+    fn request_prefix(&self, shared: &str) -> Result<(PrefixCache, usize), embodia_llm::LlmError> {
+        let tokens = self.llm.tokenizer().encode(shared);
+        let common = |p: &PrefixCache| {
+            p.tokens()
+                .iter()
+                .zip(&tokens)
+                .take_while(|(a, b)| a == b)
+                .count()
+        };
+        let base = {
+            let recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+            recent
+                .iter()
+                .max_by_key(|p| common(p))
+                .filter(|p| common(p) > common(&self.prefix))
+                .unwrap_or(&self.prefix)
+                .clone()
+        };
+        let ran = tokens.len() - common(&base).min(tokens.len().saturating_sub(1));
+        let made = self.llm.extend(&base, shared)?;
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        recent.push_front(made.clone());
+        recent.truncate(RECENT_PREFIXES);
+        Ok((made, ran))
     }
 }
 
