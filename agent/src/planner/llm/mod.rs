@@ -24,8 +24,9 @@ use super::{PlanRequest, Planner, PlannerError};
 pub const DEFAULT_BEAM_WIDTH: usize = 3;
 /// Context-aware decoding strength: how much the task's own influence is amplified.
 pub const DEFAULT_CONTRAST: f32 = 1.0;
-/// Examples shown per request, picked by similarity to the task.
-pub const EXAMPLES_SHOWN: usize = 6;
+/// Examples shown per request, picked by similarity to the task. Four, not six: as accurate on
+/// the scenarios and the first held-out set together (47 vs 46 of 54), 20% fewer prompt tokens.
+pub const EXAMPLES_SHOWN: usize = 4;
 /// Longest plan text, tokens.
 const MAX_TOKENS: usize = 64;
 /// Recent requests' prompts (up to the task) whose KV caches are kept: a replan, or the same
