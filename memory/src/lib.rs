@@ -2,10 +2,10 @@
 //!
 //! [`Embedder`] turns text into unit vectors (all-MiniLM-L6-v2 through candle's BERT, pinned
 //! and fetched with pip). [`MemoryStore`] keeps entries in redb — an entry acknowledged as
-//! stored survives `kill -9` — and answers queries by exact cosine over contiguous rows,
-//! combinable with a radius around a point, a time window, a place and a class. Robot
-//! memories are small (well under 10^6 entries), so exact search is the baseline and the
-//! oracle for anything approximate.
+//! stored survives `kill -9` — and answers queries by cosine similarity, combinable with a
+//! radius around a point (a [`grid::SpatialGrid`]), a time window, a place and a class. Exact
+//! search over contiguous rows is the baseline and the oracle; above 20,000 entries a
+//! [`graph::Graph`] proposes candidates that exact cosine re-ranks.
 
 pub mod embedder;
 pub mod entry;
