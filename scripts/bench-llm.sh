@@ -12,6 +12,13 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import llama_cpp" 2>/
 fi
 cargo run --release --quiet -p embodia -- models fetch >/dev/null
 GGUF="$HOME_DIR/models/SmolLM2-135M-Instruct/SmolLM2-135M-Instruct.Q4_1.gguf"
-RAYON_NUM_THREADS="$THREADS" cargo bench --quiet -p embodia-llm --bench llm_speed -- "$GGUF"
-THREADS="$THREADS" "$VENV/bin/python" llm/benches/llama_cpp_peer.py "$GGUF"
+# Alternating rounds: this VM's speed drifts by 20-30% over minutes, so each round's pair
+# ran under the same conditions; compare within a round.
+ROUNDS="${ROUNDS:-3}"
+cargo bench --quiet -p embodia-llm --bench llm_speed --no-run
+for round in $(seq "$ROUNDS"); do
+  echo "round $round"
+  RAYON_NUM_THREADS="$THREADS" cargo bench --quiet -p embodia-llm --bench llm_speed -- "$GGUF"
+  THREADS="$THREADS" "$VENV/bin/python" llm/benches/llama_cpp_peer.py "$GGUF" | tail -1
+done
 RAYON_NUM_THREADS="$THREADS" cargo bench --quiet -p embodia --bench planner_speed

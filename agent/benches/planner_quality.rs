@@ -1,5 +1,6 @@
 //! Plan quality on held-out tasks: the share of tasks whose plan is exactly one of the right
-//! ones, for the default decoding and for plain greedy decoding under the same grammar.
+//! ones, for the default planner (rule fast path, else the model), the model alone, and the
+//! model alone with plain greedy decoding under the same grammar.
 //! `tests/planner/heldout2.yaml` by default (never used to choose anything); the first set,
 //! `heldout.yaml`, was looked at while choosing how many examples to retrieve.
 //! `cargo bench -p embodia --bench planner_quality [-- tests/planner/heldout.yaml]`.
@@ -45,13 +46,15 @@ fn main() {
         .expect("fetch the model")
         .join(embodia_models::SMOLLM2_GGUF);
     let default = LlmPlanner::load(&model, PlanLimits::default()).unwrap();
-    let greedy = default.clone().with_beam_width(1);
+    let model_only = default.clone().with_rule_fast_path(false);
+    let greedy = model_only.clone().with_beam_width(1);
     let configs: Vec<(&str, LlmPlanner)> = vec![
         (
-            "default (retrieved examples, 3 beams, context-aware)",
+            "default (rule fast path, else the model: retrieved examples, 3 beams, context-aware)",
             default,
         ),
-        ("greedy (retrieved examples)", greedy),
+        ("the model alone (3 beams, context-aware)", model_only),
+        ("the model alone, greedy", greedy),
     ];
     println!(
         "| task | expected | {} |",
@@ -62,6 +65,7 @@ fn main() {
     let mut secs = vec![Vec::new(); configs.len()];
     let mut parts: Vec<Vec<(f64, f64, f64, f64)>> = vec![Vec::new(); configs.len()];
     let mut again = vec![Vec::new(); configs.len()];
+    let mut fast = vec![0usize; configs.len()];
     for t in &tasks {
         let world = WorldSummary::of_world(&worlds[&t.world], t.seen_all);
         let expected: Vec<Plan> = t
@@ -93,6 +97,7 @@ fn main() {
             let start = Instant::now();
             planner.attempt(&req, &|| false).expect("attempt");
             again[i].push(start.elapsed().as_secs_f64());
+            fast[i] += a.fast_path as usize;
             let ok = a.plan.as_ref().is_ok_and(|p| expected.contains(p));
             right[i] += ok as usize;
             cells.push(format!(
@@ -109,13 +114,30 @@ fn main() {
             v.sort_by(f64::total_cmp);
             v[v.len() / 2]
         };
-        let part = |f: fn(&(f64, f64, f64, f64)) -> f64| median(parts[i].iter().map(f).collect());
+        let part = |f: fn(&(f64, f64, f64, f64)) -> f64| {
+            let v: Vec<f64> = parts[i].iter().filter(|p| p.2 > 0.0).map(f).collect();
+            if v.is_empty() { 0.0 } else { median(v) }
+        };
+        // Timings of the plans the model wrote (the fast path takes about a millisecond).
+        let model_secs: Vec<f64> = secs[i]
+            .iter()
+            .zip(&parts[i])
+            .filter(|(_, p)| p.2 > 0.0)
+            .map(|(s, _)| *s)
+            .collect();
         println!(
-            "{name}: {}/{} right ({:.0}%), median {:.2} s per plan (medians: prompt {:.2} s for {:.0} tokens, decoding {:.2} s in {:.0} forward passes); the same request again (a replan): median {:.2} s",
+            "{name}: {}/{} right ({:.0}%); {} by the rule fast path; median {:.2} s per plan over all tasks; for the {} the model planned: median {:.2} s (medians: prompt {:.2} s for {:.0} tokens, decoding {:.2} s in {:.0} forward passes); the same request again (a replan): median {:.2} s",
             right[i],
             tasks.len(),
             100.0 * right[i] as f64 / tasks.len() as f64,
+            fast[i],
             median(secs[i].clone()),
+            model_secs.len(),
+            if model_secs.is_empty() {
+                0.0
+            } else {
+                median(model_secs.clone())
+            },
             part(|p| p.0),
             part(|p| p.2),
             part(|p| p.1),

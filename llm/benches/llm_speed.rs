@@ -78,7 +78,7 @@ fn main() {
     );
     println!("|---|---|---|---|---|---|");
     println!(
-        "| embodia (candle 0.11 ops; Q4_1 -> Q8_0 for decode, f32 copies for prefill) | {threads} | {load_s:.2} | {} | {:.0} | {:.0} |",
+        "| embodia (own Q4_1/Q8_0 block kernel for decode, f32 GEMM copies for prefill, candle 0.11 ops) | {threads} | {load_s:.2} | {} | {:.0} | {:.0} |",
         ids.len(),
         ids.len() as f64 / best,
         steps as f64 / decode_s

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use llguidance::Matcher;
 
-use crate::model::Logits;
+use crate::model::{Feed, Logits};
 use crate::{GrammarSpec, KvCache, Llm, LlmError, PrefixCache};
 
 /// Context-aware scoring: the prompt without its key part, and how hard to contrast.
@@ -44,7 +44,8 @@ pub struct BeamResult {
     pub prefill_tokens: usize,
     /// Seconds spent on the prompt.
     pub prefill_s: f64,
-    /// Forward passes while searching.
+    /// Forward passes while searching (each runs every beam's next tokens, with and
+    /// without the task, as one batch).
     pub forward_passes: usize,
     /// Seconds spent searching.
     pub search_s: f64,
@@ -101,24 +102,30 @@ impl Llm {
             return Err(LlmError::Cancelled(0));
         }
         let t = Instant::now();
-        let logits: Vec<f32> = self
-            .decoder()
-            .forward(rest, &mut cache, Logits::Last)?
-            .to_vec1()?;
         let alpha = contrast.as_ref().map(|c| c.alpha).unwrap_or(0.0);
-        let (null_cache, null_logits) = match &contrast {
-            Some(c) => {
-                let all = self.tokenizer().encode(c.null_prompt);
-                let (mut nc, rest) = self.start_cache(&all, prefix);
-                out.prefill_tokens += rest.len();
-                let l: Vec<f32> = self
-                    .decoder()
-                    .forward(rest, &mut nc, Logits::Last)?
-                    .to_vec1()?;
-                (Some(nc), Some(l))
-            }
-            None => (None, None),
+        // The task and the null prompt go through in one pass.
+        let null_all = contrast
+            .as_ref()
+            .map(|c| self.tokenizer().encode(c.null_prompt));
+        let mut null_start = null_all.as_ref().map(|all| self.start_cache(all, prefix));
+        let mut feeds = vec![Feed {
+            tokens: rest,
+            cache: &mut cache,
+        }];
+        if let Some((nc, null_rest)) = null_start.as_mut() {
+            out.prefill_tokens += null_rest.len();
+            feeds.push(Feed {
+                tokens: null_rest,
+                cache: nc,
+            });
+        }
+        let mut firsts = self.decoder().forward_batch(&mut feeds, Logits::Last)?;
+        let logits: Vec<f32> = firsts.remove(0).to_vec1()?;
+        let null_logits: Option<Vec<f32>> = match firsts.pop() {
+            Some(l) => Some(l.to_vec1()?),
+            None => None,
         };
+        let null_cache = null_start.map(|(nc, _)| nc);
         out.prefill_s = t.elapsed().as_secs_f64();
         let combine = |task: &[f32], null: Option<&[f32]>| -> Vec<f32> {
             match null {
@@ -180,6 +187,18 @@ impl Llm {
             options.sort_by(|a, b| b.2.total_cmp(&a.2));
             options.truncate(width);
             let mut next_beams = Vec::with_capacity(width);
+            // Every surviving expansion's tokens, with and without the task, run as one
+            // batch: the weights are read once per step, not once per beam.
+            struct Pending {
+                score: f64,
+                matcher: Matcher,
+                feed: Vec<u32>,
+                forced: Vec<u32>,
+                tokens: Vec<u32>,
+                cache: KvCache,
+                null_cache: Option<KvCache>,
+            }
+            let mut pending = Vec::new();
             for (i, tok, score) in options {
                 let b = &beams[i];
                 let Some(tok) = tok else {
@@ -194,9 +213,6 @@ impl Llm {
                     });
                     continue;
                 };
-                if cancelled() {
-                    return Err(LlmError::Cancelled(b.tokens.len()));
-                }
                 let mut matcher = b.matcher.deep_clone();
                 matcher
                     .consume_token(tok)
@@ -204,48 +220,73 @@ impl Llm {
                 let forced = matcher.consume_ff_tokens();
                 let mut feed = vec![tok];
                 feed.extend(&forced);
-                let run = |cache: &mut KvCache| -> Result<Vec<Vec<f32>>, LlmError> {
-                    let rows = self.decoder().forward(&feed, cache, Logits::All)?;
-                    Ok(if feed.len() == 1 {
-                        vec![rows.flatten_all()?.to_vec1()?]
-                    } else {
-                        rows.to_vec2()?
-                    })
-                };
-                let mut cache = b.cache.clone();
-                let rows = run(&mut cache)?;
-                let mut null_cache = b.null_cache.clone();
-                let null_rows = match null_cache.as_mut() {
-                    Some(nc) => Some(run(nc)?),
-                    None => None,
-                };
-                out.forward_passes += 1;
-                let dists: Vec<Vec<f32>> = rows
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| combine(r, null_rows.as_ref().map(|n| n[i].as_slice())))
-                    .collect();
-                let mut logprob = score;
-                for (dist, f) in dists.iter().zip(&forced) {
-                    logprob += dist[*f as usize] as f64;
-                }
-                let next = dists.last().expect("at least one row").clone();
-                let mut tokens = b.tokens.clone();
-                tokens.extend(&feed);
-                let stopped = matcher.is_stopped();
-                if stopped {
-                    // The grammar is complete: the model must also end its turn here.
-                    logprob += next[eot as usize] as f64;
-                }
-                next_beams.push(Beam {
-                    cache,
-                    null_cache,
+                pending.push(Pending {
+                    score,
                     matcher,
-                    tokens,
-                    logprob,
-                    next,
-                    finished: stopped,
+                    feed,
+                    forced,
+                    tokens: b.tokens.clone(),
+                    cache: b.cache.clone(),
+                    null_cache: b.null_cache.clone(),
                 });
+            }
+            if !pending.is_empty() {
+                if cancelled() {
+                    return Err(LlmError::Cancelled(pending[0].tokens.len()));
+                }
+                let mut feeds = Vec::with_capacity(2 * pending.len());
+                for p in pending.iter_mut() {
+                    feeds.push(Feed {
+                        tokens: &p.feed,
+                        cache: &mut p.cache,
+                    });
+                    if let Some(nc) = p.null_cache.as_mut() {
+                        feeds.push(Feed {
+                            tokens: &p.feed,
+                            cache: nc,
+                        });
+                    }
+                }
+                let mut results = self
+                    .decoder()
+                    .forward_batch(&mut feeds, Logits::All)?
+                    .into_iter();
+                drop(feeds);
+                out.forward_passes += 1;
+                for p in pending {
+                    let rows: Vec<Vec<f32>> =
+                        results.next().expect("one result per feed").to_vec2()?;
+                    let null_rows: Option<Vec<Vec<f32>>> = match p.null_cache {
+                        Some(_) => Some(results.next().expect("one result per feed").to_vec2()?),
+                        None => None,
+                    };
+                    let dists: Vec<Vec<f32>> = rows
+                        .iter()
+                        .enumerate()
+                        .map(|(i, r)| combine(r, null_rows.as_ref().map(|n| n[i].as_slice())))
+                        .collect();
+                    let mut logprob = p.score;
+                    for (dist, f) in dists.iter().zip(&p.forced) {
+                        logprob += dist[*f as usize] as f64;
+                    }
+                    let next = dists.last().expect("at least one row").clone();
+                    let mut tokens = p.tokens;
+                    tokens.extend(&p.feed);
+                    let stopped = p.matcher.is_stopped();
+                    if stopped {
+                        // The grammar is complete: the model must also end its turn here.
+                        logprob += next[eot as usize] as f64;
+                    }
+                    next_beams.push(Beam {
+                        cache: p.cache,
+                        null_cache: p.null_cache,
+                        matcher: p.matcher,
+                        tokens,
+                        logprob,
+                        next,
+                        finished: stopped,
+                    });
+                }
             }
             beams = next_beams;
         }

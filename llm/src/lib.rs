@@ -13,6 +13,7 @@ mod engine;
 mod error;
 mod gguf;
 mod model;
+mod qmatvec;
 mod tokenizer;
 
 pub use beam::{BeamResult, Candidate, Contrast};
@@ -21,5 +22,7 @@ pub use constrained::{Decoding, Generation, GrammarSpec};
 pub use engine::{Llm, LoadOptions, PrefixCache, Timings};
 pub use error::LlmError;
 pub use gguf::{Architecture, GgufInfo};
-pub use model::{Config, Decoder, KvCache, Logits, PrefillWeights};
+pub use model::{
+    Config, DECODE_WEIGHTS_UP_TO_TOKENS, Decoder, Feed, KvCache, Logits, PrefillWeights,
+};
 pub use tokenizer::GgufTokenizer;

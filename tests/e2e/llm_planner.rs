@@ -44,6 +44,8 @@ fn every_plan_for_a_varied_task_set_is_valid_by_construction() {
         "--seen-all",
         "--planner",
         "llm",
+        // The model writes every plan here, plain tasks included.
+        "--no-rule-fast-path",
     ];
     args.extend(tasks);
     let lines = plan_lines(&embodia(&args));
@@ -90,6 +92,7 @@ fn greedy_planning_is_deterministic() {
         "launch/worlds/apartment.yaml",
         "--planner",
         "llm",
+        "--no-rule-fast-path",
         "please head over to the study",
         "please head over to the study",
     ];
@@ -98,8 +101,8 @@ fn greedy_planning_is_deterministic() {
     assert_eq!(lines[0]["plan"], lines[1]["plan"]);
 }
 
-/// A few scenarios end to end with the model planning (the full suite is `embodia eval
-/// tests/scenarios --planner llm`; its success rate is in the README).
+/// A few scenarios end to end with the model planning every task (the full suite is `embodia
+/// eval tests/scenarios --planner llm`; its success rate is in the README).
 #[test]
 fn llm_scenarios_succeed_end_to_end() {
     let dir = tempfile::tempdir().unwrap();
@@ -112,6 +115,8 @@ fn llm_scenarios_succeed_end_to_end() {
         "tests/scenarios/nav-point.yaml",
         "--planner",
         "llm",
+        // These tasks have plain shapes: without this the rules would plan them.
+        "--no-rule-fast-path",
         "--report",
         report.to_str().unwrap(),
         // Other tests share the two CI cores; the deadline is not what is tested here.
@@ -142,7 +147,9 @@ fn an_llm_planning_timeout_fails_the_task_and_leaves_the_robot_stopped() {
         .ensure(&embodia_models::home())
         .unwrap()
         .join(embodia_models::SMOLLM2_GGUF);
-    let planner = embodia::LlmPlanner::load(&model, Default::default()).unwrap();
+    let planner = embodia::LlmPlanner::load(&model, Default::default())
+        .unwrap()
+        .with_rule_fast_path(false);
     let mut rig = crate::agent_loop::Rig::new(Arc::new(planner), |c| {
         c.deliberative.plan_deadline = Duration::from_millis(1)
     });
@@ -193,7 +200,8 @@ fn a_repeated_request_starts_from_its_cached_prompt_and_plans_the_same() {
         .join(embodia_models::SMOLLM2_GGUF);
     let planner = embodia::LlmPlanner::load(&model, Default::default())
         .unwrap()
-        .with_beam_width(1);
+        .with_beam_width(1)
+        .with_rule_fast_path(false);
     let world = embodia_sim::World::load(root().join("launch/worlds/apartment.yaml")).unwrap();
     let request = embodia::planner::PlanRequest {
         task: "go to the kitchen".into(),
@@ -217,4 +225,36 @@ fn a_repeated_request_starts_from_its_cached_prompt_and_plans_the_same() {
         "{}",
         again.shared_prefill_tokens
     );
+}
+
+#[test]
+fn plain_tasks_take_the_rule_fast_path_and_descriptions_reach_the_model() {
+    let model = embodia_models::SMOLLM2
+        .ensure(&embodia_models::home())
+        .unwrap()
+        .join(embodia_models::SMOLLM2_GGUF);
+    let planner = embodia::LlmPlanner::load(&model, Default::default()).unwrap();
+    let world = embodia_sim::World::load(root().join("launch/worlds/apartment.yaml")).unwrap();
+    let request = |task: &str| embodia::planner::PlanRequest {
+        task: task.into(),
+        world: embodia::planner::WorldSummary::of_world(&world, true),
+        memories: vec![],
+        previous_failure: None,
+        cancel: Default::default(),
+    };
+    let plain = planner
+        .attempt(
+            &request("go to the kitchen, then turn left 90 degrees"),
+            &|| false,
+        )
+        .unwrap();
+    assert!(plain.fast_path, "{plain:?}");
+    assert_eq!(plain.forward_passes + plain.prefill_tokens, 0);
+    assert_eq!(plain.text, "go to kitchen; turn left 90 degrees");
+    let described = planner
+        .attempt(&request("find me something to sleep on"), &|| false)
+        .unwrap();
+    assert!(!described.fast_path, "{described:?}");
+    assert!(described.forward_passes > 0);
+    assert_eq!(described.text, "find bed");
 }

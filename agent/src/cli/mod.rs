@@ -79,6 +79,10 @@ pub struct PlannerArgs {
     /// Seed for `--temperature` sampling.
     #[arg(long, default_value_t = 0)]
     sample_seed: u64,
+    /// Ask the model even for tasks of a plain shape ("go to X", "turn left 30 degrees"),
+    /// which the LLM planner otherwise takes from the rules.
+    #[arg(long)]
+    no_rule_fast_path: bool,
 }
 
 impl PlannerArgs {
@@ -98,7 +102,8 @@ impl PlannerArgs {
                 };
                 let mut planner = LlmPlanner::load(&path, limits.clone())?
                     .with_beam_width(self.beams)
-                    .with_contrast(self.contrast);
+                    .with_contrast(self.contrast)
+                    .with_rule_fast_path(!self.no_rule_fast_path);
                 if let Some(temperature) = self.temperature {
                     planner = planner.with_decoding(embodia_llm::Decoding::Sample {
                         temperature,

@@ -244,6 +244,111 @@ fn split_commands(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Words that make a target a description to interpret ("something to read") rather
+/// than a name to search for: such tasks go to the language model.
+const VAGUE: &[&str] = &[
+    "something",
+    "anything",
+    "everything",
+    "somewhere",
+    "anywhere",
+    "stuff",
+    "thing",
+    "things",
+    "it",
+    "me",
+    "you",
+    "your",
+    "them",
+    "one",
+    "where",
+    "what",
+    "which",
+    "to",
+    "for",
+    "with",
+    "of",
+    "in",
+    "on",
+    "at",
+    "next",
+    "near",
+    "by",
+    "from",
+    "and",
+    "or",
+    "is",
+    "are",
+    "was",
+    "last",
+    "please",
+];
+
+/// A bare name: one to three words, letters or digits, none of them [`VAGUE`].
+fn is_bare_name(target: &str) -> bool {
+    let words: Vec<&str> = target.split_whitespace().collect();
+    (1..=3).contains(&words.len())
+        && words
+            .iter()
+            .all(|w| w.chars().all(|c| c.is_alphanumeric() || c == '-') && !VAGUE.contains(w))
+}
+
+/// Whether `t` (lower case, politeness stripped) has one of the exact shapes whose
+/// meaning the rules cannot get wrong: a known or bare target after a verb of going,
+/// finding or asking; a turn with its side and angle; a move with its direction and
+/// distance; a wait with its duration; "say ..."; "stop".
+fn has_plain_shape(t: &str, world: &WorldSummary) -> bool {
+    static SHAPES: std::sync::OnceLock<Vec<regex::Regex>> = std::sync::OnceLock::new();
+    let shapes = SHAPES.get_or_init(|| {
+        let num = r"(\d+(\.\d+)?|one|two|three|four|five|six|ten|half a|a)";
+        [
+            format!(r"^(turn|rotate) (left|right) (by )?{num} (degrees?|deg)$"),
+            r"^turn around$".to_owned(),
+            format!(
+                r"^(move|drive|go) (forward|ahead|back|backwards?) {num} (m|metres?|meters?|cm|centimetres?|centimeters?)$"
+            ),
+            format!(r"^(back up|reverse) {num} (m|metres?|meters?|cm|centimetres?|centimeters?)$"),
+            format!(r"^(wait|pause)( here)?( for)? {num} (s|secs?|seconds?|minutes?)$"),
+            r"^(stop|halt|stop moving)$".to_owned(),
+            r#"^say [^;]+$"#.to_owned(),
+        ]
+        .iter()
+        .map(|r| regex::Regex::new(r).expect("fixed pattern"))
+        .collect()
+    });
+    if shapes.iter().any(|r| r.is_match(t)) {
+        return true;
+    }
+    let target_ok = |rest: &str| {
+        let target = normalize(rest);
+        is_known_target(&target, world) || is_bare_name(&target)
+    };
+    strip_any(t, WHERE).is_some_and(target_ok)
+        || strip_any(t, GO).is_some_and(target_ok)
+        || strip_any(t, FIND).is_some_and(target_ok)
+}
+
+/// The plan the rules give when every part of the task has a plain shape
+/// ([`has_plain_shape`]), else `None`. The LLM planner takes these without asking the model:
+/// a rule fast path for the tasks rules cannot get wrong, the model for paraphrases,
+/// descriptions and everything else.
+pub fn confident_plan(request: &PlanRequest) -> Option<Plan> {
+    if let Some(failed) = &request.previous_failure
+        && !failed.failure.retryable
+    {
+        return None;
+    }
+    let mut steps = Vec::new();
+    for part in split_commands(&request.task) {
+        let t = strip_politeness(part.trim().trim_end_matches(['.', '!', '?']).trim());
+        if !has_plain_shape(t, &request.world) {
+            return None;
+        }
+        steps.extend(one_command(&part, &request.world).ok()?);
+    }
+    (!steps.is_empty()).then(|| Plan::new(steps))
+}
+
 impl Planner for RulePlanner {
     fn name(&self) -> &str {
         "rules"
@@ -379,6 +484,83 @@ mod tests {
             }
             p => panic!("{p:?}"),
         }
+    }
+
+    fn confident(task: &str) -> Option<Vec<Step>> {
+        confident_plan(&PlanRequest {
+            task: task.into(),
+            world: world(),
+            memories: Vec::new(),
+            previous_failure: None,
+            cancel: Default::default(),
+        })
+        .map(|p| p.steps)
+    }
+
+    #[test]
+    fn plain_tasks_take_the_fast_path_with_the_rules_plan() {
+        for task in [
+            "go to the kitchen",
+            "please head to the study",
+            "find the green mug",
+            "look for the yellow scarf",
+            "where did you see the green mug?",
+            "turn left 30 degrees",
+            "turn right by 45 degrees",
+            "move forward 2 metres",
+            "back up 50 cm",
+            "wait for 10 seconds",
+            "say hello there",
+            "stop",
+            "go to the kitchen and then find the green mug",
+        ] {
+            assert_eq!(confident(task), Some(plan(task)), "{task}");
+        }
+    }
+
+    #[test]
+    fn descriptions_paraphrases_and_odd_shapes_are_left_to_the_model() {
+        for task in [
+            "find something to read",
+            "find me something to sleep on",
+            "go next to the fridge",
+            "rotate 90 degrees to the right",
+            "spin right by 120 degrees",
+            "turn left",
+            "wait a moment",
+            "move forward",
+            "hold still for 20 seconds",
+            "any idea where the remote is?",
+            "go to the kitchen and make coffee",
+            "kindly proceed to the study",
+            "",
+        ] {
+            assert_eq!(confident(task), None, "{task}");
+        }
+    }
+
+    #[test]
+    fn a_replan_takes_the_same_path_and_a_permanent_failure_none() {
+        let mut request = PlanRequest {
+            task: "go to the kitchen".into(),
+            world: world(),
+            memories: Vec::new(),
+            previous_failure: Some(crate::planner::FailedStep {
+                step: Step::NavigateTo {
+                    target: "kitchen".into(),
+                },
+                failure: embodia_actuation::Failure {
+                    reason: "the path is blocked".into(),
+                    retryable: true,
+                },
+            }),
+            cancel: Default::default(),
+        };
+        assert!(confident_plan(&request).is_some());
+        if let Some(f) = request.previous_failure.as_mut() {
+            f.failure.retryable = false;
+        }
+        assert!(confident_plan(&request).is_none());
     }
 
     #[test]

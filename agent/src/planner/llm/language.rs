@@ -270,6 +270,40 @@ pub fn parse(text: &str, world: &WorldSummary) -> Result<Vec<Step>, PlannerError
     Ok(steps)
 }
 
+/// Steps written back in the command language ([`parse`]'s inverse, but for `tell where`,
+/// which comes back as the `say` it became): how a plan taken without the model is logged.
+pub fn command_text(steps: &[Step]) -> String {
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < steps.len() {
+        let part = match &steps[i] {
+            Step::LookFor { target } => {
+                if matches!(steps.get(i + 1), Some(Step::NavigateTo { target: t }) if t == target) {
+                    i += 1;
+                }
+                format!("find {target}")
+            }
+            Step::NavigateTo { target } => format!("go to {target}"),
+            Step::Rotate { degrees } => format!(
+                "turn {} {} degrees",
+                if *degrees < 0.0 { "right" } else { "left" },
+                degrees.abs()
+            ),
+            Step::Move { metres } => format!(
+                "move {} {} metres",
+                if *metres < 0.0 { "back" } else { "forward" },
+                metres.abs()
+            ),
+            Step::Wait { seconds } => format!("wait {seconds} seconds"),
+            Step::Stop => "stop".to_owned(),
+            Step::Say { text } => format!("say {text:?}"),
+        };
+        parts.push(part);
+        i += 1;
+    }
+    parts.join("; ")
+}
+
 /// What the agent knows about where `target` was seen: facts from perception and memory,
 /// never the model's words.
 pub fn describe_sighting(target: &str, world: &WorldSummary) -> String {

@@ -46,6 +46,7 @@ pub struct LlmPlanner {
     constrained: bool,
     beam_width: usize,
     contrast: f32,
+    rule_fast_path: bool,
 }
 
 impl std::fmt::Debug for LlmPlanner {
@@ -78,6 +79,8 @@ pub struct Attempt {
     pub forward_passes: usize,
     /// Seconds after the prompt.
     pub decode_s: f64,
+    /// Whether the plan came from the rule fast path (the model was not asked).
+    pub fast_path: bool,
 }
 
 impl LlmPlanner {
@@ -115,6 +118,7 @@ impl LlmPlanner {
             constrained: true,
             beam_width: DEFAULT_BEAM_WIDTH,
             contrast: DEFAULT_CONTRAST,
+            rule_fast_path: true,
         })
     }
 
@@ -133,6 +137,13 @@ impl LlmPlanner {
     /// Context-aware contrast strength (0 turns it off).
     pub fn with_contrast(mut self, alpha: f32) -> Self {
         self.contrast = alpha.max(0.0);
+        self
+    }
+
+    /// Whether tasks of a plain shape take the rules' plan without the model
+    /// ([`crate::planner::rules::confident_plan`]); on by default.
+    pub fn with_rule_fast_path(mut self, on: bool) -> Self {
+        self.rule_fast_path = on;
         self
     }
 
@@ -162,6 +173,28 @@ impl LlmPlanner {
         cancelled: &dyn Fn() -> bool,
     ) -> Result<Attempt, PlannerError> {
         let _span = tracing::info_span!("llm_plan").entered();
+        if self.rule_fast_path
+            && let Some(plan) = crate::planner::rules::confident_plan(request)
+        {
+            tracing::debug!(task = %request.task, "rule fast path");
+            return Ok(Attempt {
+                text: language::command_text(&plan.steps),
+                plan: plan
+                    .validate(&self.limits)
+                    .map(|()| plan.clone())
+                    .map_err(|e| {
+                        PlannerError::Internal(format!("the rules' plan is invalid: {e}"))
+                    }),
+                cached_prompt_tokens: 0,
+                shared_prefill_tokens: 0,
+                shared_prefill_s: 0.0,
+                prefill_tokens: 0,
+                prefill_s: 0.0,
+                forward_passes: 0,
+                decode_s: 0.0,
+                fast_path: true,
+            });
+        }
         let vocab = Vocabulary::of(&request.task, &request.world);
         let internal = |e: embodia_llm::LlmError| PlannerError::Internal(e.to_string());
         let shown = match &self.retriever {
@@ -266,6 +299,7 @@ impl LlmPlanner {
             prefill_s: attempt.2,
             forward_passes: attempt.3,
             decode_s: attempt.4,
+            fast_path: false,
         })
     }
 }
@@ -303,7 +337,7 @@ impl LlmPlanner {
                 .unwrap_or(&self.prefix)
                 .clone()
         };
-        let ran = tokens.len() - common(&base).min(tokens.len().saturating_sub(1));
+        let ran = tokens.len() - common(&base);
         let made = self.llm.extend(&base, shared)?;
         let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
         recent.push_front(made.clone());
