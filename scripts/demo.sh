@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# The main job: the agent in embodia's simulator, in the apartment world. It searches for the
-# red cup, goes to it, then answers where it saw it; the JSON report goes to stdout.
+# The main job: the agent in embodia's simulator, in the apartment world, planning with the
+# embedded default model (SmolLM2-135M, fetched with pip on first use). It searches for the
+# red cup and goes to it (a plain task: the rule fast path), goes to "the room with the bed"
+# (the model works out it is the bedroom), then answers where it saw the cup; the JSON report
+# goes to stdout.
 # Needs only a Rust toolchain (1.95); crates come from crates.io, pinned by Cargo.lock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,4 +13,5 @@ if ! command -v cargo >/dev/null; then
 fi
 cargo build --release --locked -p embodia
 exec target/release/embodia run --world launch/worlds/apartment.yaml \
-  --task "find the red cup" --task "go to the study" --task "where did you see the red cup?" "$@"
+  --task "find the red cup" --task "go to the room with the bed" \
+  --task "where did you see the red cup?" "$@"

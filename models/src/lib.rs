@@ -70,6 +70,51 @@ pub const SMOLLM2: ModelSpec = ModelSpec {
 /// The file name of the default planner model inside its folder.
 pub const SMOLLM2_GGUF: &str = "SmolLM2-135M-Instruct.Q4_1.gguf";
 
+/// Files inside a pinned source distribution (`.tar.gz`) on PyPI. pip cannot fetch
+/// llama-cpp-python's without building it (preparing its metadata needs CMake), so the file is
+/// taken from the index's URL with Python's standard library and checked like a wheel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SdistSpec {
+    /// Folder name under `$EMBODIA_HOME/models`.
+    pub name: &'static str,
+    /// PyPI package.
+    pub package: &'static str,
+    /// Exact version.
+    pub version: &'static str,
+    /// The sdist's file name.
+    pub file: &'static str,
+    /// Where PyPI serves it.
+    pub url: &'static str,
+    /// SHA-256 of the sdist (PyPI's own).
+    pub sha256: &'static str,
+    /// Files to take: (path inside the archive, file name to write, SHA-256).
+    pub files: &'static [(&'static str, &'static str, &'static str)],
+}
+
+/// Vocabulary-only GGUFs of other tokenizers (Qwen2, Llama 3), as llama.cpp ships them for its
+/// own tokenizer tests, from the `llama-cpp-python==0.3.36` sdist: the tokenizer tests check
+/// our rebuild of those tokenizers against llama.cpp's ids too.
+pub const LLAMA_CPP_VOCABS: SdistSpec = SdistSpec {
+    name: "llama-cpp-vocabs",
+    package: "llama-cpp-python",
+    version: "0.3.36",
+    file: "llama_cpp_python-0.3.36.tar.gz",
+    url: "https://files.pythonhosted.org/packages/ec/e9/e7de2b0463ea3ffbf0ede6cb21b58c1258a8f6521aae45ca773a59fe7cf3/llama_cpp_python-0.3.36.tar.gz",
+    sha256: "832db0699007f1be95a7e41ef12e88926b02ba836461e36a36372db2760c1a2e",
+    files: &[
+        (
+            "llama_cpp_python-0.3.36/vendor/llama.cpp/models/ggml-vocab-qwen2.gguf",
+            "ggml-vocab-qwen2.gguf",
+            "44c2f46b715f585c6ab513970e8a006bfa5badd6108560054921cf598d154d8c",
+        ),
+        (
+            "llama_cpp_python-0.3.36/vendor/llama.cpp/models/ggml-vocab-llama-bpe.gguf",
+            "ggml-vocab-llama-bpe.gguf",
+            "97272e430d53bc7688f52d5e0ad8ea8f163ede9f1bbd1694feaa504797d5d96e",
+        ),
+    ],
+};
+
 /// Every pinned model, for `embodia models fetch`.
 pub const ALL: &[ModelSpec] = &[MINILM, SMOLLM2];
 
@@ -122,7 +167,7 @@ pub enum ModelError {
         expected: &'static str,
     },
     /// The wheel lacks a file it should have.
-    #[error("{wheel}: has no {inner}. Fix: delete the wheel and fetch again")]
+    #[error("{wheel}: has no {inner}. Fix: delete it and fetch again")]
     MissingInWheel {
         /// The wheel.
         wheel: PathBuf,
@@ -138,6 +183,38 @@ pub enum ModelError {
         #[source]
         source: std::io::Error,
     },
+    /// Python could not be run to download a source archive.
+    #[error(
+        "cannot run python3 to download {url} ({reason}). Fix: install Python 3, or run `{manual}` yourself"
+    )]
+    NoPython {
+        /// What was to be downloaded.
+        url: &'static str,
+        /// What went wrong.
+        reason: String,
+        /// The command to run by hand.
+        manual: String,
+    },
+    /// Downloading a source archive failed.
+    #[error(
+        "could not download {url}: {stderr}. Fix: check the network, or run `{manual}` yourself"
+    )]
+    Fetch {
+        /// What was to be downloaded.
+        url: &'static str,
+        /// Python's last words.
+        stderr: String,
+        /// The command to run by hand.
+        manual: String,
+    },
+    /// A source archive is not a readable `.tar.gz`.
+    #[error("{path}: not a readable .tar.gz: {message}. Fix: delete it and fetch again")]
+    BadArchive {
+        /// The archive.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
     /// The wheel is not a readable zip.
     #[error("{path}: not a readable wheel: {message}. Fix: delete it and fetch again")]
     BadWheel {
@@ -146,6 +223,136 @@ pub enum ModelError {
         /// Why.
         message: String,
     },
+}
+
+/// Processes that fetch at once (parallel tests, several nodes) take turns through a lock file
+/// in `home`; the lock is held while the returned file is open.
+fn fetch_lock(home: &Path) -> Result<std::fs::File, ModelError> {
+    std::fs::create_dir_all(home).map_err(io(home))?;
+    let lock_path = home.join(".fetch.lock");
+    let lock = std::fs::File::create(&lock_path).map_err(io(&lock_path))?;
+    lock.lock().map_err(io(&lock_path))?;
+    Ok(lock)
+}
+
+/// Writes `from` to `dir/name` through a partial file checked against `sha` first, so a
+/// reader never sees a half-written or wrong file.
+fn write_checked(
+    from: &mut impl Read,
+    dir: &Path,
+    name: &str,
+    sha: &'static str,
+) -> Result<(), ModelError> {
+    let target = dir.join(name);
+    let partial = dir.join(format!("{name}.{}.partial", std::process::id()));
+    let mut out = std::fs::File::create(&partial).map_err(io(&partial))?;
+    std::io::copy(from, &mut out).map_err(io(&partial))?;
+    drop(out);
+    check(&partial, sha)?;
+    std::fs::rename(&partial, &target).map_err(io(&target))
+}
+
+impl SdistSpec {
+    /// Where the files live under `home`.
+    pub fn dir(&self, home: &Path) -> PathBuf {
+        home.join("models").join(self.name)
+    }
+
+    /// Whether every file is present with the right sum.
+    pub fn is_installed(&self, home: &Path) -> bool {
+        all_present(&self.dir(home), self.files)
+    }
+
+    /// The files' folder, downloading and unpacking the archive first if needed.
+    pub fn ensure(&self, home: &Path) -> Result<PathBuf, ModelError> {
+        let dir = self.dir(home);
+        if self.is_installed(home) {
+            return Ok(dir);
+        }
+        let _lock = fetch_lock(home)?;
+        if self.is_installed(home) {
+            return Ok(dir);
+        }
+        let sources = home.join("sources");
+        std::fs::create_dir_all(&sources).map_err(io(&sources))?;
+        let archive = sources.join(self.file);
+        if check(&archive, self.sha256).is_err() {
+            self.download(&archive, &["python3", "python"])?;
+            check(&archive, self.sha256)?;
+        }
+        self.unpack(&archive, &dir)?;
+        Ok(dir)
+    }
+
+    fn download(&self, to: &Path, pythons: &[&str]) -> Result<(), ModelError> {
+        tracing::info!(url = self.url, "fetching source archive");
+        let manual = format!("curl -L -o {} {}", to.display(), self.url);
+        let partial = to.with_extension(format!("{}.partial", std::process::id()));
+        let mut last_err = String::new();
+        for python in pythons {
+            let out = Command::new(python)
+                .args([
+                    "-c",
+                    "import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])",
+                    self.url,
+                ])
+                .arg(&partial)
+                .output();
+            match out {
+                Ok(o) if o.status.success() => {
+                    return std::fs::rename(&partial, to).map_err(io(to));
+                }
+                Ok(o) => {
+                    let _ = std::fs::remove_file(&partial);
+                    let stderr = String::from_utf8_lossy(&o.stderr);
+                    return Err(ModelError::Fetch {
+                        url: self.url,
+                        stderr: stderr.lines().last().unwrap_or("").trim().to_owned(),
+                        manual,
+                    });
+                }
+                Err(e) => last_err = format!("{python}: {e}"),
+            }
+        }
+        Err(ModelError::NoPython {
+            url: self.url,
+            reason: last_err,
+            manual,
+        })
+    }
+
+    fn unpack(&self, archive: &Path, dir: &Path) -> Result<(), ModelError> {
+        let bad = |e: std::io::Error| ModelError::BadArchive {
+            path: archive.to_owned(),
+            message: e.to_string(),
+        };
+        let f = std::fs::File::open(archive).map_err(io(archive))?;
+        let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(f));
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        let mut found = vec![false; self.files.len()];
+        for entry in tar.entries().map_err(bad)? {
+            let mut entry = entry.map_err(bad)?;
+            let path = entry.path().map_err(bad)?.to_string_lossy().into_owned();
+            if let Some(i) = self.files.iter().position(|(inner, _, _)| *inner == path) {
+                let (_, name, sha) = self.files[i];
+                write_checked(&mut entry, dir, name, sha)?;
+                found[i] = true;
+            }
+        }
+        match found.iter().position(|f| !f) {
+            Some(i) => Err(ModelError::MissingInWheel {
+                wheel: archive.to_owned(),
+                inner: self.files[i].0,
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+fn all_present(dir: &Path, files: &[(&str, &str, &'static str)]) -> bool {
+    files
+        .iter()
+        .all(|(_, name, sha)| check(&dir.join(name), sha).is_ok())
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ModelError + '_ {
@@ -202,10 +409,7 @@ impl ModelSpec {
 
     /// Whether every file is present with the right sum.
     pub fn is_installed(&self, home: &Path) -> bool {
-        let dir = self.dir(home);
-        self.files
-            .iter()
-            .all(|(_, name, sha)| check(&dir.join(name), sha).is_ok())
+        all_present(&self.dir(home), self.files)
     }
 
     fn manual(&self, wheels: &Path) -> String {
@@ -225,10 +429,7 @@ impl ModelSpec {
         if self.is_installed(home) {
             return Ok(dir);
         }
-        std::fs::create_dir_all(home).map_err(io(home))?;
-        let lock_path = home.join(".fetch.lock");
-        let lock = std::fs::File::create(&lock_path).map_err(io(&lock_path))?;
-        lock.lock().map_err(io(&lock_path))?;
+        let _lock = fetch_lock(home)?;
         if self.is_installed(home) {
             return Ok(dir);
         }
@@ -310,14 +511,7 @@ impl ModelSpec {
                     wheel: wheel.to_owned(),
                     inner,
                 })?;
-            // Write beside, check, then rename: a reader never sees a half-written file.
-            let target = dir.join(name);
-            let partial = dir.join(format!("{name}.{}.partial", std::process::id()));
-            let mut out = std::fs::File::create(&partial).map_err(io(&partial))?;
-            std::io::copy(&mut entry, &mut out).map_err(io(&partial))?;
-            drop(out);
-            check(&partial, sha)?;
-            std::fs::rename(&partial, &target).map_err(io(&target))?;
+            write_checked(&mut entry, dir, name, sha)?;
         }
         Ok(())
     }
@@ -335,6 +529,71 @@ mod tests {
         let e = check(&p, "00").unwrap_err().to_string();
         assert!(
             e.contains("x.bin") && e.contains("embodia models fetch"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_source_archive_is_unpacked_checked_and_a_missing_member_named() {
+        // A local .tar.gz in the place a download would leave it: no network.
+        let home = tempfile::tempdir().unwrap();
+        let sources = home.path().join("sources");
+        std::fs::create_dir_all(&sources).unwrap();
+        let archive = sources.join("fake-1.0.tar.gz");
+        {
+            let gz = flate2::write::GzEncoder::new(
+                std::fs::File::create(&archive).unwrap(),
+                flate2::Compression::fast(),
+            );
+            let mut tar = tar::Builder::new(gz);
+            let data = vec![3u8; 10_000];
+            let mut header = tar::Header::new_gnu();
+            header.set_size(data.len() as u64);
+            header.set_mode(0o644);
+            header.set_cksum();
+            tar.append_data(&mut header, "fake-1.0/models/vocab.gguf", data.as_slice())
+                .unwrap();
+            tar.into_inner().unwrap().finish().unwrap();
+        }
+        let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        let file_sha = leak(format!("{:x}", Sha256::digest(vec![3u8; 10_000])));
+        let spec = SdistSpec {
+            name: "fake-src",
+            package: "fake",
+            version: "1.0",
+            file: "fake-1.0.tar.gz",
+            url: "https://example.invalid/never-fetched",
+            sha256: leak(sha256_file(&archive).unwrap()),
+            files: Box::leak(
+                vec![("fake-1.0/models/vocab.gguf", "vocab.gguf", file_sha)].into_boxed_slice(),
+            ),
+        };
+        let dir = spec.ensure(home.path()).unwrap();
+        assert_eq!(sha256_file(&dir.join("vocab.gguf")).unwrap(), file_sha);
+        assert!(spec.is_installed(home.path()));
+        let missing = SdistSpec {
+            name: "fake-src-2",
+            files: &[("fake-1.0/models/other.gguf", "other.gguf", "00")],
+            ..spec
+        };
+        let e = missing.ensure(home.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("other.gguf") && e.contains("fake-1.0.tar.gz"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn without_python_the_source_download_names_the_manual_command() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = LLAMA_CPP_VOCABS
+            .download(&dir.path().join("x.tar.gz"), &["/nonexistent/python3"])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("cannot run python3")
+                && e.contains("curl -L -o")
+                && e.contains(LLAMA_CPP_VOCABS.url),
             "{e}"
         );
     }

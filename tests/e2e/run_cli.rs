@@ -54,6 +54,8 @@ fn a_task_no_rule_understands_fails_with_a_reason_said_aloud() {
         "run",
         "--world",
         APARTMENT,
+        "--planner",
+        "rules",
         "--task",
         "sing me the song of my people",
     ]));

@@ -1,4 +1,5 @@
-//! The scenario suite with the rule planner, through `embodia eval` as a user runs it.
+//! The scenario suite through `embodia eval` as a user runs it: with the rule planner, and
+//! with the default planner (the LLM planner and its rule fast path).
 
 use crate::{embodia, root};
 
@@ -44,6 +45,37 @@ fn every_shipped_scenario_succeeds_with_the_rule_planner_without_a_collision() {
     }
     assert_eq!(r["summary"]["success_rate"], 1.0);
     assert_eq!(r["summary"]["scenarios"], scenarios.len());
+}
+
+#[test]
+fn every_shipped_scenario_succeeds_with_the_default_planner() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let out = embodia(&[
+        "eval",
+        "tests/scenarios",
+        "--report",
+        report.to_str().unwrap(),
+        // Other tests share the two CI cores; the deadline is not what is tested here.
+        "--ros-args",
+        "-p",
+        "plan_deadline_s:=120",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(r["planner"], "llm");
+    for s in r["scenarios"].as_array().unwrap() {
+        assert_eq!(
+            s["success"], true,
+            "{}: {} said {}",
+            s["name"], s["failed_criteria"], s["said"]
+        );
+        assert_eq!(s["collisions"], 0, "{}", s["name"]);
+    }
 }
 
 #[test]

@@ -334,6 +334,7 @@ def run_robot(limit_s):
 
     pose, cmd, cmd_at = list(START), (0.0, 0.0), t0
     phase, phase_at, starts = "discovery", t0, {}
+    matched_at = None
     commands, says, statuses = [], [], []
     moving_in_phase = 0
     next_scan = next_odom = next_det = t0
@@ -380,8 +381,13 @@ def run_robot(limit_s):
 
         in_phase = now - phase_at
         if phase == "discovery":
-            if task_w.get_matched_subscriptions() and cmd_r.get_matched_publications() \
-                    and say_r.get_matched_publications() and in_phase > 1.0:
+            matched = task_w.get_matched_subscriptions() and cmd_r.get_matched_publications() \
+                and say_r.get_matched_publications()
+            if matched and matched_at is None:
+                matched_at = now
+            # A second of detections after the agent is there (it may take a while to load
+            # its model), so it has seen the ball when asked.
+            if matched and now - matched_at > 1.0:
                 enter("question", now)
                 task_w.write(String(data="where did you see the red ball?"))
         elif phase == "question":

@@ -52,17 +52,19 @@ enum Command {
 /// Planners selectable with `--planner`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PlannerChoice {
-    /// Deterministic phrase rules.
+    /// Deterministic phrase rules only.
     Rules,
-    /// The on-device language model under a per-request grammar.
+    /// The on-device language model under a per-request grammar, with the rule fast path
+    /// for tasks of a plain shape (the default).
     Llm,
 }
 
 /// Which planner, and for the LLM planner which model and decoding.
 #[derive(Debug, Clone, clap::Args)]
 pub struct PlannerArgs {
-    /// Which planner turns tasks into plans.
-    #[arg(long, value_enum, default_value_t = PlannerChoice::Rules)]
+    /// Which planner turns tasks into plans: the on-device LLM (plain tasks through its rule
+    /// fast path) by default, or the rules alone.
+    #[arg(long, value_enum, default_value_t = PlannerChoice::Llm)]
     planner: PlannerChoice,
     /// A GGUF model for `--planner llm` (default: SmolLM2-135M-Instruct, fetched on first use).
     #[arg(long, value_name = "PATH.gguf")]
