@@ -5,34 +5,15 @@
 //! made both files).
 
 use embodia_llm::GgufTokenizer;
-use serde_json::Value;
 
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+mod common;
 
 fn check(vocab: &str, fixture_name: &str) {
     let dir = embodia_models::LLAMA_CPP_VOCABS
         .ensure(&embodia_models::home())
         .expect("fetch llama.cpp's vocabulary GGUFs (llama-cpp-python 0.3.36 sdist)");
     let tok = GgufTokenizer::open(&dir.join(vocab)).unwrap_or_else(|e| panic!("{vocab}: {e}"));
-    let cases = fixture(fixture_name);
-    let cases = cases["cases"].as_array().unwrap();
-    assert!(cases.len() >= 20);
-    for case in cases {
-        let text = case["text"].as_str().unwrap();
-        let want: Vec<u32> = case["ids"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap() as u32)
-            .collect();
-        assert_eq!(tok.encode(text), want, "{vocab}: text {text:?}");
-        if !text.contains("<|") {
-            assert_eq!(tok.decode(&want), text, "{vocab}: round trip of {text:?}");
-        }
-    }
+    common::assert_token_fixture(&tok, fixture_name, vocab);
 }
 
 #[test]

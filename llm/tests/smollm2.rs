@@ -5,7 +5,9 @@
 use std::sync::OnceLock;
 
 use embodia_llm::{ChatMessage, Decoding, GrammarSpec, KvCache, Llm, LoadOptions, Logits};
-use serde_json::Value;
+
+mod common;
+use common::fixture;
 
 fn model() -> &'static Llm {
     static LLM: OnceLock<Llm> = OnceLock::new();
@@ -21,30 +23,9 @@ fn model() -> &'static Llm {
     })
 }
 
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
 #[test]
 fn token_ids_equal_llama_cpps_on_every_fixture() {
-    let tok = model().tokenizer();
-    let cases = fixture("smollm2_tokens.json");
-    let cases = cases["cases"].as_array().unwrap();
-    assert!(cases.len() >= 20);
-    for case in cases {
-        let text = case["text"].as_str().unwrap();
-        let want: Vec<u32> = case["ids"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap() as u32)
-            .collect();
-        assert_eq!(tok.encode(text), want, "text {text:?}");
-        if !text.contains("<|") {
-            assert_eq!(tok.decode(&want), text, "round trip of {text:?}");
-        }
-    }
+    common::assert_token_fixture(model().tokenizer(), "smollm2_tokens.json", "SmolLM2");
 }
 
 #[test]

@@ -143,13 +143,7 @@ fn llm_scenarios_succeed_end_to_end() {
 
 #[test]
 fn an_llm_planning_timeout_fails_the_task_and_leaves_the_robot_stopped() {
-    let model = embodia_models::SMOLLM2
-        .ensure(&embodia_models::home())
-        .unwrap()
-        .join(embodia_models::SMOLLM2_GGUF);
-    let planner = embodia::LlmPlanner::load(&model, Default::default())
-        .unwrap()
-        .with_rule_fast_path(false);
+    let planner = default_planner().with_rule_fast_path(false);
     let mut rig = crate::agent_loop::Rig::new(Arc::new(planner), |c| {
         c.deliberative.plan_deadline = Duration::from_millis(1)
     });
@@ -194,12 +188,7 @@ fn a_model_file_that_is_not_gguf_is_a_clear_error() {
 
 #[test]
 fn a_repeated_request_starts_from_its_cached_prompt_and_plans_the_same() {
-    let model = embodia_models::SMOLLM2
-        .ensure(&embodia_models::home())
-        .unwrap()
-        .join(embodia_models::SMOLLM2_GGUF);
-    let planner = embodia::LlmPlanner::load(&model, Default::default())
-        .unwrap()
+    let planner = default_planner()
         .with_beam_width(1)
         .with_rule_fast_path(false);
     let world = embodia_sim::World::load(root().join("launch/worlds/apartment.yaml")).unwrap();
@@ -229,11 +218,7 @@ fn a_repeated_request_starts_from_its_cached_prompt_and_plans_the_same() {
 
 #[test]
 fn plain_tasks_take_the_rule_fast_path_and_descriptions_reach_the_model() {
-    let model = embodia_models::SMOLLM2
-        .ensure(&embodia_models::home())
-        .unwrap()
-        .join(embodia_models::SMOLLM2_GGUF);
-    let planner = embodia::LlmPlanner::load(&model, Default::default()).unwrap();
+    let planner = default_planner();
     let world = embodia_sim::World::load(root().join("launch/worlds/apartment.yaml")).unwrap();
     let request = |task: &str| embodia::planner::PlanRequest {
         task: task.into(),
@@ -257,4 +242,13 @@ fn plain_tasks_take_the_rule_fast_path_and_descriptions_reach_the_model() {
     assert!(!described.fast_path, "{described:?}");
     assert!(described.forward_passes > 0);
     assert_eq!(described.text, "find bed");
+}
+
+/// The LLM planner on the shipped default model (fetched on first use), default settings.
+fn default_planner() -> embodia::LlmPlanner {
+    let model = embodia_models::SMOLLM2
+        .ensure(&embodia_models::home())
+        .unwrap()
+        .join(embodia_models::SMOLLM2_GGUF);
+    embodia::LlmPlanner::load(&model, Default::default()).unwrap()
 }
