@@ -81,6 +81,8 @@ fn main() {
             cancel: Default::default(),
         };
         let run = |p: &embodia::LlmPlanner| {
+            // A first plan: nothing from the previous task's prompt is reused.
+            p.forget_recent_prompts();
             let t = Instant::now();
             let a = p.attempt(&req, &|| false).expect("attempt");
             (a, t.elapsed().as_secs_f64())

@@ -1,6 +1,7 @@
 //! Prefill and decode speed of the default model, as llama.cpp's own bench measures them:
 //! the same 37-token chat prompt, then 64 greedy tokens one forward pass at a time.
-//! `cargo bench -p embodia-llm --bench llm_speed`; `scripts/bench-llm.sh` runs llama.cpp
+//! `cargo bench -p embodia-llm --bench llm_speed [-- sizes]` (`sizes`: also one pass of 1 to 275
+//! tokens); `scripts/bench-llm.sh` runs llama.cpp
 //! (llama-cpp-python) on the same GGUF and thread count beside it.
 
 use std::time::Instant;
@@ -78,9 +79,37 @@ fn main() {
     );
     println!("|---|---|---|---|---|---|");
     println!(
-        "| embodia (own Q4_1/Q8_0 block kernel for decode, f32 GEMM copies for prefill, candle 0.11 ops) | {threads} | {load_s:.2} | {} | {:.0} | {:.0} |",
+        "| embodia (own Q4_1/Q8_0 kernel: 8 rows interleaved, VNNI or AVX2; own attention; candle 0.11 for the rest) | {threads} | {load_s:.2} | {} | {:.0} | {:.0} |",
         ids.len(),
         ids.len() as f64 / best,
         steps as f64 / decode_s
     );
+    if std::env::args().any(|a| a == "sizes") {
+        sizes(&llm);
+    }
+}
+
+/// One forward pass of n tokens after 200 cached positions: what a beam step (a few
+/// tokens), a retrieved-examples prompt (~275) and everything between cost.
+fn sizes(llm: &Llm) {
+    let context: Vec<u32> = (0..200u32).map(|i| 100 + i * 7).collect();
+    let mut base = KvCache::default();
+    llm.decoder()
+        .forward(&context, &mut base, Logits::Last)
+        .unwrap();
+    println!("\n| tokens in one pass (200 cached) | ms (best of 5) | tok/s |");
+    println!("|---|---|---|");
+    for n in [1usize, 2, 4, 8, 16, 32, 64, 128, 275] {
+        let tokens: Vec<u32> = (0..n as u32).map(|i| 300 + i * 3).collect();
+        let mut best = f64::MAX;
+        for _ in 0..5 {
+            let mut cache = base.clone();
+            let t = Instant::now();
+            llm.decoder()
+                .forward(&tokens, &mut cache, Logits::Last)
+                .unwrap();
+            best = best.min(t.elapsed().as_secs_f64());
+        }
+        println!("| {n} | {:.1} | {:.0} |", best * 1e3, n as f64 / best);
+    }
 }

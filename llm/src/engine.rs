@@ -18,11 +18,12 @@ pub struct LoadOptions {
     /// Requantize Q4_0/Q4_1/Q5_x weights to Q8_0 for decoding (candle has no fast CPU
     /// kernel for them); Q4_1 goes to our own kernel instead while `block_kernel` is set.
     pub requantize_q8: bool,
-    /// Decode Q4_1 and Q8_0 weights as stored, on embodia's block kernel (Q4_1: 0.6x the
-    /// bytes of Q8_0; both: one pass over eight blocks at a time).
+    /// Run Q4_1 and Q8_0 weights as stored, on embodia's block kernel, for any number of
+    /// tokens (Q4_1: 0.6x the bytes of Q8_0; no dense copies for prompts).
     pub block_kernel: bool,
-    /// Dense copies for prompt processing; `None` decides by model size: f32 while they
-    /// take under 1 GiB, else f16 under 1 GiB, else none.
+    /// Dense copies for prompt processing of weights the block kernel does not take; `None`
+    /// decides by model size: f32 while they take under 1 GiB, else f16 under 1 GiB, else
+    /// none.
     pub prefill: Option<PrefillWeights>,
 }
 

@@ -12,6 +12,9 @@ use std::sync::Arc;
 
 use crate::LlmError;
 use crate::gguf::{Architecture, GgufInfo};
+use rayon::prelude::*;
+
+use crate::attention::{Heads, LayerKv};
 use crate::qmatvec::QuantMatrix;
 
 /// How weights are held in memory; chosen at load, see [`crate::LoadOptions`].
@@ -19,10 +22,10 @@ use crate::qmatvec::QuantMatrix;
 pub(crate) struct Layout {
     /// Requantize 4/5-bit block formats without a fast CPU kernel to Q8_0 for decoding.
     pub requantize_q8: bool,
-    /// Decode Q4_1 and Q8_0 weights as stored, on our kernel ([`crate::qmatvec`]).
+    /// Run Q4_1 and Q8_0 weights as stored, on our kernel ([`crate::qmatvec`]).
     pub block_kernel: bool,
-    /// A dense copy of every projection for prompt processing (GEMM beats the quantized
-    /// vector dot product when many tokens go through at once).
+    /// A dense copy of every projection the block kernel does not take, for prompt
+    /// processing (GEMM beats candle's quantized dot products for many tokens at once).
     pub prefill: PrefillWeights,
 }
 
@@ -38,11 +41,13 @@ pub enum PrefillWeights {
     None,
 }
 
-/// Up to this many tokens in one forward pass (all feeds of a batch together) run on the
-/// decode weights; more go through the f32/f16 GEMM copies. Measured on SmolLM2-135M,
-/// 2 threads, 200 tokens cached, all logits: 1 / 2 / 4 / 6 / 8 / 12 / 16 tokens take
-/// 11 / 12 / 23 / 35 / 42 / 70 / 94 ms on the block kernel and 23 / 58 / 55 / 61 / 56 / 76 / 72
-/// ms on the GEMM copies. Grammar-forced tokens and batched beams make such feeds common.
+/// Up to this many tokens in one forward pass (all feeds of a batch together) run on
+/// candle's quantized kernels; more go through the f32/f16 GEMM copies. Weights on our block
+/// kernel ([`crate::qmatvec`]) take every pass themselves and have no dense copies: it beat
+/// the f32 GEMM copies at every size (SmolLM2-135M, 2 threads, 200 tokens cached, one pass,
+/// measured with the same attention: 1 / 4 / 16 / 64 / 275 tokens in 8 / 14 / 41 / 115 /
+/// 533 ms vs 25 / 46 / 95 / 159 / 661 ms; `cargo bench -p embodia-llm --bench llm_speed --
+/// sizes` prints today's table).
 pub const DECODE_WEIGHTS_UP_TO_TOKENS: usize = 8;
 
 /// Weights for one-token steps: candle's quantized matmul, or our block kernel
@@ -151,8 +156,7 @@ pub struct Decoder {
     blocks: Vec<Block>,
     norm: Tensor,
     output: Linear,
-    cos: Tensor,
-    sin: Tensor,
+    heads: Heads,
     device: Device,
 }
 
@@ -171,14 +175,13 @@ struct Segment {
     len: usize,
     /// Positions already in the feed's cache.
     offset: usize,
-    mask: Option<Tensor>,
 }
 
 /// Keys and values of every position run so far. Cloning is cheap (tensors are shared and
 /// never written in place), which is what makes prefix reuse safe.
 #[derive(Debug, Clone, Default)]
 pub struct KvCache {
-    layers: Vec<Option<(Tensor, Tensor)>>,
+    layers: Vec<LayerKv>,
     len: usize,
 }
 
@@ -230,12 +233,14 @@ impl Decoder {
             } else {
                 None
             };
+            let prefill = match layout.prefill {
+                _ if block_kernel_takes(&qt, layout) => None,
+                PrefillWeights::F32 => Some(QMatMul::Tensor(qt.dequantize(&device)?)),
+                PrefillWeights::F16 => Some(QMatMul::TensorF16(qt.dequantize_f16(&device)?)),
+                PrefillWeights::None => None,
+            };
             Ok(Linear {
-                prefill: match layout.prefill {
-                    PrefillWeights::F32 => Some(QMatMul::Tensor(qt.dequantize(&device)?)),
-                    PrefillWeights::F16 => Some(QMatMul::TensorF16(qt.dequantize_f16(&device)?)),
-                    PrefillWeights::None => None,
-                },
+                prefill,
                 decode: decode_weights(qt, layout, &device)?,
                 bias,
             })
@@ -293,6 +298,7 @@ impl Decoder {
                     None
                 };
                 let prefill = match layout.prefill {
+                    _ if blocks.is_some() => None,
                     PrefillWeights::F32 => Some(QMatMul::Tensor(w.clone())),
                     PrefillWeights::F16 => Some(QMatMul::TensorF16(w.to_dtype(DType::F16)?)),
                     PrefillWeights::None => None,
@@ -329,6 +335,7 @@ impl Decoder {
             // Tied embeddings.
             Linear {
                 prefill: match layout.prefill {
+                    _ if block_kernel_takes(&embed_q, layout) => None,
                     PrefillWeights::F32 => Some(QMatMul::Tensor(embed.clone())),
                     PrefillWeights::F16 => Some(QMatMul::TensorF16(embed.to_dtype(DType::F16)?)),
                     PrefillWeights::None => None,
@@ -386,15 +393,14 @@ impl Decoder {
                 down: linear(file, &format!("{p}.ffn_down"))?,
             });
         }
-        let (cos, sin) = rope_tables(&cfg, &device)?;
+        let heads = heads(&cfg);
         Ok(Self {
             cfg,
             embed,
             blocks,
             norm,
             output,
-            cos,
-            sin,
+            heads,
             device,
         })
     }
@@ -471,19 +477,13 @@ impl Decoder {
         let mut start = 0;
         for f in feeds.iter_mut() {
             if f.cache.layers.len() != self.blocks.len() {
-                f.cache.layers = vec![None; self.blocks.len()];
+                f.cache.layers = vec![LayerKv::default(); self.blocks.len()];
             }
             let s = f.tokens.len();
-            let mask = if s > 1 {
-                Some(causal_mask(s, f.cache.len, &self.device)?)
-            } else {
-                None
-            };
             segments.push(Segment {
                 start,
                 len: s,
                 offset: f.cache.len,
-                mask,
             });
             start += s;
         }
@@ -569,103 +569,45 @@ impl Decoder {
                 )
             }
         };
-        let mut ys = Vec::with_capacity(segments.len());
-        for (seg, feed) in segments.iter().zip(feeds.iter_mut()) {
-            let part = |t: &Tensor| {
-                if segments.len() == 1 {
-                    Ok(t.clone())
-                } else {
-                    t.narrow(1, seg.start, seg.len)
-                }
+        let n = h.dim(1)?;
+        let per_head =
+            |t: Tensor, heads: usize, norm: &Option<Tensor>| -> candle_core::Result<Vec<f32>> {
+                let t = match norm {
+                    Some(w) => candle_nn::ops::rms_norm(
+                        &t.reshape((1, n, heads, c.head_dim))?.contiguous()?,
+                        w,
+                        c.rms_eps as f32,
+                    )?,
+                    None => t,
+                };
+                t.contiguous()?.flatten_all()?.to_vec1::<f32>()
             };
-            ys.push(self.attend(
-                block,
-                (part(&q)?, part(&k)?, part(&v)?),
-                seg,
-                &mut feed.cache.layers[layer],
-            )?);
-        }
-        let y = if ys.len() == 1 {
-            ys.remove(0)
-        } else {
-            Tensor::cat(&ys, 1)?
+        let q = per_head(q, c.n_head, &block.q_norm)?;
+        let k = per_head(k, c.n_kv_head, &block.k_norm)?;
+        let v = per_head(v, c.n_kv_head, &None)?;
+        let (nq, nk) = (c.n_head * c.head_dim, c.n_kv_head * c.head_dim);
+        let work: Vec<(&Segment, &mut LayerKv)> = segments
+            .iter()
+            .zip(feeds.iter_mut())
+            .map(|(seg, f)| (seg, &mut f.cache.layers[layer]))
+            .collect();
+        let one = |(seg, kv): (&Segment, &mut LayerKv)| {
+            let rows = seg.start..seg.start + seg.len;
+            self.heads.attend(
+                kv,
+                seg.offset,
+                q[rows.start * nq..rows.end * nq].to_vec(),
+                k[rows.start * nk..rows.end * nk].to_vec(),
+                &v[rows.start * nk..rows.end * nk],
+            )
         };
+        let ys: Vec<Vec<f32>> = if work.len() > 1 {
+            work.into_par_iter().map(one).collect()
+        } else {
+            work.into_iter().map(one).collect()
+        };
+        let y = Tensor::from_vec(ys.concat(), (1, n, nq), &self.device)?;
         block.out.forward(&y, many)
-    }
-
-    /// One sequence's attention: its queries, keys and values after its cache `kv`.
-    fn attend(
-        &self,
-        block: &Block,
-        (q, k, v): (Tensor, Tensor, Tensor),
-        seg: &Segment,
-        kv: &mut Option<(Tensor, Tensor)>,
-    ) -> candle_core::Result<Tensor> {
-        let c = &self.cfg;
-        let s = seg.len;
-        let offset = seg.offset;
-        let mask = seg.mask.as_ref();
-        let q = q.reshape((1, s, c.n_head, c.head_dim))?;
-        let k = k.reshape((1, s, c.n_kv_head, c.head_dim))?;
-        let v = v.reshape((1, s, c.n_kv_head, c.head_dim))?;
-        let q = match &block.q_norm {
-            Some(w) => candle_nn::ops::rms_norm(&q.contiguous()?, w, c.rms_eps as f32)?,
-            None => q,
-        };
-        let k = match &block.k_norm {
-            Some(w) => candle_nn::ops::rms_norm(&k.contiguous()?, w, c.rms_eps as f32)?,
-            None => k,
-        };
-        let q = self.rope(&q.transpose(1, 2)?.contiguous()?, offset)?;
-        let k = self.rope(&k.transpose(1, 2)?.contiguous()?, offset)?;
-        let v = v.transpose(1, 2)?.contiguous()?;
-        let (k, v) = match kv.take() {
-            Some((pk, pv)) => (Tensor::cat(&[&pk, &k], 2)?, Tensor::cat(&[&pv, &v], 2)?),
-            None => (k, v),
-        };
-        *kv = Some((k.clone(), v.clone()));
-        // Grouped-query attention without copying keys: the query heads that share a key
-        // head are stacked along the sequence axis.
-        let rep = c.n_head / c.n_kv_head;
-        let t = k.dim(2)?;
-        let q = q.reshape((1, c.n_kv_head, rep * s, c.head_dim))?;
-        let scale = 1.0 / (c.head_dim as f64).sqrt();
-        let att = (q.matmul(&k.t()?)? * scale)?;
-        let att = match mask {
-            Some(m) => {
-                let m = m.unsqueeze(0)?.expand((rep, s, t))?.reshape((rep * s, t))?;
-                att.broadcast_add(&m)?
-            }
-            None => att,
-        };
-        let att = candle_nn::ops::softmax_last_dim(&att)?;
-        let y = att.matmul(&v)?; // (1, kvh, rep*s, d)
-        let y = y
-            .reshape((1, c.n_head, s, c.head_dim))?
-            .transpose(1, 2)?
-            .reshape((1, s, c.n_head * c.head_dim))?;
-        Ok(y)
-    }
-
-    fn rope(&self, x: &Tensor, offset: usize) -> candle_core::Result<Tensor> {
-        let c = &self.cfg;
-        let s = x.dim(2)?;
-        let cos = self.cos.narrow(0, offset, s)?;
-        let sin = self.sin.narrow(0, offset, s)?;
-        let rot = |x: &Tensor| {
-            if c.arch == Architecture::Llama {
-                candle_nn::rotary_emb::rope_i(x, &cos, &sin)
-            } else {
-                candle_nn::rotary_emb::rope(x, &cos, &sin)
-            }
-        };
-        if c.rope_dim == c.head_dim {
-            rot(x)
-        } else {
-            let head = x.narrow(D::Minus1, 0, c.rope_dim)?.contiguous()?;
-            let tail = x.narrow(D::Minus1, c.rope_dim, c.head_dim - c.rope_dim)?;
-            Tensor::cat(&[&rot(&head)?, &tail], D::Minus1)
-        }
     }
 }
 
@@ -683,6 +625,13 @@ pub(crate) fn inference_pool() -> Option<&'static rayon::ThreadPool> {
             .ok()
     })
     .as_ref()
+}
+
+/// Whether [`block_matrix`] takes `qt` (without laying it out).
+fn block_kernel_takes(qt: &QTensor, layout: Layout) -> bool {
+    layout.block_kernel
+        && matches!(qt.dtype(), GgmlDType::Q4_1 | GgmlDType::Q8_0)
+        && matches!(qt.shape().dims(), &[_, cols] if cols > 0 && cols % crate::qmatvec::BLOCK == 0)
 }
 
 /// Q4_1 or Q8_0 weights for our kernel, when that is the layout asked for and the shape fits.
@@ -761,51 +710,30 @@ fn config(info: &GgufInfo, vocab: usize) -> Result<Config, LlmError> {
     })
 }
 
-fn rope_tables(c: &Config, device: &Device) -> candle_core::Result<(Tensor, Tensor)> {
+/// The attention layout and rotary tables (f32, as the tensors they replace).
+fn heads(c: &Config) -> Heads {
     let half = c.rope_dim / 2;
     let inv: Vec<f32> = (0..half)
         .map(|i| 1.0 / c.rope_base.powf(2.0 * i as f32 / c.rope_dim as f32))
         .collect();
-    let inv = Tensor::from_vec(inv, (1, half), device)?;
-    let pos = Tensor::arange(0u32, c.context as u32, device)?
-        .to_dtype(DType::F32)?
-        .reshape((c.context, 1))?;
-    let freqs = pos.matmul(&inv)?;
-    Ok((freqs.cos()?, freqs.sin()?))
-}
-
-fn causal_mask(s: usize, offset: usize, device: &Device) -> candle_core::Result<Tensor> {
-    let t = offset + s;
-    let m: Vec<f32> = (0..s)
-        .flat_map(|i| {
-            (0..t).map(move |j| {
-                if j > offset + i {
-                    f32::NEG_INFINITY
-                } else {
-                    0.0
-                }
-            })
-        })
+    let angles: Vec<f32> = (0..c.context)
+        .flat_map(|p| inv.iter().map(move |f| p as f32 * f))
         .collect();
-    Tensor::from_vec(m, (s, t), device)
+    Heads {
+        n_head: c.n_head,
+        n_kv_head: c.n_kv_head,
+        head_dim: c.head_dim,
+        rope_dim: c.rope_dim,
+        interleaved: c.arch == Architecture::Llama,
+        cos: angles.iter().map(|a| a.cos()).collect(),
+        sin: angles.iter().map(|a| a.sin()).collect(),
+    }
 }
 
 impl KvCache {
     pub(crate) fn narrow(&self, n: usize) -> KvCache {
         KvCache {
-            layers: self
-                .layers
-                .iter()
-                .map(|l| {
-                    l.as_ref().and_then(|(k, v)| {
-                        if n == 0 {
-                            None
-                        } else {
-                            Some((k.narrow(2, 0, n).ok()?, v.narrow(2, 0, n).ok()?))
-                        }
-                    })
-                })
-                .collect(),
+            layers: self.layers.iter().map(|l| l.narrow(n)).collect(),
             len: n,
         }
     }

@@ -1,81 +1,112 @@
-//! Block-quantized weights multiplied as they are stored, for decode steps (1-4 tokens).
+//! Block-quantized weights multiplied as they are stored, for any number of tokens.
 //!
-//! A decode step of a small model is bound by memory bandwidth, so bytes read per token set
-//! the speed. candle 0.11 has no fast CPU kernel for Q4_1, and decoding used to requantize it
-//! to Q8_0 — 1.7x the bytes. Here Q4_1 stays as stored (20 bytes per 32 weights) and Q8_0
-//! too (34), split into arrays of f16 scales (and Q4_1 minimums) and quants. Each activation
-//! row is quantized per 32 values to 8 bits, with the scaled sum of its quantized values for
-//! the Q4_1 offset (llama.cpp's Q8_1). The AVX2 path (runtime detection through `pulp`, so no
-//! `unsafe` here) takes eight blocks at a time: one `maddubs` per block, a horizontal-add tree
-//! into one vector of eight block sums, one multiply-add with the eight scales. Rows are
-//! split over rayon's threads. Other CPUs get the same arithmetic in plain Rust.
+//! A decode step of a small model is bound by memory bandwidth, and a prompt by arithmetic.
+//! Both are served by one layout: Q4_1 stays 4-bit and Q8_0 8-bit, with f16 scales, but
+//! rows are interleaved eight at a time at load (ggml's "repack" idea): for one block column,
+//! vector `j` holds bytes `4j..4j+4` of each of eight rows. A 4-byte piece of the activation
+//! block, broadcast, then meets all eight rows in one instruction (`vpdpbusd` where the CPU
+//! has AVX-512 VNNI, `maddubs` + `madd` with AVX2), and lane `k` of the sum *is* row `k`'s
+//! block product: no horizontal adds, one scale multiply-add per block for eight rows. The
+//! weights of a block column are unpacked once and used for up to four tokens. Activations
+//! are quantized per 32 values to 8 bits (llama.cpp's Q8_1: scale and scaled sum). Groups
+//! of rows are split over rayon's threads; other CPUs get the same integer sums in plain Rust.
+//! The SIMD functions are safe `#[target_feature]` functions; the only `unsafe` is calling
+//! them, after the features were detected at run time.
+
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
 /// Values per block (GGUF's Q4_1 and Q8_0, and our activation blocks).
 pub(crate) const BLOCK: usize = 32;
+/// Rows interleaved into one group.
+const GROUP: usize = 8;
+/// Tokens sharing one unpacking of a block column.
+const TILE: usize = 4;
 
-/// The quants of a matrix, by format; `d` (in [`QuantMatrix`]) holds the block scales.
+/// The quants of a matrix, by format, per (group, block column).
 #[derive(Debug, Clone)]
 enum Quants {
-    /// Value `i` of block `b` is `d * q + m[b]`, `q` the low nibble of `qs[b][i]` for
-    /// `i < 16`, else the high nibble of `qs[b][i - 16]` (GGUF's layout); `m` as f16 bits.
-    Q4_1 { m: Vec<u16>, qs: Vec<[u8; 16]> },
-    /// Value `i` of block `b` is `d * qs[b][i]`.
-    Q8_0 { qs: Vec<[i8; 32]> },
+    /// Row `k`'s value `v` is `d * q + m`; `q` is in byte `(v / 8) * 32 + 4k + v % 4` of the
+    /// entry, the low nibble when `(v / 4)` is even, else the high one.
+    Q4_1 {
+        m: Vec<[u16; GROUP]>,
+        qs: Vec<[u8; 128]>,
+    },
+    /// Row `k`'s value `v` is `d * q`, `q` byte `(v / 4) * 32 + 4k + v % 4` of the entry.
+    Q8_0 { qs: Vec<[i8; 256]> },
 }
 
-/// A `[rows, cols]` matrix of quantized blocks, row-major.
+/// A `[rows, cols]` matrix of quantized blocks, eight rows interleaved per group.
 #[derive(Debug, Clone)]
 pub(crate) struct QuantMatrix {
     rows: usize,
     cols: usize,
-    /// Block scales as f16 bits.
-    d: Vec<u16>,
+    /// Block scales as f16 bits, per (group, block column), one per row of the group.
+    d: Vec<[u16; GROUP]>,
     quants: Quants,
 }
 
-/// One activation row: value `i` of block `b` is about `d[b] * qs[b][i]`; `sum[b]` is
-/// `d[b]` times the sum of the block's `qs`.
-#[derive(Debug, Clone)]
-struct Q8Row {
+/// One row in GGUF's order, before interleaving: per block, the scale, the Q4_1 minimum and
+/// the 32 quantized values (0..=15 for Q4_1, -128..=127 for Q8_0).
+struct NaturalRow {
+    d: Vec<u16>,
+    m: Vec<u16>,
+    q: Vec<[i16; BLOCK]>,
+}
+
+/// Activation rows: value `i` of block `b` of token `t` is about `d[t * n + b]` times byte
+/// `i` of `qs[t * n + b]` (`n` blocks per row, bytes as little-endian words); `sum` is `d`
+/// times the sum of the block's quantized values, `isum` that sum itself.
+struct Acts {
     d: Vec<f32>,
     sum: Vec<f32>,
-    qs: Vec<[i8; 32]>,
+    isum: Vec<i32>,
+    qs: Vec<[i32; 8]>,
 }
 
-/// Blocks `span` of a matrix.
-#[derive(Clone, Copy)]
-enum Rows<'a> {
-    Q4_1 {
-        d: &'a [u16],
-        m: &'a [u16],
-        qs: &'a [[u8; 16]],
-    },
-    Q8_0 {
-        d: &'a [u16],
-        qs: &'a [[i8; 32]],
-    },
+/// Which arithmetic runs the products.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kernel {
+    Scalar,
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
+    #[cfg(target_arch = "x86_64")]
+    Vnni,
 }
 
-impl<'a> Rows<'a> {
-    fn blocks(&self) -> usize {
-        match self {
-            Rows::Q4_1 { d, .. } | Rows::Q8_0 { d, .. } => d.len(),
-        }
+impl Kernel {
+    /// The fastest this CPU runs, found once.
+    pub(crate) fn best() -> Kernel {
+        static BEST: OnceLock<Kernel> = OnceLock::new();
+        *BEST.get_or_init(|| {
+            Kernel::all()
+                .into_iter()
+                .rev()
+                .find(|k| k.available())
+                .unwrap_or(Kernel::Scalar)
+        })
     }
 
-    fn span(&self, span: std::ops::Range<usize>) -> Rows<'a> {
-        match *self {
-            Rows::Q4_1 { d, m, qs } => Rows::Q4_1 {
-                d: &d[span.clone()],
-                m: &m[span.clone()],
-                qs: &qs[span],
-            },
-            Rows::Q8_0 { d, qs } => Rows::Q8_0 {
-                d: &d[span.clone()],
-                qs: &qs[span],
-            },
+    /// Every kernel this build has, slowest first.
+    pub(crate) fn all() -> Vec<Kernel> {
+        vec![
+            Kernel::Scalar,
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2,
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Vnni,
+        ]
+    }
+
+    /// Whether this CPU has the instructions.
+    pub(crate) fn available(self) -> bool {
+        match self {
+            Kernel::Scalar => true,
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2 => x86::has_avx2(),
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Vnni => x86::has_vnni(),
         }
     }
 }
@@ -88,37 +119,51 @@ impl QuantMatrix {
     /// From GGUF Q4_1 bytes of a `[rows, cols]` tensor; `None` when the sizes do not fit.
     pub(crate) fn from_q4_1_bytes(bytes: &[u8], rows: usize, cols: usize) -> Option<Self> {
         let blocks = Self::blocks_of(bytes, rows, cols, 20)?;
-        let mut d = Vec::with_capacity(blocks.len());
-        let mut m = Vec::with_capacity(blocks.len());
-        let mut qs = Vec::with_capacity(blocks.len());
-        for b in blocks {
-            d.push(u16::from_le_bytes([b[0], b[1]]));
-            m.push(u16::from_le_bytes([b[2], b[3]]));
-            qs.push(b[4..20].try_into().ok()?);
+        let per_row = cols / BLOCK;
+        let mut natural = Vec::with_capacity(rows);
+        let mut it = blocks;
+        for _ in 0..rows {
+            let mut row = NaturalRow {
+                d: Vec::with_capacity(per_row),
+                m: Vec::with_capacity(per_row),
+                q: Vec::with_capacity(per_row),
+            };
+            for b in it.by_ref().take(per_row) {
+                row.d.push(u16::from_le_bytes([b[0], b[1]]));
+                row.m.push(u16::from_le_bytes([b[2], b[3]]));
+                let qs = &b[4..20];
+                row.q.push(std::array::from_fn(|v| {
+                    if v < 16 {
+                        (qs[v] & 0x0F) as i16
+                    } else {
+                        (qs[v - 16] >> 4) as i16
+                    }
+                }));
+            }
+            natural.push(row);
         }
-        Some(Self {
-            rows,
-            cols,
-            d,
-            quants: Quants::Q4_1 { m, qs },
-        })
+        Some(Self::interleave(&natural, cols, true))
     }
 
     /// From GGUF Q8_0 bytes of a `[rows, cols]` tensor; `None` when the sizes do not fit.
     pub(crate) fn from_q8_0_bytes(bytes: &[u8], rows: usize, cols: usize) -> Option<Self> {
         let blocks = Self::blocks_of(bytes, rows, cols, 34)?;
-        let mut d = Vec::with_capacity(blocks.len());
-        let mut qs = Vec::with_capacity(blocks.len());
-        for b in blocks {
-            d.push(u16::from_le_bytes([b[0], b[1]]));
-            qs.push(std::array::from_fn(|i| b[2 + i] as i8));
+        let per_row = cols / BLOCK;
+        let mut natural = Vec::with_capacity(rows);
+        let mut it = blocks;
+        for _ in 0..rows {
+            let mut row = NaturalRow {
+                d: Vec::with_capacity(per_row),
+                m: Vec::new(),
+                q: Vec::with_capacity(per_row),
+            };
+            for b in it.by_ref().take(per_row) {
+                row.d.push(u16::from_le_bytes([b[0], b[1]]));
+                row.q.push(std::array::from_fn(|v| b[2 + v] as i8 as i16));
+            }
+            natural.push(row);
         }
-        Some(Self {
-            rows,
-            cols,
-            d,
-            quants: Quants::Q8_0 { qs },
-        })
+        Some(Self::interleave(&natural, cols, false))
     }
 
     fn blocks_of(
@@ -134,309 +179,497 @@ impl QuantMatrix {
         (bytes.len() == n.checked_mul(block_bytes)?).then(|| bytes.chunks_exact(block_bytes))
     }
 
+    /// Groups of eight rows, the last padded with zero rows.
+    fn interleave(natural: &[NaturalRow], cols: usize, q4_1: bool) -> Self {
+        let per_row = cols / BLOCK;
+        let groups = natural.len().div_ceil(GROUP);
+        let mut d = vec![[0u16; GROUP]; groups * per_row];
+        let mut m = vec![[0u16; GROUP]; if q4_1 { groups * per_row } else { 0 }];
+        let mut q4 = vec![[0u8; 128]; if q4_1 { groups * per_row } else { 0 }];
+        let mut q8 = vec![[0i8; 256]; if q4_1 { 0 } else { groups * per_row }];
+        for (r, row) in natural.iter().enumerate() {
+            let (g, k) = (r / GROUP, r % GROUP);
+            for b in 0..per_row {
+                let e = g * per_row + b;
+                d[e][k] = row.d[b];
+                for (v, &q) in row.q[b].iter().enumerate() {
+                    let (j, c) = (v / 4, v % 4);
+                    if q4_1 {
+                        let byte = &mut q4[e][(j / 2) * 32 + 4 * k + c];
+                        *byte |= if j % 2 == 0 { q as u8 } else { (q as u8) << 4 };
+                    } else {
+                        q8[e][j * 32 + 4 * k + c] = q as i8;
+                    }
+                }
+                if q4_1 {
+                    m[e][k] = row.m[b];
+                }
+            }
+        }
+        Self {
+            rows: natural.len(),
+            cols,
+            d,
+            quants: if q4_1 {
+                Quants::Q4_1 { m, qs: q4 }
+            } else {
+                Quants::Q8_0 { qs: q8 }
+            },
+        }
+    }
+
+    /// Row `r` back in GGUF's order.
+    fn natural_row(&self, r: usize) -> NaturalRow {
+        let per_row = self.cols / BLOCK;
+        let (g, k) = (r / GROUP, r % GROUP);
+        let mut row = NaturalRow {
+            d: Vec::with_capacity(per_row),
+            m: Vec::new(),
+            q: Vec::with_capacity(per_row),
+        };
+        for b in 0..per_row {
+            let e = g * per_row + b;
+            row.d.push(self.d[e][k]);
+            row.q.push(std::array::from_fn(|v| self.quant(e, k, v)));
+            if let Quants::Q4_1 { m, .. } = &self.quants {
+                row.m.push(m[e][k]);
+            }
+        }
+        row
+    }
+
+    /// Value `v` of row `k` in entry `e`, as stored.
+    fn quant(&self, e: usize, k: usize, v: usize) -> i16 {
+        let (j, c) = (v / 4, v % 4);
+        match &self.quants {
+            Quants::Q4_1 { qs, .. } => {
+                let byte = qs[e][(j / 2) * 32 + 4 * k + c];
+                (if j % 2 == 0 { byte & 0x0F } else { byte >> 4 }) as i16
+            }
+            Quants::Q8_0 { qs } => qs[e][j * 32 + 4 * k + c] as i16,
+        }
+    }
+
     /// Stacks matrices of one format and width (q, k, v -> qkv).
     pub(crate) fn stack(parts: &[QuantMatrix]) -> Option<Self> {
         let first = parts.first()?;
-        if parts.iter().any(|p| p.cols != first.cols) {
+        let q4_1 = matches!(first.quants, Quants::Q4_1 { .. });
+        if parts
+            .iter()
+            .any(|p| p.cols != first.cols || matches!(p.quants, Quants::Q4_1 { .. }) != q4_1)
+        {
             return None;
         }
-        let quants = match &first.quants {
-            Quants::Q4_1 { .. } => {
-                let (mut m, mut qs) = (Vec::new(), Vec::new());
-                for p in parts {
-                    let Quants::Q4_1 { m: pm, qs: pq } = &p.quants else {
-                        return None;
-                    };
-                    m.extend_from_slice(pm);
-                    qs.extend_from_slice(pq);
-                }
-                Quants::Q4_1 { m, qs }
-            }
-            Quants::Q8_0 { .. } => {
-                let mut qs = Vec::new();
-                for p in parts {
-                    let Quants::Q8_0 { qs: pq } = &p.quants else {
-                        return None;
-                    };
-                    qs.extend_from_slice(pq);
-                }
-                Quants::Q8_0 { qs }
-            }
-        };
-        Some(Self {
-            rows: parts.iter().map(|p| p.rows).sum(),
-            cols: first.cols,
-            d: parts.iter().flat_map(|p| p.d.iter().copied()).collect(),
-            quants,
-        })
+        let natural: Vec<NaturalRow> = parts
+            .iter()
+            .flat_map(|p| (0..p.rows).map(|r| p.natural_row(r)))
+            .collect();
+        Some(Self::interleave(&natural, first.cols, q4_1))
     }
 
     pub(crate) fn rows(&self) -> usize {
         self.rows
     }
 
-    fn all(&self) -> Rows<'_> {
-        match &self.quants {
-            Quants::Q4_1 { m, qs } => Rows::Q4_1 { d: &self.d, m, qs },
-            Quants::Q8_0 { qs } => Rows::Q8_0 { d: &self.d, qs },
-        }
-    }
-
     /// `x` is `[t, cols]` row-major; returns `[t, rows]` = `x * W^T`.
     pub(crate) fn matmul(&self, x: &[f32]) -> Vec<f32> {
+        self.matmul_with(Kernel::best(), x)
+    }
+
+    /// [`Self::matmul`] on a given kernel, which must be available.
+    pub(crate) fn matmul_with(&self, kernel: Kernel, x: &[f32]) -> Vec<f32> {
         let t = x.len() / self.cols;
         debug_assert_eq!(t * self.cols, x.len());
-        let acts: Vec<Q8Row> = x.chunks_exact(self.cols).map(quantize_row).collect();
+        let acts = quantize(x);
         let per_row = self.cols / BLOCK;
+        let groups = self.rows.div_ceil(GROUP);
         let threads = rayon::current_num_threads().max(1);
-        let chunk_rows = self.rows.div_ceil(threads * 2).max(16);
-        let chunks = self.rows.div_ceil(chunk_rows);
-        let all = self.all();
+        // Several chunks per thread so uneven threads even out; at least 2 groups each.
+        let chunk_groups = groups.div_ceil(threads * 4).max(2);
+        let chunks = groups.div_ceil(chunk_groups);
         let parts: Vec<Vec<f32>> = (0..chunks)
             .into_par_iter()
             .map(|c| {
-                let (r0, r1) = (c * chunk_rows, ((c + 1) * chunk_rows).min(self.rows));
-                let mut out = vec![0f32; t * (r1 - r0)];
-                dot_rows(
-                    all.span(r0 * per_row..r1 * per_row),
-                    per_row,
-                    &acts,
-                    &mut out,
-                );
+                let (g0, g1) = (c * chunk_groups, ((c + 1) * chunk_groups).min(groups));
+                let width = (g1 - g0) * GROUP;
+                let mut out = vec![0f32; t * width];
+                for g in g0..g1 {
+                    let mut t0 = 0;
+                    while t0 < t {
+                        let n = (t - t0).min(TILE);
+                        let tile = run_tile(kernel, self, g, per_row, &acts, t0, n);
+                        for (i, lanes) in tile.iter().take(n).enumerate() {
+                            let at = (t0 + i) * width + (g - g0) * GROUP;
+                            out[at..at + GROUP].copy_from_slice(lanes);
+                        }
+                        t0 += n;
+                    }
+                }
                 out
             })
             .collect();
         let mut y = vec![0f32; t * self.rows];
-        let mut row0 = 0;
-        for part in parts {
-            let n = part.len() / t;
-            for (ti, chunk) in part.chunks_exact(n).enumerate() {
-                y[ti * self.rows + row0..ti * self.rows + row0 + n].copy_from_slice(chunk);
+        let width = chunk_groups * GROUP;
+        let merge = |(ti, out): (usize, &mut [f32])| {
+            for (c, part) in parts.iter().enumerate() {
+                let w = part.len() / t;
+                let row0 = c * width;
+                let real = w.min(self.rows - row0);
+                out[row0..row0 + real].copy_from_slice(&part[ti * w..ti * w + real]);
             }
-            row0 += n;
+        };
+        if t >= 16 {
+            y.par_chunks_mut(self.rows.max(1))
+                .enumerate()
+                .for_each(merge);
+        } else {
+            y.chunks_mut(self.rows.max(1)).enumerate().for_each(merge);
         }
         y
     }
 }
 
-fn quantize_row(x: &[f32]) -> Q8Row {
+/// Quantizes `[t, cols]` activations per block of 32.
+fn quantize(x: &[f32]) -> Acts {
     let n = x.len() / BLOCK;
-    let mut row = Q8Row {
+    let block = |v: &[f32]| {
+        #[cfg(target_arch = "x86_64")]
+        if x86::has_avx2() {
+            return x86::quantize_block(v);
+        }
+        quantize_block(v)
+    };
+    let blocks: Vec<(f32, i32, [i32; 8])> = if n >= 256 {
+        x.par_chunks_exact(BLOCK).map(block).collect()
+    } else {
+        x.chunks_exact(BLOCK).map(block).collect()
+    };
+    let mut a = Acts {
         d: Vec::with_capacity(n),
         sum: Vec::with_capacity(n),
+        isum: Vec::with_capacity(n),
         qs: Vec::with_capacity(n),
     };
-    for v in x.chunks_exact(BLOCK) {
+    for (d, isum, words) in blocks {
+        a.d.push(d);
+        // The sum of the quantized values, not of the exact ones: then the block's product
+        // is exactly that of the dequantized weights and activations, and the rounding of
+        // the activations meets the weights `d * q + m` (mixed signs, errors cancel), not
+        // the nonnegative `d * q` alone (measured: half the logit error on a tiny model).
+        a.sum.push(d * isum as f32);
+        a.isum.push(isum);
+        a.qs.push(words);
+    }
+    a
+}
+
+/// One block: its scale, the integer sum of its values, the values as words.
+#[inline(always)]
+fn quantize_block(v: &[f32]) -> (f32, i32, [i32; 8]) {
+    {
         let amax = v.iter().fold(0f32, |a, &x| a.max(x.abs()));
         let d = amax / 127.0;
         let inv = if d > 0.0 { 1.0 / d } else { 0.0 };
         let mut qs = [0i8; 32];
         for (q, &x) in qs.iter_mut().zip(v) {
-            *q = (x * inv).round() as i8;
+            // Ties to even, as llama.cpp's SIMD quantizer (one instruction, unlike `round`).
+            *q = (x * inv).round_ties_even() as i8;
         }
-        row.d.push(d);
-        // The sum of the quantized values, not of the exact ones: then the block's product
-        // is exactly that of the dequantized weights and activations, and the rounding of
-        // the activations meets the weights `d * q + m` (mixed signs, errors cancel), not
-        // the nonnegative `d * q` alone (measured: half the logit error on a tiny model).
-        row.sum
-            .push(d * qs.iter().map(|&q| q as i32).sum::<i32>() as f32);
-        row.qs.push(qs);
+        let isum = qs.iter().map(|&q| q as i32).sum::<i32>();
+        let words: [i32; 8] = std::array::from_fn(|j| {
+            i32::from_le_bytes([
+                qs[4 * j] as u8,
+                qs[4 * j + 1] as u8,
+                qs[4 * j + 2] as u8,
+                qs[4 * j + 3] as u8,
+            ])
+        });
+        (d, isum, words)
     }
-    row
 }
 
-/// `out[ti * n + r]` = row `r` of `rows` (each `per_row` blocks) dotted with `acts[ti]`.
-fn dot_rows(rows: Rows<'_>, per_row: usize, acts: &[Q8Row], out: &mut [f32]) {
-    let n = rows.blocks() / per_row;
-    let row = |r: usize| rows.span(r * per_row..(r + 1) * per_row);
-    #[cfg(target_arch = "x86_64")]
-    if let Some(simd) = pulp::x86::V3::try_new() {
-        return simd.vectorize(
-            #[inline(always)]
-            || {
-                for r in 0..n {
-                    let w = row(r);
-                    for (ti, a) in acts.iter().enumerate() {
-                        out[ti * n + r] = avx2::dot(simd, w, a);
-                    }
-                }
-            },
-        );
-    }
-    for r in 0..n {
-        let w = row(r);
-        for (ti, a) in acts.iter().enumerate() {
-            out[ti * n + r] = dot_scalar(w, a);
-        }
+/// Group `g`'s eight outputs for tokens `t0..t0 + n` (`n <= TILE`; rows past `n` unused).
+fn run_tile(
+    kernel: Kernel,
+    w: &QuantMatrix,
+    g: usize,
+    per_row: usize,
+    a: &Acts,
+    t0: usize,
+    n: usize,
+) -> [[f32; GROUP]; TILE] {
+    match kernel {
+        Kernel::Scalar => scalar_tile(w, g, per_row, a, t0, n),
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Avx2 | Kernel::Vnni => x86::tile(kernel, w, g, per_row, a, t0, n),
     }
 }
 
 /// The reference arithmetic: per block `d_w * d_x * sum(q_w * q_x)`, plus `m_w * sum_x`
 /// for Q4_1.
-fn dot_scalar(w: Rows<'_>, a: &Q8Row) -> f32 {
-    let mut total = 0f32;
-    for b in 0..w.blocks() {
-        let (d, offset, s) = match w {
-            Rows::Q4_1 { d, m, qs } => {
-                let (x_lo, x_hi) = a.qs[b].split_at(16);
-                let mut s = 0i32;
-                for ((&q, &lo), &hi) in qs[b].iter().zip(x_lo).zip(x_hi) {
-                    s += (q & 0x0F) as i32 * lo as i32 + (q >> 4) as i32 * hi as i32;
+fn scalar_tile(
+    w: &QuantMatrix,
+    g: usize,
+    per_row: usize,
+    a: &Acts,
+    t0: usize,
+    n: usize,
+) -> [[f32; GROUP]; TILE] {
+    let mut out = [[0f32; GROUP]; TILE];
+    let mut rows = [[0i8; BLOCK]; GROUP];
+    for b in 0..per_row {
+        let e = g * per_row + b;
+        // The eight rows' values, unpacked once for all tokens of the tile.
+        match &w.quants {
+            Quants::Q4_1 { qs, .. } => {
+                for (k, row) in rows.iter_mut().enumerate() {
+                    for (v, q) in row.iter_mut().enumerate() {
+                        let byte = qs[e][(v / 8) * 32 + 4 * k + v % 4];
+                        *q = (if (v / 4) % 2 == 0 {
+                            byte & 0x0F
+                        } else {
+                            byte >> 4
+                        }) as i8;
+                    }
                 }
-                (d[b], f16(m[b]) * a.sum[b], s)
             }
-            Rows::Q8_0 { d, qs } => {
-                let s = (0..32).map(|i| qs[b][i] as i32 * a.qs[b][i] as i32).sum();
-                (d[b], 0.0, s)
+            Quants::Q8_0 { qs } => {
+                for (k, row) in rows.iter_mut().enumerate() {
+                    for (v, q) in row.iter_mut().enumerate() {
+                        *q = qs[e][(v / 4) * 32 + 4 * k + v % 4];
+                    }
+                }
             }
+        }
+        let dw = w.d[e].map(f16);
+        let mw = match &w.quants {
+            Quants::Q4_1 { m, .. } => m[e].map(f16),
+            Quants::Q8_0 { .. } => [0.0; GROUP],
         };
-        total += f16(d) * a.d[b] * s as f32 + offset;
+        for (i, lanes) in out.iter_mut().enumerate().take(n) {
+            let ai = (t0 + i) * per_row + b;
+            // The words hold the values in order (little-endian bytes).
+            let xs: [i8; BLOCK] = pulp::cast(a.qs[ai].map(i32::to_le));
+            for (k, lane) in lanes.iter_mut().enumerate() {
+                let s: i32 = rows[k]
+                    .iter()
+                    .zip(&xs)
+                    .map(|(&q, &x)| q as i32 * x as i32)
+                    .sum();
+                *lane += dw[k] * a.d[ai] * s as f32 + mw[k] * a.sum[ai];
+            }
+        }
     }
-    total
+    out
 }
 
 #[cfg(target_arch = "x86_64")]
-mod avx2 {
-    use super::{Q8Row, Rows};
-    use pulp::x86::V3;
-    use std::arch::x86_64::{__m128i, __m256, __m256i};
+#[allow(unsafe_code)]
+mod x86 {
+    //! The SIMD tiles. Every function here is a safe `#[target_feature]` function; calling
+    //! one from code compiled without those features is `unsafe`, and [`tile`] does so only
+    //! after [`has_avx2`] / [`has_vnni`] said the CPU has them.
 
-    /// Eight f16 bit patterns to f32 with integer operations (V3 has no F16C): the exponent
-    /// and mantissa shifted into place, rebiased by a multiply by 2^112 (exact for normal and
-    /// subnormal halves; scales are finite).
-    #[inline(always)]
-    fn f16x8(simd: V3, h: [u16; 8]) -> __m256 {
-        let x = simd.avx2._mm256_cvtepu16_epi32(pulp::cast::<_, __m128i>(h));
-        let sign = simd.avx2._mm256_slli_epi32::<16>(
-            simd.avx2
-                ._mm256_and_si256(x, simd.avx._mm256_set1_epi32(0x8000)),
-        );
-        let mag = simd.avx2._mm256_slli_epi32::<13>(
-            simd.avx2
-                ._mm256_and_si256(x, simd.avx._mm256_set1_epi32(0x7fff)),
-        );
-        let f = simd.avx._mm256_mul_ps(
-            simd.avx._mm256_castsi256_ps(mag),
-            simd.avx._mm256_set1_ps(f32::from_bits(0x7780_0000)),
-        );
-        simd.avx._mm256_castsi256_ps(
-            simd.avx2
-                ._mm256_or_si256(simd.avx._mm256_castps_si256(f), sign),
-        )
+    use std::arch::x86_64::*;
+
+    use super::{Acts, GROUP, Kernel, QuantMatrix, Quants, TILE};
+
+    pub(super) fn has_avx2() -> bool {
+        is_x86_feature_detected!("avx2")
+            && is_x86_feature_detected!("fma")
+            && is_x86_feature_detected!("f16c")
     }
 
-    /// The same sum as [`super::dot_scalar`].
-    #[inline(always)]
-    pub(super) fn dot(simd: V3, w: Rows<'_>, a: &Q8Row) -> f32 {
-        let ones = simd.avx._mm256_set1_epi16(1);
-        match w {
-            Rows::Q4_1 { d, m, qs } => {
-                let nibble = simd.sse2._mm_set1_epi8(0x0F);
-                let ints = |b: usize| -> __m256i {
-                    let packed: __m128i = pulp::cast(qs[b]);
-                    let lo = simd.sse2._mm_and_si128(packed, nibble);
-                    let hi = simd
-                        .sse2
-                        ._mm_and_si128(simd.sse2._mm_srli_epi16::<4>(packed), nibble);
-                    let q = simd.avx._mm256_set_m128i(hi, lo);
-                    let x: __m256i = pulp::cast(a.qs[b]);
-                    // u8 (0..=15) x i8 pairs summed into i16 cannot overflow.
-                    simd.avx2
-                        ._mm256_madd_epi16(simd.avx2._mm256_maddubs_epi16(q, x), ones)
-                };
-                dot_blocks(simd, d, Some(m), a, ints)
-            }
-            Rows::Q8_0 { d, qs } => {
-                let ints = |b: usize| -> __m256i {
-                    let q: __m256i = pulp::cast(qs[b]);
-                    let x: __m256i = pulp::cast(a.qs[b]);
-                    // |q| as u8 times x carrying q's sign; activations lie in -127..=127,
-                    // so pairs stay within i16 (2 * 128 * 127 < 2^15).
-                    let pairs = simd.avx2._mm256_maddubs_epi16(
-                        simd.avx2._mm256_sign_epi8(q, q),
-                        simd.avx2._mm256_sign_epi8(x, q),
-                    );
-                    simd.avx2._mm256_madd_epi16(pairs, ones)
-                };
-                dot_blocks(simd, d, None, a, ints)
-            }
+    pub(super) fn has_vnni() -> bool {
+        has_avx2()
+            && is_x86_feature_detected!("avx512f")
+            && is_x86_feature_detected!("avx512vl")
+            && is_x86_feature_detected!("avx512vnni")
+    }
+
+    /// [`super::run_tile`] for the SIMD kernels; falls back to plain Rust should a kernel
+    /// be asked for that this CPU lacks.
+    pub(super) fn tile(
+        kernel: Kernel,
+        w: &QuantMatrix,
+        g: usize,
+        per_row: usize,
+        a: &Acts,
+        t0: usize,
+        n: usize,
+    ) -> [[f32; GROUP]; TILE] {
+        macro_rules! by_width {
+            ($f:ident) => {
+                // SAFETY: the features `$f` is compiled with were detected on this CPU
+                // (`Kernel::available` checks them, and the match arm below does again).
+                match n {
+                    1 => unsafe { $f::<1>(w, g, per_row, a, t0) },
+                    2 => unsafe { $f::<2>(w, g, per_row, a, t0) },
+                    3 => unsafe { $f::<3>(w, g, per_row, a, t0) },
+                    _ => unsafe { $f::<4>(w, g, per_row, a, t0) },
+                }
+            };
+        }
+        match kernel {
+            Kernel::Vnni if has_vnni() => by_width!(tile_vnni),
+            Kernel::Avx2 | Kernel::Vnni if has_avx2() => by_width!(tile_avx2),
+            _ => super::scalar_tile(w, g, per_row, a, t0, n),
         }
     }
 
-    /// `ints(b)`: eight i32 lanes whose sum is block `b`'s integer dot product.
-    #[inline(always)]
-    fn dot_blocks(
-        simd: V3,
-        d: &[u16],
-        m: Option<&[u16]>,
-        a: &Q8Row,
-        ints: impl Fn(usize) -> __m256i,
-    ) -> f32 {
-        let mut acc = simd.avx._mm256_setzero_ps();
-        let mut offsets = simd.avx._mm256_setzero_ps();
-        let groups = d.len() / 8;
-        let (wd, _) = d.as_chunks::<8>();
-        let (ad, _) = a.d.as_chunks::<8>();
-        let (asum, _) = a.sum.as_chunks::<8>();
-        for g in 0..groups {
-            let b = g * 8;
-            let v = [
-                ints(b),
-                ints(b + 1),
-                ints(b + 2),
-                ints(b + 3),
-                ints(b + 4),
-                ints(b + 5),
-                ints(b + 6),
-                ints(b + 7),
-            ];
-            let h01 = simd.avx2._mm256_hadd_epi32(v[0], v[1]);
-            let h23 = simd.avx2._mm256_hadd_epi32(v[2], v[3]);
-            let h45 = simd.avx2._mm256_hadd_epi32(v[4], v[5]);
-            let h67 = simd.avx2._mm256_hadd_epi32(v[6], v[7]);
-            let h0123 = simd.avx2._mm256_hadd_epi32(h01, h23);
-            let h4567 = simd.avx2._mm256_hadd_epi32(h45, h67);
-            // Lane k: block b + k's integer sum.
-            let sums = simd.avx2._mm256_add_epi32(
-                simd.avx2._mm256_permute2x128_si256::<0x20>(h0123, h4567),
-                simd.avx2._mm256_permute2x128_si256::<0x31>(h0123, h4567),
-            );
-            let scale = simd
-                .avx
-                ._mm256_mul_ps(f16x8(simd, wd[g]), pulp::cast::<_, __m256>(ad[g]));
-            acc = simd
-                .fma
-                ._mm256_fmadd_ps(simd.avx._mm256_cvtepi32_ps(sums), scale, acc);
-            if let Some(m) = m {
-                let (wm, _) = m.as_chunks::<8>();
-                offsets = simd.fma._mm256_fmadd_ps(
-                    f16x8(simd, wm[g]),
-                    pulp::cast::<_, __m256>(asum[g]),
-                    offsets,
-                );
+    /// [`super::quantize_block`] compiled for AVX2 (rounding in one instruction).
+    pub(super) fn quantize_block(v: &[f32]) -> (f32, i32, [i32; 8]) {
+        #[target_feature(enable = "avx2,fma,f16c")]
+        fn run(v: &[f32]) -> (f32, i32, [i32; 8]) {
+            super::quantize_block(v)
+        }
+        // SAFETY: only called after `has_avx2()`.
+        unsafe { run(v) }
+    }
+
+    /// Eight f16 scales to f32.
+    #[target_feature(enable = "avx2,fma,f16c")]
+    #[inline]
+    fn scales(h: [u16; GROUP]) -> __m256 {
+        _mm256_cvtph_ps(pulp::cast::<_, __m128i>(h))
+    }
+
+    /// Block column `e`'s eight vectors (vector `j`: bytes `4j..4j+4` of each row), as u8
+    /// for Q4_1 (0..=15) and as i8 for Q8_0.
+    #[target_feature(enable = "avx2,fma,f16c")]
+    #[inline]
+    fn unpack(w: &QuantMatrix, e: usize) -> [__m256i; 8] {
+        match &w.quants {
+            Quants::Q4_1 { qs, .. } => {
+                let nibble = _mm256_set1_epi8(0x0F);
+                let (p, _) = qs[e].as_chunks::<32>();
+                let mut v = [_mm256_setzero_si256(); 8];
+                for i in 0..4 {
+                    let packed: __m256i = pulp::cast(p[i]);
+                    v[2 * i] = _mm256_and_si256(packed, nibble);
+                    v[2 * i + 1] = _mm256_and_si256(_mm256_srli_epi16::<4>(packed), nibble);
+                }
+                v
+            }
+            Quants::Q8_0 { qs } => {
+                let (p, _) = qs[e].as_chunks::<32>();
+                std::array::from_fn(|j| pulp::cast(p[j]))
             }
         }
-        let mut tail = 0f32;
-        for b in groups * 8..d.len() {
-            let s = simd.avx._mm256_cvtepi32_ps(ints(b));
-            acc = simd.fma._mm256_fmadd_ps(
-                s,
-                simd.avx._mm256_set1_ps(super::f16(d[b]) * a.d[b]),
-                acc,
-            );
-            if let Some(m) = m {
-                tail += super::f16(m[b]) * a.sum[b];
+    }
+
+    /// Adds block `b`'s scaled sums (`s[i]`: eight rows' integer products with token
+    /// `t0 + i`) into `acc`.
+    #[target_feature(enable = "avx2,fma,f16c")]
+    #[inline]
+    fn accumulate<const T: usize>(
+        w: &QuantMatrix,
+        e: usize,
+        a: &Acts,
+        ai: impl Fn(usize) -> usize,
+        s: [__m256i; T],
+        acc: &mut [__m256; T],
+    ) {
+        let dw = scales(w.d[e]);
+        let mw = match &w.quants {
+            Quants::Q4_1 { m, .. } => Some(scales(m[e])),
+            Quants::Q8_0 { .. } => None,
+        };
+        for i in 0..T {
+            let k = ai(i);
+            let scale = _mm256_mul_ps(dw, _mm256_set1_ps(a.d[k]));
+            acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s[i]), scale, acc[i]);
+            if let Some(mw) = mw {
+                acc[i] = _mm256_fmadd_ps(mw, _mm256_set1_ps(a.sum[k]), acc[i]);
             }
         }
-        let acc = simd.avx._mm256_add_ps(acc, offsets);
-        let half = simd.sse._mm_add_ps(
-            simd.avx._mm256_castps256_ps128(acc),
-            simd.avx._mm256_extractf128_ps::<1>(acc),
-        );
-        let pair = simd.sse3._mm_hadd_ps(half, half);
-        let one = simd.sse3._mm_hadd_ps(pair, pair);
-        simd.sse._mm_cvtss_f32(one) + tail
+    }
+
+    #[target_feature(enable = "avx2,fma,f16c")]
+    fn tile_avx2<const T: usize>(
+        w: &QuantMatrix,
+        g: usize,
+        per_row: usize,
+        a: &Acts,
+        t0: usize,
+    ) -> [[f32; GROUP]; TILE] {
+        let ones = _mm256_set1_epi16(1);
+        let q8 = matches!(w.quants, Quants::Q8_0 { .. });
+        let mut acc = [_mm256_setzero_ps(); T];
+        for b in 0..per_row {
+            let e = g * per_row + b;
+            let v = unpack(w, e);
+            // Q8_0: |q| as u8 against x carrying q's sign (pairs stay within i16).
+            let abs: [__m256i; 8] = std::array::from_fn(|j| _mm256_sign_epi8(v[j], v[j]));
+            let ai = |i: usize| (t0 + i) * per_row + b;
+            let mut s = [_mm256_setzero_si256(); T];
+            for (i, si) in s.iter_mut().enumerate() {
+                let x = &a.qs[ai(i)];
+                for j in 0..8 {
+                    let xj = _mm256_set1_epi32(x[j]);
+                    let pairs = if q8 {
+                        _mm256_maddubs_epi16(abs[j], _mm256_sign_epi8(xj, v[j]))
+                    } else {
+                        // u8 (0..=15) x i8 pairs summed into i16 cannot overflow.
+                        _mm256_maddubs_epi16(v[j], xj)
+                    };
+                    *si = _mm256_add_epi32(*si, _mm256_madd_epi16(pairs, ones));
+                }
+            }
+            accumulate(w, e, a, ai, s, &mut acc);
+        }
+        lanes(acc)
+    }
+
+    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
+    fn tile_vnni<const T: usize>(
+        w: &QuantMatrix,
+        g: usize,
+        per_row: usize,
+        a: &Acts,
+        t0: usize,
+    ) -> [[f32; GROUP]; TILE] {
+        let q8 = matches!(w.quants, Quants::Q8_0 { .. });
+        let flip = _mm256_set1_epi8(-128);
+        let mut acc = [_mm256_setzero_ps(); T];
+        for b in 0..per_row {
+            let e = g * per_row + b;
+            let mut v = unpack(w, e);
+            if q8 {
+                // vpdpbusd takes u8 x i8: q + 128 as u8, and 128 * sum(x) taken off below.
+                for vj in &mut v {
+                    *vj = _mm256_xor_si256(*vj, flip);
+                }
+            }
+            let ai = |i: usize| (t0 + i) * per_row + b;
+            let mut s = [_mm256_setzero_si256(); T];
+            for (i, si) in s.iter_mut().enumerate() {
+                let x = &a.qs[ai(i)];
+                // Two chains, so consecutive vpdpbusd do not wait on each other.
+                let mut even = _mm256_setzero_si256();
+                let mut odd = _mm256_setzero_si256();
+                for j in (0..8).step_by(2) {
+                    even = _mm256_dpbusd_epi32(even, v[j], _mm256_set1_epi32(x[j]));
+                    odd = _mm256_dpbusd_epi32(odd, v[j + 1], _mm256_set1_epi32(x[j + 1]));
+                }
+                *si = _mm256_add_epi32(even, odd);
+                if q8 {
+                    *si = _mm256_sub_epi32(*si, _mm256_set1_epi32(128 * a.isum[ai(i)]));
+                }
+            }
+            accumulate(w, e, a, ai, s, &mut acc);
+        }
+        lanes(acc)
+    }
+
+    #[target_feature(enable = "avx2,fma,f16c")]
+    #[inline]
+    fn lanes<const T: usize>(acc: [__m256; T]) -> [[f32; GROUP]; TILE] {
+        let mut out = [[0f32; GROUP]; TILE];
+        for (o, v) in out.iter_mut().zip(acc) {
+            *o = pulp::cast(v);
+        }
+        out
     }
 }
 
@@ -496,48 +729,57 @@ mod tests {
     }
 
     #[test]
-    fn products_match_the_dequantized_weights_for_one_to_four_tokens() {
-        for q4_1 in [true, false] {
-            let (rows, cols) = (200, 576);
-            let (bytes, dense) = random(q4_1, rows, cols, 7);
-            let w = matrix(q4_1, &bytes, rows, cols).unwrap();
-            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
-            for t in 1..=4 {
-                let x: Vec<f32> = (0..t * cols).map(|_| rng.random_range(-2.0..2.0)).collect();
-                let got = w.matmul(&x);
-                let want = reference(&dense, rows, cols, &x);
-                let scale = want.iter().fold(0f32, |a, v| a.max(v.abs()));
-                for (g, e) in got.iter().zip(&want) {
-                    // 8-bit activations: error well under 1% of the largest output.
-                    assert!(
-                        (g - e).abs() <= 0.01 * scale,
-                        "{g} vs {e} (t = {t}, q4_1 {q4_1})"
-                    );
+    fn products_match_the_dequantized_weights_for_any_number_of_tokens() {
+        for kernel in Kernel::all().into_iter().filter(|k| k.available()) {
+            for q4_1 in [true, false] {
+                // 203 rows: the last group of eight is padded.
+                let (rows, cols) = (203, 576);
+                let (bytes, dense) = random(q4_1, rows, cols, 7);
+                let w = matrix(q4_1, &bytes, rows, cols).unwrap();
+                let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+                for t in [1, 2, 3, 4, 5, 9, 17] {
+                    let x: Vec<f32> = (0..t * cols).map(|_| rng.random_range(-2.0..2.0)).collect();
+                    let got = w.matmul_with(kernel, &x);
+                    let want = reference(&dense, rows, cols, &x);
+                    assert_eq!(got.len(), want.len());
+                    let scale = want.iter().fold(0f32, |a, v| a.max(v.abs()));
+                    for (g, e) in got.iter().zip(&want) {
+                        // 8-bit activations: error well under 1% of the largest output.
+                        assert!(
+                            (g - e).abs() <= 0.01 * scale,
+                            "{g} vs {e} (t = {t}, q4_1 {q4_1}, {kernel:?})"
+                        );
+                    }
                 }
             }
         }
     }
 
     #[test]
-    fn the_simd_path_computes_the_scalar_sums() {
+    fn the_simd_kernels_compute_the_scalar_sums() {
+        let kernels: Vec<Kernel> = Kernel::all()
+            .into_iter()
+            .filter(|k| k.available())
+            .collect();
+        println!("kernels on this CPU: {kernels:?}");
         for q4_1 in [true, false] {
-            // Widths with and without a remainder of fewer than eight blocks.
-            for cols in [64, 96, 256, 576, 1536] {
-                let rows = 64;
+            for cols in [32, 96, 576, 1536] {
+                let rows = 24;
                 let (bytes, _) = random(q4_1, rows, cols, 11);
                 let w = matrix(q4_1, &bytes, rows, cols).unwrap();
                 let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
-                let x: Vec<f32> = (0..cols).map(|_| rng.random_range(-3.0..3.0)).collect();
-                let acts = vec![quantize_row(&x)];
-                let per_row = cols / BLOCK;
-                let mut fast = vec![0f32; rows];
-                dot_rows(w.all(), per_row, &acts, &mut fast);
-                for (r, f) in fast.iter().enumerate() {
-                    let s = dot_scalar(w.all().span(r * per_row..(r + 1) * per_row), &acts[0]);
-                    assert!(
-                        (f - s).abs() <= 1e-4 * s.abs().max(1.0),
-                        "row {r} of {cols} columns (q4_1 {q4_1}): {f} vs {s}"
-                    );
+                for t in 1..=6 {
+                    let x: Vec<f32> = (0..t * cols).map(|_| rng.random_range(-3.0..3.0)).collect();
+                    let want = w.matmul_with(Kernel::Scalar, &x);
+                    for &k in &kernels {
+                        for (i, (f, s)) in w.matmul_with(k, &x).iter().zip(&want).enumerate() {
+                            assert!(
+                                (f - s).abs() <= 1e-4 * s.abs().max(1.0),
+                                "output {i} of {t} tokens x {cols} columns (q4_1 {q4_1}, \
+                                 {k:?}): {f} vs {s}"
+                            );
+                        }
+                    }
                 }
             }
         }
@@ -557,12 +799,13 @@ mod tests {
 
     #[test]
     fn stacking_keeps_each_part_s_rows() {
+        // Neither part fills its last group of eight.
         let (a, _) = random(true, 3, 64, 1);
-        let (b, _) = random(true, 5, 64, 2);
+        let (b, _) = random(true, 13, 64, 2);
         let a = QuantMatrix::from_q4_1_bytes(&a, 3, 64).unwrap();
-        let b = QuantMatrix::from_q4_1_bytes(&b, 5, 64).unwrap();
+        let b = QuantMatrix::from_q4_1_bytes(&b, 13, 64).unwrap();
         let s = QuantMatrix::stack(&[a.clone(), b.clone()]).unwrap();
-        assert_eq!((s.rows(), s.cols), (8, 64));
+        assert_eq!((s.rows(), s.cols), (16, 64));
         let x: Vec<f32> = (0..64).map(|i| (i as f32 * 0.37).sin()).collect();
         let mut want = a.matmul(&x);
         want.extend(b.matmul(&x));
