@@ -75,7 +75,7 @@ impl TokenizerEnv for GrammarTokenizer {
 
     fn tokenize_bytes(&self, s: &[u8]) -> Vec<TokenId> {
         self.trie
-            .tokenize_with_greedy_fallback(s, |s| self.tokenizer.encode(s))
+            .tokenize_with_greedy_fallback(s, |s| self.tokenizer.encode_continuation(s))
     }
 }
 
@@ -168,5 +168,45 @@ pub(crate) fn rng_for(decoding: Decoding) -> ChaCha8Rng {
     match decoding {
         Decoding::Sample { seed, .. } => ChaCha8Rng::seed_from_u64(seed),
         Decoding::Greedy => ChaCha8Rng::seed_from_u64(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sentencepiece_vocabulary_drives_the_grammar() {
+        // Phi-3's vocabulary: `▁` for spaces and `<0xXX>` byte tokens must reach llguidance
+        // as the bytes they stand for.
+        let dir = embodia_models::LLAMA_CPP_VOCABS
+            .ensure(&embodia_models::home())
+            .expect("fetch llama.cpp's vocabulary GGUFs (llama-cpp-python 0.3.36 sdist)");
+        let tok = GgufTokenizer::open(&dir.join("ggml-vocab-phi-3.gguf")).unwrap();
+        let end = tok.token_id("<|end|>").unwrap();
+        let grammars = Grammars::new(&tok, end).unwrap();
+        let mut m = grammars
+            .matcher(&GrammarSpec::Lark(
+                "start: \"go to \" (\"kitchen\" | \"living room\") \"\\n\"".into(),
+            ))
+            .unwrap()
+            .unwrap();
+        let bytes = tok.token_bytes(TokTrie::SPECIAL_TOKEN_MARKER);
+        let id = |t: &str| tok.token_id(t).unwrap();
+        let mut text = Vec::new();
+        // One tokenization a model could write; the newline is a byte token.
+        for t in [
+            "go",
+            "\u{2581}to",
+            "\u{2581}living",
+            "\u{2581}room",
+            "<0x0A>",
+        ] {
+            assert!(m.compute_mask().unwrap().is_allowed(id(t)), "{t}");
+            m.consume_token(id(t)).unwrap();
+            text.extend(&bytes[id(t) as usize]);
+        }
+        assert_eq!(String::from_utf8_lossy(&text), "go to living room\n");
+        assert!(m.is_accepting().unwrap() || m.is_stopped());
     }
 }

@@ -41,7 +41,7 @@ pub enum LlmError {
     },
     /// The tokenizer in the GGUF is of a kind this crate cannot rebuild exactly.
     #[error(
-        "{path}: tokenizer not supported: {problem}. Fix: use a GGUF with a GPT-2 style BPE tokenizer ({supported})"
+        "{path}: tokenizer not supported: {problem}. Fix: use a GGUF with one of these tokenizers: {supported}"
     )]
     UnsupportedTokenizer {
         /// The model file.

@@ -15,6 +15,7 @@ mod error;
 mod gguf;
 mod model;
 mod qmatvec;
+mod spm;
 mod tokenizer;
 
 pub use beam::{BeamResult, Candidate, Contrast};

@@ -112,6 +112,28 @@ pub const LLAMA_CPP_VOCABS: SdistSpec = SdistSpec {
             "ggml-vocab-llama-bpe.gguf",
             "97272e430d53bc7688f52d5e0ad8ea8f163ede9f1bbd1694feaa504797d5d96e",
         ),
+        (
+            "llama_cpp_python-0.3.36/vendor/llama.cpp/models/ggml-vocab-phi-3.gguf",
+            "ggml-vocab-phi-3.gguf",
+            "967d7190d11c4842eab697079d98d56c2116e10eb617be355a2733bfc132e326",
+        ),
+        (
+            "llama_cpp_python-0.3.36/vendor/llama.cpp/models/ggml-vocab-llama-spm.gguf",
+            "ggml-vocab-llama-spm.gguf",
+            "16c3724582d59aa8bf84711894e833f916ee46a31d80e21312759c48bf8d0e69",
+        ),
+        // llama.cpp's own tokenizer test for both SentencePiece vocabularies: inputs and the
+        // ids its CI expects.
+        (
+            "llama_cpp_python-0.3.36/vendor/llama.cpp/models/ggml-vocab-phi-3.gguf.inp",
+            "ggml-vocab-phi-3.gguf.inp",
+            "be0a11f7071f0c67d3053a2d377d8f35f0dbcb77ff11a60300fb57d36b477cf0",
+        ),
+        (
+            "llama_cpp_python-0.3.36/vendor/llama.cpp/models/ggml-vocab-phi-3.gguf.out",
+            "ggml-vocab-phi-3.gguf.out",
+            "ad6905c925c49c022974fe67e030382e8a4f56eb4489a0b9481dcedb1ec73b29",
+        ),
     ],
 };
 
