@@ -416,28 +416,24 @@ fn scalar_tile(
     n: usize,
 ) -> [[f32; GROUP]; TILE] {
     let mut out = [[0f32; GROUP]; TILE];
-    let mut rows = [[0i8; BLOCK]; GROUP];
+    // The SIMD kernels' layout, in plain arrays (loops the compiler vectorizes): vector `j`
+    // holds bytes `4j..4j+4` of each of the eight rows.
+    let mut v = [[0i8; 32]; 8];
     for b in 0..per_row {
         let e = g * per_row + b;
-        // The eight rows' values, unpacked once for all tokens of the tile.
         match &w.quants {
             Quants::Q4_1 { qs, .. } => {
-                for (k, row) in rows.iter_mut().enumerate() {
-                    for (v, q) in row.iter_mut().enumerate() {
-                        let byte = qs[e][(v / 8) * 32 + 4 * k + v % 4];
-                        *q = (if (v / 4) % 2 == 0 {
-                            byte & 0x0F
-                        } else {
-                            byte >> 4
-                        }) as i8;
+                for i in 0..4 {
+                    for p in 0..32 {
+                        let byte = qs[e][i * 32 + p];
+                        v[2 * i][p] = (byte & 0x0F) as i8;
+                        v[2 * i + 1][p] = (byte >> 4) as i8;
                     }
                 }
             }
             Quants::Q8_0 { qs } => {
-                for (k, row) in rows.iter_mut().enumerate() {
-                    for (v, q) in row.iter_mut().enumerate() {
-                        *q = qs[e][(v / 4) * 32 + 4 * k + v % 4];
-                    }
+                for (j, vj) in v.iter_mut().enumerate() {
+                    vj.copy_from_slice(&qs[e][j * 32..(j + 1) * 32]);
                 }
             }
         }
@@ -448,14 +444,16 @@ fn scalar_tile(
         };
         for (i, lanes) in out.iter_mut().enumerate().take(n) {
             let ai = (t0 + i) * per_row + b;
-            // The words hold the values in order (little-endian bytes).
-            let xs: [i8; BLOCK] = pulp::cast(a.qs[ai].map(i32::to_le));
+            let mut acc = [0i32; 32];
+            for (vj, word) in v.iter().zip(a.qs[ai]) {
+                // The activation word's four bytes under each row's four.
+                let x = word.to_le_bytes().map(|b| b as i8);
+                for p in 0..32 {
+                    acc[p] += vj[p] as i32 * x[p % 4] as i32;
+                }
+            }
             for (k, lane) in lanes.iter_mut().enumerate() {
-                let s: i32 = rows[k]
-                    .iter()
-                    .zip(&xs)
-                    .map(|(&q, &x)| q as i32 * x as i32)
-                    .sum();
+                let s = acc[4 * k] + acc[4 * k + 1] + acc[4 * k + 2] + acc[4 * k + 3];
                 *lane += dw[k] * a.d[ai] * s as f32 + mw[k] * a.sum[ai];
             }
         }
