@@ -26,7 +26,24 @@ struct Chunk {
     v: Vec<f32>,
 }
 
+/// Chunks shorter than this are merged with a short neighbour as they come, so one-token
+/// steps do not leave a chunk per token (a copy of at most twice this many positions).
+const SMALL_CHUNK: usize = 64;
+
 impl LayerKv {
+    /// Appends `c`; the last two chunks are merged while both are small.
+    fn push(&mut self, c: Chunk) {
+        self.chunks.push(Arc::new(c));
+        while let [.., a, b] = self.chunks.as_slice()
+            && a.len < SMALL_CHUNK
+            && b.len < SMALL_CHUNK
+        {
+            let merged = Arc::new(Chunk::join(a, b));
+            self.chunks.truncate(self.chunks.len() - 2);
+            self.chunks.push(merged);
+        }
+    }
+
     /// The first `n` positions.
     pub(crate) fn narrow(&self, n: usize) -> LayerKv {
         let mut out = LayerKv::default();
@@ -56,6 +73,27 @@ impl LayerKv {
             }
         }
         out
+    }
+}
+
+impl Chunk {
+    /// `a`'s positions then `b`'s, head by head.
+    fn join(a: &Chunk, b: &Chunk) -> Chunk {
+        let hd = a.k.len() / (a.heads * a.len.max(1));
+        let cat = |x: &[f32], y: &[f32]| -> Vec<f32> {
+            let mut out = Vec::with_capacity(x.len() + y.len());
+            for h in 0..a.heads {
+                out.extend_from_slice(&x[h * a.len * hd..(h + 1) * a.len * hd]);
+                out.extend_from_slice(&y[h * b.len * hd..(h + 1) * b.len * hd]);
+            }
+            out
+        };
+        Chunk {
+            len: a.len + b.len,
+            heads: a.heads,
+            k: cat(&a.k, &b.k),
+            v: cat(&a.v, &b.v),
+        }
     }
 }
 
@@ -123,12 +161,12 @@ impl Heads {
             }
             out
         };
-        cache.chunks.push(Arc::new(Chunk {
+        cache.push(Chunk {
             len: s,
             heads: nkv,
             k: by_head(&k),
             v: by_head(v),
-        }));
+        });
         let rep = nh / nkv;
         let scale = 1.0 / (hd as f32).sqrt();
         let head = |h: usize| -> Vec<f32> {
@@ -366,7 +404,7 @@ mod tests {
     use super::*;
 
     fn heads(interleaved: bool) -> Heads {
-        let (hd, rope_dim, context) = (16, 12, 64);
+        let (hd, rope_dim, context) = (16, 12, 256);
         let half = rope_dim / 2;
         let angle = |p: usize, i: usize| p as f32 / 10f32.powf(2.0 * i as f32 / rope_dim as f32);
         Heads {
@@ -454,7 +492,8 @@ mod tests {
                     &v[a * nk..b * nk],
                 ));
             }
-            assert_eq!(pieces.chunks.len(), 3);
+            // Small pieces are merged as they come: one chunk of all 11 positions.
+            assert_eq!(pieces.chunks.len(), 1);
             for (x, (a, b)) in want.iter().zip(all.iter().zip(&got)) {
                 assert!((x - a).abs() < 1e-5 && (x - b).abs() < 1e-5, "{x} {a} {b}");
             }
@@ -493,6 +532,35 @@ mod tests {
             for (a, b) in fast.iter().zip(&plain) {
                 assert!((a - b).abs() < 1e-6, "{a} vs {b}");
             }
+        }
+    }
+
+    #[test]
+    fn one_position_at_a_time_leaves_few_chunks_and_the_same_answers() {
+        let h = heads(false);
+        let s = 150;
+        let (nq, nk) = (h.n_head * h.head_dim, h.n_kv_head * h.head_dim);
+        let (q, k, v) = (
+            values(s * nq, 8.0),
+            values(s * nk, 9.0),
+            values(s * nk, 10.0),
+        );
+        let want = reference(&h, &q, &k, &v);
+        let mut kv = LayerKv::default();
+        let mut got = Vec::new();
+        for i in 0..s {
+            got.extend(h.attend(
+                &mut kv,
+                i,
+                q[i * nq..(i + 1) * nq].to_vec(),
+                k[i * nk..(i + 1) * nk].to_vec(),
+                &v[i * nk..(i + 1) * nk],
+            ));
+        }
+        assert!(kv.chunks.len() <= 3, "{} chunks", kv.chunks.len());
+        assert_eq!(kv.chunks.iter().map(|c| c.len).sum::<usize>(), s);
+        for (x, y) in want.iter().zip(&got) {
+            assert!((x - y).abs() < 1e-5, "{x} vs {y}");
         }
     }
 }
