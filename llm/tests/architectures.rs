@@ -48,6 +48,16 @@ fn byte_level_tokens() -> Vec<String> {
 
 /// Writes a tiny model of `arch` to `path`.
 fn write_tiny(path: &Path, arch: &str, dtype: GgmlDType) {
+    write_tiny_with(path, arch, dtype, None);
+}
+
+/// [`write_tiny`], with another tokenizer's `tokenizer.*` metadata when given.
+fn write_tiny_with(
+    path: &Path,
+    arch: &str,
+    dtype: GgmlDType,
+    tokenizer: Option<Vec<(String, Value)>>,
+) {
     let mut tokens = byte_level_tokens();
     tokens.push("Ġt".into());
     tokens.push("<|im_start|>".into());
@@ -84,6 +94,19 @@ fn write_tiny(path: &Path, arch: &str, dtype: GgmlDType) {
     if arch != "phi3" {
         md.push((a("rope.freq_base"), Value::F32(10_000.0)));
     }
+    let vocab = match tokenizer {
+        Some(t) => {
+            md.retain(|(k, _)| !k.starts_with("tokenizer."));
+            let n = t
+                .iter()
+                .find(|(k, _)| k == "tokenizer.ggml.tokens")
+                .map(|(_, v)| v.to_vec().unwrap().len())
+                .unwrap();
+            md.extend(t);
+            n
+        }
+        None => vocab,
+    };
     let mut seed = 7u64;
     let mut ts: Vec<(String, Tensor)> = vec![
         (
@@ -493,4 +516,56 @@ fn corrupt_headers_and_foreign_files_are_refused_not_a_panic() {
     let missing =
         Llm::load(Path::new("/nonexistent/model.gguf"), LoadOptions::default()).unwrap_err();
     assert!(matches!(missing, LlmError::Io { .. }), "{missing}");
+}
+
+#[test]
+fn phi3_with_its_sentencepiece_vocabulary_writes_what_the_grammar_allows() {
+    // A tiny phi3 network under Phi-3's real vocabulary and chat template (from the
+    // vocabulary-only GGUF llama.cpp ships): prompt, template, tokenizer and grammar together.
+    let vocab = embodia_models::LLAMA_CPP_VOCABS
+        .ensure(&embodia_models::home())
+        .expect("fetch llama.cpp's vocabulary GGUFs (llama-cpp-python 0.3.36 sdist)")
+        .join("ggml-vocab-phi-3.gguf");
+    let mut f = std::fs::File::open(vocab).unwrap();
+    let content = gguf_file::Content::read(&mut f).unwrap();
+    let tokenizer: Vec<(String, Value)> = content
+        .metadata
+        .into_iter()
+        .filter(|(k, _)| k.starts_with("tokenizer."))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tiny-phi3-spm.gguf");
+    write_tiny_with(&path, "phi3", GgmlDType::Q8_0, Some(tokenizer));
+    let llm = Llm::load(&path, LoadOptions::default()).unwrap();
+    let prompt = llm
+        .chat_prompt(
+            &[
+                embodia_llm::ChatMessage::new("system", "You plan."),
+                embodia_llm::ChatMessage::new("user", "go to the kitchen"),
+            ],
+            true,
+        )
+        .unwrap();
+    assert!(
+        prompt.contains("<|user|>") && prompt.ends_with("<|assistant|>\n"),
+        "{prompt:?}"
+    );
+    let grammar =
+        embodia_llm::GrammarSpec::Lark(r#"start: "go to " ("kitchen" | "living room")"#.into());
+    for decoding in [
+        embodia_llm::Decoding::Greedy,
+        embodia_llm::Decoding::Sample {
+            temperature: 1.0,
+            seed: 3,
+        },
+    ] {
+        let g = llm
+            .generate(&prompt, None, &grammar, decoding, 16, &|| false)
+            .unwrap();
+        assert!(
+            g.text == "go to kitchen" || g.text == "go to living room",
+            "{decoding:?}: {:?}",
+            g.text
+        );
+    }
 }
