@@ -369,7 +369,7 @@ mod kernels {
             let mut sum = _mm256_setzero_ps();
             for e in eights.iter_mut() {
                 let x = _mm256_sub_ps(pulp::cast::<_, __m256>(*e), shift);
-                let y = exp8(x);
+                let y = crate::activation::exp8(x);
                 sum = _mm256_add_ps(sum, y);
                 *e = pulp::cast(y);
             }
@@ -380,38 +380,6 @@ mod kernels {
                 total += *x;
             }
             total
-        }
-
-        #[target_feature(enable = "avx2,fma")]
-        fn exp8(x: __m256) -> __m256 {
-            let x = _mm256_max_ps(
-                _mm256_min_ps(x, _mm256_set1_ps(88.376_26)),
-                _mm256_set1_ps(-88.376_26),
-            );
-            let fx = _mm256_floor_ps(_mm256_fmadd_ps(
-                x,
-                _mm256_set1_ps(std::f32::consts::LOG2_E),
-                _mm256_set1_ps(0.5),
-            ));
-            let x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693_359_4), x);
-            let x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(-2.121_944_4e-4), x);
-            let mut y = _mm256_set1_ps(1.987_569_1e-4);
-            for c in [
-                1.398_199_9e-3,
-                8.333_452e-3,
-                4.166_579_6e-2,
-                0.166_666_65,
-                0.5,
-            ] {
-                y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(c));
-            }
-            y = _mm256_fmadd_ps(y, _mm256_mul_ps(x, x), x);
-            y = _mm256_add_ps(y, _mm256_set1_ps(1.0));
-            let n = _mm256_slli_epi32::<23>(_mm256_add_epi32(
-                _mm256_cvttps_epi32(fx),
-                _mm256_set1_epi32(127),
-            ));
-            _mm256_mul_ps(y, _mm256_castsi256_ps(n))
         }
 
         #[target_feature(enable = "avx2,fma")]

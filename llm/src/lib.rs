@@ -6,6 +6,7 @@
 //! constrained by an llguidance grammar so that the model can only write what the caller's
 //! grammar allows; a prompt prefix can be run once and its KV cache reused.
 
+mod activation;
 mod attention;
 mod beam;
 mod chat;

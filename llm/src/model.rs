@@ -83,6 +83,14 @@ struct Linear {
 }
 
 impl Linear {
+    /// The block-kernel weights, when they are all there is to this projection (no bias).
+    fn blocks(&self) -> Option<&QuantMatrix> {
+        match (&self.decode, &self.bias) {
+            (DecodeWeights::Blocks(w), None) => Some(w),
+            _ => None,
+        }
+    }
+
     fn forward(&self, x: &Tensor, many: bool) -> candle_core::Result<Tensor> {
         let y = match (&self.prefill, many) {
             (Some(w), true) => w.forward(x)?,
@@ -499,18 +507,7 @@ impl Decoder {
             let a = self.attention(block, &h, &segments, feeds, li, many)?;
             x = (x + a)?;
             let h = candle_nn::ops::rms_norm(&x, &block.ffn_norm, self.cfg.rms_eps as f32)?;
-            let f = match &block.ffn {
-                Ffn::Separate { gate, up } => {
-                    (candle_nn::ops::silu(&gate.forward(&h, many)?)? * up.forward(&h, many)?)?
-                }
-                Ffn::Fused(w) => {
-                    let gu = w.forward(&h, many)?;
-                    let n = self.cfg.n_ff;
-                    (candle_nn::ops::silu(&gu.narrow(D::Minus1, 0, n)?)?
-                        * gu.narrow(D::Minus1, n, n)?)?
-                }
-            };
-            x = (x + block.down.forward(&f, many)?)?;
+            x = (x + self.ffn(block, &h, many)?)?;
         }
         for (f, seg) in feeds.iter_mut().zip(&segments) {
             f.cache.len += seg.len;
@@ -540,6 +537,31 @@ impl Decoder {
                     .collect::<Result<_, _>>()?)
             }
         }
+    }
+
+    /// The feed-forward part. When gate/up and down are all on the block kernel it runs
+    /// on plain vectors: one product, SiLU-and-multiply in one loop, one product (no tensor
+    /// copies or per-operation overhead in between).
+    fn ffn(&self, block: &Block, h: &Tensor, many: bool) -> candle_core::Result<Tensor> {
+        if let Ffn::Fused(w) = &block.ffn
+            && let (Some(gate_up), Some(down)) = (w.blocks(), block.down.blocks())
+        {
+            let x = h.flatten_all()?.to_vec1::<f32>()?;
+            let act = crate::activation::silu_gate(&gate_up.matmul(&x), self.cfg.n_ff);
+            return Tensor::from_vec(down.matmul(&act), h.dims(), &self.device);
+        }
+        let f = match &block.ffn {
+            Ffn::Separate { gate, up } => {
+                (candle_nn::ops::silu(&gate.forward(h, many)?)? * up.forward(h, many)?)?
+            }
+            Ffn::Fused(w) => {
+                let gu = w.forward(h, many)?;
+                let n = self.cfg.n_ff;
+                (candle_nn::ops::silu(&gu.narrow(D::Minus1, 0, n)?)?
+                    * gu.narrow(D::Minus1, n, n)?)?
+            }
+        };
+        block.down.forward(&f, many)
     }
 
     fn attention(
