@@ -471,6 +471,16 @@ mod tests {
         (0..n).map(|i| ((i as f32 + seed) * 0.731).sin()).collect()
     }
 
+    /// Queries, keys and values of `s` positions.
+    fn inputs(h: &Heads, s: usize, seed: f32) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
+        let (nq, nk) = (h.n_head * h.head_dim, h.n_kv_head * h.head_dim);
+        (
+            values(s * nq, seed),
+            values(s * nk, seed + 1.0),
+            values(s * nk, seed + 2.0),
+        )
+    }
+
     /// Straight from the definition: rotate, then for each query head softmax over the
     /// visible keys of its key/value head.
     fn reference(h: &Heads, q: &[f32], k: &[f32], v: &[f32]) -> Vec<f32> {
@@ -517,11 +527,7 @@ mod tests {
             let h = heads(interleaved);
             let s = 11;
             let (nq, nk) = (h.n_head * h.head_dim, h.n_kv_head * h.head_dim);
-            let (q, k, v) = (
-                values(s * nq, 1.0),
-                values(s * nk, 2.0),
-                values(s * nk, 3.0),
-            );
+            let (q, k, v) = inputs(&h, s, 1.0);
             let want = reference(&h, &q, &k, &v);
             // All at once, and in pieces of 4, 1, 6 (chunks of the cache).
             let mut whole = LayerKv::default();
@@ -559,15 +565,9 @@ mod tests {
     fn the_simd_query_equals_the_plain_one() {
         let h = heads(true);
         let s = 9;
-        let (nq, nk) = (h.n_head * h.head_dim, h.n_kv_head * h.head_dim);
         let mut kv = LayerKv::default();
-        h.attend(
-            &mut kv,
-            0,
-            values(s * nq, 4.0),
-            values(s * nk, 5.0),
-            &values(s * nk, 6.0),
-        );
+        let (q, k, v) = inputs(&h, s, 4.0);
+        h.attend(&mut kv, 0, q, k, &v);
         let q = values(h.head_dim, 7.0);
         for visible in [1, 5, 9] {
             let mut fast = vec![0f32; h.head_dim];
@@ -585,11 +585,7 @@ mod tests {
         let h = heads(false);
         let s = 150;
         let (nq, nk) = (h.n_head * h.head_dim, h.n_kv_head * h.head_dim);
-        let (q, k, v) = (
-            values(s * nq, 8.0),
-            values(s * nk, 9.0),
-            values(s * nk, 10.0),
-        );
+        let (q, k, v) = inputs(&h, s, 8.0);
         let want = reference(&h, &q, &k, &v);
         let mut kv = LayerKv::default();
         let mut got = Vec::new();
