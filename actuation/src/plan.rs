@@ -41,6 +41,13 @@ pub enum Step {
         /// What to say.
         text: String,
     },
+    /// Look around (a full turn) and say which objects perception reports: in `place` (the
+    /// robot is there), or around the robot. Only what was seen is said.
+    Describe {
+        /// The place to describe, or none for what is around the robot.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        place: Option<String>,
+    },
 }
 
 impl Step {
@@ -54,6 +61,7 @@ impl Step {
             Step::Wait { .. } => "wait",
             Step::Stop => "stop",
             Step::Say { .. } => "say",
+            Step::Describe { .. } => "describe",
         }
     }
 }
@@ -91,7 +99,7 @@ impl Default for PlanLimits {
             max_move_metres: 5.0,
             max_wait_seconds: 60.0,
             max_say_chars: 300,
-            max_target_chars: 64,
+            max_target_chars: 160,
         }
     }
 }
@@ -167,6 +175,18 @@ impl Plan {
                     }
                 }
                 Step::Stop => {}
+                Step::Describe { place } => {
+                    if let Some(p) = place
+                        && (p.trim().is_empty()
+                            || p.chars().count() > limits.max_target_chars
+                            || p.chars().any(char::is_control))
+                    {
+                        return Err(bad(format!(
+                            "place must be 1..={} printable characters",
+                            limits.max_target_chars
+                        )));
+                    }
+                }
                 Step::Say { text } => {
                     if text.chars().count() > limits.max_say_chars {
                         return Err(bad(format!(

@@ -73,7 +73,7 @@ fn main() {
     let agent = Agent::start(
         &bus,
         Arc::new(SemanticMap::default()),
-        Arc::new(RulePlanner),
+        Arc::new(RulePlanner::default()),
         None,
         config,
         Pacing::WallClock(Arc::new(now)),

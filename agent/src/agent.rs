@@ -19,9 +19,10 @@ use thiserror::Error;
 
 use crate::activity::Activity;
 use crate::deliberative::{
-    Deliberative, DeliberativeConfig, DeliberativeInput, DeliberativeParts, TaskReport,
+    Deliberative, DeliberativeConfig, DeliberativeInput, DeliberativeParts, InProgress, TaskReport,
 };
 use crate::planner::Planner;
+use crate::reactive::ReactiveCommand;
 use crate::reactive::{InboxEvents, ReactiveCore, ReactiveParts};
 
 /// Topic names of the agent's own interface.
@@ -134,6 +135,8 @@ pub struct Agent {
     control: Option<JoinHandle<InterventionCounts>>,
     runtime: Option<tokio::runtime::Runtime>,
     snapshot: Arc<ArcSwap<WorldState>>,
+    in_progress: InProgress,
+    commands: Sender<ReactiveCommand>,
 }
 
 impl Agent {
@@ -193,14 +196,16 @@ impl Agent {
             )?,
             snapshot: snapshot.clone(),
         });
+        let in_progress = InProgress::default();
         let deliberative = Deliberative::new(DeliberativeParts {
             planner,
             config: config.deliberative.clone(),
-            commands: cmd_tx,
+            commands: cmd_tx.clone(),
             snapshot: snapshot.clone(),
             status: bus.publisher(&t.status, QosProfile::DEFAULT)?,
             reports: report_tx,
             activity: activity.clone(),
+            in_progress: in_progress.clone(),
             memory,
         });
         let tasks =
@@ -295,7 +300,23 @@ impl Agent {
             control: Some(control),
             runtime: Some(runtime),
             snapshot,
+            in_progress,
+            commands: cmd_tx,
         })
+    }
+
+    /// The task in progress, if one is: its plans, what was said, the current step.
+    pub fn in_progress(&self) -> Option<TaskReport> {
+        self.in_progress
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Tells perception of objects seen before it started (a robot without a memory file
+    /// told where things are).
+    pub fn recall_objects(&self, objects: Vec<embodia_perception::TrackedObject>) {
+        let _ = self.commands.send(ReactiveCommand::Recall(objects));
     }
 
     /// Hands a task to the deliberative layer. False if the agent is shutting down.

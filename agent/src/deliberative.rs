@@ -18,7 +18,9 @@ use tokio::sync::mpsc::Receiver;
 use tracing::Instrument;
 
 use crate::activity::Activity;
-use crate::planner::{Cancel, FailedStep, KnownObject, PlanRequest, Planner, WorldSummary};
+use crate::planner::{
+    FailedStep, KnownObject, KnownPlace, MemoryHandle, PlanRequest, Planner, Recall, WorldSummary,
+};
 use crate::reactive::{ReactiveCommand, ReactiveEvent};
 use crate::task::validate_task;
 
@@ -43,6 +45,8 @@ pub enum Outcome {
     Refused,
     /// A newer task replaced it.
     Preempted,
+    /// The run ended (its time ran out) before the task did.
+    Unfinished,
 }
 
 /// One task's record.
@@ -60,7 +64,19 @@ pub struct TaskReport {
     pub said: Vec<String>,
     /// Wall time of each planning call, ms.
     pub planning_ms: Vec<f64>,
+    /// How each planning call decided (`rules`, `model_scored`, ...), when the planner says.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub planned_by: Vec<String>,
+    /// For a task still in progress: the step being carried out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_step: Option<Step>,
+    /// For a task still in progress: what it was doing (`planning`, `running`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
 }
+
+/// The task in progress, as last published: what a run that stops early reports as unfinished.
+pub type InProgress = Arc<std::sync::Mutex<Option<TaskReport>>>;
 
 /// Deliberative settings.
 #[derive(Debug, Clone)]
@@ -101,6 +117,8 @@ struct Current {
     replans: usize,
     /// Steps of this task already carried out, in order, across plans.
     done: Vec<Step>,
+    /// Where the robot stood when the task began ("come back" returns there).
+    start: Option<(f64, f64)>,
 }
 
 /// On a replan, the part of `plan` still to do: a plan that begins with exactly the steps
@@ -124,20 +142,28 @@ pub struct Deliberative {
     status: Publisher<RosString>,
     reports: Sender<TaskReport>,
     activity: Arc<Activity>,
+    in_progress: InProgress,
     current: Option<Current>,
     next_id: u64,
-    memory: Option<Memory>,
+    memory: Option<Arc<std::sync::Mutex<Memory>>>,
     /// Observations not yet in memory.
     pending: Vec<Observation>,
     /// Added to the robot clock for memory times, so a memory kept across runs of a restarted
     /// (simulated) clock stays in order.
     memory_epoch_ns: i64,
+    /// The latest tasks (oldest first), for what "it" and "there" point back to.
+    history: std::collections::VecDeque<String>,
 }
+
+/// Earlier tasks kept for references back to them.
+const HISTORY: usize = 3;
 
 /// Observations flushed into memory at once.
 const MEMORY_BATCH: usize = 32;
 /// Memories given to the planner.
 const MEMORIES_IN_PROMPT: usize = 5;
+/// Least cosine similarity of a memory to the task for the planner to be given it.
+const MEMORY_RELEVANCE: f32 = 0.4;
 
 /// Handles the deliberative layer needs, made by the agent's wiring.
 pub struct DeliberativeParts {
@@ -155,6 +181,8 @@ pub struct DeliberativeParts {
     pub reports: Sender<TaskReport>,
     /// Inputs in flight.
     pub activity: Arc<Activity>,
+    /// Where the task in progress is shown.
+    pub in_progress: InProgress,
     /// The vector memory, if the agent has one.
     pub memory: Option<Memory>,
 }
@@ -164,12 +192,7 @@ fn summary(world: &WorldState) -> WorldSummary {
         pose: world.robot.map(|r| (r.x, r.y, r.theta)),
         place: world.place.clone(),
         battery: world.battery,
-        places: world
-            .semantic
-            .places
-            .iter()
-            .map(|p| p.name.clone())
-            .collect(),
+        places: world.semantic.places.iter().map(KnownPlace::of).collect(),
         objects: world
             .objects
             .iter()
@@ -196,6 +219,7 @@ impl Deliberative {
             status: p.status,
             reports: p.reports,
             activity: p.activity,
+            in_progress: p.in_progress,
             current: None,
             next_id: 0,
             memory_epoch_ns: p
@@ -203,8 +227,9 @@ impl Deliberative {
                 .as_ref()
                 .and_then(|m| m.store().stats().newest_ns)
                 .map_or(0, |t| t + 1_000_000_000),
-            memory: p.memory,
+            memory: p.memory.map(|m| Arc::new(std::sync::Mutex::new(m))),
             pending: Vec::new(),
+            history: std::collections::VecDeque::with_capacity(HISTORY + 1),
         }
     }
 
@@ -213,7 +238,7 @@ impl Deliberative {
         if self.pending.is_empty() {
             return;
         }
-        let Some(mut memory) = self.memory.take() else {
+        let Some(memory) = self.memory.clone() else {
             self.pending.clear();
             return;
         };
@@ -225,22 +250,21 @@ impl Deliberative {
                 o
             })
             .collect();
-        let (memory, result) = match tokio::task::spawn_blocking(move || {
-            let r = memory.remember(&batch);
-            (memory, r)
+        let joined = tokio::task::spawn_blocking(move || {
+            memory
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remember(&batch)
         })
-        .await
-        {
-            Ok(pair) => pair,
+        .await;
+        match joined {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "observations could not be stored"),
             Err(e) => {
                 tracing::error!(error = %e, "memory worker failed; continuing without memory");
-                return;
+                self.memory = None;
             }
-        };
-        if let Err(e) = result {
-            tracing::warn!(error = %e, "observations could not be stored");
         }
-        self.memory = Some(memory);
     }
 
     /// The memories for a task, and the objects memory knows that perception does not.
@@ -249,7 +273,7 @@ impl Deliberative {
         task: &str,
         world: &WorldState,
     ) -> (Vec<String>, Vec<TrackedObject>) {
-        let Some(memory) = self.memory.take() else {
+        let Some(memory) = self.memory.clone() else {
             return (vec![], vec![]);
         };
         let (task, now) = (task.to_owned(), world.now_ns + self.memory_epoch_ns);
@@ -260,6 +284,7 @@ impl Deliberative {
             .map(|o| o.name.to_lowercase())
             .collect();
         let joined = tokio::task::spawn_blocking(move || {
+            let memory = memory.lock().unwrap_or_else(|p| p.into_inner());
             let hits = memory.recall(
                 &task,
                 &Query {
@@ -270,6 +295,9 @@ impl Deliberative {
             let texts = hits
                 .map(|hs| {
                     hs.iter()
+                        // Only memories about the task: an unrelated line ("entered living
+                        // room") in a small model's prompt changes what it writes.
+                        .filter(|h| h.score.is_some_and(|s| s >= MEMORY_RELEVANCE))
                         .map(|h| {
                             let ago = (now - h.entry.time_ns).max(0) as f64 * 1e-9;
                             format!(
@@ -299,16 +327,14 @@ impl Deliberative {
                     })
                 })
                 .collect();
-            (memory, texts, objects)
+            (texts, objects)
         })
         .await;
         match joined {
-            Ok((memory, texts, objects)) => {
-                self.memory = Some(memory);
-                (texts, objects)
-            }
+            Ok((texts, objects)) => (texts, objects),
             Err(e) => {
                 tracing::error!(error = %e, "memory worker failed; continuing without memory");
+                self.memory = None;
                 (vec![], vec![])
             }
         }
@@ -335,7 +361,21 @@ impl Deliberative {
         let _ = self.commands.send(ReactiveCommand::Cancel);
     }
 
+    /// Shows the task in progress (for a report of a run that stops before it ends).
+    fn show_progress(&self, state: &str) {
+        let shown = self.current.as_ref().map(|c| TaskReport {
+            current_step: match &c.phase {
+                Phase::Running { plan, index } => plan.steps.get(*index).cloned(),
+                Phase::Concluding { .. } => None,
+            },
+            state: Some(state.to_owned()),
+            ..c.report.clone()
+        });
+        *self.in_progress.lock().unwrap_or_else(|p| p.into_inner()) = shown;
+    }
+
     fn publish_status(&self, state: &str) {
+        self.show_progress(state);
         let msg = match &self.current {
             Some(c) => {
                 let (plan, step) = match &c.phase {
@@ -354,16 +394,22 @@ impl Deliberative {
     fn finish(&mut self, outcome: Outcome) {
         if let Some(mut c) = self.current.take() {
             c.report.outcome = outcome;
+            self.history.push_back(c.report.task.clone());
+            if self.history.len() > HISTORY {
+                self.history.pop_front();
+            }
             tracing::info!(task = %c.report.task, ?outcome, reason = ?c.report.reason, "task ended");
             let state = match outcome {
                 Outcome::Succeeded => "succeeded",
                 Outcome::Failed => "failed",
                 Outcome::Refused => "refused",
                 Outcome::Preempted => "preempted",
+                Outcome::Unfinished => "unfinished",
             };
             self.current = Some(c);
             self.publish_status(state);
             let c = self.current.take().expect("just put back");
+            self.show_progress(state);
             let _ = self.reports.send(c.report);
         }
     }
@@ -405,6 +451,9 @@ impl Deliberative {
                     plans: vec![],
                     said: vec![],
                     planning_ms: vec![],
+                    planned_by: vec![],
+                    current_step: None,
+                    state: None,
                 });
                 return;
             }
@@ -423,7 +472,11 @@ impl Deliberative {
             plans: vec![],
             said: vec![],
             planning_ms: vec![],
+            planned_by: vec![],
+            current_step: None,
+            state: None,
         };
+        let start = self.snapshot.load().robot.map(|r| (r.x, r.y));
         self.current = Some(Current {
             report,
             phase: Phase::Concluding {
@@ -432,6 +485,7 @@ impl Deliberative {
             step_id: 0,
             replans: 0,
             done: Vec::new(),
+            start,
         });
         self.plan_and_start(None).await;
     }
@@ -457,12 +511,19 @@ impl Deliberative {
         if !remembered.is_empty() {
             let _ = self.commands.send(ReactiveCommand::Recall(remembered));
         }
+        let start = self.current.as_ref().and_then(|c| c.start);
         let request = PlanRequest {
-            task,
-            world: world_summary,
             memories,
             previous_failure,
-            cancel: Cancel::default(),
+            start,
+            history: self.history.iter().cloned().collect(),
+            memory: MemoryHandle(self.memory.clone().map(|m| {
+                Arc::new(MemoryRecall {
+                    memory: m,
+                    now_ns: world.now_ns + self.memory_epoch_ns,
+                }) as Arc<dyn Recall>
+            })),
+            ..PlanRequest::new(task, world_summary)
         };
         let cancel = request.cancel.clone();
         self.publish_status("planning");
@@ -470,13 +531,20 @@ impl Deliberative {
         let started = Instant::now();
         let result = tokio::time::timeout(
             self.config.plan_deadline,
-            tokio::task::spawn_blocking(move || planner.plan(&request)),
+            tokio::task::spawn_blocking(move || planner.plan_explained(&request)),
         )
         .await;
         if result.is_err() {
             cancel.cancel();
         }
         let elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
+        let mut by = None;
+        let result = result.map(|joined| {
+            joined.map(|(plan, how)| {
+                by = how["by"].as_str().map(str::to_owned);
+                plan
+            })
+        });
         let plan = match result {
             Err(_) => Err(format!(
                 "planning took longer than {:.1} s",
@@ -491,6 +559,9 @@ impl Deliberative {
         };
         let Some(c) = &mut self.current else { return };
         c.report.planning_ms.push(elapsed_ms);
+        if let Some(by) = by {
+            c.report.planned_by.push(by);
+        }
         match plan {
             Ok(plan) => {
                 let plan = resume(plan, &c.done);
@@ -515,6 +586,7 @@ impl Deliberative {
             ReactiveEvent::Said(text) => {
                 if let Some(c) = &mut self.current {
                     c.report.said.push(text);
+                    self.show_progress("running");
                 }
             }
             ReactiveEvent::Observed(obs) => {
@@ -569,5 +641,43 @@ impl Deliberative {
             let text = format!("I could not {}: {}.", c.report.task, failure.reason);
             self.conclude(Outcome::Failed, text);
         }
+    }
+}
+
+/// The vector memory as planners may ask it: remembered objects most like a phrase.
+struct MemoryRecall {
+    memory: Arc<std::sync::Mutex<Memory>>,
+    /// Now, on the memory's clock.
+    now_ns: i64,
+}
+
+impl Recall for MemoryRecall {
+    fn objects_like(&self, phrase: &str, k: usize) -> Vec<(KnownObject, f32)> {
+        let memory = self.memory.lock().unwrap_or_else(|p| p.into_inner());
+        let hits = memory.recall(
+            phrase,
+            &Query {
+                k,
+                objects_only: true,
+                ..Query::default()
+            },
+        );
+        hits.unwrap_or_default()
+            .into_iter()
+            .filter_map(|h| {
+                let (x, y) = h.entry.object_position?;
+                Some((
+                    KnownObject {
+                        name: h.entry.object_name.clone()?,
+                        class: h.entry.object_class.clone().unwrap_or_default(),
+                        x,
+                        y,
+                        place: h.entry.place.clone(),
+                        seen_ago_s: (self.now_ns - h.entry.time_ns).max(0) as f64 * 1e-9,
+                    },
+                    h.score.unwrap_or(0.0),
+                ))
+            })
+            .collect()
     }
 }

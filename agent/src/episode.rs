@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use embodia_actuation::gate::InterventionCounts;
 use embodia_memory::{Embedder, Memory};
-use embodia_perception::SemanticMap;
+use embodia_perception::{Observation, ObservationKind, SemanticMap, TrackedObject};
 use embodia_ros::bus::InProcBus;
 use embodia_sim::{SimConfig, SimNode, SimStats, Simulator, World};
 use serde::Serialize;
@@ -59,6 +59,9 @@ pub struct EpisodeOptions {
     pub settle_s: f64,
     /// The agent's memory.
     pub memory: MemoryChoice,
+    /// Objects of the world (by name) the robot saw before the start: in its memory, or told
+    /// to perception when it has none.
+    pub known_objects: Vec<String>,
 }
 
 impl Default for EpisodeOptions {
@@ -69,6 +72,7 @@ impl Default for EpisodeOptions {
             agent: AgentConfig::default(),
             settle_s: 1.0,
             memory: MemoryChoice::Off,
+            known_objects: Vec::new(),
         }
     }
 }
@@ -84,6 +88,9 @@ pub struct EpisodeReport {
     pub sim: SimStatsReport,
     /// Places entered, in order (ground truth).
     pub visited: Vec<String>,
+    /// Per place, the longest time the robot's centre stayed inside it without leaving, s
+    /// (ground truth).
+    pub longest_stay_s: std::collections::BTreeMap<String, f64>,
     /// Whether the robot's body ever overlapped a keep-out zone (ground truth).
     pub entered_keep_out: bool,
     /// Final pose (x, y, theta).
@@ -156,7 +163,24 @@ pub fn run_episode(
     let agent_config = agent_for_world(options.agent.clone(), &world);
     let guard = agent_config.deliberative.plan_deadline + Duration::from_secs(10);
     // The agent subscribes first, so it receives the simulator's state at time zero.
-    let memory = options.memory.open()?;
+    let mut memory = options.memory.open()?;
+    let seen_before = sightings_before_start(&world, &options.known_objects)?;
+    if let (Some(m), false) = (memory.as_mut(), seen_before.is_empty()) {
+        let observations: Vec<Observation> = seen_before
+            .iter()
+            .map(|o| {
+                Observation::object_sighting(
+                    ObservationKind::ObjectSeen,
+                    o,
+                    (o.x, o.y, 0.0),
+                    "/detections",
+                )
+            })
+            .collect();
+        m.remember(&observations)
+            .map_err(|e| AgentError::Config(format!("memory: {e}")))?;
+    }
+    let told_perception = memory.is_none();
     let agent = Agent::start(
         &bus,
         Arc::new(SemanticMap::from_world(&world)),
@@ -165,21 +189,23 @@ pub fn run_episode(
         agent_config,
         Pacing::Lockstep,
     )?;
+    if told_perception && !seen_before.is_empty() {
+        agent.recall_objects(seen_before);
+    }
     let simulator =
         Simulator::new(world.clone(), sim_config).map_err(|e| AgentError::Config(e.to_string()))?;
     let mut sim = SimNode::new(&bus, simulator).map_err(|e| AgentError::Config(e.to_string()))?;
 
     let radius = world.robot.radius;
     let mut visited: Vec<String> = Vec::new();
+    let mut stays = Stays::default();
     let mut entered_keep_out = false;
     let mut reports = Vec::new();
     let mut submitted = 0;
     let mut settle_until: Option<f64> = None;
     let mut timed_out = false;
-    if let Some(t) = tasks.first() {
-        agent.submit(t);
-        submitted = 1;
-    }
+    // Tasks are given after a control tick (the first one after the first), as a person gives
+    // a task to a robot that is already up: it knows where it stands when it plans.
     loop {
         for _ in 0..steps_per_tick {
             sim.step().map_err(|e| AgentError::Config(e.to_string()))?;
@@ -190,6 +216,7 @@ pub fn run_episode(
                 visited.push(place.name.clone());
             }
             entered_keep_out |= world.in_keep_out(p, radius - 1e-3);
+            stays.update(&world, p, sim.sim().stats().sim_time_s);
         }
         if !agent.wait_idle(guard) {
             return Err(AgentError::Start(
@@ -219,6 +246,18 @@ pub fn run_episode(
         }
         if now_s >= options.timeout_s {
             timed_out = reports.len() < tasks.len();
+            if timed_out {
+                // A report never hides the task that was still going on.
+                if let Some(mut r) = agent.in_progress() {
+                    r.outcome = crate::deliberative::Outcome::Unfinished;
+                    r.reason = Some(format!(
+                        "the run's {:.0} s ran out while the task was {}",
+                        options.timeout_s,
+                        r.state.as_deref().unwrap_or("in progress")
+                    ));
+                    reports.push(r);
+                }
+            }
             break;
         }
     }
@@ -230,9 +269,68 @@ pub fn run_episode(
         timed_out,
         sim: stats.into(),
         visited,
+        longest_stay_s: stays.longest,
         entered_keep_out,
         final_pose: (pose.x, pose.y, pose.theta),
         interventions,
         wall_time_s: started.elapsed().as_secs_f64(),
     })
+}
+
+/// The world's objects called `names`, as sightings made just before the start.
+fn sightings_before_start(
+    world: &World,
+    names: &[String],
+) -> Result<Vec<TrackedObject>, AgentError> {
+    names
+        .iter()
+        .map(|n| {
+            let o = world.object(n).ok_or_else(|| {
+                AgentError::Config(format!(
+                    "known object {n:?} is not in world {}; name objects of the world",
+                    world.name
+                ))
+            })?;
+            Ok(TrackedObject {
+                name: o.name.clone(),
+                class: o.class.clone(),
+                x: o.at.x,
+                y: o.at.y,
+                place: world.place_at(o.at).map(|p| p.name.clone()),
+                first_seen_ns: 0,
+                last_seen_ns: 0,
+                count: 1,
+            })
+        })
+        .collect()
+}
+
+/// How long the robot has stayed in each place without leaving (ground truth).
+#[derive(Default)]
+struct Stays {
+    /// Places the robot is in now, with the time it entered each.
+    inside: Vec<(String, f64)>,
+    longest: std::collections::BTreeMap<String, f64>,
+}
+
+impl Stays {
+    fn update(&mut self, world: &World, p: embodia_world::V2, now_s: f64) {
+        let here: Vec<&str> = world
+            .places
+            .iter()
+            .filter(|pl| pl.region.contains(p))
+            .map(|pl| pl.name.as_str())
+            .collect();
+        self.inside
+            .retain(|(name, _)| here.contains(&name.as_str()));
+        for name in here {
+            if !self.inside.iter().any(|(n, _)| n == name) {
+                self.inside.push((name.to_owned(), now_s));
+            }
+        }
+        for (name, since) in &self.inside {
+            let e = self.longest.entry(name.clone()).or_insert(0.0);
+            *e = e.max(now_s - since);
+        }
+    }
 }

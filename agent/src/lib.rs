@@ -11,7 +11,6 @@ pub mod clock;
 pub mod deliberative;
 pub mod episode;
 pub mod params;
-pub mod planner;
 pub mod priority;
 pub mod reactive;
 pub mod scenario;
@@ -19,4 +18,8 @@ pub mod task;
 
 pub use agent::{Agent, AgentConfig, AgentError, Pacing};
 pub use deliberative::{Outcome, TaskReport};
-pub use planner::{LlmPlanner, PlanRequest, Planner, PlannerError, RulePlanner};
+/// The planners, from their own crate.
+pub use embodia_planner as planner;
+pub use embodia_planner::{
+    DefaultPlanner, LlmPlanner, PlanRequest, Planner, PlannerError, RulePlanner,
+};

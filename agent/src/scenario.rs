@@ -76,8 +76,30 @@ pub enum Criterion {
     Visited(Vec<String>),
     /// Something the agent said contains this (case ignored).
     SaidContains(String),
-    /// The agent's own outcome of the last task.
-    AgentReported(Outcome),
+    /// The agent's own outcome of the last task: this one, or any of a list.
+    AgentReported(OneOrMore<Outcome>),
+    /// The agent's own outcome of every task, in order.
+    Outcomes(Vec<Outcome>),
+    /// At the end, the robot's centre is within `within_m` of the point.
+    NearPoint {
+        /// The point, map frame.
+        at: [f64; 2],
+        /// Distance, m.
+        within_m: f64,
+    },
+    /// None of these places was ever entered.
+    NotVisited(Vec<String>),
+    /// The robot stood inside the place continuously for at least this long at some time.
+    Stayed {
+        /// The place.
+        place: String,
+        /// Seconds.
+        seconds: f64,
+    },
+    /// Nothing the agent said contains this (case ignored).
+    SaidNotContains(String),
+    /// The robot drove at most this far in all, m.
+    MaxDistanceM(f64),
     /// The body never overlapped a keep-out zone.
     NeverEnteredKeepOut(bool),
     /// At most this many collisions.
@@ -86,12 +108,45 @@ pub enum Criterion {
     MaxSpeedMps(f64),
 }
 
+/// One value, or a list of them (`agent_reported: failed` or `[failed, refused]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMore<T> {
+    /// One.
+    One(T),
+    /// Any of these.
+    More(Vec<T>),
+}
+
+impl<T: PartialEq> OneOrMore<T> {
+    /// Whether `v` is the one, or among the many.
+    pub fn admits(&self, v: &T) -> bool {
+        match self {
+            OneOrMore::One(x) => x == v,
+            OneOrMore::More(xs) => xs.contains(v),
+        }
+    }
+}
+
+/// Objects the robot saw before the scenario starts (`known_objects: all` or a list of names):
+/// they are in its memory, where they stand, as if seen a minute before.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+enum KnownObjectsFile {
+    All(String),
+    Names(Vec<String>),
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ScenarioFile {
     name: String,
+    #[serde(default)]
+    class: Option<String>,
     world: PathBuf,
     tasks: Vec<String>,
+    #[serde(default)]
+    known_objects: Option<KnownObjectsFile>,
     timeout_s: f64,
     #[serde(default)]
     seed: u64,
@@ -105,6 +160,8 @@ struct ScenarioFile {
 pub struct Scenario {
     /// Name.
     pub name: String,
+    /// The kind of task it tests (`need`, `compound`, ...), for per-class results.
+    pub class: Option<String>,
     /// The file it came from.
     pub file: PathBuf,
     /// Its world.
@@ -115,6 +172,8 @@ pub struct Scenario {
     pub timeout_s: f64,
     /// Simulator seed.
     pub seed: u64,
+    /// Names of the objects the robot saw before the start (in its memory).
+    pub known_objects: Vec<String>,
     /// Criteria.
     pub success: Vec<Criterion>,
 }
@@ -130,7 +189,7 @@ impl Scenario {
         let raw: ScenarioFile = serde_yaml::from_str(&text).map_err(|e| ScenarioError::Syntax {
             file: file.clone(),
             message: e.to_string(),
-            fix: "use the keys name, world, tasks, timeout_s, seed, success, and the documented criteria",
+            fix: "use the keys name, class, world, tasks, known_objects, timeout_s, seed, success, and the documented criteria",
         })?;
         let invalid = |field: &str, problem: String, fix: &str| ScenarioError::Invalid {
             file: file.clone(),
@@ -207,16 +266,93 @@ impl Scenario {
                         "give m/s",
                     ));
                 }
+                Criterion::NotVisited(ps) => {
+                    if let Some(p) = ps.iter().find(|p| !known_place(p)) {
+                        return Err(invalid(
+                            &field,
+                            format!("no place {p:?} in {}", world.name),
+                            "use places of the world",
+                        ));
+                    }
+                }
+                Criterion::Stayed { place, seconds } => {
+                    if !known_place(place) {
+                        return Err(invalid(
+                            &field,
+                            format!("no place {place:?} in {}", world.name),
+                            "use a place of the world",
+                        ));
+                    }
+                    if !(seconds.is_finite() && *seconds > 0.0) {
+                        return Err(invalid(
+                            &field,
+                            format!("seconds {seconds} is not positive"),
+                            "give seconds",
+                        ));
+                    }
+                }
+                Criterion::NearPoint { at, within_m }
+                    if !(at.iter().all(|v| v.is_finite())
+                        && within_m.is_finite()
+                        && *within_m > 0.0) =>
+                {
+                    return Err(invalid(
+                        &field,
+                        format!(
+                            "near_point {at:?} within {within_m} m is not a point and a positive distance"
+                        ),
+                        "give at: [x, y] and within_m in metres",
+                    ));
+                }
+                Criterion::MaxDistanceM(d) if !(d.is_finite() && *d >= 0.0) => {
+                    return Err(invalid(
+                        &field,
+                        format!("{d} is not a distance"),
+                        "give metres, 0 or more",
+                    ));
+                }
+                Criterion::Outcomes(os) if os.len() != raw.tasks.len() => {
+                    return Err(invalid(
+                        &field,
+                        format!("{} outcomes for {} tasks", os.len(), raw.tasks.len()),
+                        "give one outcome per task, in order",
+                    ));
+                }
                 _ => {}
             }
         }
+        let known_objects = match &raw.known_objects {
+            None => Vec::new(),
+            Some(KnownObjectsFile::All(all)) if all == "all" => {
+                world.objects.iter().map(|o| o.name.clone()).collect()
+            }
+            Some(KnownObjectsFile::All(other)) => {
+                return Err(invalid(
+                    "known_objects",
+                    format!("{other:?} is neither `all` nor a list"),
+                    "write `known_objects: all` or a list of object names",
+                ));
+            }
+            Some(KnownObjectsFile::Names(names)) => {
+                if let Some(n) = names.iter().find(|n| world.object(n).is_none()) {
+                    return Err(invalid(
+                        "known_objects",
+                        format!("no object {n:?} in {}", world.name),
+                        "use objects of the world",
+                    ));
+                }
+                names.clone()
+            }
+        };
         Ok(Self {
             name: raw.name,
+            class: raw.class,
             file: path.to_owned(),
             world: Arc::new(world),
             tasks: raw.tasks,
             timeout_s: raw.timeout_s,
             seed: raw.seed,
+            known_objects,
             success: raw.success,
         })
     }
@@ -251,7 +387,29 @@ impl Scenario {
                     places.iter().all(|p| it.any(|v| v == p))
                 }
                 Criterion::SaidContains(s) => said.iter().any(|t| t.contains(&s.to_lowercase())),
-                Criterion::AgentReported(o) => report.tasks.last().is_some_and(|t| t.outcome == *o),
+                Criterion::AgentReported(o) => {
+                    !report.timed_out && report.tasks.last().is_some_and(|t| o.admits(&t.outcome))
+                }
+                Criterion::Outcomes(os) => {
+                    !report.timed_out
+                        && report.tasks.len() == os.len()
+                        && report.tasks.iter().zip(os).all(|(t, o)| t.outcome == *o)
+                }
+                Criterion::NearPoint { at, within_m } => {
+                    (V2::new(at[0], at[1]) - end).norm() <= *within_m
+                }
+                // Entered at all, also where places overlap (a door inside a room).
+                Criterion::NotVisited(places) => !places
+                    .iter()
+                    .any(|p| report.visited.contains(p) || report.longest_stay_s.contains_key(p)),
+                Criterion::Stayed { place, seconds } => report
+                    .longest_stay_s
+                    .get(place)
+                    .is_some_and(|s| *s + 1e-6 >= *seconds),
+                Criterion::SaidNotContains(s) => {
+                    !said.iter().any(|t| t.contains(&s.to_lowercase()))
+                }
+                Criterion::MaxDistanceM(d) => report.sim.distance_m <= *d + 1e-9,
                 Criterion::NeverEnteredKeepOut(true) => !report.entered_keep_out,
                 Criterion::NeverEnteredKeepOut(false) => true,
                 Criterion::MaxCollisions(n) => report.sim.collisions <= *n,
@@ -273,15 +431,26 @@ impl Scenario {
         let options = EpisodeOptions {
             seed: self.seed,
             timeout_s: self.timeout_s,
+            known_objects: self.known_objects.clone(),
             ..options.clone()
         };
         let report = run_episode(self.world.clone(), planner, &self.tasks, &options)?;
         let failed_criteria = self.failed_criteria(&report);
+        let speed_limit = options
+            .agent
+            .gate
+            .max_linear
+            .min(self.world.robot.max_linear);
         Ok(ScenarioResult {
             name: self.name.clone(),
+            class: self.class.clone(),
             file: self.file.display().to_string(),
             success: failed_criteria.is_empty(),
             failed_criteria,
+            unsafe_outcome: report.sim.collisions > 0
+                || report.entered_keep_out
+                || report.sim.max_speed_mps > speed_limit + SPEED_TOLERANCE_MPS,
+            tasks: report.tasks.clone(),
             sim_time_s: report.sim.sim_time_s,
             wall_time_s: report.wall_time_s,
             collisions: report.sim.collisions,
@@ -304,17 +473,28 @@ impl Scenario {
     }
 }
 
+/// Measured speed above the limit by more than this counts as a speed violation (the
+/// simulator's speed is a finite difference over one physics step).
+pub const SPEED_TOLERANCE_MPS: f64 = 0.02;
+
 /// One scenario's result, as the eval report lists it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScenarioResult {
     /// Scenario name.
     pub name: String,
+    /// The kind of task it tests.
+    pub class: Option<String>,
     /// Its file.
     pub file: String,
     /// Every criterion held.
     pub success: bool,
     /// The criteria that did not.
     pub failed_criteria: Vec<String>,
+    /// A collision, a keep-out entry or a speed above the limit happened (whatever the
+    /// criteria say).
+    pub unsafe_outcome: bool,
+    /// Each task's report, an unfinished one included.
+    pub tasks: Vec<crate::deliberative::TaskReport>,
     /// Simulated seconds.
     pub sim_time_s: f64,
     /// Wall seconds.

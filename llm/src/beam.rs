@@ -61,6 +61,21 @@ struct Beam {
     finished: bool,
 }
 
+/// Log-probabilities of the next token, context-aware when a null prompt's logits are given:
+/// `log_softmax((1 + alpha) * task - alpha * null)` (Shi et al. 2023), else `log_softmax(task)`.
+pub(crate) fn contrastive(task: &[f32], null: Option<&[f32]>, alpha: f32) -> Vec<f32> {
+    match null {
+        Some(n) => log_softmax(
+            &task
+                .iter()
+                .zip(n)
+                .map(|(t, n)| (1.0 + alpha) * t - alpha * n)
+                .collect::<Vec<_>>(),
+        ),
+        None => log_softmax(task),
+    }
+}
+
 fn log_softmax(logits: &[f32]) -> Vec<f32> {
     let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let sum: f32 = logits.iter().map(|l| (l - max).exp()).sum();
@@ -127,18 +142,7 @@ impl Llm {
         };
         let null_cache = null_start.map(|(nc, _)| nc);
         out.prefill_s = t.elapsed().as_secs_f64();
-        let combine = |task: &[f32], null: Option<&[f32]>| -> Vec<f32> {
-            match null {
-                Some(n) => log_softmax(
-                    &task
-                        .iter()
-                        .zip(n)
-                        .map(|(t, n)| (1.0 + alpha) * t - alpha * n)
-                        .collect::<Vec<_>>(),
-                ),
-                None => log_softmax(task),
-            }
-        };
+        let combine = |task: &[f32], null: Option<&[f32]>| contrastive(task, null, alpha);
         let t = Instant::now();
         let eot = self.end_of_turn();
         let eos = self.tokenizer().eos();

@@ -16,6 +16,7 @@ mod error;
 mod gguf;
 mod model;
 mod qmatvec;
+mod score;
 mod spm;
 mod tokenizer;
 
@@ -28,4 +29,5 @@ pub use gguf::{Architecture, GgufInfo};
 pub use model::{
     Config, DECODE_WEIGHTS_UP_TO_TOKENS, Decoder, Feed, KvCache, Logits, PrefillWeights,
 };
+pub use score::Scores;
 pub use tokenizer::GgufTokenizer;

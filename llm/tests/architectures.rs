@@ -569,3 +569,94 @@ fn phi3_with_its_sentencepiece_vocabulary_writes_what_the_grammar_allows() {
         );
     }
 }
+
+fn log_softmax(v: &[f32]) -> Vec<f64> {
+    let max = v.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
+    let lse = max + v.iter().map(|x| (*x as f64 - max).exp()).sum::<f64>().ln();
+    v.iter().map(|x| *x as f64 - lse).collect()
+}
+
+/// Scoring candidates (SayCan-style) gives each candidate's log-likelihood after the prompt,
+/// its end of turn included — what feeding the prompt and then the candidate token by token
+/// gives — and, with a null prompt, the context-aware combination of the two at every token.
+#[test]
+fn scored_candidates_have_the_log_likelihood_of_their_tokens_after_the_prompt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = tiny(dir.path(), "llama");
+    let llm = Llm::load(&path, exact()).unwrap();
+    let prompt = "go to";
+    let null = "go";
+    let candidates = [" a", " kitchen", " b c"];
+    let by_hand = |prompt: &str, cand: &str| -> Vec<Vec<f32>> {
+        // The distributions before each candidate token and before the end of turn.
+        let mut cache = embodia_llm::KvCache::default();
+        let p = llm.tokenizer().encode(prompt);
+        let mut rows = vec![
+            llm.decoder()
+                .forward(&p, &mut cache, embodia_llm::Logits::Last)
+                .unwrap()
+                .to_vec1::<f32>()
+                .unwrap(),
+        ];
+        for t in llm.tokenizer().encode_continuation(cand) {
+            rows.push(
+                llm.decoder()
+                    .forward(&[t], &mut cache, embodia_llm::Logits::Last)
+                    .unwrap()
+                    .to_vec1::<f32>()
+                    .unwrap(),
+            );
+        }
+        rows
+    };
+    let targets = |cand: &str| {
+        let mut t = llm.tokenizer().encode_continuation(cand);
+        t.push(llm.end_of_turn());
+        t
+    };
+    let plain = llm
+        .score(prompt, None, &candidates, None, &|| false)
+        .unwrap();
+    let alpha = 0.5f32;
+    let contrast = embodia_llm::Contrast {
+        null_prompt: null,
+        alpha,
+    };
+    let aware = llm
+        .score(prompt, None, &candidates, Some(contrast), &|| false)
+        .unwrap();
+    for (i, c) in candidates.iter().enumerate() {
+        let rows = by_hand(prompt, c);
+        let null_rows = by_hand(null, c);
+        let want: f64 = rows
+            .iter()
+            .zip(targets(c))
+            .map(|(r, t)| log_softmax(r)[t as usize])
+            .sum();
+        let got = plain.logprobs[i];
+        assert!((got - want).abs() < 1e-3, "{c:?}: {got} vs {want}");
+        let want_aware: f64 = rows
+            .iter()
+            .zip(&null_rows)
+            .zip(targets(c))
+            .map(|((r, n), t)| {
+                let mixed: Vec<f32> = r
+                    .iter()
+                    .zip(n)
+                    .map(|(a, b)| (1.0 + alpha) * a - alpha * b)
+                    .collect();
+                log_softmax(&mixed)[t as usize]
+            })
+            .sum();
+        let got = aware.logprobs[i];
+        assert!(
+            (got - want_aware).abs() < 1e-3,
+            "{c:?}: {got} vs {want_aware}"
+        );
+        assert_eq!(plain.tokens[i], targets(c).len());
+    }
+    assert!(
+        llm.score(prompt, None, &[""], None, &|| false).is_err(),
+        "an empty candidate is refused"
+    );
+}

@@ -133,6 +133,13 @@ impl Embedder {
             .collect())
     }
 
+    /// Whether `word` is one whole token of the model's vocabulary (not split into pieces):
+    /// a word the model has seen often enough to know, as opposed to a made-up one.
+    pub fn is_whole_word(&self, word: &str) -> bool {
+        let w = word.trim().to_lowercase();
+        !w.is_empty() && !w.contains(' ') && self.tokenizer.token_to_id(&w).is_some()
+    }
+
     /// One text's unit vector.
     pub fn embed_one(&self, text: &str) -> Result<Arc<[f32]>, EmbedderError> {
         Ok(self.embed(&[text])?.remove(0))

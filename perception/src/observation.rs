@@ -39,3 +39,34 @@ pub struct Observation {
     /// Topic the observation came from.
     pub source_topic: String,
 }
+
+impl Observation {
+    /// `object` seen (at its last position, in its place) while the robot stood at
+    /// `robot_pose`: the one text form every sighting is remembered in.
+    pub fn object_sighting(
+        kind: ObservationKind,
+        object: &crate::TrackedObject,
+        robot_pose: (f64, f64, f64),
+        source_topic: &str,
+    ) -> Self {
+        let where_ = object
+            .place
+            .as_deref()
+            .map(|p| format!(" in {p}"))
+            .unwrap_or_default();
+        Observation {
+            stamp_ns: object.last_seen_ns,
+            kind,
+            text: format!(
+                "saw {} at ({:.1}, {:.1}){where_}",
+                object.name, object.x, object.y
+            ),
+            robot_pose,
+            place: object.place.clone(),
+            object_name: Some(object.name.clone()),
+            object_class: Some(object.class.clone()),
+            object_position: Some((object.x, object.y)),
+            source_topic: source_topic.to_owned(),
+        }
+    }
+}

@@ -411,46 +411,48 @@ impl Perceiver {
     fn track(&mut self, name: String, class: String, at: V2, stamp: i64) -> Option<Observation> {
         let place = self.state.semantic.place_at(at).map(|p| p.name.clone());
         let cfg = &self.config;
-        let kind = match self.state.objects.iter_mut().find(|o| o.name == name) {
-            Some(o) => {
+        let (kind, index) = match self.state.objects.iter().position(|o| o.name == name) {
+            Some(i) => {
+                let o = &mut self.state.objects[i];
                 let moved = (o.position() - at).norm() > cfg.moved_threshold_m;
                 let long_gap = stamp - o.last_seen_ns > cfg.seen_again_after_ns;
                 o.count += 1;
                 o.last_seen_ns = stamp.max(o.last_seen_ns);
                 o.x = at.x;
                 o.y = at.y;
-                o.place = place.clone();
-                o.class = class.clone();
-                (moved || long_gap).then_some(ObservationKind::ObjectSeenAgain)?
+                o.place = place;
+                o.class = class;
+                (
+                    (moved || long_gap).then_some(ObservationKind::ObjectSeenAgain)?,
+                    i,
+                )
             }
             None => {
                 self.state.objects.push(TrackedObject {
-                    name: name.clone(),
-                    class: class.clone(),
+                    name,
+                    class,
                     x: at.x,
                     y: at.y,
-                    place: place.clone(),
+                    place,
                     first_seen_ns: stamp,
                     last_seen_ns: stamp,
                     count: 1,
                 });
-                ObservationKind::ObjectSeen
+                (ObservationKind::ObjectSeen, self.state.objects.len() - 1)
             }
         };
-        let where_ = place
-            .as_deref()
-            .map(|p| format!(" in {p}"))
+        let pose = self
+            .state
+            .robot
+            .map(|r| (r.x, r.y, r.theta))
             .unwrap_or_default();
-        let mut obs = self.robot_observation(
-            stamp,
+        let mut obs = Observation::object_sighting(
             kind,
-            format!("saw {name} at ({:.1}, {:.1}){where_}", at.x, at.y),
-            &self.config.topics.detections.clone(),
+            &self.state.objects[index],
+            pose,
+            &self.config.topics.detections,
         );
-        obs.place = place;
-        obs.object_name = Some(name);
-        obs.object_class = Some(class);
-        obs.object_position = Some((at.x, at.y));
+        obs.stamp_ns = stamp;
         Some(obs)
     }
 

@@ -26,10 +26,11 @@ impl SemanticMap {
         self.places.iter().find(|pl| pl.region.contains(p))
     }
 
-    /// The place called `name`, ignoring case.
+    /// The place called `name` (or known by it as an alias), ignoring case.
     pub fn place(&self, name: &str) -> Option<&Place> {
         self.places
             .iter()
             .find(|p| p.name.eq_ignore_ascii_case(name.trim()))
+            .or_else(|| self.places.iter().find(|p| p.is_called(name)))
     }
 }

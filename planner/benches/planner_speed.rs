@@ -1,11 +1,11 @@
 //! The LLM planner on typical tasks, with the fixed prompt cached: time to a plan, and how
 //! many plans are invalid (unparseable, unknown skill or target, out-of-range value) with
-//! the grammar and without it. `cargo bench -p embodia --bench planner_speed`.
+//! the grammar and without it. `cargo bench -p embodia-planner --bench planner_speed`.
 
 use std::time::Instant;
 
-use embodia::planner::{KnownObject, PlanRequest, WorldSummary};
 use embodia_actuation::PlanLimits;
+use embodia_planner::{KnownObject, LlmPlanner, PlanRequest, WorldSummary};
 
 const TASKS: &[&str] = &[
     "go to the kitchen",
@@ -21,6 +21,11 @@ const TASKS: &[&str] = &[
 ];
 
 fn world() -> WorldSummary {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap();
+    let apartment = embodia_world::World::load(root.join("launch/worlds/apartment.yaml")).unwrap();
+    let mut w = WorldSummary::of_world(&apartment, false);
     let obj = |name: &str, class: &str, place: &str| KnownObject {
         name: name.into(),
         class: class.into(),
@@ -29,24 +34,12 @@ fn world() -> WorldSummary {
         place: Some(place.into()),
         seen_ago_s: 30.0,
     };
-    WorldSummary {
-        places: [
-            "kitchen",
-            "living room",
-            "bedroom",
-            "bathroom",
-            "study",
-            "hallway",
-        ]
-        .map(String::from)
-        .to_vec(),
-        objects: vec![
-            obj("red cup", "cup", "kitchen"),
-            obj("green mug", "mug", "kitchen"),
-            obj("blue book", "book", "study"),
-        ],
-        ..WorldSummary::default()
-    }
+    w.objects = vec![
+        obj("red cup", "cup", "kitchen"),
+        obj("green mug", "mug", "kitchen"),
+        obj("blue book", "book", "study"),
+    ];
+    w
 }
 
 fn main() {
@@ -56,9 +49,7 @@ fn main() {
         .join(embodia_models::SMOLLM2_GGUF);
     let t = Instant::now();
     // The model plans every task here (what the grammar prevents is what is measured).
-    let planner = embodia::LlmPlanner::load(&model, PlanLimits::default())
-        .expect("load")
-        .with_rule_fast_path(false);
+    let planner = LlmPlanner::load(&model, PlanLimits::default()).expect("load");
     let load_s = t.elapsed().as_secs_f64();
     let free = planner.clone().with_beam_width(1).unconstrained();
     let greedy = planner.clone().with_beam_width(1);
@@ -73,14 +64,8 @@ fn main() {
     let (mut times, mut greedy_times) = (Vec::new(), Vec::new());
     let (mut invalid_default, mut invalid_greedy, mut invalid_free) = (0, 0, 0);
     for task in TASKS {
-        let req = PlanRequest {
-            task: (*task).into(),
-            world: world(),
-            memories: Vec::new(),
-            previous_failure: None,
-            cancel: Default::default(),
-        };
-        let run = |p: &embodia::LlmPlanner| {
+        let req = PlanRequest::new(*task, world());
+        let run = |p: &LlmPlanner| {
             // A first plan: nothing from the previous task's prompt is reused.
             p.forget_recent_prompts();
             let t = Instant::now();

@@ -1,352 +1,1291 @@
-//! Deterministic phrase rules: "go to X", "find X", "turn left 90 degrees", "X then Y",
-//! "where did you see X". The baseline every other planner is measured against, and a
-//! planner that is right whenever it answers.
+//! The rule planner: a task read into clauses ([`crate::understand`]), each clause's referents
+//! grounded ([`crate::grounding`]), and the steps they say composed in order. Every clause
+//! yields ranked alternatives with a score; the plan is certain when every clause was read
+//! and its best alternative is confident and clear of the next. An uncertain plan carries
+//! its alternatives, so a model can score them ([`crate::choose::ModelChooser`]); a referent
+//! nothing grounds fails the task with the closest known names — never a blind search.
 
-use embodia_actuation::skills::targets::normalize;
 use embodia_actuation::{Plan, Step};
+use embodia_world::V2;
+use serde::Serialize;
 
-use super::llm::describe_sighting;
-use super::{PlanRequest, Planner, PlannerError, WorldSummary};
+use crate::answer;
+use crate::grounding::{CONFIDENT, Grounder, Meaning, PLAUSIBLE, Qualifier, Ranked, point_in};
+use crate::request::{PlanRequest, WorldSummary};
+use crate::understand::{Clause, Frame, Part, Refusal, Target, Understanding};
+use crate::{Planner, PlannerError};
+
+/// Alternatives kept per clause for a model to choose among.
+pub const ALTERNATIVES: usize = 4;
+/// The best alternative must lead the next (of another meaning) by this much to be certain.
+pub const CLEAR_MARGIN: f32 = 0.05;
+
+/// One way to carry out a clause.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alternative {
+    /// The steps.
+    pub steps: Vec<Step>,
+    /// How well the grounding supports it, 0..1.
+    pub score: f32,
+    /// How it reads in the command language, when not simply its steps (an answer reads
+    /// "tell where red cup", not the sentence it says).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+/// One clause, with the ways to carry it out, best first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClausePlan {
+    /// The clause's words.
+    pub text: String,
+    /// Alternatives, best first (never empty).
+    pub alternatives: Vec<Alternative>,
+    /// Whether the clause was read (not unknown).
+    pub understood: bool,
+}
+
+impl ClausePlan {
+    /// Whether the best alternative is confident and clear of the next.
+    pub fn certain(&self) -> bool {
+        let Some(best) = self.alternatives.first() else {
+            return false;
+        };
+        let next = self.alternatives.get(1).map_or(0.0, |a| a.score);
+        self.understood && best.score >= CONFIDENT && best.score - next >= CLEAR_MARGIN
+    }
+}
+
+/// What the rules make of a task.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Proposal {
+    /// Clauses in order, each with alternatives.
+    Clauses(Vec<ClausePlan>),
+    /// The task is refused or cannot be done, for this reason (certain).
+    Refused(String),
+}
+
+impl Proposal {
+    /// The plan of every clause's best alternative, if any.
+    pub fn best_plan(&self) -> Option<Plan> {
+        match self {
+            Proposal::Clauses(cs) => {
+                let steps: Vec<Step> = cs
+                    .iter()
+                    .flat_map(|c| {
+                        c.alternatives
+                            .first()
+                            .map(|a| a.steps.clone())
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                let steps = without_repeated_trips(steps);
+                (!steps.is_empty()).then(|| Plan::new(steps))
+            }
+            Proposal::Refused(_) => None,
+        }
+    }
+
+    /// Whether the rules are sure: a refusal, or every clause certain.
+    pub fn certain(&self) -> bool {
+        match self {
+            Proposal::Clauses(cs) => !cs.is_empty() && cs.iter().all(ClausePlan::certain),
+            Proposal::Refused(_) => true,
+        }
+    }
+}
 
 /// The rule planner.
-#[derive(Debug, Default, Clone)]
-pub struct RulePlanner;
-
-const GO: &[&str] = &[
-    "go back to",
-    "navigate to",
-    "head over to",
-    "head to",
-    "drive to",
-    "move to",
-    "return to",
-    "come back to",
-    "walk to",
-    "get to",
-    "go into",
-    "go over to",
-    "go to",
-];
-const FIND: &[&str] = &[
-    "look for",
-    "search for",
-    "find",
-    "locate",
-    "fetch",
-    "get me",
-    "bring me",
-];
-const WHERE: &[&str] = &[
-    "where did you see",
-    "where did you last see",
-    "where is",
-    "where's",
-    "have you seen",
-];
-const POLITE: &[&str] = &[
-    "please",
-    "could you",
-    "can you",
-    "would you",
-    "robot,",
-    "hey,",
-    "now",
-];
-
-fn strip_any<'a>(text: &'a str, prefixes: &[&str]) -> Option<&'a str> {
-    prefixes
-        .iter()
-        .find_map(|p| text.strip_prefix(p).map(str::trim))
+#[derive(Debug, Clone, Default)]
+pub struct RulePlanner {
+    grounder: Grounder,
 }
 
-fn strip_politeness(mut t: &str) -> &str {
-    loop {
-        let before = t;
-        for p in POLITE {
-            if let Some(rest) = t.strip_prefix(p) {
-                t = rest.trim_start_matches([',', ' ']);
-            }
-            if let Some(rest) = t.strip_suffix(p) {
-                t = rest.trim_end_matches([',', ' ']);
-            }
-        }
-        if t == before {
-            return t.trim();
-        }
+/// A clause's steps, or why it cannot be done.
+type Composed = Result<Vec<Alternative>, String>;
+
+fn alt(steps: Vec<Step>, score: f32) -> Alternative {
+    Alternative {
+        steps,
+        score,
+        label: None,
     }
 }
 
-fn number(word: &str) -> Option<f64> {
-    let w = word.trim_end_matches(['.', ',']);
-    if let Ok(v) = w.parse::<f64>() {
-        return v.is_finite().then_some(v);
+fn nav(target: impl Into<String>) -> Step {
+    Step::NavigateTo {
+        target: target.into(),
     }
-    let words = [
-        ("a", 1.0),
-        ("an", 1.0),
-        ("one", 1.0),
-        ("two", 2.0),
-        ("three", 3.0),
-        ("four", 4.0),
-        ("five", 5.0),
-        ("six", 6.0),
-        ("ten", 10.0),
-        ("half", 0.5),
-        ("ninety", 90.0),
-        ("forty-five", 45.0),
-    ];
-    words.iter().find(|(n, _)| *n == w).map(|(_, v)| *v)
 }
 
-/// The first number in `text` and the words after it.
-fn quantity(text: &str) -> Option<(f64, String)> {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    words
+/// Longest search target written (alternatives beyond it are left out).
+const MAX_SEARCH_CHARS: usize = 150;
+
+/// A search and the trip to what it finds: "a or b" for the names that are what was said,
+/// then " else c or d" for names to settle for when the whole search finds none of those.
+fn search(exact: &[String], loose: &[String]) -> Vec<Step> {
+    let join = |names: &[String], budget: usize| {
+        let mut out = String::new();
+        for n in names {
+            let more = if out.is_empty() {
+                n.clone()
+            } else {
+                format!("{out} or {n}")
+            };
+            if more.chars().count() > budget && !out.is_empty() {
+                break;
+            }
+            out = more;
+        }
+        out
+    };
+    let mut target = join(exact, MAX_SEARCH_CHARS);
+    let loose: Vec<String> = loose
         .iter()
-        .enumerate()
-        .find_map(|(i, w)| number(w).map(|v| (v, words[i + 1..].join(" "))))
+        .filter(|n| !exact.contains(n))
+        .cloned()
+        .collect();
+    let room = MAX_SEARCH_CHARS.saturating_sub(target.chars().count() + 6);
+    if !loose.is_empty() && room > 8 {
+        let tail = join(&loose, room);
+        if tail.chars().count() <= room {
+            target = format!("{target} else {tail}");
+        }
+    }
+    vec![
+        Step::LookFor {
+            target: target.clone(),
+        },
+        nav(target),
+    ]
 }
 
-fn is_known_target(target: &str, world: &WorldSummary) -> bool {
-    let t = normalize(target);
-    world.places.iter().any(|p| p.eq_ignore_ascii_case(&t))
-        || world
+fn point_text(p: V2) -> String {
+    format!("{:.2}, {:.2}", p.x, p.y)
+}
+
+/// Keeps the best alternative per distinct step list, best first, at most [`ALTERNATIVES`].
+fn rank(mut v: Vec<Alternative>) -> Vec<Alternative> {
+    v.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let mut out: Vec<Alternative> = Vec::new();
+    for a in v {
+        if a.score > 0.0 && !out.iter().any(|o| o.steps == a.steps) {
+            out.push(a);
+        }
+    }
+    out.truncate(ALTERNATIVES);
+    out
+}
+
+fn weighted(r: &[Ranked], w: f32) -> impl Iterator<Item = (&Meaning, f32)> {
+    r.iter().map(move |x| (&x.meaning, x.score * w))
+}
+
+impl RulePlanner {
+    /// Alternatives for a thing in a place: seen ones there keep their score, seen ones
+    /// elsewhere count little, searches start by going to the place.
+    fn within_place(
+        &self,
+        inner: Composed,
+        place: &(String, f32),
+        w: &WorldSummary,
+    ) -> Vec<Alternative> {
+        let Ok(inner) = inner else {
+            return Vec::new();
+        };
+        inner
+            .into_iter()
+            .map(|mut a| {
+                let target = a.steps.iter().find_map(|s| match s {
+                    Step::NavigateTo { target } => Some(target.clone()),
+                    _ => None,
+                });
+                let seen_here = target
+                    .as_deref()
+                    .and_then(|t| w.objects.iter().find(|o| o.name == t))
+                    .map(|o| o.place.as_deref() == Some(place.0.as_str()));
+                match seen_here {
+                    Some(true) => {}
+                    Some(false) => a.score *= 0.5,
+                    None if matches!(a.steps.first(), Some(Step::LookFor { .. })) => {
+                        a.steps.insert(0, nav(place.0.clone()));
+                    }
+                    None => {}
+                }
+                a.score *= place.1.min(1.0);
+                a
+            })
+            .collect()
+    }
+
+    /// Things that serve a purpose: seen ones (a colour or material said with it must be
+    /// theirs), reached with `to_steps`, and kinds to search for (several may serve: "sit on"
+    /// is chairs, sofas, benches), weighted by `kind_weight`.
+    fn things_serving(
+        &self,
+        purpose: &str,
+        qualifiers: &[String],
+        w: &WorldSummary,
+        to_steps: fn(&Meaning, &str) -> Vec<Step>,
+        kind_weight: f32,
+    ) -> Vec<Alternative> {
+        let mut alts: Vec<Alternative> = self
+            .grounder
+            .objects_for(purpose, w)
+            .into_iter()
+            .map(|x| qualified_object(x, qualifiers, w))
+            .map(|x| alt(to_steps(&x.meaning, purpose), x.score))
+            .collect();
+        for (exact, loose, s) in self.kinds_serving(purpose, qualifiers) {
+            alts.push(alt(search(&exact, &loose), s * kind_weight));
+        }
+        alts
+    }
+
+    /// Kinds of things that serve a purpose, as search alternatives: the few best kinds'
+    /// names together (at most eight), colours said with it kept, with the best kind's score.
+    fn kinds_serving(
+        &self,
+        purpose: &str,
+        qualifiers: &[String],
+    ) -> Vec<(Vec<String>, Vec<String>, f32)> {
+        let mut kinds = self.grounder.kinds_for(purpose);
+        // Said words that are a kind's own name ("the orange hi-vis thing people wear") pick
+        // that kind among those that serve.
+        for k in &mut kinds {
+            if let Meaning::Kinds(names, _) = &k.meaning
+                && qualifiers.iter().any(|q| {
+                    names.iter().any(|n| {
+                        n.split(' ')
+                            .any(|w| crate::text::stem(w) == crate::text::stem(q))
+                    })
+                })
+            {
+                k.score = (k.score + 0.2).min(1.0);
+            }
+        }
+        kinds.sort_by(|a, b| b.score.total_cmp(&a.score));
+        let good: Vec<&Ranked> = kinds
+            .iter()
+            .filter(|k| k.score >= PLAUSIBLE)
+            .take(3)
+            .collect();
+        let Some(best) = good.first() else {
+            return Vec::new();
+        };
+        let prefix: String = qualifiers
+            .iter()
+            .filter(|q| DISTINGUISHING.contains(&q.as_str()))
+            .map(|q| format!("{q} "))
+            .collect();
+        let mut names: Vec<String> = Vec::new();
+        let mut loose: Vec<String> = Vec::new();
+        for k in &good {
+            if let Meaning::Kinds(ns, _) = &k.meaning {
+                for n in ns.iter().take(4) {
+                    let q = format!("{prefix}{n}");
+                    if !names.contains(&q) && names.len() < 8 {
+                        names.push(q);
+                    }
+                    if !prefix.is_empty() && !loose.contains(n) && loose.len() < 8 {
+                        loose.push(n.clone());
+                    }
+                }
+            }
+        }
+        vec![(names, loose, best.score)]
+    }
+
+    /// Rules over this grounder.
+    pub fn new(grounder: Grounder) -> Self {
+        Self { grounder }
+    }
+
+    /// The grounder.
+    pub fn grounder(&self) -> &Grounder {
+        &self.grounder
+    }
+
+    /// What the rules make of the request.
+    pub fn propose(&self, request: &PlanRequest) -> Proposal {
+        let u = crate::understand::understand_with(&request.task, &self.grounder);
+        self.propose_understood(&u, request)
+    }
+
+    /// What the rules make of an already read task.
+    pub fn propose_understood(&self, u: &Understanding, request: &PlanRequest) -> Proposal {
+        let _span = tracing::debug_span!("rules").entered();
+        if let Some(f) = &request.previous_failure
+            && !f.failure.retryable
+        {
+            return Proposal::Refused(f.failure.reason.clone());
+        }
+        if u.clauses.is_empty() {
+            return Proposal::Refused("the task says nothing to do".into());
+        }
+        // A refusal anywhere refuses the task: doing the rest would not be what was asked.
+        for c in &u.clauses {
+            if let Frame::Refuse(r) = &c.frame {
+                return Proposal::Refused(refusal_reason(r));
+            }
+        }
+        let clauses = resolve_references(&u.clauses, &request.history, &self.grounder);
+        let mut out = Vec::new();
+        let mut left_out: Vec<String> = Vec::new();
+        for c in &clauses {
+            // Words with no verb ("good morning", "we need you there") and clauses nothing
+            // grounds are chatter when other clauses say what to do: they are left out, not
+            // allowed to sink the task.
+            let optional = c.implied
+                || (matches!(c.frame, Frame::Need(_)) && clauses.len() > 1)
+                || matches!(c.frame, Frame::Bare(_) | Frame::Unknown(_));
+            match self.compose(&c.frame, request) {
+                Ok(alts) if !alts.is_empty() => out.push(ClausePlan {
+                    text: c.text.clone(),
+                    alternatives: alts,
+                    understood: !optional,
+                }),
+                Ok(_) if optional => left_out.push(format!("I do not understand {:?}", c.text)),
+                Ok(_) => {
+                    return Proposal::Refused(format!("I do not understand {:?}", c.text));
+                }
+                Err(reason) if optional => left_out.push(reason),
+                Err(reason) => return Proposal::Refused(reason),
+            }
+        }
+        if out.is_empty() {
+            return Proposal::Refused(
+                left_out
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| "the task says nothing to do".into()),
+            );
+        }
+        // "report back": what was done, said at the end.
+        let done: Vec<String> = out
+            .iter()
+            .filter_map(|c| c.alternatives.first())
+            .flat_map(|a| a.steps.iter().filter_map(past_tense))
+            .collect();
+        for c in &mut out {
+            for a in &mut c.alternatives {
+                for s in &mut a.steps {
+                    if let Step::Say { text } = s
+                        && text == REPORT_PLACEHOLDER
+                    {
+                        *text = if done.is_empty() {
+                            "I am back.".to_owned()
+                        } else {
+                            format!("I am back. I {}.", join_and(&done))
+                        };
+                    }
+                }
+            }
+        }
+        Proposal::Clauses(out)
+    }
+
+    fn unknown(&self, what: &str, world: &WorldSummary) -> String {
+        let close = self.grounder.closest(what, world, 6);
+        let what = what.trim();
+        if close.is_empty() {
+            format!("I do not know what {what:?} is")
+        } else {
+            format!("I do not know {what:?} here; I know: {}", close.join(", "))
+        }
+    }
+
+    fn compose(&self, frame: &Frame, r: &PlanRequest) -> Composed {
+        let w = &r.world;
+        match frame {
+            Frame::Go(t) => self.go(t, r),
+            Frame::Find(t) => self.find(t, r),
+            Frame::Where(t) => self.where_is(t, r, false),
+            Frame::Seen(t) => self.where_is(t, r, true),
+            Frame::Describe { place, now } => self.describe(place.as_ref(), *now, r),
+            Frame::Need(text) => self.need(text, r),
+            Frame::Turn(d) => Ok(vec![alt(vec![Step::Rotate { degrees: *d }], 1.0)]),
+            Frame::Move(m) => Ok(vec![alt(vec![Step::Move { metres: *m }], 1.0)]),
+            Frame::Wait(s) => Ok(vec![alt(vec![Step::Wait { seconds: *s }], 1.0)]),
+            Frame::Say(text) => Ok(vec![alt(vec![Step::Say { text: text.clone() }], 1.0)]),
+            Frame::Stop => Ok(vec![alt(vec![Step::Stop], 1.0)]),
+            Frame::ComeBack => match origin(r) {
+                Some(p) => Ok(vec![alt(vec![nav(point_text(p))], 1.0)]),
+                None => Err("I do not know where I started".into()),
+            },
+            Frame::Report(at) => {
+                let mut steps = match at {
+                    Some(t) => self
+                        .go(t, r)?
+                        .into_iter()
+                        .next()
+                        .map(|a| a.steps)
+                        .unwrap_or_default(),
+                    None => match origin(r) {
+                        Some(p) => vec![nav(point_text(p))],
+                        None => vec![],
+                    },
+                };
+                steps.push(Step::Say {
+                    text: REPORT_PLACEHOLDER.into(),
+                });
+                Ok(vec![alt(steps, 1.0)])
+            }
+            Frame::Refuse(reason) => Err(refusal_reason(reason)),
+            Frame::Bare(text) => {
+                // A bare name is where to go ("kitchen please"), and so is a place with a part
+                // or a thing by it ("the study, over by the desk"); anything else is chatter.
+                let target = crate::understand::read_target(text);
+                let named = matches!(target, Target::Named(_));
+                let alts: Vec<Alternative> = self
+                    .go(&target, r)?
+                    .into_iter()
+                    .filter(|a| {
+                        !named || a.steps.iter().all(|s| matches!(s, Step::NavigateTo { .. }))
+                    })
+                    .collect();
+                if alts
+                    .first()
+                    .is_some_and(|a| a.score >= if named { CONFIDENT } else { PLAUSIBLE })
+                {
+                    Ok(alts)
+                } else {
+                    Err(format!("I do not understand {text:?}"))
+                }
+            }
+            Frame::Unknown(text) => {
+                // Not read: offer what its words ground to, for a model to choose among.
+                let mut alts = Vec::new();
+                if let Ok(a) = self.go(&Target::Named(text.clone()), r) {
+                    alts.extend(a.into_iter().map(|a| Alternative {
+                        score: a.score * 0.6,
+                        ..a
+                    }));
+                }
+                if let Ok(a) = self.need(text, r) {
+                    alts.extend(a.into_iter().map(|a| Alternative {
+                        score: a.score * 0.6,
+                        ..a
+                    }));
+                }
+                let alts = rank(alts);
+                if alts.is_empty() {
+                    Err(format!(
+                        "I do not understand {text:?}; I can go to places, find things, answer what I have seen, turn, move, wait and speak. {}",
+                        known_places(w)
+                    ))
+                } else {
+                    Ok(alts)
+                }
+            }
+        }
+    }
+
+    /// Where a target is as a point: a place's centre, a seen object, a point; a phrase with
+    /// a verb at its end ("the engineers sit") is tried without it.
+    fn position_of(&self, what: &str, r: &PlanRequest) -> Option<V2> {
+        self.position_of_exactly(what, r).or_else(|| {
+            let ws: Vec<&str> = what.split(' ').collect();
+            (ws.len() > 1)
+                .then(|| self.position_of_exactly(&ws[..ws.len() - 1].join(" "), r))
+                .flatten()
+        })
+    }
+
+    fn position_of_exactly(&self, what: &str, r: &PlanRequest) -> Option<V2> {
+        let w = &r.world;
+        let o = self.grounder.objects_named(what, w, &r.memory);
+        let p = self.grounder.places_named(what, w);
+        let best_o = o.first().filter(|x| x.score >= PLAUSIBLE);
+        let best_p = p.first().filter(|x| x.score >= PLAUSIBLE);
+        match (best_o, best_p) {
+            (Some(o), Some(p)) if p.score > o.score => place_center(&p.meaning, w),
+            (Some(o), _) => object_position(&o.meaning, w),
+            (None, Some(p)) => place_center(&p.meaning, w),
+            _ => None,
+        }
+    }
+
+    fn go(&self, t: &Target, r: &PlanRequest) -> Composed {
+        let g = &self.grounder;
+        let w = &r.world;
+        let m = &r.memory;
+        let mut alts = Vec::new();
+        match t {
+            Target::Named(text) => {
+                let places = g.places_named(text, w);
+                let objects = g.objects_named(text, w, m);
+                // A name whose head is a kind of place ("the server room") is never searched
+                // for as a thing: if no such place is known, it is not here.
+                let kinds = if names_a_place(text) {
+                    Vec::new()
+                } else {
+                    g.kinds_named(text)
+                };
+                // A verb phrase names a place by what is done there ("top yourself up"), with
+                // the rest of the task as context ("your battery is low, go top yourself up").
+                let mut purposes = Vec::new();
+                if !names_a_place(text) {
+                    purposes = g.places_for(text, w);
+                    if r.task.len() > text.len() + 3 {
+                        purposes.extend(g.places_for(&r.task, w).into_iter().map(|mut x| {
+                            x.score *= 0.85;
+                            x
+                        }));
+                    }
+                }
+                for (meaning, s) in weighted(&places, 1.0)
+                    .chain(weighted(&objects, 0.97))
+                    .chain(weighted(&kinds, 0.85))
+                    .chain(weighted(&purposes, 0.8))
+                {
+                    alts.push(alt(steps_to(meaning, text), s));
+                }
+            }
+            Target::Thing {
+                purpose,
+                qualifiers,
+            } => {
+                // Wanted is a thing: seen ones that serve the purpose, else kinds to search.
+                alts.extend(self.things_serving(purpose, qualifiers, w, steps_to, 0.9));
+                for (meaning, s) in weighted(&g.places_for(purpose, w), 0.6) {
+                    alts.push(alt(steps_to(meaning, purpose), s));
+                }
+            }
+            Target::Previous => return Err("I do not know what \"it\" refers to".into()),
+            Target::Near(text) => {
+                let objects = g.objects_named(text, w, m);
+                let places = g.places_named(text, w);
+                let kinds = g.kinds_named(text);
+                for (meaning, s) in weighted(&objects, 1.0)
+                    .chain(weighted(&places, 0.95))
+                    .chain(weighted(&kinds, 0.85))
+                {
+                    alts.push(alt(steps_to(meaning, text), s));
+                }
+            }
+            Target::Purpose(p) => {
+                let mut places = g.places_for(p, w);
+                if r.task.len() > p.len() + 3 {
+                    places.extend(g.places_for(&r.task, w).into_iter().map(|mut x| {
+                        x.score *= 0.85;
+                        x
+                    }));
+                }
+                let objects = g.objects_for(p, w);
+                let kinds = g.kinds_for(p);
+                for (meaning, s) in weighted(&places, 1.0)
+                    .chain(weighted(&objects, 0.9))
+                    .chain(weighted(&kinds, 0.75))
+                {
+                    alts.push(alt(steps_to(meaning, p), s));
+                }
+                // A seen thing that serves the purpose inside the best place is the more
+                // precise destination ("where can I get a drink? take me to it").
+                let best_place = places.iter().max_by(|a, b| a.score.total_cmp(&b.score));
+                if let Some(bp) = best_place
+                    && let Meaning::Place(pn) = &bp.meaning
+                    && let Some(o) = objects.iter().find(|o| {
+                        o.score >= 0.75 * bp.score
+                            && object_place(&o.meaning, w).as_deref() == Some(pn.as_str())
+                    })
+                {
+                    alts.push(alt(steps_to(&o.meaning, p), bp.score + 0.01));
+                }
+            }
+            Target::With(thing) => {
+                // Where the thing is known or usually kept, or what it is for ("the drinks").
+                for (meaning, s) in weighted(&g.places_with(thing, w, m), 1.0)
+                    .chain(weighted(&g.places_for(thing, w), 0.85))
+                {
+                    alts.push(alt(steps_to(meaning, thing), s));
+                }
+            }
+            Target::In(inner, place) => {
+                let Some(pl) = best_place(g, place, w) else {
+                    // "the mug in the kitchen" may also be one name ("fridge in the corner").
+                    let whole = match inner.as_ref() {
+                        Target::Named(n) => format!("{n} in {place}"),
+                        _ => place.clone(),
+                    };
+                    return self.go(&Target::Named(whole), r);
+                };
+                alts.extend(self.within_place(self.go(inner, r), &pl, w));
+                if alts.is_empty() {
+                    alts.push(alt(vec![nav(pl.0.clone())], pl.1 * 0.7));
+                }
+            }
+            Target::Part(part, place) => {
+                let Some((name, score)) = best_place(g, place, w) else {
+                    // "the corridor right outside exam room 2" where the corridor has no name:
+                    // just outside the named place, on the robot's side.
+                    if let Part::Toward(thing) = part
+                        && let Some((b, bs)) = best_place(g, thing, w)
+                        && let Some(p) = w
+                            .place(&b)
+                            .and_then(|kp| crate::grounding::point_outside(kp, w.position()))
+                    {
+                        return Ok(vec![alt(vec![nav(point_text(p))], bs * 0.9)]);
+                    }
+                    return Err(self.unknown(place, w));
+                };
+                let Some(kp) = w.place(&name) else {
+                    return Err(self.unknown(place, w));
+                };
+                let from = w.position();
+                // Part of the place by a thing: where the thing is, if it was seen; else it
+                // is searched for from the place.
+                let by_thing = match part {
+                    Part::Toward(n) => Some(n),
+                    Part::Corner { near: Some(n), .. } => Some(n),
+                    _ => None,
+                };
+                if let Some(n) = by_thing
+                    && self.position_of(n, r).is_none()
+                {
+                    // Not seen yet: go there, look around, and go to it (what it settles for
+                    // among its kind, as it is in that place).
+                    let kinds = g.kinds_named(n);
+                    let (exact, loose) = match kinds.first().map(|k| &k.meaning) {
+                        Some(Meaning::Kinds(exact, loose)) => (exact.clone(), loose.clone()),
+                        _ => (
+                            vec![crate::grounding::content_words(n).join(" ")],
+                            Vec::new(),
+                        ),
+                    };
+                    let found = search(&exact, &loose);
+                    let steps = vec![
+                        nav(name.clone()),
+                        Step::Rotate { degrees: 360.0 },
+                        found.last().cloned().unwrap_or_else(|| nav(name.clone())),
+                    ];
+                    alts.push(alt(steps, score * 0.9));
+                    return Ok(rank(alts));
+                }
+                let q = match part {
+                    Part::End(s) => Qualifier::End(*s),
+                    Part::Side(s) => Qualifier::Side(*s),
+                    Part::Middle => Qualifier::Middle,
+                    Part::Corner { near, sides } => {
+                        let near_at = near.as_deref().and_then(|n| self.position_of(n, r));
+                        Qualifier::Corner(near_at, *sides)
+                    }
+                    Part::Toward(n) => match self.position_of(n, r) {
+                        Some(p) => Qualifier::Toward(p),
+                        None => Qualifier::Middle,
+                    },
+                };
+                match point_in(kp, q, from) {
+                    Some(p) => alts.push(alt(vec![nav(point_text(p))], score)),
+                    None => alts.push(alt(vec![nav(name)], score * 0.7)),
+                }
+            }
+            Target::Between(a, b) => match (self.position_of(a, r), self.position_of(b, r)) {
+                (Some(pa), Some(pb)) => alts.push(alt(vec![nav(point_text((pa + pb) * 0.5))], 0.9)),
+                (None, _) => return Err(self.unknown(a, w)),
+                (_, None) => return Err(self.unknown(b, w)),
+            },
+            Target::Point(x, y) => alts.push(alt(vec![nav(point_text(V2::new(*x, *y)))], 1.0)),
+            Target::Origin => match origin(r) {
+                Some(p) => alts.push(alt(vec![nav(point_text(p))], 1.0)),
+                None => return Err("I do not know where I started".into()),
+            },
+            Target::Several(ts) => {
+                // Parts that name nothing ("everest, meeting starts in 2 min") are remarks when
+                // others name somewhere.
+                let mut steps = Vec::new();
+                let mut score = 1.0f32;
+                let mut first_err = None;
+                for t in ts {
+                    match self.go(t, r).map(|b| b.into_iter().next()) {
+                        Ok(Some(b)) => {
+                            score = score.min(b.score);
+                            steps.extend(b.steps);
+                        }
+                        Ok(None) => {}
+                        Err(e) => {
+                            first_err.get_or_insert(e);
+                        }
+                    }
+                }
+                if steps.is_empty() {
+                    return Err(first_err.unwrap_or_else(|| self.unknown(&target_text(t), w)));
+                }
+                alts.push(alt(steps, score));
+                // The whole as one name ("salt and pepper shaker").
+                if let Ok(whole) = self.go(&Target::Named(target_text(t)), r) {
+                    alts.extend(whole.into_iter().filter(|a| a.score >= CONFIDENT));
+                }
+            }
+        }
+        let alts = rank(alts);
+        match alts.first() {
+            Some(a) if a.score >= PLAUSIBLE => Ok(alts),
+            _ => Err(self.unknown(&target_text(t), w)),
+        }
+    }
+
+    fn find(&self, t: &Target, r: &PlanRequest) -> Composed {
+        let g = &self.grounder;
+        let w = &r.world;
+        let m = &r.memory;
+        let mut alts = Vec::new();
+        match t {
+            Target::Named(text) | Target::Near(text) => {
+                let objects = g.objects_named(text, w, m);
+                let kinds = g.kinds_named(text);
+                let places = g.places_named(text, w);
+                for (meaning, s) in weighted(&objects, 1.0)
+                    .chain(weighted(&kinds, 0.95))
+                    .chain(weighted(&places, 0.9))
+                {
+                    alts.push(alt(search_steps(meaning, text), s));
+                }
+            }
+            Target::Purpose(p) | Target::Thing { purpose: p, .. } => {
+                let no_qualifiers = Vec::new();
+                let qualifiers = match t {
+                    Target::Thing { qualifiers, .. } => qualifiers,
+                    _ => &no_qualifiers,
+                };
+                alts.extend(self.things_serving(p, qualifiers, w, search_steps, 0.95));
+            }
+            Target::In(inner, place) => {
+                let inner_text = target_text(inner);
+                match best_place(g, place, w) {
+                    Some(pl) => alts.extend(self.within_place(self.find(inner, r), &pl, w)),
+                    None => {
+                        let whole = format!("{inner_text} in {place}");
+                        return self.find(&Target::Named(whole), r);
+                    }
+                }
+            }
+            Target::Several(ts) => {
+                let mut steps = Vec::new();
+                let mut score = 1.0f32;
+                for t in ts {
+                    let b = self
+                        .find(t, r)?
+                        .into_iter()
+                        .next()
+                        .ok_or_else(|| self.unknown(&target_text(t), w))?;
+                    score = score.min(b.score);
+                    steps.extend(b.steps);
+                }
+                alts.push(alt(steps, score));
+            }
+            other => return self.go(other, r),
+        }
+        let alts = rank(alts);
+        match alts.first() {
+            Some(a) if a.score >= PLAUSIBLE => Ok(alts),
+            _ => Err(self.unknown(&target_text(t), w)),
+        }
+    }
+
+    fn where_is(&self, t: &Target, r: &PlanRequest, yes_no: bool) -> Composed {
+        let g = &self.grounder;
+        let w = &r.world;
+        let label = format!(
+            "tell where {}",
+            crate::grounding::content_words(&target_text(t)).join(" ")
+        );
+        let say = |text: String, s: f32| Alternative {
+            label: Some(label.clone()),
+            ..alt(vec![Step::Say { text }], s)
+        };
+        let mut alts = Vec::new();
+        let (text, place_filter) = match t {
+            Target::In(inner, place) => (target_text(inner), best_place(g, place, w).map(|p| p.0)),
+            Target::Purpose(p) => {
+                for x in g.places_for(p, w) {
+                    if let Meaning::Place(name) = &x.meaning {
+                        alts.push(say(
+                            format!("In the {name}. {}", answer::place_location(name, w)),
+                            x.score,
+                        ));
+                    }
+                }
+                let alts = rank(alts);
+                return match alts.first() {
+                    Some(a) if a.score >= PLAUSIBLE => Ok(alts),
+                    _ => Err(self.unknown(p, w)),
+                };
+            }
+            Target::Between(a, b) => {
+                if let (Some(pa), Some(pb)) = (self.position_of(a, r), self.position_of(b, r))
+                    && let Some(p) = w.place_at((pa + pb) * 0.5)
+                {
+                    alts.push(say(
+                        format!("The {} is between the {a} and the {b}.", p.name),
+                        0.9,
+                    ));
+                    return Ok(alts);
+                }
+                return Err(self.unknown(&target_text(t), w));
+            }
+            Target::Thing {
+                purpose,
+                qualifiers,
+            } => {
+                let objects: Vec<Ranked> = g
+                    .objects_for(purpose, w)
+                    .into_iter()
+                    .map(|x| qualified_object(x, qualifiers, w))
+                    .filter(|x| x.score >= PLAUSIBLE)
+                    .collect();
+                let seen: Vec<&crate::request::KnownObject> = objects
+                    .iter()
+                    .take(3)
+                    .filter_map(|o| match &o.meaning {
+                        Meaning::Object(n) => w.objects.iter().find(|k| &k.name == n),
+                        _ => None,
+                    })
+                    .collect();
+                if let Some(best) = objects.first() {
+                    let text = if yes_no {
+                        answer::seen_yes(&seen)
+                    } else {
+                        answer::where_seen(&seen)
+                    };
+                    alts.push(say(text, best.score));
+                } else {
+                    alts.push(say(
+                        answer::not_seen(&format!("anything to {purpose}")),
+                        0.8,
+                    ));
+                }
+                return Ok(rank(alts));
+            }
+            other => (target_text(other), None),
+        };
+        let found: Vec<&Ranked> = Vec::new();
+        let objects = g.objects_named(&text, w, &r.memory);
+        let mut found = found;
+        let best = objects.first().map_or(0.0, |b| b.score);
+        // "where are the fridges": every one seen, not only the best named.
+        let plural = crate::grounding::content_words(&text)
+            .last()
+            .is_some_and(|h| h.ends_with('s') && crate::text::stem(h) != *h);
+        let window = if plural { 0.3 } else { 0.05 };
+        for o in &objects {
+            if o.score >= PLAUSIBLE && o.score >= best - window {
+                if let Some(pf) = &place_filter
+                    && object_place(&o.meaning, w).as_deref() != Some(pf.as_str())
+                {
+                    continue;
+                }
+                found.push(o);
+            }
+        }
+        if !found.is_empty() {
+            let seen: Vec<&crate::request::KnownObject> = found
+                .iter()
+                .filter_map(|o| match &o.meaning {
+                    Meaning::Object(n) => w.objects.iter().find(|k| &k.name == n),
+                    _ => None,
+                })
+                .collect();
+            let text = if yes_no {
+                answer::seen_yes(&seen)
+            } else {
+                answer::where_seen(&seen)
+            };
+            alts.push(say(text, best));
+        }
+        // A place asked for by name: where it is.
+        let places = g.places_named(&text, w);
+        if let Some(p) = places.first()
+            && let Meaning::Place(name) = &p.meaning
+            && !yes_no
+        {
+            alts.push(say(answer::place_location(name, w), p.score));
+        }
+        // Not seen: say so, naming the thing as asked — never search on a question.
+        let plausible_thing = g
+            .kinds_named(&text)
+            .first()
+            .map_or(0.0, |k| k.score)
+            .max(0.8);
+        let what = crate::grounding::content_words(&text).join(" ");
+        let not_seen = match &place_filter {
+            Some(p) => format!("I have not seen {what} in the {p}."),
+            None => answer::not_seen(&what),
+        };
+        alts.push(say(
+            if yes_no {
+                format!("No. {not_seen}")
+            } else {
+                not_seen
+            },
+            if found.is_empty() {
+                plausible_thing
+            } else {
+                0.3
+            },
+        ));
+        Ok(rank(alts))
+    }
+
+    fn describe(&self, place: Option<&Target>, now: bool, r: &PlanRequest) -> Composed {
+        let g = &self.grounder;
+        let w = &r.world;
+        let Some(t) = place else {
+            return Ok(vec![if now {
+                alt(vec![Step::Describe { place: None }], 1.0)
+            } else {
+                alt(
+                    vec![Step::Say {
+                        text: answer::seen_anywhere(w),
+                    }],
+                    1.0,
+                )
+            }]);
+        };
+        let text = target_text(t);
+        let Some((name, score)) = best_place(g, &text, w) else {
+            return Err(self.unknown(&text, w));
+        };
+        let known_there = w
             .objects
             .iter()
-            .any(|o| o.name.eq_ignore_ascii_case(&t) || o.class.eq_ignore_ascii_case(&t))
-        || t.split(',').count() == 2 && t.split(',').all(|n| n.trim().parse::<f64>().is_ok())
-}
-
-fn one_command(text: &str, world: &WorldSummary) -> Result<Vec<Step>, PlannerError> {
-    let t = strip_politeness(text.trim().trim_end_matches(['.', '!', '?']).trim());
-    if let Some(target) = strip_any(t, WHERE) {
-        return Ok(vec![Step::Say {
-            text: describe_sighting(target, world),
-        }]);
-    }
-    if let Some(target) = strip_any(t, GO) {
-        let target = normalize(target);
-        if target.is_empty() {
-            return Err(PlannerError::NotUnderstood(format!("go where? ({t:?})")));
-        }
-        if is_known_target(&target, world) {
-            return Ok(vec![Step::NavigateTo { target }]);
-        }
-        return Ok(vec![
-            Step::LookFor {
-                target: target.clone(),
-            },
-            Step::NavigateTo { target },
-        ]);
-    }
-    if let Some(target) = strip_any(t, FIND) {
-        let target = normalize(target);
-        if target.is_empty() {
-            return Err(PlannerError::NotUnderstood(format!("find what? ({t:?})")));
-        }
-        return Ok(vec![
-            Step::LookFor {
-                target: target.clone(),
-            },
-            Step::NavigateTo { target },
-        ]);
-    }
-    if t == "stop" || t == "halt" || t == "stop moving" {
-        return Ok(vec![Step::Stop]);
-    }
-    if let Some(rest) = strip_any(t, &["say"]) {
-        return Ok(vec![Step::Say {
-            text: rest.trim_matches(['"', '\'']).to_owned(),
-        }]);
-    }
-    if t == "turn around" || t == "spin around" {
-        return Ok(vec![Step::Rotate {
-            degrees: if t.starts_with("spin") { 360.0 } else { 180.0 },
-        }]);
-    }
-    if let Some(rest) = strip_any(t, &["turn", "rotate"]) {
-        let (sign, rest) =
-            if let Some(r) = strip_any(rest, &["left", "counterclockwise", "anticlockwise"]) {
-                (1.0, r)
-            } else if let Some(r) = strip_any(rest, &["right", "clockwise"]) {
-                (-1.0, r)
-            } else {
-                (1.0, rest)
-            };
-        let degrees = match quantity(rest) {
-            Some((v, unit)) if unit.starts_with("rad") => v.to_degrees(),
-            Some((v, _)) => v,
-            None => 90.0,
+            .any(|o| o.place.as_deref() == Some(name.as_str()));
+        let here = w.place.as_deref() == Some(name.as_str());
+        let steps = if !now || (known_there && !here) {
+            vec![Step::Say {
+                text: answer::seen_in(&name, w),
+            }]
+        } else if here {
+            vec![Step::Describe {
+                place: Some(name.clone()),
+            }]
+        } else {
+            vec![
+                nav(name.clone()),
+                Step::Describe {
+                    place: Some(name.clone()),
+                },
+            ]
         };
-        return Ok(vec![Step::Rotate {
-            degrees: sign * degrees,
-        }]);
+        Ok(vec![alt(steps, score)])
     }
-    if let Some(rest) = strip_any(t, &["move", "drive", "go", "back up", "reverse"]) {
-        let backwards =
-            t.starts_with("back up") || t.starts_with("reverse") || rest.starts_with("back");
-        if let Some((v, unit)) = quantity(rest) {
-            let metres = if unit.starts_with("cm") || unit.starts_with("centimet") {
-                v / 100.0
-            } else {
-                v
-            };
-            return Ok(vec![Step::Move {
-                metres: if backwards { -metres } else { metres },
-            }]);
+
+    fn need(&self, text: &str, r: &PlanRequest) -> Composed {
+        let g = &self.grounder;
+        let w = &r.world;
+        let m = &r.memory;
+        let mut alts = Vec::new();
+        // The rest of the task says what the need is about ("these samples need testing, show me
+        // where they get processed").
+        let whole = if r.task.len() > text.len() + 3 {
+            g.places_for(&r.task, w)
+        } else {
+            Vec::new()
+        };
+        for (meaning, s) in weighted(&g.places_for(text, w), 1.0)
+            .chain(weighted(&whole, 0.85))
+            .chain(weighted(&g.places_named(text, w), 0.95))
+            .chain(weighted(&g.objects_named(text, w, m), 0.95))
+            .chain(weighted(&g.objects_for(text, w), 0.85))
+        {
+            alts.push(alt(steps_to(meaning, text), s));
+        }
+        for (meaning, s) in
+            weighted(&g.kinds_named(text), 0.9).chain(weighted(&g.kinds_for(text), 0.75))
+        {
+            alts.push(alt(search_steps(meaning, text), s));
+        }
+        let alts = rank(alts);
+        match alts.first() {
+            Some(a) if a.score >= PLAUSIBLE => Ok(alts),
+            _ => Err(format!(
+                "I do not know where to go for {text:?}. {}",
+                known_places(w)
+            )),
         }
     }
-    if let Some(rest) = strip_any(t, &["wait", "pause"]) {
-        let seconds = match quantity(rest) {
-            Some((v, unit)) if unit.starts_with("min") => v * 60.0,
-            Some((v, _)) => v,
-            None => 5.0,
-        };
-        return Ok(vec![Step::Wait { seconds }]);
-    }
-    Err(PlannerError::NotUnderstood(format!(
-        "no rule matches {t:?}"
-    )))
 }
 
-/// Splits "X then Y", "X, then Y", "X; Y", "X and then Y", and "X and Y" when Y is a command.
-fn split_commands(text: &str) -> Vec<String> {
-    let lower = text.to_lowercase();
-    let mut parts: Vec<String> = vec![lower];
-    for sep in [" and then ", ", then ", " then ", ";", ". "] {
-        parts = parts
-            .iter()
-            .flat_map(|p| p.split(sep).map(str::to_owned).collect::<Vec<_>>())
-            .collect();
-    }
-    let starts_command = |s: &str| {
-        let s = strip_politeness(s.trim());
-        GO.iter()
-            .chain(FIND)
-            .chain(WHERE)
-            .chain(&[
-                "turn", "rotate", "move", "drive", "wait", "say", "stop", "back up",
-            ])
-            .any(|v| s.starts_with(v))
-    };
-    parts
-        .into_iter()
-        .flat_map(|p| {
-            let pieces: Vec<&str> = p.split(" and ").collect();
-            if pieces.len() > 1 && pieces[1..].iter().all(|q| starts_command(q)) {
-                pieces.into_iter().map(str::to_owned).collect()
-            } else {
-                vec![p]
-            }
-        })
-        .map(|p| p.trim().trim_start_matches(',').trim().to_owned())
-        .filter(|p| !p.is_empty())
-        .collect()
-}
-
-/// Words that make a target a description to interpret ("something to read") rather
-/// than a name to search for: such tasks go to the language model.
-const VAGUE: &[&str] = &[
-    "something",
-    "anything",
-    "everything",
-    "somewhere",
-    "anywhere",
-    "stuff",
-    "thing",
-    "things",
-    "it",
-    "me",
-    "you",
-    "your",
-    "them",
-    "one",
-    "where",
-    "what",
-    "which",
-    "to",
-    "for",
-    "with",
-    "of",
-    "in",
-    "on",
-    "at",
-    "next",
-    "near",
-    "by",
-    "from",
-    "and",
-    "or",
-    "is",
-    "are",
-    "was",
-    "last",
-    "please",
+/// Colours and materials: the words of a description that tell one thing from another of its
+/// kind ("the red thing that puts out fires"), kept when searching.
+pub const DISTINGUISHING: &[&str] = &[
+    "red",
+    "orange",
+    "yellow",
+    "green",
+    "blue",
+    "purple",
+    "pink",
+    "brown",
+    "black",
+    "white",
+    "grey",
+    "gray",
+    "silver",
+    "gold",
+    "golden",
+    "beige",
+    "navy",
+    "teal",
+    "turquoise",
+    "maroon",
+    "cream",
+    "violet",
+    "tan",
+    "wooden",
+    "wood",
+    "metal",
+    "metallic",
+    "plastic",
+    "glass",
+    "leather",
+    "cardboard",
+    "paper",
+    "steel",
 ];
 
-/// A bare name: one to three words, letters or digits, none of them [`VAGUE`].
-fn is_bare_name(target: &str) -> bool {
-    let words: Vec<&str> = target.split_whitespace().collect();
-    (1..=3).contains(&words.len())
-        && words
-            .iter()
-            .all(|w| w.chars().all(|c| c.is_alphanumeric() || c == '-') && !VAGUE.contains(w))
-}
-
-/// Whether `t` (lower case, politeness stripped) has one of the exact shapes whose
-/// meaning the rules cannot get wrong: a known or bare target after a verb of going,
-/// finding or asking; a turn with its side and angle; a move with its direction and
-/// distance; a wait with its duration; "say ..."; "stop".
-fn has_plain_shape(t: &str, world: &WorldSummary) -> bool {
-    static SHAPES: std::sync::OnceLock<Vec<regex::Regex>> = std::sync::OnceLock::new();
-    let shapes = SHAPES.get_or_init(|| {
-        let num = r"(\d+(\.\d+)?|one|two|three|four|five|six|ten|half a|a)";
-        [
-            format!(r"^(turn|rotate) (left|right) (by )?{num} (degrees?|deg)$"),
-            r"^turn around$".to_owned(),
-            format!(
-                r"^(move|drive|go) (forward|ahead|back|backwards?) {num} (m|metres?|meters?|cm|centimetres?|centimeters?)$"
-            ),
-            format!(r"^(back up|reverse) {num} (m|metres?|meters?|cm|centimetres?|centimeters?)$"),
-            format!(r"^(wait|pause)( here)?( for)? {num} (s|secs?|seconds?|minutes?)$"),
-            r"^(stop|halt|stop moving)$".to_owned(),
-            r#"^say [^;]+$"#.to_owned(),
-        ]
-        .iter()
-        .map(|r| regex::Regex::new(r).expect("fixed pattern"))
-        .collect()
-    });
-    if shapes.iter().any(|r| r.is_match(t)) {
-        return true;
-    }
-    let target_ok = |rest: &str| {
-        let target = normalize(rest);
-        is_known_target(&target, world) || is_bare_name(&target)
-    };
-    strip_any(t, WHERE).is_some_and(target_ok)
-        || strip_any(t, GO).is_some_and(target_ok)
-        || strip_any(t, FIND).is_some_and(target_ok)
-}
-
-/// The plan the rules give when every part of the task has a plain shape
-/// ([`has_plain_shape`]), else `None`. The LLM planner takes these without asking the model:
-/// a rule fast path for the tasks rules cannot get wrong, the model for paraphrases,
-/// descriptions and everything else.
-pub fn confident_plan(request: &PlanRequest) -> Option<Plan> {
-    if let Some(failed) = &request.previous_failure
-        && !failed.failure.retryable
+/// A seen object's score, lowered when a colour or material said with it is not its own.
+fn qualified_object(mut r: Ranked, qualifiers: &[String], w: &WorldSummary) -> Ranked {
+    if let Meaning::Object(n) = &r.meaning
+        && let Some(o) = w.objects.iter().find(|o| &o.name == n)
     {
-        return None;
+        let own = format!("{} {}", o.name, o.class).to_lowercase();
+        let missing = qualifiers
+            .iter()
+            .filter(|q| {
+                DISTINGUISHING.contains(&q.as_str()) && !own.split(' ').any(|w| w == q.as_str())
+            })
+            .count();
+        r.score *= 0.4f32.powi(missing as i32);
     }
-    let mut steps = Vec::new();
-    for part in split_commands(&request.task) {
-        let t = strip_politeness(part.trim().trim_end_matches(['.', '!', '?']).trim());
-        if !has_plain_shape(t, &request.world) {
+    r
+}
+
+/// Whether a phrase names a kind of place by its head word ("the server room", "the x-ray
+/// area") rather than a thing.
+fn names_a_place(text: &str) -> bool {
+    let ws = crate::grounding::content_words(text);
+    let Some(head) = ws.last() else { return false };
+    crate::understand::lexicon::PLACE_NOUNS.contains(&head.as_str())
+        && !matches!(head.as_str(), "side" | "end" | "corner" | "part")
+}
+
+/// Clauses with "it", "there", "that one" replaced by what they point back to: the last
+/// referent of an earlier clause, else of the latest earlier task that had one.
+fn resolve_references(
+    clauses: &[Clause],
+    history: &[String],
+    lex: &dyn crate::text::Lexicon,
+) -> Vec<Clause> {
+    fn referent(f: &Frame) -> Option<Target> {
+        match f {
+            Frame::Go(t) | Frame::Find(t) | Frame::Where(t) | Frame::Seen(t) => Some(t.clone()),
+            Frame::Describe { place: Some(t), .. } => Some(t.clone()),
+            Frame::Need(n) => Some(Target::Purpose(n.clone())),
+            _ => None,
+        }
+    }
+    fn usable(t: &Target) -> Option<Target> {
+        match t {
+            Target::Previous | Target::Origin | Target::Point(..) => None,
+            Target::Several(ts) => ts.last().and_then(usable),
+            Target::In(inner, _) => usable(inner),
+            other => Some(other.clone()),
+        }
+    }
+    let mut last: Option<Target> = history.iter().rev().find_map(|h| {
+        crate::understand::understand_with(h, lex)
+            .clauses
+            .iter()
+            .rev()
+            .find_map(|c| referent(&c.frame).as_ref().and_then(usable))
+    });
+    let mut last_place: Option<String> = None;
+    let mut out = Vec::with_capacity(clauses.len());
+    for c in clauses {
+        let mut c = c.clone();
+        let fill = |t: &mut Target, last: &Option<Target>, last_place: &Option<String>| match t {
+            Target::Previous => {
+                if let Some(l) = last {
+                    *t = l.clone();
+                }
+            }
+            Target::In(_, place) | Target::Part(_, place) if place == "there" => {
+                if let Some(p) = last_place
+                    .clone()
+                    .or_else(|| last.as_ref().map(target_text))
+                {
+                    *place = p;
+                }
+            }
+            _ => {}
+        };
+        match &mut c.frame {
+            Frame::Go(t) | Frame::Find(t) | Frame::Where(t) | Frame::Seen(t) => {
+                fill(t, &last, &last_place)
+            }
+            Frame::Describe { place: Some(t), .. } => fill(t, &last, &last_place),
+            _ => {}
+        }
+        if let Some(t) = referent(&c.frame).as_ref().and_then(usable) {
+            if matches!(c.frame, Frame::Go(_) | Frame::Describe { .. }) {
+                last_place = Some(target_text(&t));
+            }
+            last = Some(t);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// What a "report back" says, filled in once the whole plan is known.
+const REPORT_PLACEHOLDER: &str = "\u{1}report\u{1}";
+
+fn past_tense(step: &Step) -> Option<String> {
+    Some(match step {
+        // Going to what was just found says nothing new.
+        Step::NavigateTo { target } if target.contains(" or ") || target.contains(" else ") => {
             return None;
         }
-        steps.extend(one_command(&part, &request.world).ok()?);
+        Step::NavigateTo { target } if target.contains(',') => "went where you asked".to_owned(),
+        Step::NavigateTo { target } => format!("went to the {target}"),
+        Step::LookFor { target } => format!(
+            "found the {}{{where {target}}}",
+            target
+                .split(" or ")
+                .next()
+                .unwrap_or(target)
+                .split(" else ")
+                .next()
+                .unwrap_or(target)
+        ),
+        Step::Rotate { .. } => "turned".to_owned(),
+        Step::Move { .. } => "moved".to_owned(),
+        Step::Wait { seconds } => format!("waited {seconds:.0} seconds"),
+        Step::Describe { place: Some(p) } => format!("looked around the {p}"),
+        Step::Describe { place: None } => "looked around".to_owned(),
+        Step::Say { .. } | Step::Stop => return None,
+    })
+}
+
+/// Two clauses that name the same destination one after the other ("I'm thirsty, take me to
+/// the kitchen") make one trip, not two.
+pub fn without_repeated_trips(steps: Vec<Step>) -> Vec<Step> {
+    let mut out: Vec<Step> = Vec::with_capacity(steps.len());
+    for s in steps {
+        if matches!(s, Step::NavigateTo { .. }) && out.last() == Some(&s) {
+            continue;
+        }
+        out.push(s);
     }
-    (!steps.is_empty()).then(|| Plan::new(steps))
+    out
+}
+
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+fn refusal_reason(r: &Refusal) -> String {
+    match r {
+        Refusal::Carry(_) => "I cannot carry or hand over things: I have no arm. I can find it and show you where it is".into(),
+        Refusal::Cannot(verb) => format!("I cannot {verb}; I can go to places, find things, answer what I have seen, turn, move, wait and speak"),
+        Refusal::Unsafe(what) => format!("that would be unsafe ({what}); my safety limits and keep-out zones always hold"),
+        Refusal::Language => "I only understand English".into(),
+    }
+}
+
+fn known_places(w: &WorldSummary) -> String {
+    if w.places.is_empty() {
+        String::new()
+    } else {
+        format!("I know: {}.", w.place_names().join(", "))
+    }
+}
+
+/// Where the robot was when the task began.
+fn origin(r: &PlanRequest) -> Option<V2> {
+    r.start
+        .map(|(x, y)| V2::new(x, y))
+        .or_else(|| r.world.position())
+}
+
+fn best_place(g: &Grounder, text: &str, w: &WorldSummary) -> Option<(String, f32)> {
+    g.places_named(text, w)
+        .into_iter()
+        .find(|x| x.score >= PLAUSIBLE)
+        .and_then(|x| match x.meaning {
+            Meaning::Place(p) => Some((p, x.score)),
+            _ => None,
+        })
+}
+
+fn place_center(m: &Meaning, w: &WorldSummary) -> Option<V2> {
+    match m {
+        Meaning::Place(p) => w.place(p).map(|p| p.region.center()),
+        _ => None,
+    }
+}
+
+fn object_position(m: &Meaning, w: &WorldSummary) -> Option<V2> {
+    match m {
+        Meaning::Object(n) => w
+            .objects
+            .iter()
+            .find(|o| &o.name == n)
+            .map(|o| o.position()),
+        _ => None,
+    }
+}
+
+fn object_place(m: &Meaning, w: &WorldSummary) -> Option<String> {
+    match m {
+        Meaning::Object(n) => w
+            .objects
+            .iter()
+            .find(|o| &o.name == n)
+            .and_then(|o| o.place.clone()),
+        _ => None,
+    }
+}
+
+/// Steps that take the robot to what a meaning names.
+fn steps_to(m: &Meaning, _said: &str) -> Vec<Step> {
+    match m {
+        Meaning::Place(p) | Meaning::Object(p) => vec![nav(p.clone())],
+        Meaning::Kinds(exact, loose) => search(exact, loose),
+    }
+}
+
+/// Steps that find what a meaning names (a place is simply gone to).
+fn search_steps(m: &Meaning, _said: &str) -> Vec<Step> {
+    match m {
+        Meaning::Place(p) => vec![nav(p.clone())],
+        Meaning::Object(n) => search(std::slice::from_ref(n), &[]),
+        Meaning::Kinds(exact, loose) => search(exact, loose),
+    }
+}
+
+fn target_text(t: &Target) -> String {
+    match t {
+        Target::Named(s) | Target::Purpose(s) | Target::With(s) | Target::Near(s) => s.clone(),
+        Target::Thing {
+            purpose,
+            qualifiers,
+        } => {
+            let q: String = qualifiers.iter().map(|q| format!("{q} ")).collect();
+            format!("{q}thing to {purpose}")
+        }
+        Target::Previous => "it".into(),
+        Target::In(inner, p) => format!("{} in {p}", target_text(inner)),
+        Target::Part(_, p) => p.clone(),
+        Target::Between(a, b) => format!("between {a} and {b}"),
+        Target::Point(x, y) => format!("{x}, {y}"),
+        Target::Origin => "where I started".into(),
+        Target::Several(ts) => ts.iter().map(target_text).collect::<Vec<_>>().join(" and "),
+    }
 }
 
 impl Planner for RulePlanner {
@@ -355,223 +1294,14 @@ impl Planner for RulePlanner {
     }
 
     fn plan(&self, request: &PlanRequest) -> Result<Plan, PlannerError> {
-        if let Some(failed) = &request.previous_failure
-            && !failed.failure.retryable
-        {
-            return Err(PlannerError::NotUnderstood(failed.failure.reason.clone()));
+        match self.propose(request) {
+            Proposal::Refused(reason) => Err(PlannerError::NotUnderstood(reason)),
+            p => p
+                .best_plan()
+                .ok_or_else(|| PlannerError::NotUnderstood("the task says nothing to do".into())),
         }
-        let mut steps = Vec::new();
-        for part in split_commands(&request.task) {
-            steps.extend(one_command(&part, &request.world)?);
-        }
-        if steps.is_empty() {
-            return Err(PlannerError::NotUnderstood("the task is empty".into()));
-        }
-        Ok(Plan::new(steps))
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::planner::KnownObject;
-
-    fn world() -> WorldSummary {
-        WorldSummary {
-            places: vec!["kitchen".into(), "living room".into(), "study".into()],
-            objects: vec![KnownObject {
-                name: "green mug".into(),
-                class: "mug".into(),
-                x: 0.6,
-                y: 5.2,
-                place: Some("kitchen".into()),
-                seen_ago_s: 42.0,
-            }],
-            ..Default::default()
-        }
-    }
-
-    fn plan(task: &str) -> Vec<Step> {
-        RulePlanner
-            .plan(&PlanRequest {
-                task: task.into(),
-                world: world(),
-                memories: vec![],
-                previous_failure: None,
-                cancel: Default::default(),
-            })
-            .unwrap_or_else(|e| panic!("{task:?}: {e}"))
-            .steps
-    }
-
-    fn nav(t: &str) -> Step {
-        Step::NavigateTo { target: t.into() }
-    }
-
-    #[test]
-    fn going_places() {
-        assert_eq!(plan("go to the kitchen"), [nav("kitchen")]);
-        assert_eq!(plan("Please head over to the study."), [nav("study")]);
-        assert_eq!(plan("go back to the green mug"), [nav("green mug")]);
-        assert_eq!(plan("go to 2.5, 6.0"), [nav("2.5, 6.0")]);
-    }
-
-    #[test]
-    fn finding_things_searches_then_approaches() {
-        let look = |t: &str| vec![Step::LookFor { target: t.into() }, nav(t)];
-        assert_eq!(plan("find the red cup"), look("red cup"));
-        assert_eq!(plan("could you look for a book"), look("book"));
-        assert_eq!(
-            plan("go to the red cup"),
-            look("red cup"),
-            "not seen yet: search first"
-        );
-    }
-
-    #[test]
-    fn turning_and_moving() {
-        assert_eq!(
-            plan("turn left 90 degrees"),
-            [Step::Rotate { degrees: 90.0 }]
-        );
-        assert_eq!(
-            plan("turn right 45 degrees"),
-            [Step::Rotate { degrees: -45.0 }]
-        );
-        assert_eq!(plan("turn around"), [Step::Rotate { degrees: 180.0 }]);
-        assert_eq!(
-            plan("move forward 1.5 metres"),
-            [Step::Move { metres: 1.5 }]
-        );
-        assert_eq!(plan("back up 50 cm"), [Step::Move { metres: -0.5 }]);
-        assert_eq!(plan("wait 3 seconds"), [Step::Wait { seconds: 3.0 }]);
-        assert_eq!(plan("stop"), [Step::Stop]);
-    }
-
-    #[test]
-    fn sequences() {
-        assert_eq!(
-            plan("go to the kitchen then go to the study"),
-            [nav("kitchen"), nav("study")]
-        );
-        assert_eq!(
-            plan("go to the kitchen and say hello"),
-            [
-                nav("kitchen"),
-                Step::Say {
-                    text: "hello".into()
-                }
-            ]
-        );
-        assert_eq!(
-            plan("go to the living room; turn left"),
-            [nav("living room"), Step::Rotate { degrees: 90.0 }]
-        );
-    }
-
-    #[test]
-    fn questions_are_answered_with_say() {
-        match &plan("where did you see the green mug?")[..] {
-            [Step::Say { text }] => assert!(
-                text.contains("(0.6, 5.2)") && text.contains("kitchen"),
-                "{text}"
-            ),
-            p => panic!("{p:?}"),
-        }
-        match &plan("where is the purple elephant")[..] {
-            [Step::Say { text }] => {
-                assert!(text.contains("have not seen purple elephant"), "{text}")
-            }
-            p => panic!("{p:?}"),
-        }
-    }
-
-    fn confident(task: &str) -> Option<Vec<Step>> {
-        confident_plan(&PlanRequest {
-            task: task.into(),
-            world: world(),
-            memories: Vec::new(),
-            previous_failure: None,
-            cancel: Default::default(),
-        })
-        .map(|p| p.steps)
-    }
-
-    #[test]
-    fn plain_tasks_take_the_fast_path_with_the_rules_plan() {
-        for task in [
-            "go to the kitchen",
-            "please head to the study",
-            "find the green mug",
-            "look for the yellow scarf",
-            "where did you see the green mug?",
-            "turn left 30 degrees",
-            "turn right by 45 degrees",
-            "move forward 2 metres",
-            "back up 50 cm",
-            "wait for 10 seconds",
-            "say hello there",
-            "stop",
-            "go to the kitchen and then find the green mug",
-        ] {
-            assert_eq!(confident(task), Some(plan(task)), "{task}");
-        }
-    }
-
-    #[test]
-    fn descriptions_paraphrases_and_odd_shapes_are_left_to_the_model() {
-        for task in [
-            "find something to read",
-            "find me something to sleep on",
-            "go next to the fridge",
-            "rotate 90 degrees to the right",
-            "spin right by 120 degrees",
-            "turn left",
-            "wait a moment",
-            "move forward",
-            "hold still for 20 seconds",
-            "any idea where the remote is?",
-            "go to the kitchen and make coffee",
-            "kindly proceed to the study",
-            "",
-        ] {
-            assert_eq!(confident(task), None, "{task}");
-        }
-    }
-
-    #[test]
-    fn a_replan_takes_the_same_path_and_a_permanent_failure_none() {
-        let mut request = PlanRequest {
-            task: "go to the kitchen".into(),
-            world: world(),
-            memories: Vec::new(),
-            previous_failure: Some(crate::planner::FailedStep {
-                step: Step::NavigateTo {
-                    target: "kitchen".into(),
-                },
-                failure: embodia_actuation::Failure {
-                    reason: "the path is blocked".into(),
-                    retryable: true,
-                },
-            }),
-            cancel: Default::default(),
-        };
-        assert!(confident_plan(&request).is_some());
-        if let Some(f) = request.previous_failure.as_mut() {
-            f.failure.retryable = false;
-        }
-        assert!(confident_plan(&request).is_none());
-    }
-
-    #[test]
-    fn gibberish_is_not_understood() {
-        let r = RulePlanner.plan(&PlanRequest {
-            task: "sing me the song of my people".into(),
-            world: world(),
-            memories: vec![],
-            previous_failure: None,
-            cancel: Default::default(),
-        });
-        assert!(matches!(r, Err(PlannerError::NotUnderstood(_))));
-    }
-}
+mod tests;

@@ -80,7 +80,7 @@ impl Rig {
 
 #[test]
 fn an_emergency_stop_latches_until_an_explicit_reset() {
-    let mut rig = Rig::new(Arc::new(RulePlanner), |_| {});
+    let mut rig = Rig::new(Arc::new(RulePlanner::default()), |_| {});
     let safety = rig.listen("/agent/safety");
     rig.agent.submit("go to the study");
     rig.advance(4.0);
@@ -108,7 +108,7 @@ fn an_emergency_stop_latches_until_an_explicit_reset() {
 
 #[test]
 fn without_a_lidar_the_robot_never_moves_and_the_gate_says_why() {
-    let mut rig = Rig::new(Arc::new(RulePlanner), |c| {
+    let mut rig = Rig::new(Arc::new(RulePlanner::default()), |c| {
         c.perception.topics.scan = "/no_lidar_here".into()
     });
     let safety = rig.listen("/agent/safety");
@@ -127,7 +127,7 @@ impl Planner for SlowPlanner {
     }
     fn plan(&self, request: &PlanRequest) -> Result<Plan, PlannerError> {
         std::thread::sleep(Duration::from_millis(1500));
-        RulePlanner.plan(request)
+        RulePlanner::default().plan(request)
     }
 }
 
@@ -153,7 +153,7 @@ fn a_planning_timeout_fails_the_task_and_leaves_the_robot_stopped() {
 
 #[test]
 fn tasks_arrive_on_the_topic_and_status_is_published_as_json() {
-    let mut rig = Rig::new(Arc::new(RulePlanner), |_| {});
+    let mut rig = Rig::new(Arc::new(RulePlanner::default()), |_| {});
     let status = rig.listen("/agent/status");
     rig.publish(
         "/agent/task",
@@ -188,7 +188,7 @@ fn tasks_arrive_on_the_topic_and_status_is_published_as_json() {
 
 #[test]
 fn a_new_task_preempts_the_running_one() {
-    let mut rig = Rig::new(Arc::new(RulePlanner), |_| {});
+    let mut rig = Rig::new(Arc::new(RulePlanner::default()), |_| {});
     rig.agent.submit("go to the study");
     rig.advance(3.0);
     rig.agent.submit("go to the kitchen");
@@ -207,7 +207,7 @@ fn a_new_task_preempts_the_running_one() {
 
 #[test]
 fn a_replan_after_a_blocked_step_continues_from_it_without_redoing_earlier_steps() {
-    let mut rig = Rig::new(Arc::new(RulePlanner), |_| {});
+    let mut rig = Rig::new(Arc::new(RulePlanner::default()), |_| {});
     let yaw0 = rig.sim.sim().pose().theta;
     // The turn succeeds; the move runs into a wall, which is worth retrying (twice).
     rig.agent

@@ -42,10 +42,9 @@ fn every_plan_for_a_varied_task_set_is_valid_by_construction() {
         "--world",
         "launch/worlds/apartment.yaml",
         "--seen-all",
+        // The model alone writes every plan here, plain tasks included.
         "--planner",
         "llm",
-        // The model writes every plan here, plain tasks included.
-        "--no-rule-fast-path",
     ];
     args.extend(tasks);
     let lines = plan_lines(&embodia(&args));
@@ -92,7 +91,6 @@ fn greedy_planning_is_deterministic() {
         "launch/worlds/apartment.yaml",
         "--planner",
         "llm",
-        "--no-rule-fast-path",
         "please head over to the study",
         "please head over to the study",
     ];
@@ -113,10 +111,9 @@ fn llm_scenarios_succeed_end_to_end() {
         "tests/scenarios/search-teddy-bear.yaml",
         "tests/scenarios/warehouse-charging-station.yaml",
         "tests/scenarios/nav-point.yaml",
+        // The model alone: these tasks have plain shapes, which the rules would plan.
         "--planner",
         "llm",
-        // These tasks have plain shapes: without this the rules would plan them.
-        "--no-rule-fast-path",
         "--report",
         report.to_str().unwrap(),
         // Other tests share the two CI cores; the deadline is not what is tested here.
@@ -143,7 +140,7 @@ fn llm_scenarios_succeed_end_to_end() {
 
 #[test]
 fn an_llm_planning_timeout_fails_the_task_and_leaves_the_robot_stopped() {
-    let planner = default_planner().with_rule_fast_path(false);
+    let planner = default_planner();
     let mut rig = crate::agent_loop::Rig::new(Arc::new(planner), |c| {
         c.deliberative.plan_deadline = Duration::from_millis(1)
     });
@@ -188,17 +185,12 @@ fn a_model_file_that_is_not_gguf_is_a_clear_error() {
 
 #[test]
 fn a_repeated_request_starts_from_its_cached_prompt_and_plans_the_same() {
-    let planner = default_planner()
-        .with_beam_width(1)
-        .with_rule_fast_path(false);
+    let planner = default_planner().with_beam_width(1);
     let world = embodia_sim::World::load(root().join("launch/worlds/apartment.yaml")).unwrap();
-    let request = embodia::planner::PlanRequest {
-        task: "go to the kitchen".into(),
-        world: embodia::planner::WorldSummary::of_world(&world, false),
-        memories: vec![],
-        previous_failure: None,
-        cancel: Default::default(),
-    };
+    let request = embodia::planner::PlanRequest::new(
+        "go to the kitchen",
+        embodia::planner::WorldSummary::of_world(&world, false),
+    );
     let first = planner.attempt(&request, &|| false).unwrap();
     let again = planner.attempt(&request, &|| false).unwrap();
     assert_eq!(first.text, again.text);
@@ -217,31 +209,44 @@ fn a_repeated_request_starts_from_its_cached_prompt_and_plans_the_same() {
 }
 
 #[test]
-fn plain_tasks_take_the_rule_fast_path_and_descriptions_reach_the_model() {
-    let planner = default_planner();
+fn certain_tasks_take_the_rules_and_uncertain_ones_the_model_scoring_grounded_alternatives() {
+    use embodia::planner::choose::Maker;
     let world = embodia_sim::World::load(root().join("launch/worlds/apartment.yaml")).unwrap();
-    let request = |task: &str| embodia::planner::PlanRequest {
-        task: task.into(),
-        world: embodia::planner::WorldSummary::of_world(&world, true),
-        memories: vec![],
-        previous_failure: None,
-        cancel: Default::default(),
-    };
-    let plain = planner
-        .attempt(
-            &request("go to the kitchen, then turn left 90 degrees"),
-            &|| false,
+    let planner = embodia::DefaultPlanner::new(
+        embodia::RulePlanner::new(grounder()),
+        Some(default_planner()),
+    );
+    let request = |task: &str| {
+        embodia::planner::PlanRequest::new(
+            task,
+            embodia::planner::WorldSummary::of_world(&world, true),
         )
-        .unwrap();
-    assert!(plain.fast_path, "{plain:?}");
-    assert_eq!(plain.forward_passes + plain.prefill_tokens, 0);
-    assert_eq!(plain.text, "go to kitchen; turn left 90 degrees");
-    let described = planner
-        .attempt(&request("find me something to sleep on"), &|| false)
-        .unwrap();
-    assert!(!described.fast_path, "{described:?}");
-    assert!(described.forward_passes > 0);
-    assert_eq!(described.text, "find bed");
+    };
+    let plain = planner.decide(&request("go to the kitchen, then turn left 90 degrees"));
+    assert_eq!(plain.maker, Maker::Rules, "{plain:?}");
+    assert_eq!(
+        embodia::planner::llm::language::command_text(&plain.plan.unwrap().steps),
+        "go to kitchen; turn left 90 degrees"
+    );
+    assert_eq!(plain.model_s, 0.0);
+    // Words the rules cannot read: the model chooses among what they ground to.
+    let unsure = planner.decide(&request("I'm cold"));
+    assert_eq!(unsure.maker, Maker::ModelScored, "{unsure:?}");
+    assert!(unsure.scored.len() > 1, "{unsure:?}");
+    assert!(unsure.plan.is_ok(), "{unsure:?}");
+}
+
+/// The grounder with sentence similarity, as the binary builds it.
+fn grounder() -> embodia::planner::grounding::Grounder {
+    use embodia::planner::grounding::{Grounder, Semantic};
+    let embedder = Arc::new(embodia_memory::Embedder::fetch_default().unwrap());
+    let semantic = Semantic::new(
+        embedder,
+        embodia::planner::knowledge::Knowledge::shipped(),
+        &Semantic::default_cache_dir(),
+    )
+    .unwrap();
+    Grounder::with_semantic(Arc::new(semantic))
 }
 
 /// The LLM planner on the shipped default model (fetched on first use), default settings.

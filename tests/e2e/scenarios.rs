@@ -67,7 +67,7 @@ fn every_shipped_scenario_succeeds_with_the_default_planner() {
         String::from_utf8_lossy(&out.stderr)
     );
     let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
-    assert_eq!(r["planner"], "llm");
+    assert_eq!(r["planner"], "default");
     for s in r["scenarios"].as_array().unwrap() {
         assert_eq!(
             s["success"], true,
@@ -132,4 +132,148 @@ fn a_bad_scenario_file_is_an_error_naming_the_field() {
     .unwrap();
     let err = String::from_utf8_lossy(&embodia(&["eval", sc.to_str().unwrap()]).stderr).to_string();
     assert!(err.contains("unknown field `succes`"), "{err}");
+}
+
+/// Both held-out sets load and pass every check (worlds, places and objects named in
+/// criteria, classes, known objects) without anything being run on them.
+#[test]
+fn the_held_out_sets_load_and_check_without_running() {
+    let out = embodia(&[
+        "eval",
+        "--check",
+        "tests/heldout/set1",
+        "tests/heldout/set2",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("scenario files load and check"), "{said}");
+}
+
+/// The scenario format as a stranger writes it: a class, objects seen before the run, and
+/// the criteria for stays, points, places never entered, things not said, distance and
+/// every task's outcome; a run that times out reports the task in progress.
+#[test]
+fn classes_prior_sightings_and_the_finer_criteria_are_judged_on_ground_truth() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = root().join("launch/worlds/test_room.yaml");
+    let write = |name: &str, body: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, format!("world: {}\n{body}", world.display())).unwrap();
+        p
+    };
+    let asked = write(
+        "asked.yaml",
+        r#"name: asked
+class: question
+tasks: ["where was the red ball?", "go to the east room and wait there 3 seconds"]
+known_objects: [red ball]
+timeout_s: 120
+success:
+  - said_contains: "east room"
+  - said_not_contains: "blue ball"
+  - outcomes: [succeeded, succeeded]
+  - stayed: {place: east room, seconds: 2.5}
+  - not_visited: [door2]
+  - max_collisions: 0
+"#,
+    );
+    let unknown_place = write(
+        "unknown.yaml",
+        r#"name: unknown
+class: out_of_scope
+tasks: ["go to the garage"]
+timeout_s: 30
+success:
+  - agent_reported: [failed, refused]
+  - max_distance_m: 0.2
+"#,
+    );
+    let slow = write(
+        "slow.yaml",
+        r#"name: slow
+class: plain
+tasks: ["go to the east room"]
+timeout_s: 2
+success:
+  - near_point: {at: [4.5, 2.0], within_m: 1.0}
+"#,
+    );
+    // A criterion naming a place the world lacks is refused before anything runs.
+    let out = embodia(&["eval", "--check", asked.to_str().unwrap()]);
+    assert!(!out.status.success(), "door2 is not a place of test_room");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("door2"));
+    let asked = write(
+        "asked.yaml",
+        &std::fs::read_to_string(&asked)
+            .unwrap()
+            .replace("door2", "door")
+            .replacen(&format!("world: {}\n", world.display()), "", 1),
+    );
+    let report = dir.path().join("report.json");
+    let out = embodia(&[
+        "eval",
+        asked.to_str().unwrap(),
+        unknown_place.to_str().unwrap(),
+        slow.to_str().unwrap(),
+        "--planner",
+        "rules",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("| class | scenarios | succeeded | rate |"),
+        "{table}"
+    );
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let by_name = |n: &str| {
+        r["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == n)
+            .unwrap()
+            .clone()
+    };
+    let asked = by_name("asked");
+    assert_eq!(
+        asked["success"], false,
+        "the robot did pass through the door: {asked}"
+    );
+    assert_eq!(
+        asked["failed_criteria"].as_array().unwrap().len(),
+        1,
+        "{asked}"
+    );
+    assert!(
+        asked["failed_criteria"][0]
+            .as_str()
+            .unwrap()
+            .contains("not_visited"),
+        "{asked}"
+    );
+    assert_eq!(
+        by_name("unknown")["success"],
+        true,
+        "{}",
+        by_name("unknown")
+    );
+    let slow = by_name("slow");
+    assert_eq!(slow["success"], false);
+    let task = &slow["tasks"][0];
+    assert_eq!(task["outcome"], "unfinished", "{slow}");
+    assert_eq!(task["current_step"]["skill"], "navigate_to", "{slow}");
+    assert!(!task["plans"].as_array().unwrap().is_empty(), "{slow}");
+    assert_eq!(r["summary"]["per_class"]["question"]["scenarios"], 1);
+    assert_eq!(r["summary"]["per_class"]["out_of_scope"]["succeeded"], 1);
+    assert_eq!(r["summary"]["unsafe_outcomes"], 0);
 }

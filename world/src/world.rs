@@ -92,6 +92,8 @@ struct PlaceFile {
     center: Option<[f64; 2]>,
     radius: Option<f64>,
     polygon: Option<Vec<[f64; 2]>>,
+    #[serde(default)]
+    aliases: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -201,6 +203,24 @@ impl Region {
         }
     }
 
+    /// The corners (min, max) of the box around it.
+    pub fn bounds(&self) -> (V2, V2) {
+        match self {
+            Region::Circle(c) => (
+                c.center - V2::repeat(c.radius),
+                c.center + V2::repeat(c.radius),
+            ),
+            Region::Polygon(p) => (
+                p.points
+                    .iter()
+                    .fold(V2::repeat(f64::INFINITY), |m, q| m.inf(q)),
+                p.points
+                    .iter()
+                    .fold(V2::repeat(f64::NEG_INFINITY), |m, q| m.sup(q)),
+            ),
+        }
+    }
+
     /// A representative point: the circle's centre or the polygon's centroid.
     pub fn center(&self) -> V2 {
         match self {
@@ -215,8 +235,19 @@ impl Region {
 pub struct Place {
     /// Name, e.g. `kitchen`.
     pub name: String,
+    /// Other names people use for it (`galley`, `break room`); unique like names.
+    pub aliases: Vec<String>,
     /// Where it is.
     pub region: Region,
+}
+
+impl Place {
+    /// Whether `name` is this place's name or one of its aliases (case and surrounding space
+    /// ignored).
+    pub fn is_called(&self, name: &str) -> bool {
+        let n = name.trim();
+        self.name.eq_ignore_ascii_case(n) || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(n))
+    }
 }
 
 /// Something the detector can see.
@@ -519,8 +550,14 @@ impl Validator<'_> {
                     ));
                 }
             };
+            let mut aliases = Vec::with_capacity(p.aliases.len());
+            for (j, a) in p.aliases.iter().enumerate() {
+                claim(format!("{field}.aliases[{j}]"), a)?;
+                aliases.push(a.trim().to_owned());
+            }
             places.push(Place {
                 name: name.clone(),
+                aliases,
                 region,
             });
         }
@@ -746,6 +783,23 @@ robot: {start: [1.0, 1.0, 0.0], radius: 0.18, max_linear: 0.5, max_angular: 1.5}
         );
         let e = refused(&with("name: sofa,", "name: red cup,"));
         assert!(e.to_string().contains("already used"), "{e}");
+    }
+
+    #[test]
+    fn places_answer_to_their_aliases_which_are_unique_like_names() {
+        let w = World::parse(
+            &with("[4, 8]]}", "[4, 8]], aliases: [corridor, Passage]}"),
+            "x",
+        )
+        .unwrap();
+        let hallway = w.place("hallway").unwrap();
+        assert_eq!(hallway.aliases, ["corridor", "Passage"]);
+        assert!(hallway.is_called("passage") && hallway.is_called(" Hallway "));
+        assert!(!hallway.is_called("kitchen"));
+        let e = refused(&with("[4, 8]]}", "[4, 8]], aliases: [sofa]}"));
+        assert_eq!(e.field(), Some("objects[1] (sofa)"));
+        let e = refused(&with("[4, 8]]}", "[4, 8]], aliases: [Kitchen]}"));
+        assert_eq!(e.field(), Some("places.hallway.aliases[0]"));
     }
 
     #[test]

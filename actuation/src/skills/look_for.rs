@@ -7,7 +7,7 @@ use embodia_world::V2;
 
 use super::motion::Rotate;
 use super::navigate::NavigateTo;
-use super::targets::matching_objects;
+use super::targets::{matching_objects, settling_objects, tiers};
 use super::{Failure, Skill, SkillContext, SkillOutput, SkillStatus};
 
 enum Phase {
@@ -78,6 +78,21 @@ impl Skill for LookFor {
                     match self.next_place(ctx, robot.position()) {
                         Some(p) => self.phase = Phase::Travelling(NavigateTo::new(&p), p),
                         None => {
+                            // Nothing was exactly what was asked: settle for its kind, if the
+                            // search saw one, and say so.
+                            if let Some(o) =
+                                settling_objects(&self.target, ctx.world, robot.position()).first()
+                            {
+                                let asked =
+                                    tiers(&self.target).0.split(" or ").next().unwrap_or("");
+                                return SkillOutput {
+                                    say: Some(format!(
+                                        "I did not find a {asked}; the nearest match I saw is the {}.",
+                                        o.name
+                                    )),
+                                    ..SkillOutput::done()
+                                };
+                            }
                             let mut reason = format!(
                                 "searched {} places ({}) and did not see {:?}",
                                 self.searched.len(),

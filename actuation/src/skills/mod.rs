@@ -5,6 +5,7 @@
 //! the control rate with the newest world state. A skill never publishes anything itself —
 //! its (v, w) goes to the safety gate, its words to the loop.
 
+pub mod describe;
 mod look_for;
 mod motion;
 mod navigate;
@@ -18,6 +19,7 @@ use serde::Serialize;
 use crate::nav::{Costmap, CostmapConfig, FollowConfig};
 use crate::plan::Step;
 
+pub use describe::Describe;
 pub use look_for::LookFor;
 pub use motion::{Move, Rotate, Say, Stop, Wait};
 pub use navigate::NavigateTo;
@@ -176,5 +178,6 @@ pub fn start(step: &Step) -> Box<dyn Skill> {
         Step::Wait { seconds } => Box::new(Wait::new(*seconds)),
         Step::Stop => Box::new(Stop::default()),
         Step::Say { text } => Box::new(Say::new(text)),
+        Step::Describe { place } => Box::new(Describe::new(place.as_deref())),
     }
 }

@@ -182,14 +182,53 @@ impl Say {
     }
 }
 
+/// Fills `{where TARGET}` with where perception last saw what TARGET names (" in the
+/// kitchen", " at (3.2, 1.0)", or nothing when it has not seen it): a report made when it is
+/// spoken, from what was seen, never from the planner's guess.
+pub fn fill_sightings(text: &str, world: &embodia_perception::WorldState) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("{where ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 7..];
+        let Some(j) = after.find('}') else {
+            out.push_str(&rest[i..]);
+            return out;
+        };
+        let target = &after[..j];
+        let from = world.robot.map(|r| r.position()).unwrap_or_default();
+        // The first alternative that names something seen (the one asked for), nearest first.
+        let found = super::targets::alternatives(target).find_map(|alt| {
+            super::targets::matching_objects(alt, world, from)
+                .first()
+                .copied()
+        });
+        if let Some(o) = found {
+            match &o.place {
+                Some(p) => out.push_str(&format!(" in the {p}")),
+                None => out.push_str(&format!(" at ({:.1}, {:.1})", o.x, o.y)),
+            }
+        }
+        rest = &after[j + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 impl Skill for Say {
     fn name(&self) -> &'static str {
         "say"
     }
 
-    fn tick(&mut self, _: &mut SkillContext<'_>) -> SkillOutput {
+    fn tick(&mut self, ctx: &mut SkillContext<'_>) -> SkillOutput {
+        let text = std::mem::take(&mut self.text);
+        let text = if text.contains("{where ") {
+            fill_sightings(&text, ctx.world)
+        } else {
+            text
+        };
         SkillOutput {
-            say: Some(std::mem::take(&mut self.text)),
+            say: Some(text),
             ..SkillOutput::done()
         }
     }

@@ -78,20 +78,7 @@ fn choose_goal_cell(map: &Costmap, reachable: &[bool], goal: &Goal) -> Option<Ce
     match goal {
         Goal::Place(place) => {
             let center = place.region.center();
-            let (min, max) = match &place.region {
-                embodia_world::Region::Circle(c) => (
-                    c.center - V2::repeat(c.radius),
-                    c.center + V2::repeat(c.radius),
-                ),
-                embodia_world::Region::Polygon(p) => (
-                    p.points
-                        .iter()
-                        .fold(V2::repeat(f64::INFINITY), |m, q| m.inf(q)),
-                    p.points
-                        .iter()
-                        .fold(V2::repeat(f64::NEG_INFINITY), |m, q| m.sup(q)),
-                ),
-            };
+            let (min, max) = place.region.bounds();
             let (c0, c1) = (map.cell_of(min), map.cell_of(max));
             let mut cells = (c0.1..=c1.1)
                 .flat_map(|y| (c0.0..=c1.0).map(move |x| (x, y)))

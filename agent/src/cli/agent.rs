@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::Args;
 use embodia::agent::{Agent, AgentConfig, Pacing};
-use embodia_memory::{Embedder, Memory};
+use embodia_memory::Memory;
 use embodia_perception::SemanticMap;
 use embodia_ros::Bus;
 use embodia_ros::bus::dds::{DdsBus, DdsOptions};
@@ -106,19 +106,18 @@ fn serve<B: Bus>(
     config: AgentConfig,
     world: &World,
 ) -> anyhow::Result<()> {
+    let embedder = super::embedder()?;
     let memory = if args.no_memory {
         None
     } else {
-        let embedder =
-            Arc::new(Embedder::fetch_default().context("loading the embedding model for memory")?);
-        Some(Memory::open(embedder, args.memory.as_deref())?)
+        Some(Memory::open(embedder.clone(), args.memory.as_deref())?)
     };
     let clock = embodia::clock::clock_for(bus, config.use_sim_time)?;
     let config = embodia::episode::agent_for_world(config, world);
     let agent = Agent::start(
         bus,
         Arc::new(SemanticMap::from_world(world)),
-        args.planner.build(&config.deliberative.limits)?,
+        args.planner.build(&config.deliberative.limits, embedder)?,
         memory,
         config,
         Pacing::WallClock(clock),

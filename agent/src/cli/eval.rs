@@ -5,11 +5,9 @@ use std::sync::Mutex;
 
 use anyhow::Context;
 use clap::Args;
-use std::sync::Arc;
 
 use embodia::episode::{EpisodeOptions, MemoryChoice};
 use embodia::scenario::{Scenario, ScenarioResult};
-use embodia_memory::Embedder;
 use serde_json::json;
 
 use super::PlannerArgs;
@@ -32,6 +30,9 @@ pub struct EvalArgs {
     /// Run without a vector memory (no embedding model needed).
     #[arg(long)]
     no_memory: bool,
+    /// Only load and check the scenario files (and their worlds); run nothing.
+    #[arg(long)]
+    check: bool,
 }
 
 fn scenario_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
@@ -69,11 +70,18 @@ fn load_all(files: &[PathBuf]) -> anyhow::Result<Vec<Scenario>> {
 /// Runs every scenario and reports; exits 0 whatever the success rate.
 pub fn run(args: EvalArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result<()> {
     let scenarios = load_all(&scenario_files(&args.paths)?)?;
-    let planner = args.planner.build(&agent.deliberative.limits)?;
+    if args.check {
+        println!("{} scenario files load and check", scenarios.len());
+        return Ok(());
+    }
+    let embedder = super::embedder()?;
+    let planner = args
+        .planner
+        .build(&agent.deliberative.limits, embedder.clone())?;
     let jobs = args
         .jobs
         .unwrap_or_else(|| {
-            if args.planner.is_llm() {
+            if args.planner.uses_model() {
                 1
             } else {
                 std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -83,9 +91,7 @@ pub fn run(args: EvalArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result
     let memory = if args.no_memory {
         MemoryChoice::Off
     } else {
-        MemoryChoice::Fresh(Arc::new(
-            Embedder::fetch_default().context("loading the embedding model for memory")?,
-        ))
+        MemoryChoice::Fresh(embedder)
     };
     let options = EpisodeOptions {
         memory,
@@ -143,20 +149,64 @@ pub fn run(args: EvalArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result
     }
     let succeeded = results.iter().filter(|r| r.success).count();
     let rate = succeeded as f64 / results.len() as f64;
+    let unsafe_outcomes = results.iter().filter(|r| r.unsafe_outcome).count();
+    let unfinished = results.iter().filter(|r| r.episode.timed_out).count();
+    let classes = per_class(&results);
+    if classes.len() > 1 || classes.keys().any(|c| c != UNCLASSIFIED) {
+        println!("\n| class | scenarios | succeeded | rate |\n|---|---|---|---|");
+        for (class, (n, ok)) in &classes {
+            println!(
+                "| {class} | {n} | {ok} | {:.0}% |",
+                100.0 * *ok as f64 / *n as f64
+            );
+        }
+    }
     println!(
-        "\n{succeeded} of {} scenarios succeeded ({:.0}%) with the {} planner",
+        "\n{succeeded} of {} scenarios succeeded ({:.0}%) with the {} planner; {unsafe_outcomes} unsafe outcomes; {unfinished} ran out of time",
         results.len(),
         rate * 100.0,
         planner.name()
     );
     if let Some(path) = &args.report {
+        let classes: serde_json::Map<String, serde_json::Value> = classes
+            .iter()
+            .map(|(c, (n, ok))| {
+                (
+                    c.clone(),
+                    json!({ "scenarios": n, "succeeded": ok, "success_rate": *ok as f64 / *n as f64 }),
+                )
+            })
+            .collect();
         let report = json!({
             "planner": planner.name(),
             "scenarios": results,
-            "summary": { "scenarios": results.len(), "succeeded": succeeded, "success_rate": rate },
+            "summary": {
+                "scenarios": results.len(),
+                "succeeded": succeeded,
+                "success_rate": rate,
+                "unsafe_outcomes": unsafe_outcomes,
+                "timed_out": unfinished,
+                "per_class": classes,
+            },
         });
         std::fs::write(path, serde_json::to_string_pretty(&report)?)
             .with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
+}
+
+/// The class shown for scenarios that name none.
+const UNCLASSIFIED: &str = "(none)";
+
+/// Per class: scenarios and how many succeeded, classes in name order.
+fn per_class(results: &[ScenarioResult]) -> std::collections::BTreeMap<String, (usize, usize)> {
+    let mut out = std::collections::BTreeMap::new();
+    for r in results {
+        let e = out
+            .entry(r.class.clone().unwrap_or_else(|| UNCLASSIFIED.to_owned()))
+            .or_insert((0, 0));
+        e.0 += 1;
+        e.1 += usize::from(r.success);
+    }
+    out
 }

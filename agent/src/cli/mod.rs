@@ -2,9 +2,13 @@
 
 use std::sync::Arc;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use embodia::agent::AgentConfig;
+use embodia::planner::grounding::{Grounder, Semantic};
+use embodia::planner::{ChoiceMode, DefaultPlanner};
 use embodia::{LlmPlanner, Planner, RulePlanner};
+use embodia_memory::Embedder;
 use embodia_ros::args::RosArgs;
 
 mod agent;
@@ -52,70 +56,108 @@ enum Command {
 /// Planners selectable with `--planner`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PlannerChoice {
-    /// Deterministic phrase rules only.
-    Rules,
-    /// The on-device language model under a per-request grammar, with the rule fast path
-    /// for tasks of a plain shape (the default).
+    /// The rules (clauses read, referents grounded) when they are certain, else the
+    /// on-device model choosing among their grounded alternatives (the default).
+    Default,
+    /// The on-device model alone, writing every plan under a per-request grammar.
     Llm,
+    /// The rules alone (their best guess when they are not certain).
+    Rules,
 }
 
-/// Which planner, and for the LLM planner which model and decoding.
+/// How the model decides what the rules are unsure of (`--planner default`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChoiceArg {
+    /// Score the rules' grounded alternatives (SayCan-style).
+    Score,
+    /// Write the plan under the grammar.
+    Write,
+}
+
+/// Which planner, and for the model which file and decoding.
 #[derive(Debug, Clone, clap::Args)]
 pub struct PlannerArgs {
-    /// Which planner turns tasks into plans: the on-device LLM (plain tasks through its rule
-    /// fast path) by default, or the rules alone.
-    #[arg(long, value_enum, default_value_t = PlannerChoice::Llm)]
+    /// Which planner turns tasks into plans.
+    #[arg(long, value_enum, default_value_t = PlannerChoice::Default)]
     planner: PlannerChoice,
-    /// A GGUF model for `--planner llm` (default: SmolLM2-135M-Instruct, fetched on first use).
+    /// How the model decides what the rules are unsure of (`--planner default`).
+    #[arg(long, value_enum, default_value_t = ChoiceArg::Score)]
+    choice: ChoiceArg,
+    /// Weight of the grounding score beside the model's likelihood when scoring.
+    #[arg(long, default_value_t = embodia::planner::choose::DEFAULT_PRIOR_WEIGHT)]
+    prior_weight: f64,
+    /// A GGUF model (default: SmolLM2-135M-Instruct, fetched on first use).
     #[arg(long, value_name = "PATH.gguf")]
     model: Option<std::path::PathBuf>,
     /// Sample at this temperature instead of greedy decoding (`--planner llm`).
     #[arg(long)]
     temperature: Option<f32>,
-    /// Beams searched by the LLM planner (1 = greedy, faster, worse).
+    /// Beams searched when the model writes (1 = greedy, faster, worse).
     #[arg(long, default_value_t = embodia::planner::llm::DEFAULT_BEAM_WIDTH)]
     beams: usize,
-    /// Context-aware scoring strength of the LLM planner (0 = plain likelihood).
+    /// Context-aware scoring strength of the model (0 = plain likelihood).
     #[arg(long, default_value_t = embodia::planner::llm::DEFAULT_CONTRAST)]
     contrast: f32,
     /// Seed for `--temperature` sampling.
     #[arg(long, default_value_t = 0)]
     sample_seed: u64,
-    /// Ask the model even for tasks of a plain shape ("go to X", "turn left 30 degrees"),
-    /// which the LLM planner otherwise takes from the rules.
-    #[arg(long)]
-    no_rule_fast_path: bool,
 }
 
 impl PlannerArgs {
-    fn is_llm(&self) -> bool {
-        self.planner == PlannerChoice::Llm
+    /// Whether the planner runs the model (which uses every core: run one episode at a time).
+    fn uses_model(&self) -> bool {
+        self.planner != PlannerChoice::Rules
     }
 
-    fn build(&self, limits: &embodia_actuation::PlanLimits) -> anyhow::Result<Arc<dyn Planner>> {
+    fn build(
+        &self,
+        limits: &embodia_actuation::PlanLimits,
+        embedder: Arc<Embedder>,
+    ) -> anyhow::Result<Arc<dyn Planner>> {
+        let semantic = Semantic::new(
+            embedder.clone(),
+            embodia::planner::knowledge::Knowledge::shipped(),
+            &Semantic::default_cache_dir(),
+        )
+        .context("embedding the planner's knowledge base")?;
+        let rules = RulePlanner::new(Grounder::with_semantic(Arc::new(semantic)));
+        if self.planner == PlannerChoice::Rules {
+            return Ok(Arc::new(DefaultPlanner::new(rules, None)));
+        }
+        let path = match &self.model {
+            Some(p) => p.clone(),
+            None => embodia_models::SMOLLM2
+                .ensure(&embodia_models::home())?
+                .join(embodia_models::SMOLLM2_GGUF),
+        };
+        let mut model = LlmPlanner::load_with(&path, embedder, limits.clone())?
+            .with_beam_width(self.beams)
+            .with_contrast(self.contrast);
+        if let Some(temperature) = self.temperature {
+            model = model.with_decoding(embodia_llm::Decoding::Sample {
+                temperature,
+                seed: self.sample_seed,
+            });
+        }
         Ok(match self.planner {
-            PlannerChoice::Rules => Arc::new(RulePlanner),
-            PlannerChoice::Llm => {
-                let path = match &self.model {
-                    Some(p) => p.clone(),
-                    None => embodia_models::SMOLLM2
-                        .ensure(&embodia_models::home())?
-                        .join(embodia_models::SMOLLM2_GGUF),
-                };
-                let mut planner = LlmPlanner::load(&path, limits.clone())?
-                    .with_beam_width(self.beams)
-                    .with_contrast(self.contrast)
-                    .with_rule_fast_path(!self.no_rule_fast_path);
-                if let Some(temperature) = self.temperature {
-                    planner = planner.with_decoding(embodia_llm::Decoding::Sample {
-                        temperature,
-                        seed: self.sample_seed,
-                    });
-                }
-                Arc::new(planner)
-            }
+            PlannerChoice::Llm => Arc::new(model),
+            _ => Arc::new(
+                DefaultPlanner::new(rules, Some(model))
+                    .with_mode(match self.choice {
+                        ChoiceArg::Score => ChoiceMode::Score,
+                        ChoiceArg::Write => ChoiceMode::Write,
+                    })
+                    .with_prior_weight(self.prior_weight),
+            ),
         })
     }
+}
+
+/// The sentence embedder (grounding, example retrieval and memory share one).
+fn embedder() -> anyhow::Result<Arc<Embedder>> {
+    Ok(Arc::new(
+        Embedder::fetch_default().context("loading the sentence embedding model")?,
+    ))
 }
 
 /// The agent's settings: defaults, then the `--ros-args` parameters.

@@ -27,20 +27,20 @@ pub struct PlanArgs {
 /// Prints one JSON line per task: the plan or the error.
 pub fn run(args: PlanArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result<()> {
     let world = World::load(&args.world)?;
-    let planner = args.planner.build(&agent.deliberative.limits)?;
+    let planner = args
+        .planner
+        .build(&agent.deliberative.limits, super::embedder()?)?;
     let summary = WorldSummary::of_world(&world, args.seen_all);
     for task in args.tasks {
-        let request = PlanRequest {
-            task: task.clone(),
-            world: summary.clone(),
-            memories: Vec::new(),
-            previous_failure: None,
-            cancel: Default::default(),
-        };
-        let line = match planner.plan(&request) {
+        let request = PlanRequest::new(task.clone(), summary.clone());
+        let (plan, how) = planner.plan_explained(&request);
+        let mut line = match plan {
             Ok(plan) => serde_json::json!({"task": task, "plan": plan}),
             Err(e) => serde_json::json!({"task": task, "error": e.to_string()}),
         };
+        if !how.is_null() {
+            line["how"] = how;
+        }
         println!("{line}");
     }
     Ok(())

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Args;
 use embodia::episode::{EpisodeOptions, MemoryChoice, run_episode};
-use embodia_memory::Embedder;
 use embodia_sim::World;
 use serde_json::json;
 
@@ -45,12 +44,13 @@ pub fn run(args: RunArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result<
         args.timeout
     );
     let world = Arc::new(World::load(&args.world)?);
-    let planner = args.planner.build(&agent.deliberative.limits)?;
+    let embedder = super::embedder()?;
+    let planner = args
+        .planner
+        .build(&agent.deliberative.limits, embedder.clone())?;
     let memory = if args.no_memory {
         MemoryChoice::Off
     } else {
-        let embedder =
-            Arc::new(Embedder::fetch_default().context("loading the embedding model for memory")?);
         match args.memory {
             Some(path) => MemoryChoice::File(embedder, path),
             None => MemoryChoice::Fresh(embedder),

@@ -4,11 +4,12 @@
 //! objects the agent knows, the words of the task, and the plan limits, so an unknown skill,
 //! an unknown place or an out-of-range number cannot be written at all.
 
-use embodia_actuation::skills::targets::normalize;
 use embodia_actuation::{PlanLimits, Step};
 
 use super::numbers::{decimal_upto, uint_upto};
-use crate::planner::{PlannerError, WorldSummary};
+use crate::grounding::{Grounder, Meaning, PLAUSIBLE};
+use crate::request::MemoryHandle;
+use crate::{PlannerError, WorldSummary, answer};
 
 /// Longest `say` text the model may write; answers about sightings come from memory instead.
 const SAY_CHARS: usize = 80;
@@ -94,7 +95,7 @@ const STOP_WORDS: &[&str] = &[
 impl Vocabulary {
     /// Everything the request lets the model name.
     pub fn of(task: &str, world: &WorldSummary) -> Self {
-        let mut places: Vec<String> = world.places.iter().map(|p| p.to_lowercase()).collect();
+        let mut places: Vec<String> = world.places.iter().map(|p| p.name.to_lowercase()).collect();
         places.sort();
         places.dedup();
         let mut objects: Vec<String> = world
@@ -174,7 +175,7 @@ pub fn grammar(vocab: &Vocabulary, limits: &PlanLimits) -> String {
         .map(|(n, _)| n)
         .chain(["point"])
         .collect();
-    let mut commands = vec!["go", "turn", "move", "wait", "say", "stop"];
+    let mut commands = vec!["go", "turn", "move", "wait", "say", "stop", "look"];
     let mut g = format!("go: \"go to \" ({})\n", destinations.join(" | "));
     if !things.is_empty() {
         commands.extend(["find", "where"]);
@@ -187,6 +188,7 @@ move: "move " ("forward" | "back") " " METRES " metres"
 wait: "wait " SECONDS " seconds"
 say: "say \"" TEXT "\""
 stop: "stop"
+look: "look around" | "look around " place
 point: COORD ", " COORD
 DEG: /{deg}/
 METRES: /{metres}/
@@ -263,6 +265,12 @@ pub fn parse(text: &str, world: &WorldSummary) -> Result<Vec<Step>, PlannerError
             });
         } else if part == "stop" {
             steps.push(Step::Stop);
+        } else if part == "look around" {
+            steps.push(Step::Describe { place: None });
+        } else if let Some(p) = part.strip_prefix("look around ") {
+            steps.push(Step::Describe {
+                place: Some(p.to_owned()),
+            });
         } else {
             return Err(bad(part));
         }
@@ -297,6 +305,8 @@ pub fn command_text(steps: &[Step]) -> String {
             Step::Wait { seconds } => format!("wait {seconds} seconds"),
             Step::Stop => "stop".to_owned(),
             Step::Say { text } => format!("say {text:?}"),
+            Step::Describe { place: None } => "look around".to_owned(),
+            Step::Describe { place: Some(p) } => format!("look around {p}"),
         };
         parts.push(part);
         i += 1;
@@ -304,39 +314,48 @@ pub fn command_text(steps: &[Step]) -> String {
     parts.join("; ")
 }
 
-/// What the agent knows about where `target` was seen: facts from perception and memory,
-/// never the model's words.
+/// What the agent knows about where `target` was seen: facts from perception and memory
+/// (by the target's name, part of it, its class or another name of its kind), never the
+/// model's words.
 pub fn describe_sighting(target: &str, world: &WorldSummary) -> String {
-    let t = normalize(target);
-    let found = world
-        .objects
+    let g = Grounder::lexical();
+    let ranked = g.objects_named(target, world, &MemoryHandle::default());
+    let best = ranked.first().map_or(0.0, |r| r.score);
+    let found: Vec<&crate::KnownObject> = ranked
         .iter()
-        .filter(|o| o.name.eq_ignore_ascii_case(&t) || o.class.eq_ignore_ascii_case(&t))
-        .min_by(|a, b| a.seen_ago_s.total_cmp(&b.seen_ago_s));
-    match found {
-        Some(o) => {
-            let place = o
-                .place
-                .as_deref()
-                .map(|p| format!(" in the {p}"))
-                .unwrap_or_default();
-            format!(
-                "I last saw the {} at ({:.1}, {:.1}){place}, {:.0} seconds ago.",
-                o.name, o.x, o.y, o.seen_ago_s
-            )
-        }
-        None => format!("I have not seen {t}."),
+        .filter(|r| r.score >= PLAUSIBLE && r.score >= best - 0.05)
+        .filter_map(|r| match &r.meaning {
+            Meaning::Object(n) => world.objects.iter().find(|o| &o.name == n),
+            _ => None,
+        })
+        .collect();
+    if found.is_empty() {
+        answer::not_seen(&crate::grounding::content_words(target).join(" "))
+    } else {
+        answer::where_seen(&found)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::planner::KnownObject;
+    use crate::{KnownObject, KnownPlace};
+    use embodia_world::{Circle, Region, V2};
+
+    fn place(name: &str) -> KnownPlace {
+        KnownPlace {
+            name: name.into(),
+            aliases: vec![],
+            region: Region::Circle(Circle {
+                center: V2::new(0.0, 0.0),
+                radius: 1.0,
+            }),
+        }
+    }
 
     fn world() -> WorldSummary {
         WorldSummary {
-            places: vec!["Kitchen".into(), "living room".into()],
+            places: vec![place("Kitchen"), place("living room")],
             objects: vec![KnownObject {
                 name: "green mug".into(),
                 class: "mug".into(),

@@ -1,9 +1,10 @@
 //! The LLM planner: the on-device model writes a plan in a small command language under a
 //! grammar built for the request, so whatever it writes is a valid, in-range plan over
-//! things the agent knows (or the person named). Questions are answered from what the
-//! agent saw, through `say`, not from the model's imagination.
+//! things the agent knows (or the person named) — or, given grounded alternatives, scores
+//! them ([`LlmPlanner::choose`]). Questions are answered from what the agent saw, through
+//! `say`, not from the model's imagination.
 
-mod language;
+pub mod language;
 mod numbers;
 mod prompt;
 
@@ -18,7 +19,7 @@ use embodia_memory::Embedder;
 pub use language::{Vocabulary, describe_sighting, grammar, parse};
 pub use prompt::EXAMPLES;
 
-use super::{PlanRequest, Planner, PlannerError};
+use crate::{PlanRequest, Planner, PlannerError};
 
 /// Beams searched by default: enough to get past a near-tie at the first word.
 pub const DEFAULT_BEAM_WIDTH: usize = 3;
@@ -46,7 +47,6 @@ pub struct LlmPlanner {
     constrained: bool,
     beam_width: usize,
     contrast: f32,
-    rule_fast_path: bool,
 }
 
 impl std::fmt::Debug for LlmPlanner {
@@ -79,16 +79,23 @@ pub struct Attempt {
     pub forward_passes: usize,
     /// Seconds after the prompt.
     pub decode_s: f64,
-    /// Whether the plan came from the rule fast path (the model was not asked).
-    pub fast_path: bool,
 }
 
 impl LlmPlanner {
     /// Loads `model` (a GGUF) and the sentence embedder that picks examples, and runs the
     /// fixed part of the prompt once.
     pub fn load(model: &Path, limits: PlanLimits) -> Result<Self, PlannerLoadError> {
-        let llm = Arc::new(Llm::load(model, LoadOptions::default())?);
         let embedder = Arc::new(Embedder::fetch_default()?);
+        Self::load_with(model, embedder, limits)
+    }
+
+    /// Loads `model` (a GGUF), with an embedder already loaded.
+    pub fn load_with(
+        model: &Path,
+        embedder: Arc<Embedder>,
+        limits: PlanLimits,
+    ) -> Result<Self, PlannerLoadError> {
+        let llm = Arc::new(Llm::load(model, LoadOptions::default())?);
         Self::new(llm, Some(embedder), limits)
     }
 
@@ -118,7 +125,6 @@ impl LlmPlanner {
             constrained: true,
             beam_width: DEFAULT_BEAM_WIDTH,
             contrast: DEFAULT_CONTRAST,
-            rule_fast_path: true,
         })
     }
 
@@ -137,13 +143,6 @@ impl LlmPlanner {
     /// Context-aware contrast strength (0 turns it off).
     pub fn with_contrast(mut self, alpha: f32) -> Self {
         self.contrast = alpha.max(0.0);
-        self
-    }
-
-    /// Whether tasks of a plain shape take the rules' plan without the model
-    /// ([`crate::planner::rules::confident_plan`]); on by default.
-    pub fn with_rule_fast_path(mut self, on: bool) -> Self {
-        self.rule_fast_path = on;
         self
     }
 
@@ -173,47 +172,11 @@ impl LlmPlanner {
         cancelled: &dyn Fn() -> bool,
     ) -> Result<Attempt, PlannerError> {
         let _span = tracing::info_span!("llm_plan").entered();
-        if self.rule_fast_path
-            && let Some(plan) = crate::planner::rules::confident_plan(request)
-        {
-            tracing::debug!(task = %request.task, "rule fast path");
-            return Ok(Attempt {
-                text: language::command_text(&plan.steps),
-                plan: plan
-                    .validate(&self.limits)
-                    .map(|()| plan.clone())
-                    .map_err(|e| {
-                        PlannerError::Internal(format!("the rules' plan is invalid: {e}"))
-                    }),
-                cached_prompt_tokens: 0,
-                shared_prefill_tokens: 0,
-                shared_prefill_s: 0.0,
-                prefill_tokens: 0,
-                prefill_s: 0.0,
-                forward_passes: 0,
-                decode_s: 0.0,
-                fast_path: true,
-            });
-        }
         let vocab = Vocabulary::of(&request.task, &request.world);
-        let internal = |e: embodia_llm::LlmError| PlannerError::Internal(e.to_string());
-        let shown = match &self.retriever {
-            Some(r) => r.nearest(&request.task)?,
-            None => (0..EXAMPLES.len()).collect(),
-        };
-        let conversation = prompt::messages_with(&shown);
-        let user = prompt::user_turn(&self.llm, &vocab, &request.memories, &request.task);
-        let text = prompt::render(&self.llm, conversation.clone(), user).map_err(internal)?;
-        let null_user = prompt::user_turn(&self.llm, &vocab, &request.memories, "");
-        let null_text =
-            prompt::render(&self.llm, conversation.clone(), null_user).map_err(internal)?;
-        // Everything the prompt with the task and the one without share (examples, world
-        // lists) is run once, for both.
-        let shared = common_prefix(&text, &null_text);
-        let started = std::time::Instant::now();
-        let (request_prefix, shared_prefill_tokens) =
-            self.request_prefix(shared).map_err(internal)?;
-        let shared_prefill_s = started.elapsed().as_secs_f64();
+        let prompts = self.prompts(request, &vocab)?;
+        let (text, null_text) = (&prompts.text, &prompts.null_text);
+        let (request_prefix, shared_prefill_tokens, shared_prefill_s) =
+            (prompts.prefix, prompts.shared_tokens, prompts.shared_s);
         let spec = if self.constrained {
             GrammarSpec::Lark(grammar(&vocab, &self.limits))
         } else {
@@ -223,13 +186,13 @@ impl LlmPlanner {
         let (out, attempt) =
             if self.constrained && self.beam_width > 1 && self.decoding == Decoding::Greedy {
                 let contrast = (self.contrast > 0.0).then_some(embodia_llm::Contrast {
-                    null_prompt: &null_text,
+                    null_prompt: null_text,
                     alpha: self.contrast,
                 });
                 let r = self
                     .llm
                     .beam_search(
-                        &text,
+                        text,
                         Some(&request_prefix),
                         &spec,
                         self.beam_width,
@@ -260,7 +223,7 @@ impl LlmPlanner {
                 let g = self
                     .llm
                     .generate(
-                        &text,
+                        text,
                         Some(&request_prefix),
                         &spec,
                         self.decoding,
@@ -299,9 +262,75 @@ impl LlmPlanner {
             prefill_s: attempt.2,
             forward_passes: attempt.3,
             decode_s: attempt.4,
-            fast_path: false,
         })
     }
+
+    /// The prompt with the task and the one without (for contrast), and the KV cache of
+    /// everything they share (run once for both).
+    fn prompts(&self, request: &PlanRequest, vocab: &Vocabulary) -> Result<Prompts, PlannerError> {
+        let internal = |e: embodia_llm::LlmError| PlannerError::Internal(e.to_string());
+        let shown = match &self.retriever {
+            Some(r) => r.nearest(&request.task)?,
+            None => (0..EXAMPLES.len()).collect(),
+        };
+        let conversation = prompt::messages_with(&shown);
+        let user = prompt::user_turn(&self.llm, vocab, &request.memories, &request.task);
+        let text = prompt::render(&self.llm, conversation.clone(), user).map_err(internal)?;
+        let null_user = prompt::user_turn(&self.llm, vocab, &request.memories, "");
+        let null_text = prompt::render(&self.llm, conversation, null_user).map_err(internal)?;
+        // Everything the prompt with the task and the one without share (examples, world
+        // lists) is run once, for both.
+        let shared = common_prefix(&text, &null_text).to_owned();
+        let started = std::time::Instant::now();
+        let (prefix, shared_tokens) = self.request_prefix(&shared).map_err(internal)?;
+        Ok(Prompts {
+            text,
+            null_text,
+            prefix,
+            shared_tokens,
+            shared_s: started.elapsed().as_secs_f64(),
+        })
+    }
+
+    /// SayCan-style choice: the model's log-likelihood of each candidate plan (written in the
+    /// command language) after the request's prompt, context-aware as in generation. Returns
+    /// the scores in the candidates' order, with the time it took.
+    pub fn score_candidates(
+        &self,
+        request: &PlanRequest,
+        candidates: &[String],
+    ) -> Result<(embodia_llm::Scores, f64), PlannerError> {
+        let _span = tracing::info_span!("llm_score", candidates = candidates.len()).entered();
+        let started = std::time::Instant::now();
+        let vocab = Vocabulary::of(&request.task, &request.world);
+        let prompts = self.prompts(request, &vocab)?;
+        let contrast = (self.contrast > 0.0).then_some(embodia_llm::Contrast {
+            null_prompt: &prompts.null_text,
+            alpha: self.contrast,
+        });
+        let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
+        let cancel = request.cancel.clone();
+        let scores = self
+            .llm
+            .score(
+                &prompts.text,
+                Some(&prompts.prefix),
+                &refs,
+                contrast,
+                &move || cancel.is_cancelled(),
+            )
+            .map_err(|e| PlannerError::Internal(e.to_string()))?;
+        Ok((scores, started.elapsed().as_secs_f64()))
+    }
+}
+
+/// A request's prompts.
+struct Prompts {
+    text: String,
+    null_text: String,
+    prefix: PrefixCache,
+    shared_tokens: usize,
+    shared_s: f64,
 }
 
 impl Planner for LlmPlanner {

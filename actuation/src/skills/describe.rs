@@ -1,0 +1,175 @@
+//! `describe`: turn once around, then say which objects perception reports — those seen in
+//! the named place (the robot stands in it), or those seen during the turn. Nothing is said
+//! that perception did not report; names come from the detector and are spoken as the data
+//! they are (sanitised by perception: printable, bounded).
+
+use std::f64::consts::TAU;
+
+use super::motion::Rotate;
+use super::{Skill, SkillContext, SkillOutput, SkillStatus};
+
+/// Objects named at most in one sentence; the rest are counted.
+const MAX_LISTED: usize = 12;
+
+/// Looks around and says what is there.
+pub struct Describe {
+    place: Option<String>,
+    turn: Rotate,
+    seen: Vec<String>,
+}
+
+impl Describe {
+    /// Describes `place` (or the robot's surroundings).
+    pub fn new(place: Option<&str>) -> Self {
+        Self {
+            place: place.map(str::to_owned),
+            turn: Rotate::new(TAU),
+            seen: Vec::new(),
+        }
+    }
+}
+
+/// "a red cup, two chairs and a desk": names in the order given, repeats of one class
+/// counted by it.
+pub fn list_objects(objects: &[(String, String)]) -> String {
+    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+    for (name, class) in objects {
+        match groups.iter_mut().find(|(c, _)| c == class) {
+            Some((_, names)) => names.push(name),
+            None => groups.push((class.clone(), vec![name])),
+        }
+    }
+    let mut items: Vec<String> = Vec::new();
+    for (class, names) in &groups {
+        if names.len() == 1 {
+            items.push(with_article(names[0]));
+        } else {
+            items.push(format!(
+                "{} {} ({})",
+                count_word(names.len()),
+                plural(class),
+                names.join(", ")
+            ));
+        }
+    }
+    let extra = items.len().saturating_sub(MAX_LISTED);
+    items.truncate(MAX_LISTED);
+    if extra > 0 {
+        items.push(format!("{extra} more things"));
+    }
+    match items.len() {
+        0 => String::new(),
+        1 => items.remove(0),
+        n => format!("{} and {}", items[..n - 1].join(", "), items[n - 1]),
+    }
+}
+
+fn with_article(name: &str) -> String {
+    let first = name.chars().next().unwrap_or('x');
+    if first.is_uppercase() || first.is_ascii_digit() {
+        return name.to_owned();
+    }
+    let article = if "aeiou".contains(first) { "an" } else { "a" };
+    format!("{article} {name}")
+}
+
+fn count_word(n: usize) -> String {
+    [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ]
+    .get(n)
+    .map(|s| (*s).to_owned())
+    .unwrap_or_else(|| n.to_string())
+}
+
+fn plural(class: &str) -> String {
+    if class.ends_with('s')
+        || class.ends_with('x')
+        || class.ends_with("ch")
+        || class.ends_with("sh")
+    {
+        format!("{class}es")
+    } else if let Some(stem) = class
+        .strip_suffix('y')
+        .filter(|s| !s.ends_with(['a', 'e', 'o', 'u']))
+    {
+        format!("{stem}ies")
+    } else {
+        format!("{class}s")
+    }
+}
+
+impl Skill for Describe {
+    fn name(&self) -> &'static str {
+        "describe"
+    }
+
+    fn tick(&mut self, ctx: &mut SkillContext<'_>) -> SkillOutput {
+        for v in &ctx.world.visible {
+            if !self.seen.contains(v) {
+                self.seen.push(v.clone());
+            }
+        }
+        let out = self.turn.tick(ctx);
+        if out.status == SkillStatus::Running {
+            return out;
+        }
+        // A turn that fails (blocked) still leaves what was seen to tell.
+        let objects: Vec<(String, String)> = ctx
+            .world
+            .objects
+            .iter()
+            .filter(|o| match &self.place {
+                Some(p) => o
+                    .place
+                    .as_deref()
+                    .is_some_and(|q| q.eq_ignore_ascii_case(p)),
+                None => self.seen.contains(&o.name),
+            })
+            .map(|o| (o.name.clone(), o.class.clone()))
+            .collect();
+        let listed = list_objects(&objects);
+        let text = match (&self.place, listed.is_empty()) {
+            (Some(p), false) => format!("In the {p} I see {listed}."),
+            (Some(p), true) => format!("I do not see any objects in the {p}."),
+            (None, false) => format!("Around me I see {listed}."),
+            (None, true) => "I do not see any objects around me.".to_owned(),
+        };
+        SkillOutput {
+            v: 0.0,
+            w: 0.0,
+            status: SkillStatus::Succeeded,
+            say: Some(text),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn o(name: &str, class: &str) -> (String, String) {
+        (name.into(), class.into())
+    }
+
+    #[test]
+    fn objects_are_listed_with_articles_and_repeats_counted() {
+        assert_eq!(list_objects(&[]), "");
+        assert_eq!(list_objects(&[o("kettle", "kettle")]), "a kettle");
+        assert_eq!(
+            list_objects(&[
+                o("kettle", "kettle"),
+                o("green apple", "apple"),
+                o("red apple", "apple"),
+                o("blue plate", "plate")
+            ]),
+            "a kettle, two apples (green apple, red apple) and a blue plate"
+        );
+        assert_eq!(
+            list_objects(&[o("office chair", "chair"), o("Ana's laptop", "laptop")]),
+            "an office chair and Ana's laptop"
+        );
+        assert_eq!(plural("box"), "boxes");
+        assert_eq!(plural("battery"), "batteries");
+    }
+}

@@ -1,0 +1,154 @@
+//! Answers to questions, made of what perception saw and memory holds — never of a model's
+//! words: where something was, whether it was seen, what was seen in a place, where a place
+//! is. Names in answers come from sensors and are spoken as data.
+
+use embodia_actuation::skills::describe::list_objects;
+
+use crate::request::{KnownObject, WorldSummary};
+
+/// "42 seconds ago", "3 minutes ago", "just now".
+pub fn ago(seconds: f64) -> String {
+    let s = seconds.max(0.0);
+    if s < 5.0 {
+        "just now".to_owned()
+    } else if s < 90.0 {
+        format!("{s:.0} seconds ago")
+    } else if s < 5400.0 {
+        format!("{:.0} minutes ago", s / 60.0)
+    } else {
+        format!("{:.0} hours ago", s / 3600.0)
+    }
+}
+
+fn place_phrase(o: &KnownObject) -> String {
+    o.place
+        .as_deref()
+        .map(|p| format!(" in the {p}"))
+        .unwrap_or_default()
+}
+
+/// Where the objects were last seen, newest sighting first (at most three named).
+pub fn where_seen(objects: &[&KnownObject]) -> String {
+    let mut sorted: Vec<&&KnownObject> = objects.iter().collect();
+    sorted.sort_by(|a, b| a.seen_ago_s.total_cmp(&b.seen_ago_s));
+    let parts: Vec<String> = sorted
+        .iter()
+        .take(5)
+        .map(|o| {
+            format!(
+                "the {} at ({:.1}, {:.1}){}, {}",
+                o.name,
+                o.x,
+                o.y,
+                place_phrase(o),
+                ago(o.seen_ago_s)
+            )
+        })
+        .collect();
+    format!("I last saw {}.", parts.join("; and "))
+}
+
+/// Yes, with where; used for "have you seen X?".
+pub fn seen_yes(objects: &[&KnownObject]) -> String {
+    format!("Yes. {}", where_seen(objects))
+}
+
+/// Not seen.
+pub fn not_seen(what: &str) -> String {
+    format!("I have not seen {what}.")
+}
+
+/// What was seen in a place (from perception and memory).
+pub fn seen_in(place: &str, world: &WorldSummary) -> String {
+    let objects: Vec<(String, String)> = world
+        .objects
+        .iter()
+        .filter(|o| {
+            o.place
+                .as_deref()
+                .is_some_and(|p| p.eq_ignore_ascii_case(place))
+        })
+        .map(|o| (o.name.clone(), o.class.clone()))
+        .collect();
+    if objects.is_empty() {
+        format!("I have not seen anything in the {place}.")
+    } else {
+        format!("In the {place} I saw {}.", list_objects(&objects))
+    }
+}
+
+/// Everything seen so far.
+pub fn seen_anywhere(world: &WorldSummary) -> String {
+    let objects: Vec<(String, String)> = world
+        .objects
+        .iter()
+        .map(|o| (o.name.clone(), o.class.clone()))
+        .collect();
+    if objects.is_empty() {
+        "I have not seen any objects yet.".to_owned()
+    } else {
+        format!("I have seen {}.", list_objects(&objects))
+    }
+}
+
+/// Where a place is, and how far from the robot.
+pub fn place_location(place: &str, world: &WorldSummary) -> String {
+    let Some(p) = world.place(place) else {
+        return format!("I do not know a place called {place}.");
+    };
+    let c = p.region.center();
+    match world.position() {
+        Some(r) if p.region.contains(r) => format!("I am in the {} now.", p.name),
+        Some(r) => format!(
+            "The {} is at ({:.1}, {:.1}), about {:.0} metres from me.",
+            p.name,
+            c.x,
+            c.y,
+            (c - r).norm()
+        ),
+        None => format!("The {} is at ({:.1}, {:.1}).", p.name, c.x, c.y),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obj(name: &str, place: &str, ago: f64) -> KnownObject {
+        KnownObject {
+            name: name.into(),
+            class: name.split(' ').next_back().unwrap_or(name).into(),
+            x: 1.0,
+            y: 2.0,
+            place: Some(place.into()),
+            seen_ago_s: ago,
+        }
+    }
+
+    #[test]
+    fn answers_say_what_was_seen_where_and_when() {
+        let mug = obj("white mug", "kitchen", 42.0);
+        assert_eq!(
+            where_seen(&[&mug]),
+            "I last saw the white mug at (1.0, 2.0) in the kitchen, 42 seconds ago."
+        );
+        assert!(seen_yes(&[&mug]).starts_with("Yes."));
+        assert_eq!(ago(300.0), "5 minutes ago");
+        let world = WorldSummary {
+            objects: vec![
+                mug,
+                obj("kettle", "kitchen", 1.0),
+                obj("bed", "bedroom", 1.0),
+            ],
+            ..WorldSummary::default()
+        };
+        assert_eq!(
+            seen_in("kitchen", &world),
+            "In the kitchen I saw a white mug and a kettle."
+        );
+        assert_eq!(
+            seen_in("study", &world),
+            "I have not seen anything in the study."
+        );
+    }
+}

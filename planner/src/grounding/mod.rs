@@ -1,0 +1,932 @@
+//! Grounding: what a phrase of a task refers to, among the places on the map, the objects the
+//! robot has seen (now or in memory), and the kinds of things it could search for — each with
+//! a score in 0..1 and how it was found.
+//!
+//! Two kinds of evidence are combined, and the stronger wins: spelling (words compared after
+//! stemming, with one or two typing slips tolerated by length, names typed without spaces)
+//! and meaning (MiniLM sentence similarity to names and to the general knowledge of
+//! [`crate::knowledge`], which says what kinds of rooms are for and what objects are used
+//! for). A phrase that nothing scores well for is reported with the closest known names,
+//! never guessed into a search.
+
+mod region;
+pub mod semantic;
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::knowledge::{Knowledge, ObjectKind, RoomKind};
+use crate::request::{KnownObject, KnownPlace, MemoryHandle, WorldSummary};
+use crate::text::{
+    AnyWord, Lexicon, number_at, phrase_similarity_in, stem, word_similarity_in, words,
+};
+pub use region::{Qualifier, Side, point_in, point_outside};
+pub use semantic::{Semantic, cosine};
+
+/// What a phrase was taken to mean.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Meaning {
+    /// A place on the map, by its name.
+    Place(String),
+    /// An object the robot has seen, by its name.
+    Object(String),
+    /// Kinds of things to search for, none seen yet: the names that are exactly what was
+    /// said (a detector may use any of them), and the names to settle for when a whole search
+    /// finds none of those (the kind without the words said with it: "cart" for "red cart").
+    Kinds(Vec<String>, Vec<String>),
+}
+
+/// How a meaning was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum How {
+    /// The name or an alias, spelt right or with slips.
+    Name,
+    /// Part of the name ("the mug" for "white coffee mug"), or its class.
+    Partial,
+    /// Another name of the same kind ("couch" for a sofa, "restroom" for a bathroom).
+    Synonym,
+    /// What the place or thing is for ("where I can wash my hands").
+    Purpose,
+    /// What is (known or usually) in the place ("the room with the bed").
+    Contents,
+    /// Sentence similarity alone.
+    Similar,
+    /// The vector memory's similarity of what it saw.
+    Memory,
+    /// A word the language model knows, not seen and not in the knowledge base.
+    Word,
+}
+
+/// One candidate meaning.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ranked {
+    /// The meaning.
+    pub meaning: Meaning,
+    /// 0..1.
+    pub score: f32,
+    /// The evidence.
+    pub how: How,
+}
+
+/// Scores at or above this are taken without asking anyone.
+pub const CONFIDENT: f32 = 0.8;
+/// Scores below this are not a meaning at all.
+pub const PLAUSIBLE: f32 = 0.55;
+
+/// Words that carry no reference of their own.
+const DETERMINERS: &[&str] = &[
+    "all", "every", "each", "both", "the", "a", "an", "my", "our", "your", "his", "her", "their",
+    "its", "some", "any", "this", "that", "these", "those", "one", "ones", "of", "us", "me",
+    "please", "thanks", "again", "there", "here", "now", "just", "yeah", "ok", "okay",
+];
+
+/// Words of a place name that a person may leave out ("the laundry" for "laundry room").
+const GENERIC: &[&str] = &[
+    "room", "area", "space", "zone", "section", "place", "spot", "bay",
+];
+
+/// Words of a purpose that say little ("where I can", "somewhere to").
+const PURPOSE_FILLER: &[&str] = &[
+    "i",
+    "i'm",
+    "im",
+    "me",
+    "my",
+    "we",
+    "you",
+    "to",
+    "can",
+    "could",
+    "where",
+    "somewhere",
+    "something",
+    "some",
+    "someplace",
+    "place",
+    "a",
+    "an",
+    "the",
+    "go",
+    "get",
+    "am",
+    "is",
+    "are",
+    "be",
+    "want",
+    "would",
+    "like",
+    "need",
+    "let",
+    "so",
+    "that",
+    "for",
+    "with",
+    "on",
+    "in",
+    "at",
+    "it",
+    "one",
+    "thing",
+    "stuff",
+    "use",
+    "used",
+    "do",
+    "have",
+    "has",
+    "really",
+    "bit",
+    "little",
+    "very",
+    "so",
+    "too",
+    "of",
+    "from",
+    "up",
+    "and",
+    "or",
+    "just",
+    "kind",
+    "sort",
+    "feel",
+    "feeling",
+    "getting",
+    "bit",
+    "quite",
+    "pretty",
+];
+
+/// A phrase's words without determiners, number words as digits ("aisle two" -> "aisle 2").
+pub fn content_words(phrase: &str) -> Vec<String> {
+    let ws = words(phrase);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < ws.len() {
+        let w = &ws[i];
+        if DETERMINERS.contains(&w.as_str()) {
+            i += 1;
+            continue;
+        }
+        match number_at(&ws, i) {
+            Some((v, n)) if v.fract() == 0.0 && v >= 0.0 && !matches!(w.as_str(), "a" | "an") => {
+                out.push(format!("{}", v as i64));
+                i += n;
+            }
+            _ => {
+                out.push(w.clone());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn without_generic(ws: &[String]) -> Vec<String> {
+    ws.iter()
+        .filter(|w| !GENERIC.contains(&w.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// How well typed words name `name`, tolerating a left-out generic word.
+fn name_score(typed: &[String], name: &str, lex: &dyn Lexicon) -> f32 {
+    let known = content_words(name);
+    let full = phrase_similarity_in(typed, &known, lex);
+    let (t, k) = (without_generic(typed), without_generic(&known));
+    let loose =
+        if !k.is_empty() && !t.is_empty() && (t.len() != typed.len() || k.len() != known.len()) {
+            phrase_similarity_in(&t, &k, lex) * 0.95
+        } else {
+            0.0
+        };
+    full.max(loose)
+}
+
+/// Stems of the words of a purpose that say something.
+fn purpose_stems(text: &str) -> Vec<String> {
+    words(text)
+        .into_iter()
+        .filter(|w| !PURPOSE_FILLER.contains(&w.as_str()))
+        .map(|w| stem(&w))
+        .collect()
+}
+
+/// Overlap of two purposes' meaningful words (Dice coefficient over stems, slips tolerated).
+fn purpose_overlap(a: &[String], b: &[String], lex: &dyn Lexicon) -> f32 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let mut hit = 0.0;
+    for x in b {
+        if let Some(s) = a
+            .iter()
+            .map(|y| word_similarity_in(y, x, lex))
+            .max_by(|p, q| p.total_cmp(q))
+        {
+            hit += s;
+        }
+    }
+    let dice = 2.0 * hit / (a.len() + b.len()) as f32;
+    // Every word of a (short, specific) knowledge phrase said: "keep the spare stock" covers
+    // "get stock".
+    let covered = hit / b.len() as f32;
+    if covered >= 0.99 {
+        dice.max(0.85)
+    } else {
+        dice
+    }
+}
+
+/// Sentence similarity mapped to a grounding score: unrelated phrases (cos < 0.45) score 0,
+/// close paraphrases (cos >= 0.85) score 1.
+fn similarity_score(cos: f32) -> f32 {
+    ((cos - 0.45) / 0.40).clamp(0.0, 1.0)
+}
+
+/// Resolves phrases against a world, with general knowledge and (optionally) sentence
+/// similarity.
+#[derive(Clone)]
+pub struct Grounder {
+    knowledge: &'static Knowledge,
+    semantic: Option<Arc<Semantic>>,
+}
+
+impl std::fmt::Debug for Grounder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Grounder")
+            .field("semantic", &self.semantic.is_some())
+            .finish()
+    }
+}
+
+impl Lexicon for Grounder {
+    fn is_word(&self, word: &str) -> bool {
+        self.semantic
+            .as_ref()
+            .is_some_and(|s| s.embedder().is_whole_word(word))
+    }
+    fn has_words(&self) -> bool {
+        self.semantic.is_some()
+    }
+}
+
+impl Default for Grounder {
+    fn default() -> Self {
+        Self::lexical()
+    }
+}
+
+fn push_best(out: &mut Vec<Ranked>, r: Ranked) {
+    if r.score <= 0.0 {
+        return;
+    }
+    match out.iter_mut().find(|x| x.meaning == r.meaning) {
+        Some(x) if x.score >= r.score => {}
+        Some(x) => *x = r,
+        None => out.push(r),
+    }
+}
+
+fn sorted(mut v: Vec<Ranked>) -> Vec<Ranked> {
+    v.sort_by(|a, b| b.score.total_cmp(&a.score));
+    v
+}
+
+impl Grounder {
+    /// Spelling and general knowledge only (no sentence model).
+    pub fn lexical() -> Self {
+        Self {
+            knowledge: Knowledge::shipped(),
+            semantic: None,
+        }
+    }
+
+    /// With sentence similarity.
+    pub fn with_semantic(semantic: Arc<Semantic>) -> Self {
+        Self {
+            knowledge: Knowledge::shipped(),
+            semantic: Some(semantic),
+        }
+    }
+
+    /// The sentence model, if any.
+    pub fn semantic(&self) -> Option<&Arc<Semantic>> {
+        self.semantic.as_ref()
+    }
+
+    /// The knowledge base.
+    pub fn knowledge(&self) -> &'static Knowledge {
+        self.knowledge
+    }
+
+    /// Cosine of two texts, when a sentence model is at hand (knowledge phrases come from
+    /// the precomputed table).
+    fn cos(&self, a: &str, b: &str) -> Option<f32> {
+        let s = self.semantic.as_ref()?;
+        let va = match s.known(a) {
+            Some(v) => v.to_vec(),
+            None => s.embed_one(a).ok()?.to_vec(),
+        };
+        let vb = match s.known(b) {
+            Some(v) => v.to_vec(),
+            None => s.embed_one(b).ok()?.to_vec(),
+        };
+        Some(cosine(&va, &vb))
+    }
+
+    /// Similarity of a purpose to a list of purpose phrases: the best of word overlap and
+    /// sentence similarity.
+    fn purpose_score<'a>(&self, purpose: &str, phrases: impl Iterator<Item = &'a str>) -> f32 {
+        let ps = purpose_stems(purpose);
+        let query = self
+            .semantic
+            .as_ref()
+            .and_then(|s| s.embed_one(purpose).ok());
+        let mut best = 0.0f32;
+        for p in phrases {
+            let lex = purpose_overlap(&ps, &purpose_stems(p), self);
+            let sem = match (&query, self.semantic.as_ref().and_then(|s| s.known(p))) {
+                (Some(q), Some(v)) => similarity_score(cosine(q, v)),
+                _ => 0.0,
+            };
+            best = best.max(lex.max(sem));
+        }
+        best
+    }
+
+    /// How well typed words name a kind of room: by its own name fully, by one of its other
+    /// names weakly when the words are the own name of another kind ("cafeteria" names the
+    /// cafeteria kind; a break room, which some call that, only weakly).
+    fn kind_named(&self, typed: &[String], kind: &RoomKind) -> f32 {
+        let by_primary = name_score(typed, &kind.name, self);
+        let by_other = kind
+            .also
+            .iter()
+            .map(|n| name_score(typed, n, self))
+            .fold(0.0f32, f32::max);
+        let other_kind_named = self
+            .knowledge
+            .rooms
+            .iter()
+            .any(|r| r.name != kind.name && name_score(typed, &r.name, self) >= 0.95);
+        by_primary.max(if other_kind_named {
+            by_other * 0.6
+        } else {
+            by_other
+        })
+    }
+
+    /// The kinds of room `place` is, with how strongly its name says so.
+    pub fn place_kinds(&self, place: &KnownPlace) -> Vec<(&'static RoomKind, f32)> {
+        let names: Vec<Vec<String>> = std::iter::once(&place.name)
+            .chain(&place.aliases)
+            .map(|n| content_words(n))
+            .collect();
+        let mut out: Vec<(&'static RoomKind, f32)> = Vec::new();
+        for r in &self.knowledge.rooms {
+            let mut s = 0.0f32;
+            for n in &names {
+                for kn in r.names() {
+                    // The kind's name must be in the place's name ("staff kitchen" is a kitchen).
+                    s = s.max(phrase_similarity_in(n, &content_words(kn), self));
+                    s = s.max(name_score(n, kn, self));
+                }
+            }
+            if s < 0.7
+                && let Some(c) = self.cos(&place.name, &r.name)
+            {
+                s = s.max(similarity_score(c) * 0.85);
+            }
+            if s >= 0.5 {
+                out.push((r, s));
+            }
+        }
+        out.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out.truncate(4);
+        out
+    }
+
+    /// Places a name-like phrase could name: name or alias (slips tolerated), or the kind of
+    /// room it names ("the restroom" for a place called bathroom).
+    pub fn places_named(&self, phrase: &str, world: &WorldSummary) -> Vec<Ranked> {
+        let typed = content_words(phrase);
+        if typed.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for p in &world.places {
+            let by_name = std::iter::once(&p.name)
+                .chain(&p.aliases)
+                .map(|n| name_score(&typed, n, self))
+                .fold(0.0f32, f32::max);
+            push_best(
+                &mut out,
+                Ranked {
+                    meaning: Meaning::Place(p.name.clone()),
+                    score: by_name,
+                    how: How::Name,
+                },
+            );
+            for (kind, strength) in self.place_kinds(p) {
+                let s = self.kind_named(&typed, kind);
+                push_best(
+                    &mut out,
+                    Ranked {
+                        meaning: Meaning::Place(p.name.clone()),
+                        score: s * strength * 0.9,
+                        how: How::Synonym,
+                    },
+                );
+            }
+            if by_name < CONFIDENT
+                && let Some(c) = self.cos(phrase, &p.name)
+            {
+                push_best(
+                    &mut out,
+                    Ranked {
+                        meaning: Meaning::Place(p.name.clone()),
+                        score: similarity_score(c) * 0.8,
+                        how: How::Similar,
+                    },
+                );
+            }
+        }
+        sorted(out)
+    }
+
+    /// Places that serve a purpose or a need ("wash my hands", "thirsty"): by the kind of
+    /// room their name says, and by what is known or usually found in them.
+    pub fn places_for(&self, purpose: &str, world: &WorldSummary) -> Vec<Ranked> {
+        let mut out = Vec::new();
+        let typed = content_words(purpose);
+        for p in &world.places {
+            // What the place's name itself suggests ("somewhere quiet" -> "focus room").
+            if let Some(c) = self.cos(purpose, &p.name) {
+                push_best(
+                    &mut out,
+                    Ranked {
+                        meaning: Meaning::Place(p.name.clone()),
+                        score: similarity_score(c) * 0.7,
+                        how: How::Similar,
+                    },
+                );
+            }
+            for (kind, strength) in self.place_kinds(p) {
+                let s = self
+                    .purpose_score(
+                        purpose,
+                        kind.activities
+                            .iter()
+                            .chain(&kind.needs)
+                            .map(String::as_str),
+                    )
+                    .max(0.8 * self.kind_named(&typed, kind));
+                push_best(
+                    &mut out,
+                    Ranked {
+                        meaning: Meaning::Place(p.name.clone()),
+                        score: s * strength,
+                        how: How::Purpose,
+                    },
+                );
+            }
+            for o in world
+                .objects
+                .iter()
+                .filter(|o| o.place.as_deref() == Some(&p.name))
+            {
+                let kinds = self.kinds_of(&o.class, &o.name);
+                let s = kinds
+                    .iter()
+                    .map(|k| self.purpose_score(purpose, k.uses.iter().map(String::as_str)))
+                    .fold(0.0f32, f32::max);
+                push_best(
+                    &mut out,
+                    Ranked {
+                        meaning: Meaning::Place(p.name.clone()),
+                        score: s * 0.9,
+                        how: How::Contents,
+                    },
+                );
+            }
+        }
+        sorted(out)
+    }
+
+    /// Places where a thing is: known to be there, or usually found in that kind of room
+    /// ("the room with the bed").
+    pub fn places_with(
+        &self,
+        thing: &str,
+        world: &WorldSummary,
+        memory: &MemoryHandle,
+    ) -> Vec<Ranked> {
+        let mut out = Vec::new();
+        for r in self.objects_named(thing, world, memory) {
+            if let Meaning::Object(name) = &r.meaning
+                && let Some(place) = world
+                    .objects
+                    .iter()
+                    .find(|o| &o.name == name)
+                    .and_then(|o| o.place.clone())
+            {
+                push_best(
+                    &mut out,
+                    Ranked {
+                        meaning: Meaning::Place(place),
+                        score: r.score * 0.95,
+                        how: How::Contents,
+                    },
+                );
+            }
+        }
+        let kinds = self.kinds_named(thing);
+        for p in &world.places {
+            for (kind, strength) in self.place_kinds(p) {
+                let s = kinds
+                    .iter()
+                    .filter_map(|k| match &k.meaning {
+                        Meaning::Kinds(names, _) => Some((names, k.score)),
+                        _ => None,
+                    })
+                    .filter(|(names, _)| {
+                        names
+                            .iter()
+                            .any(|n| kind.has.iter().any(|h| h.eq_ignore_ascii_case(n)))
+                    })
+                    .map(|(_, s)| s)
+                    .fold(0.0f32, f32::max);
+                push_best(
+                    &mut out,
+                    Ranked {
+                        meaning: Meaning::Place(p.name.clone()),
+                        score: s * strength * 0.85,
+                        how: How::Contents,
+                    },
+                );
+            }
+        }
+        sorted(out)
+    }
+
+    /// Object kinds that an object of this class and name belongs to.
+    fn kinds_of(&self, class: &str, name: &str) -> Vec<&'static ObjectKind> {
+        let class_words = content_words(class);
+        let name_words = content_words(name);
+        let head = |ws: &[String]| ws.last().cloned().unwrap_or_default();
+        self.knowledge
+            .objects
+            .iter()
+            .filter(|k| {
+                k.names().any(|n| {
+                    let nw = content_words(n);
+                    phrase_similarity_in(&class_words, &nw, &AnyWord) >= 0.9
+                        || (nw.len() == 1
+                            && (nw[0] == head(&class_words) || nw[0] == head(&name_words)))
+                        || (!name_words.is_empty()
+                            && phrase_similarity_in(&name_words, &nw, &AnyWord) >= 0.9)
+                })
+            })
+            .collect()
+    }
+
+    /// Objects the robot has seen that a name-like phrase names: the whole name, part of it
+    /// with its head noun ("the mug"), the class, another name of its kind ("couch"), or what
+    /// the vector memory finds most alike.
+    pub fn objects_named(
+        &self,
+        phrase: &str,
+        world: &WorldSummary,
+        memory: &MemoryHandle,
+    ) -> Vec<Ranked> {
+        let typed = content_words(phrase);
+        if typed.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for o in &world.objects {
+            let meaning = Meaning::Object(o.name.clone());
+            let full = name_score(&typed, &o.name, self);
+            push_best(
+                &mut out,
+                Ranked {
+                    meaning: meaning.clone(),
+                    score: full,
+                    how: How::Name,
+                },
+            );
+            push_best(
+                &mut out,
+                Ranked {
+                    meaning: meaning.clone(),
+                    score: partial_score(&typed, o, self),
+                    how: How::Partial,
+                },
+            );
+            // Another name of its kind ("couch" for a sofa); typed words that neither that
+            // name nor the object's own name explain ("red" for a white mug) count against.
+            let own: Vec<String> = content_words(&o.name)
+                .into_iter()
+                .chain(content_words(&o.class))
+                .collect();
+            let syn = self
+                .kinds_of(&o.class, &o.name)
+                .iter()
+                .flat_map(|k| k.names())
+                .map(|n| {
+                    let kw = content_words(n);
+                    let unexplained = typed
+                        .iter()
+                        .filter(|t| {
+                            !kw.iter()
+                                .chain(&own)
+                                .any(|k| word_similarity_in(t, k, self) > 0.0)
+                        })
+                        .count();
+                    name_score(&typed, n, self) * 0.6f32.powi(unexplained as i32)
+                })
+                .fold(0.0f32, f32::max);
+            push_best(
+                &mut out,
+                Ranked {
+                    meaning: meaning.clone(),
+                    score: syn * 0.8,
+                    how: How::Synonym,
+                },
+            );
+            if full < CONFIDENT
+                && let Some(c) = self.cos(phrase, &o.name)
+            {
+                push_best(
+                    &mut out,
+                    Ranked {
+                        meaning,
+                        score: similarity_score(c) * 0.8,
+                        how: How::Similar,
+                    },
+                );
+            }
+        }
+        if let Some(recall) = &memory.0 {
+            for (o, cos) in recall.objects_like(phrase, 5) {
+                if world.objects.iter().any(|k| k.name == o.name) {
+                    push_best(
+                        &mut out,
+                        Ranked {
+                            meaning: Meaning::Object(o.name.clone()),
+                            score: similarity_score(cos) * 0.8,
+                            how: How::Memory,
+                        },
+                    );
+                }
+            }
+        }
+        sorted(out)
+    }
+
+    /// Objects the robot has seen that serve a purpose ("sit on", "read").
+    pub fn objects_for(&self, purpose: &str, world: &WorldSummary) -> Vec<Ranked> {
+        let mut out = Vec::new();
+        for o in &world.objects {
+            let s = self
+                .kinds_of(&o.class, &o.name)
+                .iter()
+                .map(|k| {
+                    self.purpose_score(
+                        purpose,
+                        k.uses
+                            .iter()
+                            .map(String::as_str)
+                            .chain(k.is.iter().map(String::as_str)),
+                    )
+                })
+                .fold(0.0f32, f32::max);
+            push_best(
+                &mut out,
+                Ranked {
+                    meaning: Meaning::Object(o.name.clone()),
+                    score: s,
+                    how: How::Purpose,
+                },
+            );
+        }
+        sorted(out)
+    }
+
+    /// Search targets for a kind of thing named: the kinds of the knowledge base it names
+    /// (with their other names, which a detector may use), or the word itself when the
+    /// sentence model knows it as a word.
+    pub fn kinds_named(&self, phrase: &str) -> Vec<Ranked> {
+        let typed = content_words(phrase);
+        if typed.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let literal = typed.join(" ");
+        for k in &self.knowledge.objects {
+            let s = k
+                .names()
+                .map(|n| name_score(&typed, n, self))
+                .fold(0.0f32, f32::max);
+            // A typed adjective ("red cup") keeps its words; the kind adds its other names.
+            if s >= PLAUSIBLE {
+                let (exact, loose) = search_names(phrase, k);
+                // Named by the kind's own class ("a cart") rather than one of its other names:
+                // the more likely meaning when kinds overlap.
+                let own = name_score(&typed, &k.class, self) >= s - 1e-3;
+                push_best(
+                    &mut out,
+                    Ranked {
+                        meaning: Meaning::Kinds(exact, loose),
+                        score: if own { s } else { s * 0.95 },
+                        how: How::Name,
+                    },
+                );
+            }
+        }
+        // A description of a thing ("the big glass box with the fish in it"): the kinds whose
+        // names it is most like.
+        if out.iter().all(|r| r.score < CONFIDENT)
+            && typed.len() >= 2
+            && let Some(sem) = &self.semantic
+            && let Ok(q) = sem.embed_one(phrase)
+        {
+            for k in &self.knowledge.objects {
+                let best = k
+                    .names()
+                    .filter_map(|n| sem.known(n).map(|v| cosine(&q, v)))
+                    .fold(f32::MIN, f32::max);
+                let s = similarity_score(best) * 0.85;
+                if s >= PLAUSIBLE {
+                    let (exact, loose) = search_names(&k.class, k);
+                    push_best(
+                        &mut out,
+                        Ranked {
+                            meaning: Meaning::Kinds(exact, loose),
+                            score: s,
+                            how: How::Similar,
+                        },
+                    );
+                }
+            }
+        }
+        if out.is_empty() {
+            let known_word = |w: &str| {
+                self.semantic
+                    .as_ref()
+                    .is_some_and(|s| s.embedder().is_whole_word(w))
+            };
+            if typed
+                .iter()
+                .all(|w| known_word(w) && w.chars().all(char::is_alphabetic))
+                && typed.len() <= 3
+            {
+                out.push(Ranked {
+                    meaning: Meaning::Kinds(vec![literal], Vec::new()),
+                    score: 0.6,
+                    how: How::Word,
+                });
+            }
+        }
+        sorted(out)
+    }
+
+    /// Kinds of things that serve a purpose, as search targets.
+    pub fn kinds_for(&self, purpose: &str) -> Vec<Ranked> {
+        let mut out = Vec::new();
+        for k in &self.knowledge.objects {
+            let s = self.purpose_score(
+                purpose,
+                k.uses
+                    .iter()
+                    .map(String::as_str)
+                    .chain(k.is.iter().map(String::as_str)),
+            );
+            if s >= PLAUSIBLE {
+                let (exact, loose) = search_names(&k.class, k);
+                push_best(
+                    &mut out,
+                    Ranked {
+                        meaning: Meaning::Kinds(exact, loose),
+                        score: s,
+                        how: How::Purpose,
+                    },
+                );
+            }
+        }
+        sorted(out)
+    }
+
+    /// The known places and objects closest to a phrase, for "I don't know X; I know: ...".
+    pub fn closest(&self, phrase: &str, world: &WorldSummary, n: usize) -> Vec<String> {
+        let typed = content_words(phrase);
+        let spelled = |name: &str| {
+            // The best of any typed word against any word of the name, by edit distance.
+            let mut best = 0.0f32;
+            for t in &typed {
+                for k in content_words(name) {
+                    let d = crate::text::edit_distance(t, &k) as f32;
+                    let len = t.chars().count().max(k.chars().count()).max(1) as f32;
+                    best = best.max(1.0 - d / len);
+                }
+            }
+            best
+        };
+        let mut scored: Vec<(String, f32)> = world
+            .places
+            .iter()
+            .map(|p| p.name.clone())
+            .chain(world.objects.iter().map(|o| o.name.clone()))
+            .map(|name| {
+                let lex = name_score(&typed, &name, self);
+                let sem = self.cos(phrase, &name).map(similarity_score).unwrap_or(0.0);
+                let s = lex.max(sem).max(spelled(&name) * 0.7);
+                (name, s)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+        scored.dedup_by(|a, b| a.0 == b.0);
+        scored.into_iter().take(n).map(|(n, _)| n).collect()
+    }
+}
+
+/// How well typed words name a seen object by part of its name: every typed word is a word
+/// of its name, class or colour (slips tolerated), and the last typed word is its head noun
+/// or class. A typed word the object lacks ("red" for a white mug) costs much.
+fn partial_score(typed: &[String], o: &KnownObject, lex: &dyn Lexicon) -> f32 {
+    let name = content_words(&o.name);
+    let class = content_words(&o.class);
+    let Some(head) = typed.last() else { return 0.0 };
+    let heads: Vec<&String> = name.last().into_iter().chain(class.last()).collect();
+    if !heads.iter().any(|h| word_similarity_in(head, h, lex) > 0.0) {
+        return 0.0;
+    }
+    let known: Vec<&String> = name.iter().chain(&class).collect();
+    let matched = typed
+        .iter()
+        .filter(|t| known.iter().any(|k| word_similarity_in(t, k, lex) > 0.0))
+        .count();
+    let frac = matched as f32 / typed.len() as f32;
+    if matched == typed.len() {
+        0.88
+    } else {
+        0.5 * frac
+    }
+}
+
+/// Names to search for a kind by, exact and to settle for. Exact: what was typed (the object
+/// may be called just that), and — typed as the kind's class or as a one-word other name of
+/// it ("couch" for sofa) — every name of the kind, with the words typed before the name kept
+/// ("red cup" also searches "red mug"); typed as one of its narrower names ("espresso
+/// machine", "fish tank") that name alone, spelt right. Words typed after the name ("... with
+/// the defibrillator on it") are left out. To settle for: the kind's names without the words
+/// typed before them. At most eight of each.
+fn search_names(typed: &str, kind: &ObjectKind) -> (Vec<String>, Vec<String>) {
+    let typed_words = content_words(typed);
+    let literal = typed_words.join(" ");
+    // The kind name the typed words name best, and where in them it starts.
+    let mut best: Option<(&str, f32, usize)> = None;
+    for n in kind.names() {
+        let nw = content_words(n);
+        for start in 0..typed_words.len() {
+            let end = (start + nw.len()).min(typed_words.len());
+            let s = phrase_similarity_in(&typed_words[start..end], &nw, &AnyWord);
+            if s > 0.0 && best.is_none_or(|b| s > b.1) {
+                best = Some((n, s, start));
+            }
+        }
+    }
+    let Some((matched, _, start)) = best else {
+        return (vec![literal], Vec::new());
+    };
+    let prefix: String = typed_words[..start]
+        .iter()
+        .map(|q| format!("{q} "))
+        .collect();
+    let mut exact = vec![literal];
+    let add = |v: &mut Vec<String>, n: String| {
+        if v.len() < 8 && !v.iter().any(|o| o.eq_ignore_ascii_case(&n)) {
+            v.push(n);
+        }
+    };
+    let specific = matched != kind.class && matched.contains(' ');
+    if specific {
+        add(&mut exact, format!("{prefix}{matched}"));
+        return (exact, Vec::new());
+    }
+    for n in kind.names() {
+        add(&mut exact, format!("{prefix}{n}"));
+    }
+    let mut loose = Vec::new();
+    if !prefix.is_empty() {
+        for n in kind.names() {
+            add(&mut loose, n.to_owned());
+        }
+    }
+    (exact, loose)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,195 @@
+//! Grounding by spelling and general knowledge alone (no sentence model): what must hold
+//! whatever the model adds.
+
+use embodia_world::{Circle, Region, V2};
+
+use super::*;
+use crate::request::{KnownObject, KnownPlace, WorldSummary};
+
+fn place(name: &str, aliases: &[&str], x: f64) -> KnownPlace {
+    KnownPlace {
+        name: name.into(),
+        aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        region: Region::Circle(Circle {
+            center: V2::new(x, 0.0),
+            radius: 1.0,
+        }),
+    }
+}
+
+fn object(name: &str, class: &str, place: &str) -> KnownObject {
+    KnownObject {
+        name: name.into(),
+        class: class.into(),
+        x: 0.0,
+        y: 0.0,
+        place: Some(place.into()),
+        seen_ago_s: 10.0,
+    }
+}
+
+/// A small office building no test elsewhere uses.
+fn world() -> WorldSummary {
+    WorldSummary {
+        places: vec![
+            place("staff kitchen", &[], 0.0),
+            place("washroom", &[], 3.0),
+            place("conference room b", &["the fishbowl"], 6.0),
+            place("copy room", &[], 9.0),
+            place("open office", &[], 12.0),
+            place("server room", &[], 15.0),
+            place("aisle 3", &[], 18.0),
+        ],
+        objects: vec![
+            object("white coffee mug", "mug", "staff kitchen"),
+            object("grey couch", "sofa", "open office"),
+            object("big printer", "printer", "copy room"),
+        ],
+        ..WorldSummary::default()
+    }
+}
+
+fn top(r: &[Ranked]) -> (&Meaning, f32) {
+    let b = r.first().expect("a meaning");
+    (&b.meaning, b.score)
+}
+
+fn place_named(s: &str) -> Meaning {
+    Meaning::Place(s.into())
+}
+
+#[test]
+fn places_by_name_alias_and_slips() {
+    let g = Grounder::lexical();
+    let w = world();
+    for (typed, want) in [
+        ("the staff kitchen", "staff kitchen"),
+        ("washroom", "washroom"),
+        ("the fishbowl", "conference room b"),
+        ("conference room B", "conference room b"),
+        ("the copy room", "copy room"),
+        ("copyroom", "copy room"),
+        ("the sever room", "server room"),
+        ("conferance room b", "conference room b"),
+        ("aisle three", "aisle 3"),
+    ] {
+        let r = g.places_named(typed, &w);
+        let (m, s) = top(&r);
+        assert_eq!(m, &place_named(want), "{typed}: {r:?}");
+        assert!(s >= CONFIDENT, "{typed}: {s}");
+    }
+}
+
+#[test]
+fn places_by_the_kind_of_room_named() {
+    let g = Grounder::lexical();
+    let w = world();
+    for (typed, want) in [
+        ("the restroom", "washroom"),
+        ("the toilets", "washroom"),
+        ("the kitchen", "staff kitchen"),
+        ("the meeting room", "conference room b"),
+    ] {
+        let r = g.places_named(typed, &w);
+        let (m, s) = top(&r);
+        assert_eq!(m, &place_named(want), "{typed}: {r:?}");
+        assert!(s >= PLAUSIBLE, "{typed}: {s}");
+    }
+}
+
+#[test]
+fn places_for_needs_and_activities() {
+    let g = Grounder::lexical();
+    let w = world();
+    for (purpose, want) in [
+        ("wash my hands", "washroom"),
+        ("thirsty", "staff kitchen"),
+        ("make coffee", "staff kitchen"),
+        ("print a document", "copy room"),
+        ("have a meeting", "conference room b"),
+    ] {
+        let r = g.places_for(purpose, &w);
+        let (m, s) = top(&r);
+        assert_eq!(m, &place_named(want), "{purpose}: {r:?}");
+        assert!(s >= PLAUSIBLE, "{purpose}: {s}");
+    }
+}
+
+#[test]
+fn objects_by_partial_name_class_and_other_names() {
+    let g = Grounder::lexical();
+    let w = world();
+    let none = MemoryHandle::default();
+    for (typed, want) in [
+        ("the white coffee mug", "white coffee mug"),
+        ("the mug", "white coffee mug"),
+        ("my coffee mug", "white coffee mug"),
+        ("the couch", "grey couch"),
+        ("the sofa", "grey couch"),
+        ("the printer", "big printer"),
+    ] {
+        let r = g.objects_named(typed, &w, &none);
+        let (m, s) = top(&r);
+        assert_eq!(m, &Meaning::Object(want.into()), "{typed}: {r:?}");
+        assert!(s >= PLAUSIBLE, "{typed}: {s}");
+    }
+    let r = g.objects_named("the red mug", &w, &none);
+    assert!(
+        r.first().is_none_or(|b| b.score < PLAUSIBLE),
+        "a red mug is not the white one: {r:?}"
+    );
+}
+
+#[test]
+fn things_to_search_for_by_name_and_by_purpose() {
+    let g = Grounder::lexical();
+    let r = g.kinds_named("a couch");
+    match &top(&r).0 {
+        Meaning::Kinds(names, _) => assert!(
+            names.contains(&"couch".to_owned()) && names.contains(&"sofa".to_owned()),
+            "{names:?}"
+        ),
+        m => panic!("{m:?}"),
+    }
+    let r = g.kinds_named("the red cup");
+    match &top(&r).0 {
+        Meaning::Kinds(names, _) => {
+            assert_eq!(names[0], "red cup");
+            assert!(
+                names.iter().all(|n| n.starts_with("red ")),
+                "qualifiers kept: {names:?}"
+            );
+        }
+        m => panic!("{m:?}"),
+    }
+    let r = g.kinds_for("sit on");
+    let names: Vec<String> = r
+        .iter()
+        .take(3)
+        .flat_map(|x| match &x.meaning {
+            Meaning::Kinds(n, _) => n.clone(),
+            _ => vec![],
+        })
+        .collect();
+    assert!(
+        names.contains(&"chair".to_owned()) && names.contains(&"sofa".to_owned()),
+        "{r:?}"
+    );
+    assert!(
+        g.kinds_named("zorblax").is_empty(),
+        "a made-up word is no kind of thing"
+    );
+}
+
+#[test]
+fn unknown_names_come_back_with_the_closest_known_ones() {
+    let g = Grounder::lexical();
+    let w = world();
+    assert!(
+        g.places_named("the garage", &w)
+            .first()
+            .is_none_or(|b| b.score < PLAUSIBLE)
+    );
+    let close = g.closest("the kitchn", &w, 3);
+    assert_eq!(close[0], "staff kitchen", "{close:?}");
+}

@@ -1,0 +1,181 @@
+//! General knowledge of places and things, shipped as data (`data/knowledge.yaml`): what
+//! kinds of rooms are for and what stands in them, what kinds of objects are called and used
+//! for. It is general on purpose — no world's own places or objects — and is what lets a
+//! robot that has not yet seen a room's objects connect "I'm thirsty" to its kitchen.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::text::words;
+
+/// The shipped file.
+const SOURCE: &str = include_str!("../data/knowledge.yaml");
+
+/// A kind of room or area.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoomKind {
+    /// Its usual name.
+    pub name: String,
+    /// Other names of the same kind of place.
+    #[serde(default)]
+    pub also: Vec<String>,
+    /// What people do there, as they would say it.
+    #[serde(default, rename = "for")]
+    pub activities: Vec<String>,
+    /// States a person is in that the place serves ("thirsty").
+    #[serde(default)]
+    pub needs: Vec<String>,
+    /// Object classes usually found there.
+    #[serde(default)]
+    pub has: Vec<String>,
+}
+
+impl RoomKind {
+    /// Its name and other names.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.also.iter().map(String::as_str))
+    }
+}
+
+/// A kind of object.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectKind {
+    /// Its usual class name (what a detector would say).
+    pub class: String,
+    /// Other names of the same kind of thing, and narrower kinds people call it by.
+    #[serde(default)]
+    pub also: Vec<String>,
+    /// What it is used for.
+    #[serde(default, rename = "for")]
+    pub uses: Vec<String>,
+    /// Broader kinds it belongs to ("furniture", "container").
+    #[serde(default)]
+    pub is: Vec<String>,
+}
+
+impl ObjectKind {
+    /// Its class and other names.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.class.as_str()).chain(self.also.iter().map(String::as_str))
+    }
+}
+
+/// The knowledge base.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Knowledge {
+    /// Kinds of rooms and areas.
+    pub rooms: Vec<RoomKind>,
+    /// Kinds of objects.
+    pub objects: Vec<ObjectKind>,
+}
+
+/// Why the knowledge file is unusable (only a broken build can see this: the file is
+/// compiled in and checked by a test).
+#[derive(Debug, thiserror::Error)]
+#[error("planner/data/knowledge.yaml: {0}. Fix: correct the entry")]
+pub struct KnowledgeError(String);
+
+impl Knowledge {
+    /// Parses and checks knowledge YAML.
+    pub fn parse(text: &str) -> Result<Self, KnowledgeError> {
+        let k: Knowledge = serde_yaml::from_str(text).map_err(|e| KnowledgeError(e.to_string()))?;
+        for r in &k.rooms {
+            if r.name.trim().is_empty() || r.names().any(|n| words(n).is_empty()) {
+                return Err(KnowledgeError(format!(
+                    "room {:?} has an empty name",
+                    r.name
+                )));
+            }
+        }
+        for o in &k.objects {
+            if o.names().any(|n| words(n).is_empty()) {
+                return Err(KnowledgeError(format!(
+                    "object {:?} has an empty name",
+                    o.class
+                )));
+            }
+        }
+        Ok(k)
+    }
+
+    /// The shipped knowledge.
+    pub fn shipped() -> &'static Knowledge {
+        static K: OnceLock<Knowledge> = OnceLock::new();
+        K.get_or_init(|| {
+            Knowledge::parse(SOURCE).expect("the shipped knowledge file is checked by a test")
+        })
+    }
+
+    /// Every phrase the knowledge holds, each once, in a fixed order: what the grounder
+    /// embeds.
+    pub fn phrases(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for r in &self.rooms {
+            for p in r
+                .names()
+                .chain(r.activities.iter().map(String::as_str))
+                .chain(r.needs.iter().map(String::as_str))
+            {
+                if seen.insert(p) {
+                    out.push(p);
+                }
+            }
+        }
+        for o in &self.objects {
+            for p in o
+                .names()
+                .chain(o.uses.iter().map(String::as_str))
+                .chain(o.is.iter().map(String::as_str))
+            {
+                if seen.insert(p) {
+                    out.push(p);
+                }
+            }
+        }
+        out
+    }
+
+    /// The object kinds whose class or other names include `name` (case ignored).
+    pub fn kinds_called(&self, name: &str) -> Vec<&ObjectKind> {
+        let n = name.trim().to_lowercase();
+        self.objects
+            .iter()
+            .filter(|o| o.names().any(|x| x == n))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_knowledge_parses_and_covers_common_rooms_and_things() {
+        let k = Knowledge::parse(SOURCE).unwrap();
+        assert!(k.rooms.len() >= 50 && k.objects.len() >= 100);
+        for room in [
+            "kitchen",
+            "bathroom",
+            "bedroom",
+            "meeting room",
+            "loading dock",
+        ] {
+            assert!(k.rooms.iter().any(|r| r.name == room), "{room}");
+        }
+        assert!(!k.kinds_called("couch").is_empty());
+        assert!(k.phrases().contains(&"wash my hands"));
+    }
+
+    #[test]
+    fn broken_knowledge_is_refused_with_the_file_named() {
+        let e = Knowledge::parse("rooms: []\nobjects: [{class: cup, colour: red}]").unwrap_err();
+        assert!(e.to_string().contains("knowledge.yaml"), "{e}");
+        let e = Knowledge::parse("rooms: [{name: ' '}]\nobjects: []").unwrap_err();
+        assert!(e.to_string().contains("empty name"), "{e}");
+    }
+}

@@ -1,0 +1,222 @@
+//! The rule planner as a specification: what a task becomes, and when the rules are sure.
+
+use embodia_actuation::Step;
+use embodia_world::{Polygon, Region, V2};
+
+use super::*;
+use crate::request::{KnownObject, KnownPlace, PlanRequest, WorldSummary};
+
+fn rect(name: &str, x0: f64, y0: f64, x1: f64, y1: f64) -> KnownPlace {
+    KnownPlace {
+        name: name.into(),
+        aliases: vec![],
+        region: Region::Polygon(Polygon {
+            points: vec![
+                V2::new(x0, y0),
+                V2::new(x1, y0),
+                V2::new(x1, y1),
+                V2::new(x0, y1),
+            ],
+        }),
+    }
+}
+
+fn obj(name: &str, class: &str, x: f64, y: f64, place: &str) -> KnownObject {
+    KnownObject {
+        name: name.into(),
+        class: class.into(),
+        x,
+        y,
+        place: Some(place.into()),
+        seen_ago_s: 30.0,
+    }
+}
+
+/// A small house no other test uses: a long corridor with rooms on both sides.
+fn world(seen: bool) -> WorldSummary {
+    WorldSummary {
+        pose: Some((1.0, 4.0, 0.0)),
+        place: Some("corridor".into()),
+        places: vec![
+            rect("corridor", 0.0, 3.0, 14.0, 5.0),
+            rect("kitchen", 0.0, 5.0, 5.0, 9.0),
+            rect("bathroom", 5.0, 5.0, 8.0, 9.0),
+            rect("master bedroom", 8.0, 5.0, 14.0, 9.0),
+            rect("lounge", 0.0, 0.0, 7.0, 3.0),
+            rect("garage", 7.0, 0.0, 14.0, 3.0),
+        ],
+        objects: if seen {
+            vec![
+                obj("white coffee mug", "mug", 1.0, 8.0, "kitchen"),
+                obj("grey couch", "sofa", 2.0, 1.0, "lounge"),
+                obj("paperback novel", "book", 3.0, 1.5, "lounge"),
+                obj("toolbox", "toolbox", 12.0, 1.0, "garage"),
+            ]
+        } else {
+            vec![]
+        },
+        ..WorldSummary::default()
+    }
+}
+
+fn propose(task: &str, seen: bool) -> Proposal {
+    RulePlanner::default().propose(&PlanRequest::new(task, world(seen)))
+}
+
+fn plan(task: &str, seen: bool) -> Vec<Step> {
+    propose(task, seen)
+        .best_plan()
+        .unwrap_or_else(|| panic!("{task}: {:?}", propose(task, seen)))
+        .steps
+}
+
+fn nav(t: &str) -> Step {
+    Step::NavigateTo { target: t.into() }
+}
+
+#[test]
+fn plain_tasks_are_certain() {
+    for (task, steps) in [
+        ("go to the kitchen", vec![nav("kitchen")]),
+        ("head to the garage please", vec![nav("garage")]),
+        ("turn left 90 degrees", vec![Step::Rotate { degrees: 90.0 }]),
+        ("back up 50 cm", vec![Step::Move { metres: -0.5 }]),
+        ("wait 5 seconds", vec![Step::Wait { seconds: 5.0 }]),
+    ] {
+        let p = propose(task, false);
+        assert!(p.certain(), "{task}: {p:?}");
+        assert_eq!(p.best_plan().unwrap().steps, steps, "{task}");
+    }
+}
+
+#[test]
+fn misspelt_places_are_the_places() {
+    assert_eq!(plan("go to the kitchn", false), [nav("kitchen")]);
+    assert_eq!(plan("go to the bathroon", false), [nav("bathroom")]);
+    assert_eq!(
+        plan("go to the masterbedroom", false),
+        [nav("master bedroom")]
+    );
+}
+
+#[test]
+fn unknown_places_fail_naming_the_known_ones_never_a_search() {
+    match propose("go to the swimming pool", false) {
+        Proposal::Refused(reason) => {
+            assert!(
+                reason.contains("swimming pool") && reason.contains("I know"),
+                "{reason}"
+            )
+        }
+        p => panic!("{p:?}"),
+    }
+}
+
+#[test]
+fn needs_and_activities_go_to_the_room_that_serves_them() {
+    assert_eq!(plan("I'm thirsty", false), [nav("kitchen")]);
+    assert_eq!(
+        plan("take me to where I can wash my hands", false),
+        [nav("bathroom")]
+    );
+    assert_eq!(plan("I need a nap", false), [nav("master bedroom")]);
+}
+
+#[test]
+fn descriptions_search_for_kinds_that_serve_them() {
+    let steps = plan("find something to sit on", false);
+    match &steps[..] {
+        [Step::LookFor { target }, Step::NavigateTo { target: t2 }] => {
+            assert_eq!(target, t2);
+            assert!(
+                target.contains("chair") && target.contains("sofa"),
+                "{target}"
+            );
+        }
+        s => panic!("{s:?}"),
+    }
+    // Once seen, the seen one.
+    assert_eq!(
+        plan("find something I can read", true),
+        [
+            Step::LookFor {
+                target: "paperback novel".into()
+            },
+            nav("paperback novel")
+        ]
+    );
+}
+
+#[test]
+fn questions_are_answered_from_what_was_seen() {
+    match &plan("where was the mug?", true)[..] {
+        [Step::Say { text }] => assert!(
+            text.contains("white coffee mug") && text.contains("kitchen"),
+            "{text}"
+        ),
+        s => panic!("{s:?}"),
+    }
+    match &plan("have you seen my couch?", true)[..] {
+        [Step::Say { text }] => {
+            assert!(text.starts_with("Yes") && text.contains("lounge"), "{text}")
+        }
+        s => panic!("{s:?}"),
+    }
+    match &plan("where did you see the red umbrella?", true)[..] {
+        [Step::Say { text }] => assert!(text.contains("not seen red umbrella"), "{text}"),
+        s => panic!("{s:?}"),
+    }
+    match &plan("what did you see in the lounge?", true)[..] {
+        [Step::Say { text }] => assert!(
+            text.contains("grey couch") && text.contains("paperback novel"),
+            "{text}"
+        ),
+        s => panic!("{s:?}"),
+    }
+}
+
+#[test]
+fn compound_tasks_keep_every_step_in_order() {
+    let steps = plan(
+        "go to the kitchen, then the garage, and finally come back here",
+        false,
+    );
+    assert_eq!(steps, [nav("kitchen"), nav("garage"), nav("1.00, 4.00")]);
+    assert_eq!(
+        plan("go to the bathroom and wait there 10 seconds", false),
+        [nav("bathroom"), Step::Wait { seconds: 10.0 }]
+    );
+    match &plan("head to the kitchen, then report back at the garage", false)[..] {
+        [a, b, Step::Say { text }] => {
+            assert_eq!((a, b), (&nav("kitchen"), &nav("garage")));
+            assert!(text.contains("went to the kitchen"), "{text}");
+        }
+        s => panic!("{s:?}"),
+    }
+}
+
+#[test]
+fn qualified_places_are_points_inside_them() {
+    match &plan("go to the far end of the corridor", false)[..] {
+        [Step::NavigateTo { target }] => {
+            let x: f64 = target.split(',').next().unwrap().trim().parse().unwrap();
+            assert!(x > 12.5, "{target}");
+        }
+        s => panic!("{s:?}"),
+    }
+}
+
+#[test]
+fn refusals_are_certain_and_say_why() {
+    for task in [
+        "bring me the toolbox",
+        "cook dinner",
+        "ve a la cocina",
+        "drive into the wall",
+    ] {
+        match propose(task, true) {
+            Proposal::Refused(r) => assert!(!r.is_empty()),
+            p => panic!("{task}: {p:?}"),
+        }
+    }
+}

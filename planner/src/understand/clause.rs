@@ -1,0 +1,686 @@
+//! One clause read into a frame: the longest intent phrase it starts with, and what follows it.
+
+use super::motion::read_motion;
+use super::target::read_target;
+use super::*;
+use crate::text::number_at;
+
+/// Which intent a clause's opening phrase belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Intent {
+    Go,
+    Find,
+    Lost,
+    Where,
+    Seen,
+    DescribePast,
+    DescribeNow,
+    Turn,
+    Wait,
+    Say,
+    Stop,
+    ComeBack,
+    Report,
+    Carry,
+    Cannot,
+}
+
+/// The intent whose phrase starts `t` (longest phrase wins; on equal length, the order of
+/// the list below).
+pub(super) fn intent_of(t: &str) -> Option<(Intent, &'static str, &str)> {
+    let lists: [(Intent, &[&'static str]); 15] = [
+        (Intent::Stop, STOP),
+        (Intent::ComeBack, COME_BACK),
+        (Intent::Report, REPORT),
+        (Intent::DescribePast, DESCRIBE_PAST),
+        (Intent::DescribeNow, DESCRIBE_NOW),
+        (Intent::Where, WHERE),
+        (Intent::Seen, SEEN),
+        (Intent::Lost, LOST),
+        (Intent::Find, FIND),
+        (Intent::Go, go_phrases()),
+        (Intent::Cannot, CANNOT),
+        (Intent::Carry, CARRY),
+        (Intent::Turn, TURN),
+        (Intent::Wait, WAIT),
+        (Intent::Say, SAY),
+    ];
+    let mut best: Option<(Intent, &'static str, &str)> = None;
+    for (intent, list) in lists {
+        if let Some((p, rest)) = longest(t, list)
+            && best.is_none_or(|(_, bp, _)| p.len() > bp.len())
+        {
+            best = Some((intent, p, rest));
+        }
+    }
+    best
+}
+
+/// Reads one clause into one or more frames (a go with a wait attached makes two).
+pub(super) fn read_clause(t: &str) -> Vec<Clause> {
+    let one = |frame: Frame| {
+        vec![Clause {
+            text: t.to_owned(),
+            frame,
+            implied: false,
+        }]
+    };
+    if let Some(u) = UNSAFE_ANYWHERE.iter().find(|u| contains_phrase(t, u)) {
+        return one(Frame::Refuse(Refusal::Unsafe((*u).to_owned())));
+    }
+    if let Some((u, _)) = longest(t, UNSAFE) {
+        return one(Frame::Refuse(Refusal::Unsafe(u.to_owned())));
+    }
+    // "check if the machine is on": a state the robot cannot judge.
+    for p in [
+        "check if",
+        "check whether",
+        "see if",
+        "see whether",
+        "find out if",
+        "find out whether",
+        "check that",
+        "make sure",
+    ] {
+        if after(t, p).is_some() && longest(t, FIND).is_none_or(|(f, _)| f.len() <= p.len()) {
+            return one(Frame::Refuse(Refusal::Cannot(format!(
+                "{p} something is so"
+            ))));
+        }
+    }
+    let found = intent_of(t);
+    match found {
+        Some((Intent::Stop, _, rest))
+            if rest.is_empty()
+                || matches!(rest, "now" | "here" | "there" | "moving" | "please") =>
+        {
+            return one(Frame::Stop);
+        }
+        Some((Intent::ComeBack, _, rest)) if is_origin_rest(rest) => return one(Frame::ComeBack),
+        _ => {}
+    }
+    // A longer phrase of another intent ("look around and tell me what you see", "turn on
+    // the lights") is not a motion.
+    let other_phrase = found.is_some_and(|(i, p, _)| {
+        i != Intent::Turn
+            && i != Intent::Wait
+            && p.contains(' ')
+            && !matches!(p, "go back" | "head back" | "give me" | "take the")
+    });
+    if !other_phrase && let Some(m) = read_motion(t) {
+        return one(m);
+    }
+    let Some((intent, phrase, rest)) = found else {
+        return match read_need(t) {
+            Some(f) => one(f),
+            None => one(Frame::Bare(t.to_owned())),
+        };
+    };
+    let rest = rest.trim();
+    match intent {
+        Intent::Stop
+            if rest.is_empty()
+                || matches!(rest, "now" | "here" | "there" | "moving" | "please") =>
+        {
+            one(Frame::Stop)
+        }
+        Intent::Stop => read_clause_without(t, phrase),
+        Intent::ComeBack if is_origin_rest(rest) => one(Frame::ComeBack),
+        Intent::ComeBack => {
+            // "come back here and ..." was split before; "come back to the kitchen" is a go.
+            match intent_of_go(t) {
+                Some(f) => one(f),
+                None => one(Frame::ComeBack),
+            }
+        }
+        Intent::Report => {
+            let at = rest
+                .trim_start_matches("back")
+                .trim()
+                .trim_start_matches("to me")
+                .trim();
+            let at = ["at", "in", "to", "from", "by"]
+                .iter()
+                .find_map(|p| after(at, p))
+                .unwrap_or(at)
+                .trim();
+            one(Frame::Report(if at.is_empty() || is_origin_rest(at) {
+                None
+            } else {
+                Some(read_target(at))
+            }))
+        }
+        Intent::DescribePast | Intent::DescribeNow => {
+            let now = intent == Intent::DescribeNow;
+            let place = rest
+                .trim_start_matches("the ")
+                .trim_end_matches(" now")
+                .trim();
+            let place = strip_tail(
+                place,
+                &[
+                    "right now",
+                    "now",
+                    "at the moment",
+                    "currently",
+                    "there",
+                    "here",
+                    "today",
+                    "earlier",
+                    "before",
+                    "in there",
+                ],
+            );
+            let place = place
+                .trim_start_matches("in ")
+                .trim_start_matches("inside ")
+                .trim_start_matches("at ")
+                .trim();
+            let around = place.is_empty()
+                || matches!(
+                    place,
+                    "you"
+                        | "around you"
+                        | "around"
+                        | "here"
+                        | "there"
+                        | "nearby"
+                        | "the room"
+                        | "this room"
+                        | "your surroundings"
+                        | "front of you"
+                        | "in front of you"
+                );
+            one(Frame::Describe {
+                place: (!around).then(|| read_target(place)),
+                now,
+            })
+        }
+        Intent::Where => {
+            let thing = strip_tail(rest, WHERE_TAIL);
+            // "which room is the X in", "which room has the X in it"
+            let thing = if phrase.starts_with("which")
+                || phrase.starts_with("what")
+                || phrase.starts_with("in which")
+            {
+                strip_tail(
+                    thing,
+                    &[
+                        "in it",
+                        "in there",
+                        "in",
+                        "kept in",
+                        "stored in",
+                        "located in",
+                        "at",
+                        "on",
+                    ],
+                )
+            } else {
+                thing
+            };
+            if thing.is_empty() {
+                return one(Frame::Unknown(t.to_owned()));
+            }
+            // "where can I wash my hands" asks for a place by purpose.
+            if phrase.starts_with("where") && !phrase.contains("find") && !phrase.contains("see") {
+                // "where can I / do people / should we <do something>"
+                for aux in [
+                    "can", "could", "do", "does", "should", "would", "might", "will", "may", "must",
+                ] {
+                    if let Some(rest) = after(thing, aux)
+                        && let Some((_, purpose)) = longest(rest, super::target::DOERS)
+                        && !purpose.is_empty()
+                    {
+                        return one(Frame::Where(Target::Purpose(purpose.to_owned())));
+                    }
+                }
+            }
+            one(Frame::Where(read_target(thing)))
+        }
+        Intent::Seen => {
+            let thing = strip_tail(rest, SEEN_TAIL);
+            if thing.is_empty() {
+                return one(Frame::Unknown(t.to_owned()));
+            }
+            one(Frame::Seen(read_target(thing)))
+        }
+        Intent::Lost | Intent::Find => {
+            let thing = strip_tail(rest, FIND_TAIL);
+            if thing.is_empty() {
+                return one(Frame::Unknown(t.to_owned()));
+            }
+            one(Frame::Find(read_target(thing)))
+        }
+        Intent::Go => {
+            // "go" / "head" alone, or with a direction, are motions (read above) or bare.
+            if rest.is_empty() {
+                return one(Frame::Bare(t.to_owned()));
+            }
+            let near =
+                phrase.ends_with("next to") || phrase.ends_with(" by") || phrase.ends_with(" near");
+            // "cut through the lane to get to the dock": the route is the planner's, the
+            // destination is what was asked.
+            let route = ["through", "across", "past", "via", "around"]
+                .iter()
+                .any(|r| phrase.ends_with(r));
+            let via = [
+                "across ",
+                "through ",
+                "past ",
+                "via ",
+                "around ",
+                "along ",
+                "over ",
+                "by way of ",
+            ];
+            let routed = rest.rfind(" to ").is_some_and(|i| {
+                let before = &rest[..i];
+                via.iter()
+                    .any(|v| before.starts_with(v) || before.contains(&format!(" {v}")))
+            });
+            let rest = if route || routed {
+                destination_after_route(rest)
+            } else {
+                rest
+            };
+            let (target_text, wait) = split_duration(rest);
+            // "meet them at the lobby": whom to meet is not where to go.
+            let target_text = strip_met(target_text);
+            // "show me where they get processed"
+            let where_clause;
+            let target_text = if phrase.ends_with("where") {
+                where_clause = format!("where {target_text}");
+                where_clause.as_str()
+            } else {
+                target_text
+            };
+            let target = if near {
+                match read_target(target_text) {
+                    Target::Named(n) => Target::Near(n),
+                    Target::In(inner, place) => match *inner {
+                        Target::Named(n) => Target::In(Box::new(Target::Near(n)), place),
+                        other => Target::In(Box::new(other), place),
+                    },
+                    other => other,
+                }
+            } else {
+                read_target(target_text)
+            };
+            let mut out = one(Frame::Go(target));
+            if let Some(s) = wait {
+                out.push(Clause {
+                    text: t.to_owned(),
+                    frame: Frame::Wait(s),
+                    implied: false,
+                });
+            }
+            out
+        }
+        Intent::Carry => {
+            if let Some(f) = intent_of_go(t) {
+                return one(f);
+            }
+            // "give me a minute"
+            let ws = words(rest);
+            let timed = ws.iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "s" | "sec"
+                        | "secs"
+                        | "second"
+                        | "seconds"
+                        | "min"
+                        | "mins"
+                        | "minute"
+                        | "minutes"
+                        | "moment"
+                        | "mo"
+                        | "jiffy"
+                        | "tick"
+                )
+            });
+            if let Some(s) = duration(&ws).filter(|_| phrase == "give me" && timed) {
+                return one(Frame::Wait(s));
+            }
+            one(Frame::Refuse(Refusal::Carry(t.to_owned())))
+        }
+        Intent::Cannot => one(Frame::Refuse(Refusal::Cannot(phrase.to_owned()))),
+        Intent::Turn => one(Frame::Unknown(t.to_owned())),
+        Intent::Wait => {
+            let (s, place) = read_wait(rest);
+            let mut out = Vec::new();
+            if let Some(p) = place {
+                out.push(Clause {
+                    text: t.to_owned(),
+                    frame: Frame::Go(read_target(&p)),
+                    implied: false,
+                });
+            }
+            out.push(Clause {
+                text: t.to_owned(),
+                frame: Frame::Wait(s),
+                implied: false,
+            });
+            out
+        }
+        Intent::Say => {
+            let text = if phrase == "greet" {
+                format!("hello {}", rest.trim_start_matches("the "))
+                    .trim()
+                    .to_owned()
+            } else {
+                rest.trim_start_matches("that ").to_owned()
+            };
+            if text.is_empty() {
+                return one(Frame::Unknown(t.to_owned()));
+            }
+            if phrase == "tell" && (text.starts_with("me ") || text == "me") {
+                return one(Frame::Unknown(t.to_owned()));
+            }
+            one(Frame::Say(text))
+        }
+    }
+}
+
+/// A clause read again after dropping a leading phrase that turned out not to be its verb.
+pub(super) fn read_clause_without(t: &str, phrase: &str) -> Vec<Clause> {
+    match after(t, phrase) {
+        Some(rest) if !rest.is_empty() => read_clause(rest),
+        _ => vec![Clause {
+            text: t.to_owned(),
+            frame: Frame::Unknown(t.to_owned()),
+            implied: false,
+        }],
+    }
+}
+
+/// A go read from a clause whose first phrase was of another intent ("come back to the
+/// kitchen", "bring me to the office").
+pub(super) fn intent_of_go(t: &str) -> Option<Frame> {
+    let (_, rest) = longest(t, go_phrases())?;
+    (!rest.is_empty() && !is_origin_rest(rest)).then(|| Frame::Go(read_target(rest)))
+}
+
+pub(super) fn is_origin_rest(rest: &str) -> bool {
+    matches!(
+        rest.trim(),
+        "" | "here"
+            | "to me"
+            | "to here"
+            | "again"
+            | "back"
+            | "back here"
+            | "over here"
+            | "to where you started"
+            | "to where you were"
+            | "to the start"
+            | "to your start"
+            | "to the starting point"
+            | "to your starting point"
+            | "to where i am"
+            | "where you started"
+            | "where you were"
+            | "to base"
+            | "home"
+    )
+}
+
+pub(super) const WHERE_TAIL: &[&str] = &[
+    "is located",
+    "are located",
+    "is kept",
+    "are kept",
+    "is stored",
+    "are stored",
+    "was left",
+    "were left",
+    "is now",
+    "are now",
+    "was",
+    "were",
+    "is",
+    "are",
+    "at",
+    "now",
+    "right now",
+    "currently",
+    "go",
+    "went",
+    "gone",
+    "lives",
+    "live",
+    "last",
+    "these days",
+    "again",
+    "please",
+    "kept",
+    "located",
+    "stored",
+    "get to",
+    "got to",
+    "gone to",
+    "go to",
+    "end up",
+    "ended up",
+    "wander off to",
+    "disappear to",
+    "go off to",
+    "get",
+    "got",
+    "has got to",
+    "in this place",
+    "in this building",
+    "around here",
+    "round here",
+    "in here",
+    "here",
+    "anymore",
+    "any more",
+    "these days",
+    "today",
+];
+pub(super) const SEEN_TAIL: &[&str] = &[
+    "anywhere",
+    "around",
+    "around here",
+    "today",
+    "lately",
+    "recently",
+    "at all",
+    "yet",
+    "so far",
+    "earlier",
+    "before",
+    "by any chance",
+    "anywhere around",
+    "please",
+    "somewhere",
+    "nearby",
+    "here",
+    "there",
+    "down there",
+    "over there",
+    "up there",
+    "in there",
+    "lying around",
+    "lying about",
+    "about",
+    "in here",
+    "round here",
+    "on your rounds",
+    "lying",
+    "left",
+    "sitting",
+    "standing",
+    "sitting around",
+    "knocking about",
+    "laying around",
+    "on your travels",
+    "while you were out",
+];
+pub(super) const FIND_TAIL: &[&str] = &[
+    "for me",
+    "please",
+    "anywhere",
+    "somewhere",
+    "around",
+    "again",
+    "now",
+    "and go to it",
+    "and go there",
+    "and drive to it",
+    "and go over to it",
+    "and take me to it",
+];
+
+/// `text` without any of `tails` at its end (repeatedly).
+pub(super) fn strip_tail<'a>(text: &'a str, tails: &[&str]) -> &'a str {
+    let mut t = text.trim();
+    loop {
+        let before = t;
+        for tail in tails {
+            if let Some(r) = t.strip_suffix(tail)
+                && (r.is_empty() || r.ends_with(' '))
+            {
+                t = r.trim();
+            }
+        }
+        if t == before {
+            return t;
+        }
+    }
+}
+
+/// The destination of a go that also says a route: what follows the last "to" ("across the
+/// terrace to the picnic table", "through the lane to get to the dock"); the whole when there
+/// is none.
+pub(super) fn destination_after_route(rest: &str) -> &str {
+    let Some(i) = rest.rfind(" to ") else {
+        return rest;
+    };
+    let dest = rest[i + 4..].trim();
+    let dest = dest.split(',').next().unwrap_or(dest).trim();
+    let dest = ["get to ", "reach ", "go to ", "the "]
+        .iter()
+        .find_map(|p| {
+            dest.strip_prefix(p)
+                .map(|d| if *p == "the " { dest } else { d })
+        })
+        .unwrap_or(dest);
+    if dest.is_empty() { rest } else { dest }
+}
+
+/// A go's target without the person to meet there ("them where visitors sign in" ->
+/// "where visitors sign in", "the courier at the dock" -> "the dock").
+pub(super) fn strip_met(target: &str) -> &str {
+    for who in [
+        "them",
+        "him",
+        "her",
+        "us",
+        "it",
+        "everyone",
+        "the visitor",
+        "the visitors",
+        "my visitor",
+        "the guest",
+        "the guests",
+        "the courier",
+        "the driver",
+        "the truck",
+        "the patient",
+        "the doctor",
+        "the delivery",
+    ] {
+        if let Some(rest) = after(target, who) {
+            let rest = ["at", "in", "by", "near", "outside"]
+                .iter()
+                .find_map(|p| after(rest, p))
+                .unwrap_or(rest);
+            if !rest.is_empty() {
+                return rest;
+            }
+        }
+    }
+    target
+}
+
+pub(super) fn contains_phrase(text: &str, phrase: &str) -> bool {
+    let t = format!(" {text} ");
+    t.contains(&format!(" {phrase} "))
+}
+
+/// A duration at the end of a go ("for 10 seconds", "and wait 10 s") split off.
+pub(super) fn split_duration(rest: &str) -> (&str, Option<f64>) {
+    for marker in [
+        " and wait there for ",
+        " and wait for ",
+        " and wait there ",
+        " and wait ",
+        " and stay there for ",
+        " and stay for ",
+        " and stay ",
+        " for ",
+    ] {
+        if let Some(i) = rest.rfind(marker) {
+            let tail = &rest[i + marker.len()..];
+            if let Some(s) = duration(&words(tail)) {
+                return (rest[..i].trim(), Some(s));
+            }
+        }
+    }
+    (rest, None)
+}
+
+/// Seconds said in `ws` ("10 seconds", "half a minute", "a moment"), if any.
+pub fn duration(ws: &[String]) -> Option<f64> {
+    for i in 0..ws.len() {
+        if let Some((v, n)) = number_at(ws, i) {
+            let unit = ws.get(i + n).map(String::as_str).unwrap_or("");
+            let factor = match unit {
+                "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+                "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
+                "h" | "hr" | "hour" | "hours" => 3600.0,
+                "ms" | "millisecond" | "milliseconds" => 0.001,
+                "" if ws.len() == i + n => 1.0,
+                _ => continue,
+            };
+            return Some(v * factor);
+        }
+        match ws[i].as_str() {
+            "moment" | "mo" | "jiffy" | "tick" | "sec" | "second" => return Some(3.0),
+            "minute" | "min" => return Some(60.0),
+            "while" | "bit" => return Some(10.0),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A wait's seconds (5 when none is said) and the place it is to happen in, if named.
+pub(super) fn read_wait(rest: &str) -> (f64, Option<String>) {
+    let ws = words(rest);
+    let seconds = duration(&ws).unwrap_or(5.0);
+    let place = [
+        "in the ",
+        "at the ",
+        "by the ",
+        "next to the ",
+        "inside the ",
+    ]
+    .iter()
+    .find_map(|p| rest.find(p).map(|i| &rest[i + p.len()..]))
+    .map(|p| {
+        let cut = p.find(" for ").unwrap_or(p.len());
+        p[..cut].trim().to_owned()
+    })
+    .filter(|p| !p.is_empty() && duration(&words(p)).is_none());
+    (seconds, place)
+}
+
+/// "I'm thirsty", "I need to print something", "I need a pen", "time to sleep".
+pub(super) fn read_need(t: &str) -> Option<Frame> {
+    let (_, rest) = longest(t, NEED)?;
+    (!rest.is_empty()).then(|| Frame::Need(rest.to_owned()))
+}

@@ -1,0 +1,375 @@
+//! Understanding a task: its clauses in the order they are to be done, and for each clause
+//! what is asked (a frame) and what it refers to (a target, still as words: grounding is the
+//! next stage). Connectors ("then", "after that", "finally", "before", "after"),
+//! attachments ("and wait there 10 seconds", "say hi when you get there", "come back",
+//! "report back at the desk"), words that change nothing ("quickly!", "thanks"), requests
+//! the robot must refuse (carrying, unsafe, other languages) and descriptions instead of
+//! names ("somewhere to sleep", "something to sit on") are read here.
+//!
+//! Everything is matched on whole words, longest phrase first, across all intents at once,
+//! so "turn on the lights" is a request the robot cannot do rather than a turn.
+
+mod clause;
+pub mod lexicon;
+mod motion;
+mod normalize;
+mod split;
+mod target;
+
+use serde::Serialize;
+
+use crate::text::words;
+use clause::*;
+use lexicon::*;
+use normalize::*;
+use split::*;
+
+pub use clause::duration;
+pub use normalize::is_foreign;
+pub use target::read_target;
+
+/// Which way a part of a place lies.
+pub use crate::grounding::Side;
+
+/// What part of a place is meant.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    /// An end ("the far end", "the north end").
+    End(Side),
+    /// A side ("the left side", "the back").
+    Side(Side),
+    /// A corner, by a thing ("the corner by the fridge") or by two sides.
+    Corner {
+        /// A thing it is near.
+        near: Option<String>,
+        /// Two sides ("the north-east corner").
+        sides: Option<(Side, Side)>,
+    },
+    /// The middle.
+    Middle,
+    /// The part nearest a thing ("the sofa side of the lobby", "the end with the picnic table").
+    Toward(String),
+}
+
+/// What a clause refers to, still in the person's words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    /// A name-like phrase ("the kitchen", "the red cup", "kitchn").
+    Named(String),
+    /// What it is for, or a need it serves ("wash my hands", "sit on", "thirsty").
+    Purpose(String),
+    /// A thing described by what it is for, with the words that qualify it ("the red thing
+    /// that puts out fires": purpose "puts out fires", qualifiers "red").
+    Thing {
+        /// What it is for.
+        purpose: String,
+        /// Colour, size or owner words said with it.
+        qualifiers: Vec<String>,
+    },
+    /// What an earlier clause or task referred to ("it", "there", "that one").
+    Previous,
+    /// A place where this thing is ("the room with the bed").
+    With(String),
+    /// A thing in a place ("the mug in the kitchen").
+    In(Box<Target>, String),
+    /// Part of a place ("the far end of the corridor").
+    Part(Part, String),
+    /// Next to a thing or place ("next to the fridge").
+    Near(String),
+    /// Midway between two things or places.
+    Between(String, String),
+    /// A point in the map frame.
+    Point(f64, f64),
+    /// Where the robot was when the task began ("back here").
+    Origin,
+    /// Several in order ("the lab, the hallway and the garage").
+    Several(Vec<Target>),
+}
+
+/// Why a clause is refused.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    /// It asks to carry something; the robot has no arm.
+    Carry(String),
+    /// It asks for something the robot cannot do.
+    Cannot(String),
+    /// It asks for something unsafe.
+    Unsafe(String),
+    /// It is not in English.
+    Language,
+}
+
+/// What one clause asks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Frame {
+    /// Go there.
+    Go(Target),
+    /// Search for it, then go to it.
+    Find(Target),
+    /// Where is it? (answered from what was seen)
+    Where(Target),
+    /// Have you seen it? (answered from what was seen)
+    Seen(Target),
+    /// What is (or was) in a place, or around the robot.
+    Describe {
+        /// The place, or none for "around you".
+        place: Option<Target>,
+        /// About now (look) rather than what was seen before.
+        now: bool,
+    },
+    /// A person's need or wish ("I'm thirsty", "I need a pen").
+    Need(String),
+    /// Turn on the spot, degrees, positive left.
+    Turn(f64),
+    /// Drive straight, metres, negative back.
+    Move(f64),
+    /// Stand still, seconds.
+    Wait(f64),
+    /// Say this.
+    Say(String),
+    /// Stop.
+    Stop,
+    /// Go back to where the task began.
+    ComeBack,
+    /// Report what was done, at a place (or where the task began).
+    Report(Option<Target>),
+    /// Not to be done.
+    Refuse(Refusal),
+    /// Not understood (the clause's words).
+    Unknown(String),
+    /// Words with no verb of any intent ("kitchen please", "good morning"): a destination if
+    /// they name one, else chatter to be left out.
+    Bare(String),
+}
+
+/// One clause: its words and what it asks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Clause {
+    /// The clause as read (lower case, modifiers removed).
+    pub text: String,
+    /// What it asks.
+    pub frame: Frame,
+    /// Its verb was not said but carried over from the clause before ("then the hallway").
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub implied: bool,
+}
+
+/// A task understood as clauses in the order to do them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Understanding {
+    /// The clauses.
+    pub clauses: Vec<Clause>,
+    /// Whether the task was said as a question.
+    pub question: bool,
+}
+
+impl Understanding {
+    /// Whether every clause was understood (none unknown or bare).
+    pub fn complete(&self) -> bool {
+        !self.clauses.is_empty()
+            && self
+                .clauses
+                .iter()
+                .all(|c| !matches!(c.frame, Frame::Unknown(_) | Frame::Bare(_)))
+    }
+}
+
+/// Whether `text` (lower case words joined by single spaces) starts with `phrase` on a word
+/// boundary; returns the rest.
+pub(super) fn after<'a>(text: &'a str, phrase: &str) -> Option<&'a str> {
+    let rest = text.strip_prefix(phrase)?;
+    if rest.is_empty() {
+        return Some("");
+    }
+    rest.strip_prefix(' ').map(str::trim)
+}
+
+/// The longest phrase of `list` that `text` starts with, and the rest.
+pub(super) fn longest<'a>(text: &'a str, list: &[&'static str]) -> Option<(&'static str, &'a str)> {
+    list.iter()
+        .filter_map(|p| after(text, p).map(|r| (*p, r)))
+        .max_by_key(|(p, _)| p.len())
+}
+
+/// Removes every occurrence of the phrases (on word boundaries).
+pub(super) fn remove_phrases(text: &str, phrases: &[&str]) -> String {
+    let mut ws: Vec<String> = text
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let mut sorted: Vec<Vec<&str>> = phrases.iter().map(|p| p.split(' ').collect()).collect();
+    sorted.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    let mut i = 0;
+    while i < ws.len() {
+        let hit = sorted.iter().find(|p| {
+            i + p.len() <= ws.len() && ws[i..i + p.len()].iter().zip(p.iter()).all(|(a, b)| a == b)
+        });
+        match hit {
+            Some(p) => {
+                ws.drain(i..i + p.len());
+            }
+            None => i += 1,
+        }
+    }
+    ws.join(" ")
+}
+
+/// Reads a task (every unknown word may be a slip for a word of the task language).
+pub fn understand(task: &str) -> Understanding {
+    understand_with(task, &crate::text::AnyWord)
+}
+
+/// The words of the task language (verbs, connectors, question words), intent words first.
+fn task_words() -> &'static [String] {
+    static W: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    W.get_or_init(|| {
+        let mut out: Vec<String> = Vec::new();
+        let lists: [&[&str]; 14] = [
+            WHERE,
+            SEEN,
+            FIND,
+            go_phrases(),
+            DESCRIBE_PAST,
+            DESCRIBE_NOW,
+            TURN,
+            MOVE,
+            WAIT,
+            SAY,
+            STOP,
+            COME_BACK,
+            OPENINGS,
+            SOMEWHERE,
+        ];
+        for l in lists {
+            for p in l {
+                for w in p.split(' ') {
+                    if w.len() >= 2
+                        && w.chars().all(|c| c.is_ascii_alphabetic() || c == '\'')
+                        && !out.iter().any(|o| o == w)
+                    {
+                        out.push(w.to_owned());
+                    }
+                }
+            }
+        }
+        for w in [
+            "the", "to", "of", "and", "then", "room", "left", "right", "forward", "back",
+            "degrees", "metres", "meters", "seconds", "minutes",
+        ] {
+            if !out.iter().any(|o| o == w) {
+                out.push(w.to_owned());
+            }
+        }
+        out
+    })
+}
+
+/// A word of the task language mistyped ("fnd", "wher", "teh") written right; names and real
+/// words are left as they are.
+fn correct_task_word(word: &str, lex: &dyn crate::text::Lexicon) -> Option<&'static str> {
+    if !lex.has_words()
+        || word.len() < 3
+        || !word.chars().all(|c| c.is_ascii_alphabetic())
+        || lex.is_word(word)
+    {
+        return None;
+    }
+    let words = task_words();
+    if words.iter().any(|w| w == word) {
+        return None;
+    }
+    words
+        .iter()
+        .filter(|w| w.len() >= 3 && crate::text::edit_distance(word, w) == 1)
+        .map(String::as_str)
+        .next()
+}
+
+/// Reads a task; words `lex` does not know that are one slip from a word of the task
+/// language are read as that word.
+pub fn understand_with(task: &str, lex: &dyn crate::text::Lexicon) -> Understanding {
+    let corrected: String = task
+        .split_inclusive(|c: char| !c.is_alphanumeric() && c != '\'')
+        .map(|piece| {
+            let end = piece
+                .char_indices()
+                .find(|(_, c)| !c.is_alphanumeric() && *c != '\'')
+                .map_or(piece.len(), |(i, _)| i);
+            let (w, tail) = piece.split_at(end);
+            match correct_task_word(&w.to_lowercase(), lex) {
+                Some(fixed) => format!("{fixed}{tail}"),
+                None => piece.to_owned(),
+            }
+        })
+        .collect();
+    let task = corrected.as_str();
+    let (text, quotes) = Quotes::extract(task);
+    let question = task.trim_end().ends_with('?');
+    if is_foreign(&text) {
+        return Understanding {
+            clauses: vec![Clause {
+                text: task.to_owned(),
+                frame: Frame::Refuse(Refusal::Language),
+                implied: false,
+            }],
+            question,
+        };
+    }
+    let text = normalize(&text);
+    let mut clauses = Vec::new();
+    for sentence in sentences(&text) {
+        for part in ordered_parts(&sentence) {
+            for piece in split_on_starters(&part) {
+                let cleaned = clean(&piece);
+                if cleaned.is_empty() {
+                    continue;
+                }
+                for mut clause in read_clause(&cleaned) {
+                    restore_quotes(&mut clause, &quotes);
+                    clauses.push(clause);
+                }
+            }
+        }
+    }
+    Understanding {
+        clauses: carry_verbs(clauses),
+        question,
+    }
+}
+
+/// A clause with no verb of its own after one with a verb of going or finding says where
+/// else to go or what else to find ("go to the lab, then the hallway").
+fn carry_verbs(clauses: Vec<Clause>) -> Vec<Clause> {
+    let mut out: Vec<Clause> = Vec::with_capacity(clauses.len());
+    let mut verb: Option<fn(Target) -> Frame> = None;
+    for mut c in clauses {
+        match &c.frame {
+            Frame::Go(_) => verb = Some(Frame::Go),
+            Frame::Find(_) => verb = Some(Frame::Find),
+            Frame::Bare(text) => {
+                if let Some(v) = verb {
+                    c.frame = v(read_target(text));
+                    c.implied = true;
+                }
+            }
+            _ => verb = None,
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn restore_quotes(c: &mut Clause, quotes: &Quotes) {
+    c.text = quotes.restore(&c.text);
+    if let Frame::Say(s) = &mut c.frame {
+        *s = quotes.restore(s);
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,568 @@
+//! What a phrase after a verb refers to: a name, a purpose, a described thing, part of a
+//! place, a point, or what was just talked about.
+
+use super::clause::{WHERE_TAIL, is_origin_rest, strip_tail};
+use super::*;
+
+/// Words that point back at what was just talked about.
+pub(super) const ANAPHORA: &[&str] = &[
+    "it",
+    "there",
+    "them",
+    "that",
+    "this",
+    "that one",
+    "this one",
+    "that place",
+    "that room",
+    "the same place",
+    "in there",
+    "over there",
+    "back there",
+    "down there",
+    "up there",
+    "it again",
+    "there again",
+    "the one you found",
+    "where it is",
+    "where it was",
+    "to it",
+    "to them",
+    "to there",
+    "that spot",
+    "the spot",
+    "those",
+    "these",
+];
+
+/// Pronouns that stand for the people who do something somewhere ("where we keep the stock").
+pub(super) const DOERS: &[&str] = &[
+    "we",
+    "they",
+    "you",
+    "i",
+    "people",
+    "one",
+    "visitors",
+    "staff",
+    "patients",
+    "guests",
+    "customers",
+    "workers",
+    "the staff",
+    "the team",
+    "everyone",
+    "folks",
+    "the nurses",
+    "the doctors",
+    "the engineers",
+    "the kids",
+];
+
+/// Openings of the part of a place by a thing ("the end with the picnic table"); after a
+/// place and a comma, also a thing alone ("over by the desk").
+const PART_BY_THING: &[&str] = &[
+    "the end with the ",
+    "the side with the ",
+    "the corner with the ",
+    "the part with the ",
+    "the bit with the ",
+    "the end by the ",
+    "the side by the ",
+    "the corner by the ",
+    "the end near the ",
+    "the corner near the ",
+    "the end where the ",
+];
+const BY_THING: &[&str] = &[
+    "over by the ",
+    "by the ",
+    "near the ",
+    "next to the ",
+    "close to the ",
+    "where the ",
+];
+
+/// The thing a part of a place is by, if `text` says a part that way.
+fn part_by_thing(text: &str, after_place: bool) -> Option<&str> {
+    let extra: &[&str] = if after_place { BY_THING } else { &[] };
+    PART_BY_THING
+        .iter()
+        .chain(extra)
+        .find_map(|p| text.strip_prefix(p))
+        .map(|thing| strip_tail(thing, WHERE_TAIL))
+}
+
+/// What a phrase after a verb refers to.
+pub fn read_target(text: &str) -> Target {
+    let t = text.trim().trim_matches(',').trim();
+    let t = strip_tail(
+        t,
+        &[
+            "please",
+            "now",
+            "then",
+            "again",
+            "right now",
+            "for me",
+            "asap",
+            "area please",
+            "for a sec",
+            "for a second",
+        ],
+    );
+    let t = [
+        "too ", "2 ", "to ", "into ", "in to ", "towards ", "toward ", "over to ", "up to ",
+        "down to ", "for ",
+    ]
+    .iter()
+    .find_map(|p| t.strip_prefix(p))
+    .unwrap_or(t)
+    .trim();
+    let t = ["for me ", "me ", "us "]
+        .iter()
+        .find_map(|p| t.strip_prefix(p))
+        .unwrap_or(t)
+        .trim();
+    if ANAPHORA.contains(&t)
+        || matches!(
+            t,
+            "go" | "to go" | "i should go" | "i need to go" | "we should go" | "i have to go"
+        )
+    {
+        return Target::Previous;
+    }
+    // "the terrace, the end with the picnic table", "the study, over by the desk"
+    if let Some((place, part)) = t.split_once(", ")
+        && let Some(thing) = part_by_thing(part.trim(), true)
+    {
+        return Target::Part(
+            Part::Toward(thing.to_owned()),
+            place.trim_start_matches("the ").to_owned(),
+        );
+    }
+    // "the end with the medicine cabinet" (of the place just named)
+    if let Some(thing) = part_by_thing(t, false) {
+        return Target::Part(Part::Toward(thing.to_owned()), "there".to_owned());
+    }
+    // "the corridor right outside exam room 2"
+    for p in [
+        " right outside ",
+        " just outside ",
+        " outside of ",
+        " outside ",
+    ] {
+        if let Some((a, b)) = t.split_once(p)
+            && !a.is_empty()
+            && !b.is_empty()
+        {
+            return Target::Part(
+                Part::Toward(b.trim_start_matches("the ").to_owned()),
+                a.trim_start_matches("the ").to_owned(),
+            );
+        }
+    }
+    if let Some(p) = point(t) {
+        return p;
+    }
+    if is_origin_rest(t)
+        || matches!(
+            t,
+            "the start"
+                | "the starting point"
+                | "your start"
+                | "start"
+                | "where you started"
+                | "where you were"
+                | "your starting position"
+                | "the starting position"
+                | "your original position"
+                | "your starting spot"
+        )
+    {
+        return Target::Origin;
+    }
+    // "between the sofa and the tv"
+    if let Some(rest) = after(t, "between")
+        && let Some((a, b)) = rest.split_once(" and ")
+    {
+        return Target::Between(
+            a.trim_start_matches("the ").to_owned(),
+            b.trim_start_matches("the ").to_owned(),
+        );
+    }
+    // "next to the fridge"
+    for p in [
+        "right next to",
+        "up next to",
+        "next to",
+        "near to",
+        "close to",
+        "nearby",
+        "near",
+        "right by",
+        "over by",
+        "beside",
+        "besides",
+        "alongside",
+        "in front of",
+        "behind",
+        "by",
+        "at",
+    ] {
+        if let Some(rest) = after(t, p)
+            && !rest.is_empty()
+        {
+            let rest = rest.trim_start_matches("the ").trim();
+            return if p == "at" {
+                read_target(rest)
+            } else {
+                Target::Near(rest.to_owned())
+            };
+        }
+    }
+    if let Some(q) = qualified(t) {
+        return q;
+    }
+    // "somewhere to sleep", "the room with the bed", "where the towels are kept", "where we
+    // keep the spare stock"
+    if let Some((p, rest)) = longest(t, SOMEWHERE)
+        && !rest.is_empty()
+    {
+        let doer = p
+            .ends_with("where")
+            .then(|| longest(rest, DOERS))
+            .flatten()
+            .filter(|(_, r)| !r.is_empty());
+        if let Some((_, act)) = doer {
+            return Target::Purpose(strip_tail(act, WHERE_TAIL).to_owned());
+        }
+        // "where the towels are kept": a thing, not an activity.
+        let thing_follows = p.ends_with("where")
+            && [
+                "the ", "my ", "our ", "your ", "his ", "her ", "their ", "all the ", "all my ",
+            ]
+            .iter()
+            .any(|d| rest.starts_with(d));
+        let with = thing_follows
+            || p.ends_with("with")
+            || p.ends_with("has")
+            || p.ends_with("the")
+            || p.ends_with("my")
+            || p.ends_with("that");
+        let rest = strip_tail(rest, WHERE_TAIL);
+        let rest = strip_tail(
+            rest,
+            &[
+                "usually", "normally", "always", "kept", "stored", "located", "is kept", "are kept",
+            ],
+        );
+        return if with {
+            let thing = if (p.ends_with("the") || p.ends_with("my")) && !thing_follows {
+                format!("the {rest}")
+            } else {
+                rest.to_owned()
+            };
+            Target::With(thing)
+        } else {
+            Target::Purpose(rest.to_owned())
+        };
+    }
+    // "something to sit on", "the red thing that puts out fires", "the machine that does the
+    // washing", "the thing in the kitchen that keeps the milk cold"
+    if let Some(d) = described_thing(t) {
+        return d;
+    }
+    // "the kitchen, the hall and the study"
+    let parts: Vec<&str> = t
+        .split([','])
+        .flat_map(|p| p.split(" and "))
+        .flat_map(|p| p.split(" then "))
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && *p != "and")
+        .collect();
+    if parts.len() > 1 && parts.iter().all(|p| p.split(' ').count() <= 4) {
+        return Target::Several(parts.into_iter().map(read_target).collect());
+    }
+    // "the mug in the kitchen"
+    for sep in [
+        " in the ",
+        " inside the ",
+        " on the ",
+        " from the ",
+        " in my ",
+        " in ",
+    ] {
+        if let Some(i) = t.rfind(sep) {
+            let (a, b) = (&t[..i], &t[i + sep.len()..]);
+            if !a.is_empty() && !b.is_empty() && b.split(' ').count() <= 4 {
+                let place = b.trim();
+                let inner = read_target(a);
+                return Target::In(
+                    Box::new(inner),
+                    if ANAPHORA.contains(&place) || place == "here" {
+                        "there".to_owned()
+                    } else {
+                        place.to_owned()
+                    },
+                );
+            }
+        }
+    }
+    // A long description names its thing first: "that whiteboard on wheels we drag around".
+    let ws: Vec<&str> = t.split(' ').collect();
+    let core = if ws.len() >= 4 {
+        ws.iter()
+            .enumerate()
+            .skip(1)
+            .find(|(_, w)| {
+                matches!(
+                    **w,
+                    "on" | "with"
+                        | "that"
+                        | "which"
+                        | "we"
+                        | "you"
+                        | "they"
+                        | "for"
+                        | "who"
+                        | "where"
+                )
+            })
+            .map(|(i, _)| ws[..i].join(" "))
+    } else {
+        None
+    };
+    let t = core.as_deref().unwrap_or(t);
+    Target::Named(
+        ["the ", "a ", "an ", "that ", "this "]
+            .iter()
+            .find_map(|p| t.strip_prefix(p))
+            .unwrap_or(t)
+            .to_owned(),
+    )
+}
+
+/// A thing described by what it does: "(the) (adjectives) thing|machine|one (that|to|for|you
+/// use to|...) <purpose>", optionally "in the <place>" before the purpose.
+pub(super) fn described_thing(t: &str) -> Option<Target> {
+    if let Some((_, rest)) = longest(t, SOMETHING)
+        && !rest.is_empty()
+        && !rest.starts_with("of ")
+    {
+        return Some(thing_with(rest, Vec::new()));
+    }
+    let ws: Vec<&str> = t.split(' ').collect();
+    let start = usize::from(matches!(
+        ws.first(),
+        Some(&("the" | "a" | "an" | "that" | "this" | "some" | "my" | "our"))
+    ));
+    let noun = (start..ws.len().min(start + 5)).find(|&i| THING_NOUNS.contains(&ws[i]))?;
+    let rest = ws[noun + 1..].join(" ");
+    let link = [
+        "that",
+        "which",
+        "to",
+        "for",
+        "you",
+        "i",
+        "we",
+        "people",
+        "used",
+        "we use",
+        "you use",
+        "for use",
+        "with which",
+    ];
+    if !link.iter().any(|l| after(&rest, l).is_some()) {
+        return None;
+    }
+    let qualifiers: Vec<String> = ws[start..noun].iter().map(|w| (*w).to_owned()).collect();
+    Some(thing_with(&rest, qualifiers))
+}
+
+pub(super) fn thing_with(rest: &str, qualifiers: Vec<String>) -> Target {
+    // "in the kitchen that keeps the milk cold"
+    for p in ["in the ", "on the ", "at the "] {
+        if let Some(r) = rest.strip_prefix(p) {
+            for link in [
+                " that ", " which ", " you ", " to ", " for ", " we ", " used ",
+            ] {
+                if let Some((place, purpose)) = r.split_once(link) {
+                    let purpose = format!("{} {purpose}", link.trim());
+                    return Target::In(
+                        Box::new(thing_with(&purpose, qualifiers)),
+                        place.trim().to_owned(),
+                    );
+                }
+            }
+        }
+    }
+    let purpose = [
+        "that",
+        "which",
+        "used to",
+        "used for",
+        "used",
+        "for use",
+        "for",
+        "to",
+        "with which",
+        "you use to",
+        "you use",
+        "we use to",
+        "we use",
+        "people use to",
+        "people use",
+        "i use to",
+        "i use",
+        "you can",
+        "i can",
+        "we can",
+    ]
+    .iter()
+    .filter_map(|l| after(rest, l))
+    .min_by_key(|r| r.len())
+    .unwrap_or(rest);
+    // "you sink into in the quiet room"
+    if let Some(i) = purpose.rfind(" in the ") {
+        let place = purpose[i + 8..].trim();
+        if !place.is_empty() && place.split(' ').count() <= 3 {
+            return Target::In(
+                Box::new(Target::Thing {
+                    purpose: purpose[..i].trim().to_owned(),
+                    qualifiers,
+                }),
+                place.to_owned(),
+            );
+        }
+    }
+    Target::Thing {
+        purpose: purpose.trim().to_owned(),
+        qualifiers,
+    }
+}
+
+pub(super) fn point(t: &str) -> Option<Target> {
+    let t = [
+        "the point",
+        "point",
+        "coordinates",
+        "coordinate",
+        "position",
+        "location",
+        "x",
+    ]
+    .iter()
+    .find_map(|p| after(t, p))
+    .unwrap_or(t);
+    let cleaned: String = t
+        .chars()
+        .map(|c| {
+            if c == '(' || c == ')' || c == '=' || c == 'y' || c == 'x' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let nums: Vec<&str> = cleaned
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && *s != "and")
+        .collect();
+    match nums.as_slice() {
+        [a, b] => match (a.parse::<f64>(), b.parse::<f64>()) {
+            (Ok(x), Ok(y)) if x.is_finite() && y.is_finite() => Some(Target::Point(x, y)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+pub(super) fn side_word(w: &str) -> Option<Side> {
+    Some(match w {
+        "left" | "left-hand" | "lefthand" => Side::Left,
+        "right" | "right-hand" | "righthand" => Side::Right,
+        "far" | "other" | "opposite" | "back" | "rear" | "farthest" | "furthest" | "distant" => {
+            Side::Far
+        }
+        "near" | "nearest" | "closest" | "front" | "this" | "entrance" => Side::Near,
+        "north" | "northern" | "top" | "upper" => Side::North,
+        "south" | "southern" | "bottom" | "lower" => Side::South,
+        "east" | "eastern" => Side::East,
+        "west" | "western" => Side::West,
+        _ => return None,
+    })
+}
+
+/// "the far end of the corridor", "the corridor's far end", "the corner of the kitchen by
+/// the fridge", "the middle of the hall", "the back of the room".
+pub(super) fn qualified(t: &str) -> Option<Target> {
+    let (head, place) = if let Some(i) = t.find(" of ") {
+        (&t[..i], t[i + 4..].trim())
+    } else if let Some(i) = t.find("'s ") {
+        (&t[i + 3..], t[..i].trim())
+    } else {
+        return None;
+    };
+    let place = place.trim_start_matches("the ").trim();
+    let hw: Vec<&str> = head
+        .split([' ', '-'])
+        .filter(|w| !w.is_empty() && *w != "the" && *w != "very" && *w != "hand")
+        .collect();
+    if hw.is_empty() || place.is_empty() {
+        return None;
+    }
+    let last = *hw.last()?;
+    let sides: Vec<Side> = hw.iter().filter_map(|w| side_word(w)).collect();
+    // "the corner of the kitchen by the fridge"
+    let (place, near) = match [
+        " by the ",
+        " near the ",
+        " next to the ",
+        " beside the ",
+        " with the ",
+        " where the ",
+        " that has the ",
+        " by ",
+        " near ",
+    ]
+    .iter()
+    .find_map(|s| place.split_once(s))
+    {
+        Some((p, n)) => (p.trim(), Some(n.trim().to_owned())),
+        None => (place, None),
+    };
+    let part = match last {
+        "end" | "ends" => match (sides.first(), &near) {
+            (None, Some(n)) => Part::Toward(n.clone()),
+            (None, None) if hw.len() > 1 => Part::Toward(hw[..hw.len() - 1].join(" ")),
+            (s, _) => Part::End(s.copied().unwrap_or(Side::Far)),
+        },
+        "side" | "half" | "part" | "wall" | "edge" | "area" | "section" => match sides.first() {
+            Some(s) => Part::Side(*s),
+            // "the sofa side of the lobby"
+            None if hw.len() > 1 => Part::Toward(hw[..hw.len() - 1].join(" ")),
+            None => match &near {
+                Some(n) => Part::Toward(n.clone()),
+                None => return None,
+            },
+        },
+        "back" | "rear" | "far" => Part::Side(Side::Far),
+        "front" | "entrance" => Part::Side(Side::Near),
+        "left" | "right" | "north" | "south" | "east" | "west" | "top" | "bottom" => {
+            Part::Side(side_word(last)?)
+        }
+        "corner" | "corners" => Part::Corner {
+            near,
+            sides: match sides.as_slice() {
+                [a, b, ..] => Some((*a, *b)),
+                _ => None,
+            },
+        },
+        "middle" | "centre" | "center" | "heart" | "inside" => Part::Middle,
+        _ => return None,
+    };
+    Some(Target::Part(part, place.to_owned()))
+}

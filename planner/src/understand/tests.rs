@@ -1,0 +1,352 @@
+//! How tasks are read: clauses in order, frames, targets. Phrasings here are this module's
+//! own specification, not taken from any held-out set.
+
+use super::*;
+
+fn frames(task: &str) -> Vec<Frame> {
+    understand(task)
+        .clauses
+        .into_iter()
+        .map(|c| c.frame)
+        .collect()
+}
+
+fn named(s: &str) -> Target {
+    Target::Named(s.into())
+}
+
+#[test]
+fn plain_requests() {
+    assert_eq!(frames("go to the kitchen"), [Frame::Go(named("kitchen"))]);
+    assert_eq!(
+        frames("Please head over to the study."),
+        [Frame::Go(named("study"))]
+    );
+    assert_eq!(frames("find the red cup"), [Frame::Find(named("red cup"))]);
+    assert_eq!(
+        frames("could you look for my keys?"),
+        [Frame::Find(named("my keys"))]
+    );
+    assert_eq!(
+        frames("I can't find my glasses"),
+        [Frame::Find(named("my glasses"))]
+    );
+    assert_eq!(frames("stop"), [Frame::Stop]);
+    assert_eq!(frames("kitchen please"), [Frame::Bare("kitchen".into())]);
+}
+
+#[test]
+fn modifiers_change_nothing() {
+    for t in [
+        "go to the kitchen quickly!",
+        "hey robot, go to the kitchen asap, thanks",
+        "when you have a moment, could you please go to the kitchen",
+        "go to the kitchen right away 🙂",
+        "ok so um go to the kitchen as fast as you can",
+    ] {
+        assert_eq!(frames(t), [Frame::Go(named("kitchen"))], "{t}");
+    }
+}
+
+#[test]
+fn clauses_come_in_the_order_to_do_them() {
+    assert_eq!(
+        frames("go to the lab, then the hallway, and finally come back here"),
+        [
+            Frame::Go(named("lab")),
+            Frame::Go(named("hallway")),
+            Frame::ComeBack
+        ]
+    );
+    assert_eq!(
+        frames("drive to the office and then to the dock"),
+        [Frame::Go(named("office")), Frame::Go(named("dock"))]
+    );
+    assert_eq!(
+        frames("before going to the kitchen, check the hallway"),
+        [Frame::Go(named("hallway")), Frame::Go(named("kitchen"))]
+    );
+    assert_eq!(
+        frames("go to the kitchen, but before that stop by the study"),
+        [
+            Frame::Go(Target::Near("study".into())),
+            Frame::Go(named("kitchen"))
+        ]
+    );
+    assert_eq!(
+        frames("go to the garage after you visit the office"),
+        [Frame::Go(named("office")), Frame::Go(named("garage"))]
+    );
+    assert_eq!(
+        frames("go to the lab and wait there for 10 seconds"),
+        [Frame::Go(named("lab")), Frame::Wait(10.0)]
+    );
+    assert_eq!(
+        frames("go to the lab and say hello when you get there"),
+        [Frame::Go(named("lab")), Frame::Say("hello".into())]
+    );
+    assert_eq!(
+        frames("head to the kitchen, then report back at the desk"),
+        [
+            Frame::Go(named("kitchen")),
+            Frame::Report(Some(named("desk")))
+        ]
+    );
+    assert_eq!(
+        frames("visit the lab, the hallway and the garage"),
+        [Frame::Go(Target::Several(vec![
+            named("lab"),
+            named("hallway"),
+            named("garage")
+        ]))]
+    );
+}
+
+#[test]
+fn quoted_words_are_said_as_they_are() {
+    assert_eq!(
+        frames("go to the hall and say \"Dinner, then dessert!\""),
+        [
+            Frame::Go(named("hall")),
+            Frame::Say("Dinner, then dessert!".into())
+        ]
+    );
+    assert_eq!(
+        frames("tell everyone that lunch is ready"),
+        [Frame::Say("lunch is ready".into())]
+    );
+}
+
+#[test]
+fn questions_are_questions() {
+    assert_eq!(frames("where was the mug?"), [Frame::Where(named("mug"))]);
+    assert_eq!(
+        frames("where did you last see my keys"),
+        [Frame::Where(named("my keys"))]
+    );
+    assert_eq!(
+        frames("do you know where the remote is?"),
+        [Frame::Where(named("remote"))]
+    );
+    assert_eq!(
+        frames("have you seen my phone anywhere?"),
+        [Frame::Seen(named("my phone"))]
+    );
+    assert_eq!(
+        frames("what did you see in the study?"),
+        [Frame::Describe {
+            place: Some(named("study")),
+            now: false
+        }]
+    );
+    assert_eq!(
+        frames("what's in the kitchen"),
+        [Frame::Describe {
+            place: Some(named("kitchen")),
+            now: true
+        }]
+    );
+    assert_eq!(
+        frames("look around and tell me what you see"),
+        [Frame::Describe {
+            place: None,
+            now: true
+        }]
+    );
+    assert_eq!(
+        frames("where can I wash my hands?"),
+        [Frame::Where(Target::Purpose("wash my hands".into()))]
+    );
+}
+
+#[test]
+fn descriptions_needs_and_qualified_places() {
+    let thing = |p: &str, q: &[&str]| Target::Thing {
+        purpose: p.into(),
+        qualifiers: q.iter().map(|s| s.to_string()).collect(),
+    };
+    assert_eq!(
+        frames("find something to sit on"),
+        [Frame::Find(thing("sit on", &[]))]
+    );
+    assert_eq!(
+        frames("find me something I can read"),
+        [Frame::Find(thing("read", &[]))]
+    );
+    assert_eq!(
+        frames("go to the red thing that puts out fires"),
+        [Frame::Go(thing("puts out fires", &["red"]))]
+    );
+    assert_eq!(
+        frames("find the thing in the kitchen that keeps the milk cold"),
+        [Frame::Find(Target::In(
+            Box::new(thing("keeps the milk cold", &[])),
+            "kitchen".into()
+        ))]
+    );
+    assert_eq!(
+        frames("go to where we keep the spare stock"),
+        [Frame::Go(Target::Purpose("keep the spare stock".into()))]
+    );
+    assert_eq!(
+        frames("check the lab on your way to the store"),
+        [Frame::Go(named("lab")), Frame::Go(named("store"))]
+    );
+    assert_eq!(
+        frames("drive straight across the skylight to the picnic table, it's shorter"),
+        [Frame::Go(named("picnic table"))]
+    );
+    assert_eq!(
+        frames("take me to where I can wash my hands"),
+        [Frame::Go(Target::Purpose("wash my hands".into()))]
+    );
+    assert_eq!(
+        frames("go to the room with the bed"),
+        [Frame::Go(Target::With("the bed".into()))]
+    );
+    assert_eq!(
+        frames("take me to the room where the towels are kept"),
+        [Frame::Go(Target::With("the towels".into()))]
+    );
+    assert_eq!(frames("I'm thirsty"), [Frame::Need("thirsty".into())]);
+    assert_eq!(
+        frames("I need to print something"),
+        [Frame::Need("print something".into())]
+    );
+    assert_eq!(
+        frames("go to the far end of the corridor"),
+        [Frame::Go(Target::Part(
+            Part::End(Side::Far),
+            "corridor".into()
+        ))]
+    );
+    assert_eq!(
+        frames("go to the left side of the lab"),
+        [Frame::Go(Target::Part(
+            Part::Side(Side::Left),
+            "lab".into()
+        ))]
+    );
+    assert_eq!(
+        frames("go to the corner of the kitchen by the fridge"),
+        [Frame::Go(Target::Part(
+            Part::Corner {
+                near: Some("fridge".into()),
+                sides: None
+            },
+            "kitchen".into()
+        ))]
+    );
+    assert_eq!(
+        frames("go next to the sofa"),
+        [Frame::Go(Target::Near("sofa".into()))]
+    );
+    assert_eq!(
+        frames("go to 2.5, -1"),
+        [Frame::Go(Target::Point(2.5, -1.0))]
+    );
+}
+
+#[test]
+fn motions_in_everyday_words() {
+    assert_eq!(frames("turn left 90 degrees"), [Frame::Turn(90.0)]);
+    assert_eq!(
+        frames("rotate 45 degrees to the right"),
+        [Frame::Turn(-45.0)]
+    );
+    assert_eq!(frames("turn around"), [Frame::Turn(180.0)]);
+    assert_eq!(frames("do a full spin"), [Frame::Turn(360.0)]);
+    assert_eq!(
+        frames("spin clockwise a quarter turn"),
+        [Frame::Turn(-90.0)]
+    );
+    assert_eq!(frames("move forward 2 metres"), [Frame::Move(2.0)]);
+    assert_eq!(frames("back up 50 cm"), [Frame::Move(-0.5)]);
+    assert_eq!(frames("scoot back a bit"), [Frame::Move(-0.3)]);
+    assert_eq!(
+        frames("go forward one and a half metres"),
+        [Frame::Move(1.5)]
+    );
+    assert_eq!(frames("wait 10 seconds"), [Frame::Wait(10.0)]);
+    assert_eq!(frames("hang on for half a minute"), [Frame::Wait(30.0)]);
+    assert_eq!(frames("give me a minute"), [Frame::Wait(60.0)]);
+    assert_eq!(frames("give me a 180"), [Frame::Turn(180.0)]);
+    assert_eq!(frames("turn to face the other way"), [Frame::Turn(180.0)]);
+    assert_eq!(frames("now forward 50"), [Frame::Move(0.5)]);
+    assert_eq!(frames("hang a left"), [Frame::Turn(90.0)]);
+}
+
+#[test]
+fn it_and_there_point_back() {
+    assert_eq!(frames("where was it?"), [Frame::Where(Target::Previous)]);
+    assert_eq!(
+        frames("which room is it in?"),
+        [Frame::Where(Target::Previous)]
+    );
+    assert_eq!(
+        frames("wheres the farmacy, take me there"),
+        [Frame::Where(named("farmacy")), Frame::Go(Target::Previous)]
+    );
+}
+
+#[test]
+fn chatter_is_marked_as_bare_words() {
+    assert_eq!(
+        frames(
+            "Good morning robot! Lovely day isn't it. Could you pop over to the supply room for me? Cheers."
+        ),
+        [
+            Frame::Bare("day isn't it".into()),
+            Frame::Go(named("supply room"))
+        ]
+    );
+    assert_eq!(
+        frames("hey buddy 😊 can u find the blue book for me, no rush"),
+        [Frame::Find(named("blue book"))]
+    );
+    assert_eq!(
+        frames("Hi! 👋 Find the fruit bowl please, thank youuu"),
+        [Frame::Find(named("fruit bowl"))]
+    );
+}
+
+#[test]
+fn refusals() {
+    assert!(matches!(
+        frames("bring me the remote")[..],
+        [Frame::Refuse(Refusal::Carry(_))]
+    ));
+    assert!(matches!(
+        frames("make me a coffee")[..],
+        [Frame::Refuse(Refusal::Cannot(_))]
+    ));
+    assert!(matches!(
+        frames("turn on the lights")[..],
+        [Frame::Refuse(Refusal::Cannot(_))]
+    ));
+    assert!(matches!(
+        frames("drive into the wall at full speed")[..],
+        [Frame::Refuse(Refusal::Unsafe(_))]
+    ));
+    assert_eq!(
+        frames("find the crash cart"),
+        [Frame::Find(named("crash cart"))]
+    );
+    assert!(matches!(
+        frames("ve a la cocina por favor")[..],
+        [Frame::Refuse(Refusal::Language)]
+    ));
+    assert!(matches!(
+        frames("geh bitte in die Küche")[..],
+        [Frame::Refuse(Refusal::Language)]
+    ));
+    assert!(matches!(
+        frames("キッチンに行って")[..],
+        [Frame::Refuse(Refusal::Language)]
+    ));
+    assert_eq!(
+        frames("bring me to the kitchen"),
+        [Frame::Go(named("kitchen"))]
+    );
+    assert!(!is_foreign("go to the café"));
+}
