@@ -217,6 +217,20 @@ impl RulePlanner {
             .collect()
     }
 
+    /// Whether a kind to search for is food or drink.
+    fn consumable(&self, m: &Meaning) -> bool {
+        let Meaning::Kinds(names, _) = m else {
+            return false;
+        };
+        names.iter().any(|n| {
+            self.grounder
+                .knowledge()
+                .kinds_called(n)
+                .iter()
+                .any(|k| k.is.iter().any(|i| i == "food" || i == "drink"))
+        })
+    }
+
     /// Things that serve a purpose: seen ones (a colour or material said with it must be
     /// theirs), reached with `to_steps`, and kinds to search for (several may serve: "sit on"
     /// is chairs, sofas, benches), weighted by `kind_weight`.
@@ -491,6 +505,20 @@ impl RulePlanner {
         })
     }
 
+    /// Where a thing said with a place is ("the end with the medicine cabinet"): a seen object,
+    /// or a place only when named outright (a thing is not the room it is usually in).
+    fn thing_position(&self, what: &str, r: &PlanRequest) -> Option<V2> {
+        let w = &r.world;
+        let o = self.grounder.objects_named(what, w, &r.memory);
+        if let Some(best) = o.first().filter(|x| x.score >= PLAUSIBLE) {
+            return object_position(&best.meaning, w);
+        }
+        let p = self.grounder.places_named(what, w);
+        p.first()
+            .filter(|x| x.score >= CONFIDENT && x.how == crate::grounding::How::Name)
+            .and_then(|x| place_center(&x.meaning, w))
+    }
+
     fn position_of_exactly(&self, what: &str, r: &PlanRequest) -> Option<V2> {
         let w = &r.world;
         let o = self.grounder.objects_named(what, w, &r.memory);
@@ -640,7 +668,7 @@ impl RulePlanner {
                     _ => None,
                 };
                 if let Some(n) = by_thing
-                    && self.position_of(n, r).is_none()
+                    && self.thing_position(n, r).is_none()
                 {
                     // Not seen yet: go there, look around, and go to it (what it settles for
                     // among its kind, as it is in that place).
@@ -669,7 +697,7 @@ impl RulePlanner {
                         let near_at = near.as_deref().and_then(|n| self.position_of(n, r));
                         Qualifier::Corner(near_at, *sides)
                     }
-                    Part::Toward(n) => match self.position_of(n, r) {
+                    Part::Toward(n) => match self.thing_position(n, r) {
                         Some(p) => Qualifier::Toward(p),
                         None => Qualifier::Middle,
                     },
@@ -992,6 +1020,9 @@ impl RulePlanner {
         for (meaning, s) in
             weighted(&g.kinds_named(text), 0.9).chain(weighted(&g.kinds_for(text), 0.75))
         {
+            // Food and drink ("I need a coffee") are had where they are made or kept, not
+            // searched for as things.
+            let s = if self.consumable(meaning) { s * 0.6 } else { s };
             alts.push(alt(search_steps(meaning, text), s));
         }
         let alts = rank(alts);

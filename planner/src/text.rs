@@ -304,7 +304,7 @@ pub fn phrase_similarity_in(typed: &[String], known: &[String], lexicon: &dyn Le
     }
     let coverage = total / known.len() as f32;
     let extra = typed.len().saturating_sub(known.len()) as f32;
-    (coverage * 0.92f32.powf(extra)).max(whole)
+    (coverage * 0.85f32.powf(extra)).max(whole)
 }
 
 /// Number words people say for distances, angles and durations.

@@ -778,9 +778,35 @@ impl Grounder {
                     .as_ref()
                     .is_some_and(|s| s.embedder().is_whole_word(w))
             };
-            if typed
-                .iter()
-                .all(|w| known_word(w) && w.chars().all(char::is_alphabetic))
+            // A noun phrase, not a verb phrase ("top yourself up" is not a thing).
+            let noun_like = !typed.iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "yourself"
+                        | "myself"
+                        | "itself"
+                        | "himself"
+                        | "herself"
+                        | "you"
+                        | "me"
+                        | "it"
+                        | "them"
+                        | "up"
+                        | "down"
+                        | "out"
+                        | "off"
+                        | "in"
+                        | "on"
+                        | "over"
+                        | "away"
+                        | "back"
+                        | "around"
+                )
+            });
+            if noun_like
+                && typed
+                    .iter()
+                    .all(|w| known_word(w) && w.chars().all(char::is_alphabetic))
                 && typed.len() <= 3
             {
                 out.push(Ranked {

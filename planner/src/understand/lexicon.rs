@@ -823,6 +823,14 @@ pub const CANNOT: &[&str] = &[
     "photocopy",
     "shred",
     "staple",
+    "check if",
+    "check whether",
+    "see if",
+    "see whether",
+    "find out if",
+    "find out whether",
+    "make sure",
+    "check that",
 ];
 
 /// Verbs that make a request unsafe on purpose, at the start of a clause.
