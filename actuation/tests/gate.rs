@@ -3,6 +3,7 @@
 use embodia_actuation::cmd_vel::RecordingSink;
 use embodia_actuation::{GateConfig, GateInput, Reason, SafetyGate, SkillCommand};
 use embodia_perception::{RobotState, ScanPoints};
+use embodia_ros::msg::sensor_msgs::LaserScan;
 use embodia_world::{Polygon, V2};
 
 const MS: i64 = 1_000_000;
@@ -22,6 +23,7 @@ fn open_scan(stamp: i64) -> ScanPoints {
         points: vec![],
         range_max: 12.0,
         nan_readings: 0,
+        coverage: None,
     }
 }
 
@@ -279,4 +281,136 @@ fn interventions_are_counted_as_episodes_and_ticks() {
     let c = r.gate.counts();
     assert_eq!(c.episodes["non_finite_command"], 2);
     assert_eq!(c.ticks["non_finite_command"], 3);
+}
+
+/// A lidar at the robot's centre covering `fov_deg` centred ahead, one beam per degree, with
+/// the ranges `reading(angle_deg)` gives, as a `LaserScan` message.
+fn lidar(fov_deg: f64, range_max: f32, reading: impl Fn(f64) -> f32) -> LaserScan {
+    let full = fov_deg >= 360.0;
+    let n = fov_deg as usize + usize::from(!full);
+    let (a0, inc) = if full {
+        (-180.0, 360.0 / n as f64)
+    } else {
+        (-fov_deg / 2.0, fov_deg / (n - 1) as f64)
+    };
+    LaserScan {
+        angle_min: a0.to_radians() as f32,
+        angle_increment: inc.to_radians() as f32,
+        angle_max: (a0 + inc * (n - 1) as f64).to_radians() as f32,
+        range_min: 0.12,
+        range_max,
+        ranges: (0..n).map(|i| reading(a0 + inc * i as f64)).collect(),
+        ..Default::default()
+    }
+}
+
+/// As perception converts it, stamped `stamp`.
+fn lidar_scan(fov_deg: f64, range: f32, stamp: i64) -> ScanPoints {
+    points(&lidar(fov_deg, 12.0, |_| range), stamp)
+}
+
+fn points(scan: &LaserScan, stamp: i64) -> ScanPoints {
+    let mut s = ScanPoints::from_scan(scan).unwrap();
+    s.stamp_ns = stamp;
+    s
+}
+
+/// Issue 17: with a 270-degree lidar, "back up 1 metre" drove backwards at 0.4 m/s into the
+/// sector the scan does not cover.
+#[test]
+fn backing_up_out_of_a_270_degree_lidar_s_view_goes_no_faster_than_a_creep() {
+    let mut r = rig();
+    r.scan = lidar_scan(270.0, f32::INFINITY, r.now);
+    let creep = r.gate.config().creep_speed;
+    for _ in 0..60 {
+        let out = r.tick(-0.4, 0.0);
+        assert!(out.v.abs() <= creep + 1e-12, "backed up at {}", out.v);
+    }
+    let out = r.tick(-0.4, 0.0);
+    assert!(
+        (out.v + creep).abs() < 1e-12,
+        "still creeping back: {}",
+        out.v
+    );
+    assert!(out.reasons.contains(Reason::Unobserved));
+    // Ahead it sees: full speed is allowed.
+    let out = r.run(0.4, 0.0, 40);
+    assert!((out.v - 0.4).abs() < 1e-12, "{out:?}");
+    assert!(!out.reasons.contains(Reason::Unobserved));
+}
+
+/// Issue 17: with every beam ahead reading NaN, "move forward 2 metres" drove at 0.4 m/s —
+/// "no valid beam" was taken for "free".
+#[test]
+fn nan_beams_ahead_hold_forward_motion_to_a_creep() {
+    let mut r = rig();
+    // -90 .. +90 degrees, the whole front half, reads NaN.
+    let scan = lidar(360.0, 12.0, |deg| {
+        if deg.abs() <= 90.0 {
+            f32::NAN
+        } else {
+            f32::INFINITY
+        }
+    });
+    r.scan = points(&scan, r.now);
+    let creep = r.gate.config().creep_speed;
+    for _ in 0..60 {
+        let out = r.tick(0.4, 0.0);
+        assert!(out.v <= creep + 1e-12, "drove on at {}", out.v);
+    }
+    assert!(r.tick(0.4, 0.0).reasons.contains(Reason::Unobserved));
+    // Backing up, into what it sees, is not held back.
+    let out = r.run(-0.4, 0.0, 40);
+    assert!((out.v + 0.4).abs() < 1e-12, "{out:?}");
+}
+
+#[test]
+fn a_creep_speed_of_zero_refuses_motion_into_unobserved_space() {
+    let mut r = rig();
+    r.gate = SafetyGate::new(
+        GateConfig {
+            creep_speed: 0.0,
+            ..GateConfig::default()
+        },
+        RecordingSink::default(),
+    )
+    .unwrap();
+    r.scan = lidar_scan(90.0, f32::INFINITY, r.now);
+    let out = r.run(-0.3, 0.0, 20);
+    assert_eq!(out.v, 0.0);
+    assert!(out.reasons.contains(Reason::Unobserved));
+    let out = r.run(0.0, 1.0, 20);
+    assert!(
+        out.w > 0.9,
+        "turning in place moves the body nowhere: {out:?}"
+    );
+}
+
+#[test]
+fn a_scan_that_sees_all_around_slows_nothing() {
+    let mut r = rig();
+    r.scan = lidar_scan(360.0, f32::INFINITY, r.now);
+    let out = r.run(-0.5, 0.0, 40);
+    assert_eq!(out.v, -0.5);
+    assert!(out.reasons.is_empty(), "{out:?}");
+}
+
+#[test]
+fn a_short_range_lidar_limits_speed_to_what_stops_within_its_range() {
+    let mut r = rig();
+    let mut scan = lidar(360.0, 0.35, |_| f32::INFINITY);
+    scan.range_min = 0.05;
+    r.scan = points(&scan, r.now);
+    let out = r.run(0.5, 0.0, 60);
+    let c = GateConfig::default();
+    let seen = 0.35 - c.robot_radius;
+    assert!(
+        c.stopping_distance(out.v, c.control_period_s) <= seen + 1e-3,
+        "{out:?}"
+    );
+    assert!(out.v < 0.5 && out.reasons.contains(Reason::Unobserved));
+    assert!(
+        out.v > c.creep_speed,
+        "it may go faster than a creep: {out:?}"
+    );
 }

@@ -5,6 +5,7 @@
 use embodia_actuation::cmd_vel::RecordingSink;
 use embodia_actuation::{GateConfig, GateInput, SafetyGate, SkillCommand};
 use embodia_perception::{RobotState, ScanPoints};
+use embodia_ros::msg::sensor_msgs::LaserScan;
 use embodia_world::{Polygon, V2};
 use proptest::prelude::*;
 
@@ -118,7 +119,7 @@ proptest! {
         let mut prev_now: Option<i64> = None;
         for (i, (v, w)) in commands.iter().enumerate() {
             now += jitter_ms[i] * MS;
-            let scan = ScanPoints { stamp_ns: now - scan_age_ms * MS, points: points.clone(), range_max: 12.0, nan_readings: 0 };
+            let scan = ScanPoints { stamp_ns: now - scan_age_ms * MS, points: points.clone(), range_max: 12.0, nan_readings: 0, coverage: None };
             let robot = RobotState { stamp_ns: now - odom_age_ms * MS, x: robot_pose.0, y: robot_pose.1, theta, v: prev.0, w: prev.1 };
             let out = gate.drive(&GateInput {
                 now_ns: now,
@@ -156,6 +157,171 @@ proptest! {
                     prop_assert!(!sweeps_into(&zones, robot_pose, out.v, out.w, c.robot_radius, need - 2.0 * STEP),
                         "v {} w {} enters a keep-out zone", out.v, out.w);
                 }
+            }
+            prev = (out.v, out.w);
+        }
+    }
+}
+
+/// A lidar's scan and where it sits on the base, for the unobserved-space property.
+#[derive(Debug, Clone)]
+struct Lidar {
+    scan: LaserScan,
+    /// Sensor pose on the base: x, y, yaw.
+    mount: (f64, f64, f64),
+}
+
+impl Lidar {
+    fn ring(&self) -> bool {
+        let n = self.scan.ranges.len() as f64;
+        let inc = self.scan.angle_increment as f64;
+        n * inc >= std::f64::consts::TAU - 0.5 * inc
+    }
+
+    fn to_base(&self, p: V2) -> V2 {
+        let (x, y, yaw) = self.mount;
+        let (s, c) = yaw.sin_cos();
+        V2::new(x + c * p.x - s * p.y, y + s * p.x + c * p.y)
+    }
+
+    fn to_sensor(&self, q: V2) -> V2 {
+        let (x, y, yaw) = self.mount;
+        let (s, c) = yaw.sin_cos();
+        let d = q - V2::new(x, y);
+        V2::new(c * d.x + s * d.y, -s * d.x + c * d.y)
+    }
+
+    /// Whether the scan observed base-frame point `q`, from the scan's own definition: within
+    /// range_min..range_max of the sensor, between two neighbouring beams that both have a
+    /// measurement (not NaN, REP 117), inside the field of view.
+    fn observed(&self, q: V2) -> bool {
+        let s = &self.scan;
+        let p = self.to_sensor(q);
+        let rho = p.norm();
+        if rho < s.range_min as f64 || rho > s.range_max as f64 {
+            return false;
+        }
+        let n = s.ranges.len();
+        let mut u = (p.y.atan2(p.x) - s.angle_min as f64) / s.angle_increment as f64;
+        if self.ring() {
+            u = u.rem_euclid(n as f64);
+        }
+        if u < 0.0 {
+            return false;
+        }
+        let i = u.floor() as usize;
+        let j = if self.ring() { (i + 1) % n } else { i + 1 };
+        i < n && j < n && !s.ranges[i].is_nan() && !s.ranges[j].is_nan()
+    }
+}
+
+fn lidar() -> impl Strategy<Value = Lidar> {
+    let fov = prop_oneof![1 => Just(360.0f64), 3 => 90.0..360.0f64];
+    (
+        fov,
+        0.5..2.0f64,
+        (-0.12..0.12f64, -0.08..0.08f64, -3.2..3.2f64),
+        (0.0..0.35f64, 0.6..12.0f64),
+        proptest::collection::vec((0.0..1.0f64, 0.3..3.0f64), 0..6),
+        proptest::collection::vec((0.0..1.0f64, 0.0..0.3f64), 0..3),
+    )
+        .prop_map(|(fov, per_deg, mount, (rmin, rmax), hits, nan_runs)| {
+            let ring = fov >= 360.0;
+            let n = ((fov * per_deg).round() as usize).max(8);
+            let fov = fov.to_radians();
+            let (a0, inc) = if ring {
+                (-std::f64::consts::PI, fov / n as f64)
+            } else {
+                (-fov / 2.0, fov / (n - 1) as f64)
+            };
+            let mut ranges = vec![f32::INFINITY; n];
+            for (at, r) in hits {
+                ranges[((at * n as f64) as usize).min(n - 1)] = r as f32;
+            }
+            for (at, share) in nan_runs {
+                let start = (at * n as f64) as usize;
+                for k in 0..=((share * n as f64) as usize) {
+                    ranges[(start + k) % n] = f32::NAN;
+                }
+            }
+            Lidar {
+                scan: LaserScan {
+                    angle_min: a0 as f32,
+                    angle_increment: inc as f32,
+                    angle_max: (a0 + inc * (n - 1) as f64) as f32,
+                    range_min: rmin as f32,
+                    range_max: (rmax.max(rmin + 0.1)) as f32,
+                    ranges,
+                    ..Default::default()
+                },
+                mount,
+            }
+        })
+}
+
+/// Whether the body disc, swept `dist` metres along the arc of `(v, w)` from the origin, stays
+/// where `lidar` observed or where the body already was: its rim is sampled every 2 degrees
+/// (1 mm inside, for rounding), the arc every `STEP`.
+fn sweep_stays_observed(
+    lidar: &Lidar,
+    v: f64,
+    w: f64,
+    radius: f64,
+    dist: f64,
+) -> Result<(), String> {
+    let rim = radius - 1e-3;
+    let mut s = 0.0;
+    while s <= dist {
+        let c = on_arc((0.0, 0.0, 0.0), v, w, s);
+        for k in 0..180 {
+            let a = (k as f64 * 2.0).to_radians();
+            let q = c + V2::new(rim * a.cos(), rim * a.sin());
+            if q.norm() >= radius && !lidar.observed(q) {
+                return Err(format!(
+                    "at {s:.3} m of {dist:.3} m the body reaches unobserved {q:?}"
+                ));
+            }
+        }
+        s += STEP;
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Unobserved is not free (issue 17): whatever the field of view (90 to 360 degrees), the
+    /// mount, range_min, range_max and NaN beams, any output faster than the creep speed
+    /// leaves the body room to stop inside space the scan observed.
+    #[test]
+    fn motion_into_unobserved_space_is_held_to_a_creep(
+        lidar in lidar(),
+        commands in proptest::collection::vec((-0.6..0.6f64, -1.5..1.5f64), 1..12),
+        scan_age_ms in 0i64..300,
+    ) {
+        let c = GateConfig::default();
+        let mut scan = ScanPoints::from_scan(&lidar.scan).unwrap();
+        scan.mount(|p| lidar.to_base(p));
+        let mut gate = SafetyGate::new(c.clone(), RecordingSink::default()).unwrap();
+        let mut now = 10_000 * MS;
+        let mut prev = (0.0_f64, 0.0_f64);
+        for (v, w) in commands {
+            now += 50 * MS;
+            scan.stamp_ns = now - scan_age_ms * MS;
+            let robot = RobotState { stamp_ns: now, x: 0.0, y: 0.0, theta: 0.0, v: prev.0, w: prev.1 };
+            let out = gate.drive(&GateInput {
+                now_ns: now,
+                command: Some(SkillCommand { v, w, stamp_ns: now }),
+                scan: Some(&scan),
+                robot: Some(&robot),
+                keep_out: &[],
+                estop_requested: false,
+            });
+            if out.v.abs() > c.creep_speed + 1e-9 {
+                let t_react = c.control_period_s + scan_age_ms as f64 * 1e-3;
+                let need = c.stopping_distance(out.v, t_react) - 2.0 * STEP;
+                let swept = sweep_stays_observed(&lidar, out.v, out.w, c.robot_radius, need);
+                prop_assert!(swept.is_ok(), "v {} w {}: {}", out.v, out.w, swept.unwrap_err());
             }
             prev = (out.v, out.w);
         }

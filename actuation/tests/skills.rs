@@ -10,6 +10,7 @@ use embodia_actuation::{
 };
 use embodia_perception::{Perceiver, PerceptionConfig, SemanticMap};
 use embodia_ros::bus::InProcBus;
+use embodia_sim::lidar::LidarConfig;
 use embodia_sim::{Lockstep, SimConfig, SimNode, Simulator, World};
 use embodia_world::V2;
 
@@ -32,6 +33,10 @@ struct Harness {
 
 impl Harness {
     fn new(world: World) -> Self {
+        Self::with_sim(world, SimConfig::default())
+    }
+
+    fn with_sim(world: World, sim_config: SimConfig) -> Self {
         let bus = InProcBus::new();
         let world = Arc::new(world);
         let semantic = Arc::new(SemanticMap::from_world(&world));
@@ -45,11 +50,7 @@ impl Harness {
             CmdVelPublisher::new(&bus, "/cmd_vel", false, "base_link").unwrap(),
         )
         .unwrap();
-        let sim = SimNode::new(
-            &bus,
-            Simulator::new(world.clone(), SimConfig::default()).unwrap(),
-        )
-        .unwrap();
+        let sim = SimNode::new(&bus, Simulator::new(world.clone(), sim_config).unwrap()).unwrap();
         Self {
             sim,
             perceiver,
@@ -267,6 +268,69 @@ fn move_drives_the_distance_and_fails_when_a_wall_is_in_the_way() {
         s => panic!("{s:?}"),
     }
     assert_eq!(h.sim.sim().stats().collisions, 0);
+}
+
+/// The test room with a lidar that covers `fov_deg` and reads NaN over `nan_sectors_deg`.
+fn room_with_lidar(fov_deg: f64, nan_sectors_deg: Vec<(f64, f64)>) -> Harness {
+    Harness::with_sim(
+        World::load(ROOM).unwrap(),
+        SimConfig {
+            lidar: LidarConfig {
+                fov_deg,
+                nan_sectors_deg,
+                beams: 270,
+                ..LidarConfig::default()
+            },
+            ..SimConfig::default()
+        },
+    )
+}
+
+/// Issue 17: "back up 1 metre" with a 270-degree lidar drove backwards at 0.4 m/s into the
+/// sector the scan does not cover. It still backs up the metre, at a creep.
+#[test]
+fn backing_up_with_a_270_degree_lidar_creeps_the_whole_way() {
+    let mut h = room_with_lidar(270.0, vec![]);
+    assert_eq!(
+        h.run(Step::Move { metres: 1.0 }, 20.0),
+        SkillStatus::Succeeded
+    );
+    let forward_top = h.sim.sim().stats().max_speed_mps;
+    assert!(forward_top > 0.3, "ahead it sees: {forward_top}");
+    let x0 = h.pos().x;
+    let creep = GateConfig::default().creep_speed;
+    let t0 = h.sim.sim().time_ns();
+    assert_eq!(
+        h.run(Step::Move { metres: -1.0 }, 40.0),
+        SkillStatus::Succeeded
+    );
+    let took_s = (h.sim.sim().time_ns() - t0) as f64 * 1e-9;
+    assert!(
+        (x0 - h.pos().x - 1.0).abs() < 0.04,
+        "backed {}",
+        x0 - h.pos().x
+    );
+    assert!(
+        took_s >= 1.0 / (creep * 1.05),
+        "1 m backwards in {took_s:.1} s: faster than {creep} m/s"
+    );
+    assert_eq!(h.sim.sim().stats().collisions, 0);
+}
+
+/// Issue 17: with every beam ahead reading NaN (a dirty or dazzled lidar), "move forward"
+/// drove at 0.4 m/s: no valid beam was taken for free space.
+#[test]
+fn nan_beams_ahead_hold_a_forward_move_to_a_creep() {
+    let mut h = room_with_lidar(360.0, vec![(-90.0, 90.0)]);
+    let x0 = h.pos().x;
+    assert_eq!(
+        h.run(Step::Move { metres: 1.0 }, 40.0),
+        SkillStatus::Succeeded
+    );
+    assert!((h.pos().x - x0 - 1.0).abs() < 0.04);
+    let top = h.sim.sim().stats().max_speed_mps;
+    let creep = GateConfig::default().creep_speed;
+    assert!(top <= creep * 1.05, "top speed {top} m/s");
 }
 
 #[test]

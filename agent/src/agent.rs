@@ -21,6 +21,7 @@ use crate::activity::Activity;
 use crate::deliberative::{
     Deliberative, DeliberativeConfig, DeliberativeInput, DeliberativeParts, InProgress, TaskReport,
 };
+use crate::inbox::{InboxSender, OBSERVATION_CAPACITY};
 use crate::planner::Planner;
 use crate::reactive::ReactiveCommand;
 use crate::reactive::{InboxEvents, ReactiveCore, ReactiveParts};
@@ -126,7 +127,7 @@ pub enum Pacing {
 
 /// A running agent.
 pub struct Agent {
-    inbox: tokio::sync::mpsc::Sender<DeliberativeInput>,
+    inbox: InboxSender,
     activity: Arc<Activity>,
     reports: Receiver<TaskReport>,
     tick_tx: Option<Sender<i64>>,
@@ -164,7 +165,7 @@ impl Agent {
             semantic: semantic.clone(),
             ..WorldState::default()
         }));
-        let (inbox_tx, inbox_rx) = tokio::sync::mpsc::channel(4096);
+        let (inbox_tx, inbox_rx) = crate::inbox::inbox(OBSERVATION_CAPACITY);
         let (cmd_tx, cmd_rx) = crossbeam_channel::unbounded();
         let (report_tx, report_rx) = crossbeam_channel::unbounded();
 
@@ -195,6 +196,10 @@ impl Agent {
                 Delivery::Queue(8),
             )?,
             snapshot: snapshot.clone(),
+            clock: match &pacing {
+                Pacing::WallClock(now) => Some(now.clone()),
+                Pacing::Lockstep => None,
+            },
         });
         let in_progress = InProgress::default();
         let deliberative = Deliberative::new(DeliberativeParts {
@@ -230,7 +235,7 @@ impl Agent {
                     every.tick().await;
                     for msg in tasks.drain() {
                         activity.enter();
-                        if inbox.send(DeliberativeInput::Task(msg.data)).await.is_err() {
+                        if !inbox.send(DeliberativeInput::Task(msg.data)) {
                             activity.exit();
                             return;
                         }
@@ -322,15 +327,17 @@ impl Agent {
     /// Hands a task to the deliberative layer. False if the agent is shutting down.
     pub fn submit(&self, task: &str) -> bool {
         self.activity.enter();
-        if self
-            .inbox
-            .blocking_send(DeliberativeInput::Task(task.to_owned()))
-            .is_err()
-        {
+        if !self.inbox.send(DeliberativeInput::Task(task.to_owned())) {
             self.activity.exit();
             return false;
         }
         true
+    }
+
+    /// Observations dropped so far because the deliberative layer was behind (step results,
+    /// speech and tasks never are).
+    pub fn dropped_observations(&self) -> u64 {
+        self.inbox.dropped_observations()
     }
 
     /// Runs one control tick at `now_ns` and waits for it (lockstep pacing only).

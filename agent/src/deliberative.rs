@@ -14,7 +14,6 @@ use embodia_ros::Publisher;
 use embodia_ros::msg::std_msgs::String as RosString;
 use serde::Serialize;
 use serde_json::json;
-use tokio::sync::mpsc::Receiver;
 use tracing::Instrument;
 
 use crate::activity::Activity;
@@ -342,7 +341,7 @@ impl Deliberative {
 
     /// Handles inputs until the inbox closes. Each input was counted in [`Activity`] by its
     /// sender; it is counted out once fully handled (including any planning it causes).
-    pub async fn run(mut self, mut inbox: Receiver<DeliberativeInput>) {
+    pub async fn run(mut self, mut inbox: crate::inbox::Inbox) {
         while let Some(input) = inbox.recv().await {
             match input {
                 DeliberativeInput::Task(text) => {

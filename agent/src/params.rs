@@ -169,6 +169,13 @@ pub fn registry() -> Vec<ParamSpec> {
             |c| c.gate.slowdown_distance.to_string()
         ),
         p!(
+            "creep_speed",
+            Double,
+            "Largest speed into space the scan did not observe (outside its field of view, NaN beams, within range_min), m/s; 0 refuses such motion",
+            |c, v| c.gate.creep_speed = f(v),
+            |c| c.gate.creep_speed.to_string()
+        ),
+        p!(
             "max_scan_age_s",
             Double,
             "A scan older than this stops the robot, s",

@@ -1,6 +1,16 @@
 //! The reactive layer: at the control rate, perceive, run the active skill, pass its command
 //! through the safety gate. It never waits on the deliberative layer: steps arrive on a
-//! channel it polls, outcomes leave on a channel it never blocks on.
+//! channel it polls, outcomes leave on a channel it never blocks on (lossless for step results
+//! and speech, lossy for observations: see [`crate::inbox`]).
+//!
+//! **The deadman.** A running skill's command is stamped with the time the skill was asked for
+//! it (the tick's start), and the gate judges it at the time it reaches the gate — the clock
+//! is read again after the skill returns. A skill that overruns `deadman_s` (a stalled search
+//! inside `navigate_to`, say) is stopped with `deadman`. With no step running, nothing is
+//! missing: the reactive layer itself commands standing still, stamped when it decides so, so
+//! an idle robot is not a fault. A skill that blocks the control thread outright blocks the
+//! gate too; then no command at all reaches `/cmd_vel`, and the base's own `cmd_vel` timeout
+//! must stop it, as after `kill -9`.
 
 use std::sync::Arc;
 
@@ -20,6 +30,10 @@ use serde_json::json;
 
 use crate::activity::Activity;
 use crate::deliberative::DeliberativeInput;
+use crate::inbox::InboxSender;
+
+/// A clock read inside a tick, ns.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 
 /// What the deliberative layer asks of the reactive one.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,6 +86,7 @@ pub struct ReactiveCore<E> {
     reset: Subscription<Bool>,
     snapshot: Arc<ArcSwap<WorldState>>,
     last_safety_publish: Option<(embodia_actuation::gate::Reasons, i64)>,
+    clock: Option<Clock>,
 }
 
 /// Handles the reactive core needs, made by the agent's wiring.
@@ -94,6 +109,9 @@ pub struct ReactiveParts<E> {
     pub reset: Subscription<Bool>,
     /// Where the newest world state is shared with the deliberative side.
     pub snapshot: Arc<ArcSwap<WorldState>>,
+    /// Read after the skill runs, so the gate sees how old the skill's command is by then.
+    /// None when time moves only between ticks (lockstep simulation).
+    pub clock: Option<Clock>,
 }
 
 impl<E: EventSink> ReactiveCore<E> {
@@ -111,6 +129,7 @@ impl<E: EventSink> ReactiveCore<E> {
             reset: p.reset,
             snapshot: p.snapshot,
             last_safety_publish: None,
+            clock: p.clock,
         }
     }
 
@@ -144,7 +163,7 @@ impl<E: EventSink> ReactiveCore<E> {
             }
         }
         let world = self.perceiver.state();
-        let (v, w) = match &mut self.active {
+        let (command, gate_now) = match &mut self.active {
             Some((id, skill)) => {
                 let _span = tracing::trace_span!("skill", name = skill.name()).entered();
                 let out = skill.tick(&mut SkillContext {
@@ -163,24 +182,42 @@ impl<E: EventSink> ReactiveCore<E> {
                     });
                     self.active = None;
                 }
-                (out.v, out.w)
+                let command = SkillCommand {
+                    v: out.v,
+                    w: out.w,
+                    stamp_ns: now_ns,
+                };
+                (
+                    command,
+                    self.clock.as_ref().map_or(now_ns, |c| c().max(now_ns)),
+                )
             }
-            None => (0.0, 0.0),
+            None => {
+                // Idle: standing still is this layer's own command, made now.
+                let at = self.clock.as_ref().map_or(now_ns, |c| c().max(now_ns));
+                let hold = SkillCommand {
+                    v: 0.0,
+                    w: 0.0,
+                    stamp_ns: at,
+                };
+                (hold, at)
+            }
         };
         let out = self.gate.drive(&GateInput {
-            now_ns,
-            command: Some(SkillCommand {
-                v,
-                w,
-                stamp_ns: now_ns,
-            }),
+            now_ns: gate_now,
+            command: Some(command),
             scan: world.scan.as_deref(),
             robot: world.robot.as_ref(),
             keep_out: &world.semantic.keep_out,
             estop_requested: world.estop_requested,
         });
         self.snapshot.store(Arc::new(world.clone()));
-        self.publish_safety(out.reasons, now_ns, (v, w), (out.v, out.w));
+        self.publish_safety(
+            out.reasons,
+            gate_now,
+            (command.v, command.w),
+            (out.v, out.w),
+        );
     }
 
     /// Publishes interventions on `/agent/safety`: when the set of reasons changes, and once a
@@ -217,25 +254,226 @@ impl<E: EventSink> ReactiveCore<E> {
 }
 
 /// An [`EventSink`] into the deliberative layer's inbox that counts each event in
-/// [`Activity`] until it has been handled.
+/// [`Activity`] until it has been handled. Step results and speech are never dropped;
+/// observations are when the deliberative layer is behind (and counted).
 pub struct InboxEvents {
-    tx: tokio::sync::mpsc::Sender<DeliberativeInput>,
+    inbox: InboxSender,
     activity: Arc<Activity>,
 }
 
 impl InboxEvents {
-    /// Events into `tx`, counted in `activity`.
-    pub fn new(tx: tokio::sync::mpsc::Sender<DeliberativeInput>, activity: Arc<Activity>) -> Self {
-        Self { tx, activity }
+    /// Events into `inbox`, counted in `activity`.
+    pub fn new(inbox: InboxSender, activity: Arc<Activity>) -> Self {
+        Self { inbox, activity }
     }
 }
 
 impl EventSink for InboxEvents {
     fn emit(&self, event: ReactiveEvent) {
         self.activity.enter();
-        if self.tx.try_send(DeliberativeInput::Event(event)).is_err() {
+        let delivered = match event {
+            ReactiveEvent::Observed(observation) => self.inbox.offer_observation(observation),
+            lifecycle => self.inbox.send(DeliberativeInput::Event(lifecycle)),
+        };
+        if !delivered {
             self.activity.exit();
-            tracing::warn!("deliberative layer is not keeping up; an event was dropped");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use embodia_perception::ObservationKind;
+
+    fn sighting(i: usize) -> Observation {
+        Observation {
+            stamp_ns: i as i64,
+            kind: ObservationKind::ObjectSeen,
+            text: format!("saw thing {i}"),
+            robot_pose: (0.0, 0.0, 0.0),
+            place: None,
+            object_name: Some(format!("thing {i}")),
+            object_class: Some("thing".into()),
+            object_position: Some((1.0, 2.0)),
+            source_topic: "/detections".into(),
+        }
+    }
+
+    use embodia_actuation::GateConfig;
+    use embodia_perception::{PerceptionConfig, SemanticMap};
+    use embodia_ros::bus::InProcBus;
+    use embodia_ros::msg::builtin_interfaces::Time;
+    use embodia_ros::msg::nav_msgs::Odometry;
+    use embodia_ros::msg::sensor_msgs::LaserScan;
+    use embodia_ros::msg::std_msgs::Header;
+    use embodia_ros::{Bus, Delivery, QosProfile};
+    use std::sync::atomic::{AtomicI64, Ordering};
+
+    const MS: i64 = 1_000_000;
+
+    /// A reactive core on the in-process bus, fed fresh sensors each tick, with a clock whose
+    /// reading after the skill ran is `late` behind the tick's start.
+    struct Rig {
+        core: ReactiveCore<InboxEvents>,
+        commands: crossbeam_channel::Sender<ReactiveCommand>,
+        scan: Publisher<LaserScan>,
+        odom: Publisher<Odometry>,
+        clock: Arc<AtomicI64>,
+        now: i64,
+        _inbox: crate::inbox::Inbox,
+    }
+
+    impl Rig {
+        fn new() -> Self {
+            let bus = InProcBus::new();
+            let config = PerceptionConfig::default();
+            let (commands, rx) = crossbeam_channel::unbounded();
+            let (tx, inbox) = crate::inbox::inbox(16);
+            let clock = Arc::new(AtomicI64::new(0));
+            let read = clock.clone();
+            let core = ReactiveCore::new(ReactiveParts {
+                perceiver: Perceiver::new(&bus, Arc::new(SemanticMap::default()), config.clone())
+                    .unwrap(),
+                gate: SafetyGate::new(
+                    GateConfig::default(),
+                    CmdVelPublisher::new(&bus, "/cmd_vel", false, "base_link").unwrap(),
+                )
+                .unwrap(),
+                nav: NavResources::new(0.18, 0.45),
+                commands: rx,
+                events: InboxEvents::new(tx, Arc::new(Activity::default())),
+                say: bus.publisher("/agent/say", QosProfile::DEFAULT).unwrap(),
+                safety: bus.publisher("/agent/safety", QosProfile::DEFAULT).unwrap(),
+                reset: bus
+                    .subscribe(
+                        "/agent/safety_reset",
+                        QosProfile::DEFAULT,
+                        Delivery::Queue(8),
+                    )
+                    .unwrap(),
+                snapshot: Arc::new(ArcSwap::from_pointee(WorldState::default())),
+                clock: Some(Arc::new(move || read.load(Ordering::SeqCst))),
+            });
+            Self {
+                core,
+                commands,
+                scan: bus
+                    .publisher(&config.topics.scan, QosProfile::SENSOR_DATA)
+                    .unwrap(),
+                odom: bus
+                    .publisher(&config.topics.odom, QosProfile::SENSOR_DATA)
+                    .unwrap(),
+                clock,
+                now: 1_000 * MS,
+                _inbox: inbox,
+            }
+        }
+
+        /// One 50 ms tick whose skill takes `late_ms` to answer; the gate's reasons.
+        fn tick(&mut self, late_ms: i64) -> embodia_actuation::gate::Reasons {
+            self.now += 50 * MS;
+            let stamp = Time::from_nanos(self.now);
+            self.scan
+                .publish(&LaserScan {
+                    header: Header::new(stamp, ""),
+                    angle_min: -std::f32::consts::PI,
+                    angle_increment: std::f32::consts::TAU / 360.0,
+                    angle_max: std::f32::consts::PI - std::f32::consts::TAU / 360.0,
+                    range_min: 0.12,
+                    range_max: 12.0,
+                    ranges: vec![f32::INFINITY; 360],
+                    ..Default::default()
+                })
+                .unwrap();
+            let mut odom = Odometry {
+                header: Header::new(stamp, "odom"),
+                ..Default::default()
+            };
+            odom.pose.pose.orientation.w = 1.0;
+            self.odom.publish(&odom).unwrap();
+            self.clock.store(self.now + late_ms * MS, Ordering::SeqCst);
+            let before = self.core.interventions().clone();
+            self.core.tick(self.now);
+            let after = self.core.interventions();
+            let mut reasons = embodia_actuation::gate::Reasons::default();
+            for r in Reason::ALL {
+                if after.ticks.get(r.name()) != before.ticks.get(r.name()) {
+                    reasons.insert(r);
+                }
+            }
+            reasons
+        }
+    }
+
+    #[test]
+    fn a_skill_command_older_than_deadman_s_at_the_gate_stops_the_robot() {
+        let mut rig = Rig::new();
+        rig.commands
+            .send(ReactiveCommand::Run {
+                id: 1,
+                step: Step::Move { metres: 2.0 },
+            })
+            .unwrap();
+        assert!(
+            !rig.tick(0).contains(Reason::Deadman),
+            "on time: no deadman"
+        );
+        // The skill answers 280 ms after it was asked (deadman_s = 0.25): its command is
+        // stale by the time it reaches the gate.
+        let reasons = rig.tick(280);
+        assert!(reasons.contains(Reason::Deadman), "{reasons:?}");
+        assert!(rig.core.busy(), "the step itself goes on");
+        assert!(!rig.tick(10).contains(Reason::Deadman), "on time again");
+    }
+
+    #[test]
+    fn an_idle_agent_is_not_a_deadman_fault() {
+        let mut rig = Rig::new();
+        for _ in 0..5 {
+            let reasons = rig.tick(280);
+            assert!(reasons.is_empty(), "idle and standing still: {reasons:?}");
+        }
+        assert!(!rig.core.busy());
+    }
+
+    /// Regression (issue 17): step results shared a bounded queue with observations and were
+    /// dropped when it was full, leaving the task unfinished forever.
+    #[test]
+    fn a_step_result_is_delivered_even_when_observations_flood_the_inbox() {
+        let (tx, mut rx) = crate::inbox::inbox(crate::inbox::OBSERVATION_CAPACITY);
+        let activity = Arc::new(Activity::default());
+        let events = InboxEvents::new(tx.clone(), activity.clone());
+        for i in 0..10_000 {
+            events.emit(ReactiveEvent::Observed(sighting(i)));
+        }
+        events.emit(ReactiveEvent::StepFinished {
+            id: 7,
+            status: SkillStatus::Succeeded,
+        });
+        let mut step_results = 0;
+        let mut observations = 0;
+        while let Some(input) = rx.try_recv() {
+            match input {
+                DeliberativeInput::Event(ReactiveEvent::StepFinished { id: 7, .. }) => {
+                    assert_eq!(observations, 0, "the step result comes first");
+                    step_results += 1
+                }
+                DeliberativeInput::Event(ReactiveEvent::Observed(_)) => observations += 1,
+                other => panic!("unexpected {other:?}"),
+            }
+            activity.exit();
+        }
+        assert_eq!(step_results, 1, "the step result was lost");
+        assert_eq!(observations, crate::inbox::OBSERVATION_CAPACITY);
+        assert_eq!(
+            tx.dropped_observations(),
+            10_000 - crate::inbox::OBSERVATION_CAPACITY as u64,
+            "dropped observations are counted"
+        );
+        assert!(
+            activity.wait_idle(std::time::Duration::ZERO),
+            "every input was counted out"
+        );
     }
 }

@@ -165,6 +165,39 @@ fn merge_key(object_name: Option<&str>, text: &str) -> String {
     }
 }
 
+/// One entry a batch adds or changes, worked out on copies before anything is written.
+struct Change {
+    /// Its row, if it is already in RAM.
+    row: Option<usize>,
+    entry: MemoryEntry,
+    vector: Vec<f32>,
+}
+
+/// A batch worked out against the store: written first, applied to RAM after the commit.
+struct Staged {
+    changes: Vec<Change>,
+    /// Ids that go past capacity (existing or new).
+    evicted: Vec<u64>,
+    /// Ids written, one per batch item, evicted ones left out.
+    ids: Vec<u64>,
+    next_id: u64,
+}
+
+/// Merges a repeat sighting: one more count, the first time kept, the rest from the newest.
+fn merge_sighting(e: &mut MemoryEntry, vector: &mut [f32], n: &NewEntry) {
+    e.count += 1;
+    e.first_seen_ns = e.first_seen_ns.min(n.time_ns);
+    if n.time_ns >= e.time_ns {
+        e.time_ns = n.time_ns;
+        e.pose = n.pose;
+        e.place = n.place.clone();
+        e.text = n.text.clone();
+        e.object_class = n.object_class.clone().or(e.object_class.take());
+        e.object_position = n.object_position.or(e.object_position);
+        vector.copy_from_slice(&n.embedding);
+    }
+}
+
 fn to_bytes(v: &[f32]) -> Vec<u8> {
     v.iter().flat_map(|x| x.to_le_bytes()).collect()
 }
@@ -419,6 +452,10 @@ impl MemoryStore {
 
     /// Stores a batch in one transaction, merging repeats, evicting past capacity. Returns the
     /// ids of the entries written, in order; once it returns, they are on disk.
+    ///
+    /// The log comes first: the batch is worked out on copies ([`Staged`]), written and
+    /// committed, and only then applied to the in-RAM rows. A failed write or commit returns
+    /// the error with memory exactly as it was, so what search sees never runs ahead of disk.
     pub fn insert(&mut self, batch: &[NewEntry]) -> Result<Vec<u64>, StoreError> {
         for n in batch {
             if n.embedding.len() != self.dim {
@@ -429,35 +466,46 @@ impl MemoryStore {
             }
         }
         let _span = tracing::debug_span!("memory_insert", n = batch.len()).entered();
-        let txn = self.db.begin_write().map_err(db_fail)?;
-        let mut ids = Vec::with_capacity(batch.len());
-        {
-            let mut entries = txn.open_table(ENTRIES).map_err(db_fail)?;
-            let mut vectors = txn.open_table(VECTORS).map_err(db_fail)?;
-            for n in batch {
-                let key = merge_key(n.object_name.as_deref(), &n.text);
-                let row = match self.merge_key.get(&key) {
-                    Some(&row) => {
-                        let e = &mut self.entries[row];
-                        e.count += 1;
-                        e.first_seen_ns = e.first_seen_ns.min(n.time_ns);
-                        if n.time_ns >= e.time_ns {
-                            e.time_ns = n.time_ns;
-                            e.pose = n.pose;
-                            e.place = n.place.clone();
-                            e.text = n.text.clone();
-                            e.object_class = n.object_class.clone().or(e.object_class.take());
-                            e.object_position = n.object_position.or(e.object_position);
-                            self.vectors[row * self.dim..(row + 1) * self.dim]
-                                .copy_from_slice(&n.embedding);
-                        }
-                        row
-                    }
-                    None => {
-                        let id = self.next_id;
-                        self.next_id += 1;
-                        let row = self.entries.len();
-                        self.entries.push(MemoryEntry {
+        let staged = self.stage(batch);
+        self.write(&staged)?;
+        let ids = staged.ids.clone();
+        self.apply(staged);
+        self.index_pending(INDEX_PER_INSERT);
+        Ok(ids)
+    }
+
+    /// What `batch` does to the store, worked out without changing it.
+    fn stage(&self, batch: &[NewEntry]) -> Staged {
+        let mut staged = Staged {
+            changes: Vec::new(),
+            evicted: Vec::new(),
+            ids: Vec::with_capacity(batch.len()),
+            next_id: self.next_id,
+        };
+        let mut slot_of: HashMap<String, usize> = HashMap::new();
+        for n in batch {
+            let key = merge_key(n.object_name.as_deref(), &n.text);
+            let known = slot_of.get(&key).copied().or_else(|| {
+                let row = *self.merge_key.get(&key)?;
+                staged.changes.push(Change {
+                    row: Some(row),
+                    entry: self.entries[row].clone(),
+                    vector: self.vectors[row * self.dim..(row + 1) * self.dim].to_vec(),
+                });
+                Some(staged.changes.len() - 1)
+            });
+            let slot = match known {
+                Some(slot) => {
+                    let c = &mut staged.changes[slot];
+                    merge_sighting(&mut c.entry, &mut c.vector, n);
+                    slot
+                }
+                None => {
+                    let id = staged.next_id;
+                    staged.next_id += 1;
+                    staged.changes.push(Change {
+                        row: None,
+                        entry: MemoryEntry {
                             id,
                             time_ns: n.time_ns,
                             first_seen_ns: n.time_ns,
@@ -469,48 +517,121 @@ impl MemoryStore {
                             object_name: n.object_name.clone(),
                             object_class: n.object_class.clone(),
                             object_position: n.object_position,
-                        });
-                        self.vectors.extend_from_slice(&n.embedding);
-                        self.codes.extend(std::iter::repeat_n(0, self.words));
-                        self.times.push(0);
-                        self.locations.push((0.0, 0.0));
-                        self.grid.insert(row, (0.0, 0.0));
-                        self.in_graph.push(false);
-                        self.unindexed += 1;
-                        self.by_id.insert(id, row);
-                        self.merge_key.insert(key, row);
-                        row
-                    }
-                };
-                self.sync_row(row);
-                let e = &self.entries[row];
-                let json = serde_json::to_vec(e).map_err(|e| StoreError::Db(e.to_string()))?;
-                entries.insert(e.id, json.as_slice()).map_err(db_fail)?;
-                vectors
-                    .insert(
-                        e.id,
-                        to_bytes(&self.vectors[row * self.dim..(row + 1) * self.dim]).as_slice(),
-                    )
-                    .map_err(db_fail)?;
-                ids.push(e.id);
+                        },
+                        vector: n.embedding.clone(),
+                    });
+                    staged.changes.len() - 1
+                }
+            };
+            slot_of.insert(key, slot);
+            staged.ids.push(staged.changes[slot].entry.id);
+        }
+        // Past capacity the least useful go: fewest sightings, then longest unseen, then the
+        // earliest row (existing rows before new ones).
+        let added = staged.changes.iter().filter(|c| c.row.is_none()).count();
+        let excess = (self.entries.len() + added).saturating_sub(self.capacity);
+        if excess > 0 {
+            let mut staged_row: HashMap<usize, &MemoryEntry> = HashMap::new();
+            for c in &staged.changes {
+                if let Some(row) = c.row {
+                    staged_row.insert(row, &c.entry);
+                }
             }
-            while self.entries.len() > self.capacity {
-                let victim = (0..self.entries.len())
-                    .min_by_key(|&r| (self.entries[r].count, self.entries[r].time_ns))
-                    .expect("not empty");
-                let id = self.entries[victim].id;
-                entries.remove(id).map_err(db_fail)?;
-                vectors.remove(id).map_err(db_fail)?;
-                self.remove_row(victim);
-                ids.retain(|i| *i != id);
+            let existing = self.entries.iter().enumerate().map(|(row, e)| {
+                let e = staged_row.get(&row).copied().unwrap_or(e);
+                (e.count, e.time_ns, row, e.id)
+            });
+            let new = staged
+                .changes
+                .iter()
+                .filter(|c| c.row.is_none())
+                .enumerate()
+                .map(|(i, c)| {
+                    (
+                        c.entry.count,
+                        c.entry.time_ns,
+                        self.entries.len() + i,
+                        c.entry.id,
+                    )
+                });
+            let mut rank: Vec<(u64, i64, usize, u64)> = existing.chain(new).collect();
+            if excess < rank.len() {
+                rank.select_nth_unstable(excess - 1);
+                rank.truncate(excess);
+            }
+            staged.evicted = rank.into_iter().map(|(_, _, _, id)| id).collect();
+            staged.ids.retain(|id| !staged.evicted.contains(id));
+        }
+        staged
+    }
+
+    /// Writes and commits `staged` in one redb transaction; touches nothing in RAM.
+    fn write(&self, staged: &Staged) -> Result<(), StoreError> {
+        let txn = self.db.begin_write().map_err(db_fail)?;
+        {
+            let mut entries = txn.open_table(ENTRIES).map_err(db_fail)?;
+            let mut vectors = txn.open_table(VECTORS).map_err(db_fail)?;
+            for c in &staged.changes {
+                if staged.evicted.contains(&c.entry.id) {
+                    continue;
+                }
+                let json =
+                    serde_json::to_vec(&c.entry).map_err(|e| StoreError::Db(e.to_string()))?;
+                entries
+                    .insert(c.entry.id, json.as_slice())
+                    .map_err(db_fail)?;
+                vectors
+                    .insert(c.entry.id, to_bytes(&c.vector).as_slice())
+                    .map_err(db_fail)?;
+            }
+            for id in &staged.evicted {
+                if self.by_id.contains_key(id) {
+                    entries.remove(*id).map_err(db_fail)?;
+                    vectors.remove(*id).map_err(db_fail)?;
+                }
             }
             let mut meta = txn.open_table(META).map_err(db_fail)?;
-            meta.insert("next_id", self.next_id.to_string().as_str())
+            meta.insert("next_id", staged.next_id.to_string().as_str())
                 .map_err(db_fail)?;
         }
-        txn.commit().map_err(db_fail)?;
-        self.index_pending(INDEX_PER_INSERT);
-        Ok(ids)
+        txn.commit().map_err(db_fail)
+    }
+
+    /// Applies a committed batch to the in-RAM rows.
+    fn apply(&mut self, staged: Staged) {
+        for c in staged.changes {
+            let row = match c.row {
+                Some(row) => {
+                    self.vectors[row * self.dim..(row + 1) * self.dim].copy_from_slice(&c.vector);
+                    self.entries[row] = c.entry;
+                    row
+                }
+                None => {
+                    let row = self.entries.len();
+                    self.vectors.extend_from_slice(&c.vector);
+                    self.codes.extend(std::iter::repeat_n(0, self.words));
+                    self.times.push(0);
+                    self.locations.push((0.0, 0.0));
+                    self.grid.insert(row, (0.0, 0.0));
+                    self.in_graph.push(false);
+                    self.unindexed += 1;
+                    self.by_id.insert(c.entry.id, row);
+                    self.merge_key.insert(
+                        merge_key(c.entry.object_name.as_deref(), &c.entry.text),
+                        row,
+                    );
+                    self.entries.push(c.entry);
+                    row
+                }
+            };
+            self.sync_row(row);
+        }
+        for id in staged.evicted {
+            if let Some(&row) = self.by_id.get(&id) {
+                self.remove_row(row);
+            }
+        }
+        self.next_id = staged.next_id;
     }
 
     /// Adds up to `budget` rows not yet in the graph to it, making the graph first when the

@@ -326,3 +326,110 @@ fn embeddings_of_the_wrong_size_are_refused() {
     ));
     assert!(m.is_empty());
 }
+
+/// Set in the child process of [`a_commit_that_fails_leaves_memory_as_it_is_on_disk`].
+const FULL_DISK_CHILD: &str = "EMBODIA_TEST_FULL_DISK_CHILD";
+
+/// Regression (issue 17): an insert changed the in-RAM rows before the redb commit and kept
+/// them when the commit failed, so memory ran ahead of disk. Here the disk really fails: a
+/// child process runs with a file-size limit (`ulimit -f`, SIGXFSZ ignored, so writes past it
+/// fail with EFBIG) and inserts until redb cannot grow the file. What it then holds in RAM
+/// must be exactly what the file holds when reopened.
+#[test]
+fn a_commit_that_fails_leaves_memory_as_it_is_on_disk() {
+    if let Some(path) = std::env::var_os(FULL_DISK_CHILD) {
+        return full_disk_child(std::path::Path::new(&path));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("memory.redb");
+    MemoryStore::open(&path, DIM, 100_000)
+        .unwrap()
+        .insert(&[sighting("red cup", "cup", S, (2.5, 6.5), "kitchen", 1)])
+        .unwrap();
+    let size = std::fs::metadata(&path).unwrap().len();
+    // In 512-byte blocks (dash's unit; bash's 1024 only allows more): room to grow a little.
+    let blocks = (size + 64 * 1024) / 512 + 1;
+    let out = std::process::Command::new("sh")
+        .args([
+            "-c",
+            r#"trap '' XFSZ; ulimit -f "$1" && shift && exec "$@""#,
+            "sh",
+            &blocks.to_string(),
+        ])
+        .arg(std::env::current_exe().unwrap())
+        .args([
+            "a_commit_that_fails_leaves_memory_as_it_is_on_disk",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(FULL_DISK_CHILD, &path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "child failed: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let field = |name: &str| {
+        stdout
+            .lines()
+            .find_map(|l| l.split_once(name).map(|(_, rest)| rest))
+            .unwrap_or_else(|| panic!("child printed no {name}: {stdout}"))
+            .to_owned()
+    };
+    let error = field("INSERT-ERROR: ");
+    assert!(error.contains("memory database"), "{error}");
+    let mut in_ram: Vec<embodia_memory::MemoryEntry> =
+        serde_json::from_str(&field("RAM: ")).unwrap();
+    let on_disk = MemoryStore::open(&path, DIM, 100_000).unwrap();
+    let mut on_disk = on_disk.entries().to_vec();
+    in_ram.sort_by_key(|e| e.id);
+    on_disk.sort_by_key(|e| e.id);
+    assert!(
+        in_ram.len() > 1,
+        "some inserts succeeded before the disk filled"
+    );
+    assert_eq!(
+        in_ram.len(),
+        on_disk.len(),
+        "memory ran ahead of (or fell behind) disk"
+    );
+    assert_eq!(in_ram, on_disk);
+}
+
+/// Inserts (a repeat of the red cup and a new note each time) until the disk refuses, then
+/// prints the error and every entry held in RAM.
+fn full_disk_child(path: &std::path::Path) {
+    let mut m = MemoryStore::open(path, DIM, 100_000).unwrap();
+    let mut error = None;
+    for i in 0..100_000_i64 {
+        let batch = [
+            sighting("red cup", "cup", (i + 2) * S, (2.5, 6.5), "kitchen", 1),
+            note(&format!("entered room {i}"), (i + 2) * S, i as u64 + 10),
+        ];
+        let before = m.len();
+        match m.insert(&batch) {
+            Ok(_) => assert_eq!(m.len(), before + 1),
+            Err(e) => {
+                // Searching must not find what was not stored.
+                let hits = m.search(
+                    &Query {
+                        k: 1,
+                        ..Query::default()
+                    },
+                    Some(&unit(i as u64 + 10)),
+                );
+                assert!(hits.iter().all(|h| h.entry.text != batch[1].text));
+                error = Some(e.to_string());
+                break;
+            }
+        }
+    }
+    println!(
+        "INSERT-ERROR: {}",
+        error.expect("the file-size limit was never reached")
+    );
+    println!("RAM: {}", serde_json::to_string(m.entries()).unwrap());
+}

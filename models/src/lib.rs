@@ -70,9 +70,11 @@ pub const SMOLLM2: ModelSpec = ModelSpec {
 /// The file name of the default planner model inside its folder.
 pub const SMOLLM2_GGUF: &str = "SmolLM2-135M-Instruct.Q4_1.gguf";
 
-/// Files inside a pinned source distribution (`.tar.gz`) on PyPI. pip cannot fetch
-/// llama-cpp-python's without building it (preparing its metadata needs CMake), so the file is
-/// taken from the index's URL with Python's standard library and checked like a wheel.
+/// Files inside a pinned source distribution (`.tar.gz`), fetched like a wheel with
+/// `pip download --no-deps --no-binary PACKAGE`, so from whatever index pip is configured to use
+/// (no host is named here). pip prepares the sdist's metadata before it keeps the file; for
+/// llama-cpp-python that needs CMake, which pip's build isolation installs from the same index
+/// (the `cmake` package) into a throwaway environment. Checked like a wheel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SdistSpec {
     /// Folder name under `$EMBODIA_HOME/models`.
@@ -83,8 +85,6 @@ pub struct SdistSpec {
     pub version: &'static str,
     /// The sdist's file name.
     pub file: &'static str,
-    /// Where PyPI serves it.
-    pub url: &'static str,
     /// SHA-256 of the sdist (PyPI's own).
     pub sha256: &'static str,
     /// Files to take: (path inside the archive, file name to write, SHA-256).
@@ -99,7 +99,6 @@ pub const LLAMA_CPP_VOCABS: SdistSpec = SdistSpec {
     package: "llama-cpp-python",
     version: "0.3.36",
     file: "llama_cpp_python-0.3.36.tar.gz",
-    url: "https://files.pythonhosted.org/packages/ec/e9/e7de2b0463ea3ffbf0ede6cb21b58c1258a8f6521aae45ca773a59fe7cf3/llama_cpp_python-0.3.36.tar.gz",
     sha256: "832db0699007f1be95a7e41ef12e88926b02ba836461e36a36372db2760c1a2e",
     files: &[
         (
@@ -205,30 +204,6 @@ pub enum ModelError {
         #[source]
         source: std::io::Error,
     },
-    /// Python could not be run to download a source archive.
-    #[error(
-        "cannot run python3 to download {url} ({reason}). Fix: install Python 3, or run `{manual}` yourself"
-    )]
-    NoPython {
-        /// What was to be downloaded.
-        url: &'static str,
-        /// What went wrong.
-        reason: String,
-        /// The command to run by hand.
-        manual: String,
-    },
-    /// Downloading a source archive failed.
-    #[error(
-        "could not download {url}: {stderr}. Fix: check the network, or run `{manual}` yourself"
-    )]
-    Fetch {
-        /// What was to be downloaded.
-        url: &'static str,
-        /// Python's last words.
-        stderr: String,
-        /// The command to run by hand.
-        manual: String,
-    },
     /// A source archive is not a readable `.tar.gz`.
     #[error("{path}: not a readable .tar.gz: {message}. Fix: delete it and fetch again")]
     BadArchive {
@@ -299,48 +274,22 @@ impl SdistSpec {
         std::fs::create_dir_all(&sources).map_err(io(&sources))?;
         let archive = sources.join(self.file);
         if check(&archive, self.sha256).is_err() {
-            self.download(&archive, &["python3", "python"])?;
+            self.download(&sources, PIPS)?;
             check(&archive, self.sha256)?;
         }
         self.unpack(&archive, &dir)?;
         Ok(dir)
     }
 
-    fn download(&self, to: &Path, pythons: &[&str]) -> Result<(), ModelError> {
-        tracing::info!(url = self.url, "fetching source archive");
-        let manual = format!("curl -L -o {} {}", to.display(), self.url);
-        let partial = to.with_extension(format!("{}.partial", std::process::id()));
-        let mut last_err = String::new();
-        for python in pythons {
-            let out = Command::new(python)
-                .args([
-                    "-c",
-                    "import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])",
-                    self.url,
-                ])
-                .arg(&partial)
-                .output();
-            match out {
-                Ok(o) if o.status.success() => {
-                    return std::fs::rename(&partial, to).map_err(io(to));
-                }
-                Ok(o) => {
-                    let _ = std::fs::remove_file(&partial);
-                    let stderr = String::from_utf8_lossy(&o.stderr);
-                    return Err(ModelError::Fetch {
-                        url: self.url,
-                        stderr: stderr.lines().last().unwrap_or("").trim().to_owned(),
-                        manual,
-                    });
-                }
-                Err(e) => last_err = format!("{python}: {e}"),
-            }
-        }
-        Err(ModelError::NoPython {
-            url: self.url,
-            reason: last_err,
-            manual,
-        })
+    /// `pip download` of the sdist (never a wheel, even if the index has one) into `sources`.
+    fn download(&self, sources: &Path, pips: &[&[&str]]) -> Result<(), ModelError> {
+        pip_download(
+            self.package,
+            self.version,
+            &["--no-binary", self.package],
+            sources,
+            pips,
+        )
     }
 
     fn unpack(&self, archive: &Path, dir: &Path) -> Result<(), ModelError> {
@@ -369,6 +318,65 @@ impl SdistSpec {
             None => Ok(()),
         }
     }
+}
+
+/// The pip command lines tried in turn: the first that runs is used.
+const PIPS: &[&[&str]] = &[&["python3", "-m", "pip"], &["pip3"], &["pip"]];
+
+/// `pip download --no-deps [extra] -d dest package==version` with the first pip of `pips` that
+/// runs. pip takes the index, mirrors, proxy and certificates from the machine's own
+/// configuration, so nothing here names a host.
+fn pip_download(
+    package: &'static str,
+    version: &'static str,
+    extra: &[&str],
+    dest: &Path,
+    pips: &[&[&str]],
+) -> Result<(), ModelError> {
+    tracing::info!(package, version, "fetching with pip");
+    let spec = format!("{package}=={version}");
+    let manual = format!(
+        "pip download --no-deps {}-d {} {spec}",
+        extra.iter().map(|a| format!("{a} ")).collect::<String>(),
+        dest.display()
+    );
+    let mut last_err = String::new();
+    for pip in pips {
+        let Some((program, pre)) = pip.split_first() else {
+            continue;
+        };
+        let out = Command::new(program)
+            .args(pre)
+            .args(["download", "--no-deps", "--disable-pip-version-check", "-q"])
+            .args(extra)
+            .arg("-d")
+            .arg(dest)
+            .arg(&spec)
+            .output();
+        match out {
+            Ok(o) if o.status.success() => return Ok(()),
+            Ok(o) => {
+                let stderr = String::from_utf8_lossy(&o.stderr);
+                if stderr.contains("No module named pip") {
+                    last_err = stderr.trim().to_owned();
+                    continue;
+                }
+                return Err(ModelError::Download {
+                    package,
+                    version,
+                    stderr: stderr.lines().last().unwrap_or("").trim().to_owned(),
+                    manual,
+                });
+            }
+            Err(e) => last_err = format!("{program}: {e}"),
+        }
+    }
+    Err(ModelError::NoPip {
+        package,
+        version,
+        reason: last_err,
+        manual,
+    })
 }
 
 fn all_present(dir: &Path, files: &[(&str, &str, &'static str)]) -> bool {
@@ -434,15 +442,6 @@ impl ModelSpec {
         all_present(&self.dir(home), self.files)
     }
 
-    fn manual(&self, wheels: &Path) -> String {
-        format!(
-            "pip download --no-deps -d {} {}=={}",
-            wheels.display(),
-            self.package,
-            self.version
-        )
-    }
-
     /// The model's folder, fetching and unpacking it first if needed. Processes that start at
     /// once (parallel tests, several nodes) take turns through a lock file in `home`: one
     /// fetches, the others then find the model installed.
@@ -459,63 +458,15 @@ impl ModelSpec {
         std::fs::create_dir_all(&wheels).map_err(io(&wheels))?;
         let wheel = wheels.join(self.wheel);
         if check(&wheel, self.wheel_sha256).is_err() {
-            self.download(&wheels)?;
+            self.download(&wheels, PIPS)?;
             check(&wheel, self.wheel_sha256)?;
         }
         self.unpack(&wheel, &dir)?;
         Ok(dir)
     }
 
-    fn download(&self, wheels: &Path) -> Result<(), ModelError> {
-        self.download_with(wheels, &[&["python3", "-m", "pip"], &["pip3"], &["pip"]])
-    }
-
-    /// Tries each pip command line in turn.
-    fn download_with(&self, wheels: &Path, pips: &[&[&str]]) -> Result<(), ModelError> {
-        tracing::info!(
-            package = self.package,
-            version = self.version,
-            "fetching model with pip"
-        );
-        let spec = format!("{}=={}", self.package, self.version);
-        let mut last_err = String::new();
-        for pip in pips {
-            let out = Command::new(pip[0])
-                .args(&pip[1..])
-                .args([
-                    "download",
-                    "--no-deps",
-                    "--disable-pip-version-check",
-                    "-q",
-                    "-d",
-                ])
-                .arg(wheels)
-                .arg(&spec)
-                .output();
-            match out {
-                Ok(o) if o.status.success() => return Ok(()),
-                Ok(o) => {
-                    let stderr = String::from_utf8_lossy(&o.stderr);
-                    if stderr.contains("No module named pip") {
-                        last_err = stderr.trim().to_owned();
-                        continue;
-                    }
-                    return Err(ModelError::Download {
-                        package: self.package,
-                        version: self.version,
-                        stderr: stderr.lines().last().unwrap_or("").trim().to_owned(),
-                        manual: self.manual(wheels),
-                    });
-                }
-                Err(e) => last_err = format!("{}: {e}", pip[0]),
-            }
-        }
-        Err(ModelError::NoPip {
-            package: self.package,
-            version: self.version,
-            reason: last_err,
-            manual: self.manual(wheels),
-        })
+    fn download(&self, wheels: &Path, pips: &[&[&str]]) -> Result<(), ModelError> {
+        pip_download(self.package, self.version, &[], wheels, pips)
     }
 
     fn unpack(&self, wheel: &Path, dir: &Path) -> Result<(), ModelError> {
@@ -584,7 +535,6 @@ mod tests {
             package: "fake",
             version: "1.0",
             file: "fake-1.0.tar.gz",
-            url: "https://example.invalid/never-fetched",
             sha256: leak(sha256_file(&archive).unwrap()),
             files: Box::leak(
                 vec![("fake-1.0/models/vocab.gguf", "vocab.gguf", file_sha)].into_boxed_slice(),
@@ -606,18 +556,19 @@ mod tests {
     }
 
     #[test]
-    fn without_python_the_source_download_names_the_manual_command() {
+    fn without_pip_the_source_download_names_the_manual_pip_command() {
         let dir = tempfile::tempdir().unwrap();
         let e = LLAMA_CPP_VOCABS
-            .download(&dir.path().join("x.tar.gz"), &["/nonexistent/python3"])
+            .download(dir.path(), &[&["/nonexistent/python3", "-m", "pip"]])
             .unwrap_err()
             .to_string();
         assert!(
-            e.contains("cannot run python3")
-                && e.contains("curl -L -o")
-                && e.contains(LLAMA_CPP_VOCABS.url),
+            e.contains("cannot run pip")
+                && e.contains("pip download --no-deps --no-binary llama-cpp-python -d")
+                && e.contains("llama-cpp-python==0.3.36"),
             "{e}"
         );
+        assert!(!e.contains("://"), "names no address: {e}");
     }
 
     #[test]
@@ -669,7 +620,7 @@ mod tests {
     fn a_missing_pip_names_the_manual_step() {
         let dir = tempfile::tempdir().unwrap();
         let e = MINILM
-            .download_with(dir.path(), &[&["/nonexistent/python3", "-m", "pip"]])
+            .download(dir.path(), &[&["/nonexistent/python3", "-m", "pip"]])
             .unwrap_err()
             .to_string();
         assert!(e.contains("cannot run pip"), "{e}");

@@ -17,6 +17,6 @@ pub mod world_state;
 
 pub use observation::{Observation, ObservationKind};
 pub use perceiver::{Perceiver, PerceptionConfig, PerceptionError, Topics};
-pub use scan::ScanPoints;
+pub use scan::{ScanCoverage, ScanPoints};
 pub use semantic_map::SemanticMap;
 pub use world_state::{DropCounters, RobotState, TrackedObject, WorldState};

@@ -290,9 +290,7 @@ impl Perceiver {
         match ScanPoints::from_scan(&scan) {
             Ok(mut points) => {
                 if mount != Rigid::IDENTITY {
-                    for p in &mut points.points {
-                        *p = mount.apply_planar(*p);
-                    }
+                    points.mount(|p| mount.apply_planar(p));
                 }
                 self.state.scan = Some(Arc::new(points));
             }

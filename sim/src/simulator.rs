@@ -146,13 +146,17 @@ impl SimConfig {
         }
         let l = &self.lidar;
         // Written as positive conditions so that NaN fails them.
-        let lidar_ok =
-            l.beams > 0 && l.range_min >= 0.0 && l.range_max > l.range_min && l.noise_std >= 0.0;
+        let lidar_ok = l.beams > 0
+            && l.fov_deg > 0.0
+            && l.fov_deg <= 360.0
+            && l.range_min >= 0.0
+            && l.range_max > l.range_min
+            && l.noise_std >= 0.0;
         if !lidar_ok {
             return Err(SimError::Config {
                 field: "lidar",
                 problem: format!("{l:?} is inconsistent"),
-                fix: "use beams > 0, 0 <= range_min < range_max and noise_std >= 0",
+                fix: "use beams > 0, 0 < fov_deg <= 360, 0 <= range_min < range_max and noise_std >= 0",
             });
         }
         let c = &self.camera;

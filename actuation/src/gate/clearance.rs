@@ -34,6 +34,63 @@ impl NearbyPoints {
         self.reach = reach;
     }
 
+    /// As [`Self::refill`], from segments instead of points: each segment is sampled every
+    /// `step` metres within `reach + radius` of the centre, and samples inside the body disc
+    /// are left out (the body is there; nothing else can be). A disc cannot slip between
+    /// samples: it would pass within `step^2 / (8 radius)` of the segment at most.
+    pub fn refill_from_segments(
+        &mut self,
+        segments: &[(V2, V2)],
+        radius: f64,
+        reach: f64,
+        step: f64,
+    ) {
+        let keep = reach + radius;
+        self.points.clear();
+        self.reach = reach;
+        for (a, b) in segments {
+            let d = b - a;
+            // The part of a + t d, t in [0, 1], within `keep` of the origin.
+            let (qa, qb, qc) = (
+                d.norm_squared(),
+                2.0 * a.dot(&d),
+                a.norm_squared() - keep * keep,
+            );
+            let (t0, t1) = if qa < 1e-18 {
+                if qc > 0.0 {
+                    continue;
+                }
+                (0.0, 0.0)
+            } else {
+                let disc = qb * qb - 4.0 * qa * qc;
+                if disc < 0.0 {
+                    continue;
+                }
+                let root = disc.sqrt();
+                (
+                    ((-qb - root) / (2.0 * qa)).max(0.0),
+                    ((-qb + root) / (2.0 * qa)).min(1.0),
+                )
+            };
+            if t0 > t1 {
+                continue;
+            }
+            let length = (t1 - t0) * qa.sqrt();
+            let n = (length / step).ceil().max(1.0) as usize;
+            for k in 0..=n {
+                let p = a + d * (t0 + (t1 - t0) * k as f64 / n as f64);
+                if p.norm_squared() >= radius * radius {
+                    self.points.push(p);
+                }
+            }
+        }
+    }
+
+    /// Adds points (already chosen) to those kept.
+    pub fn extend(&mut self, points: impl IntoIterator<Item = V2>) {
+        self.points.extend(points);
+    }
+
     /// The points kept.
     pub fn points(&self) -> &[V2] {
         &self.points

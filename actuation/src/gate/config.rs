@@ -43,6 +43,9 @@ pub struct GateConfig {
     pub contact_beams: usize,
     /// Spacing of the geofence check along the predicted path, m.
     pub geofence_step: f64,
+    /// Largest |linear| speed at which the body may move into space the scan did not observe
+    /// (it could not stop before it), m/s; zero refuses such motion.
+    pub creep_speed: f64,
 }
 
 impl Default for GateConfig {
@@ -66,6 +69,7 @@ impl Default for GateConfig {
             contact_distance: 0.01,
             contact_beams: 3,
             geofence_step: 0.02,
+            creep_speed: 0.1,
         }
     }
 }
@@ -99,6 +103,7 @@ impl GateConfig {
             ("stop_margin", self.stop_margin),
             ("slowdown_distance", self.slowdown_distance),
             ("contact_distance", self.contact_distance),
+            ("creep_speed", self.creep_speed),
         ] {
             if !(v.is_finite() && v >= 0.0) {
                 return Some(format!("{name} = {v} must be zero or positive"));

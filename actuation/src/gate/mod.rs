@@ -16,7 +16,12 @@
 //!    and speed is further limited to `max_linear * (d - margin) / slowdown_distance` in the
 //!    slow-down zone; linear and angular are scaled by the same ratio, keeping the curvature
 //!    (as Nav2's collision_monitor does);
-//! 7. geofence: the arc up to the stopping distance must keep the disc out of every keep-out
+//! 7. unobserved is not free: along the commanded arc, the body's distance to the edge of the
+//!    space the scan observed (its field of view, NaN beams, the blind disc within
+//!    `range_min` of the sensor, `range_max`: [`embodia_perception::ScanCoverage`]) must hold the
+//!    stopping distance, as for an obstacle; else the speed is held to `creep_speed` (zero
+//!    refuses), linear and angular scaled together. Turning in place is always allowed;
+//! 8. geofence: the arc up to the stopping distance must keep the disc out of every keep-out
 //!    zone, else the command is scaled down until it does (or zeroed).
 //!
 //! Any panic inside yields zero and latches `internal_error` (fail-closed).
@@ -30,7 +35,7 @@ use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use embodia_perception::{RobotState, ScanPoints};
-use embodia_world::Polygon;
+use embodia_world::{Polygon, V2};
 use serde::Serialize;
 
 pub use clearance::NearbyPoints;
@@ -41,6 +46,10 @@ pub use reasons::{Reason, Reasons};
 use crate::cmd_vel::CmdVelSink;
 
 const NS: f64 = 1e-9;
+/// Spacing of the samples taken along the edges of observed space, m (at most).
+const EDGE_STEP_M: f64 = 0.01;
+/// The ring just outside the body where unobserved space touching the body is sampled, m.
+const RIM_GAP_M: f64 = 0.001;
 
 /// A command from the skill layer, stamped when it was made.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -119,6 +128,8 @@ pub struct SafetyGate<S> {
     /// Scan points within reach, and the stamp of the scan they came from.
     nearby: NearbyPoints,
     nearby_stamp: Option<i64>,
+    /// Samples of the edges of the space that scan observed, within reach.
+    unseen: NearbyPoints,
     contact_scans: u32,
     previous: Reasons,
     counts: InterventionCounts,
@@ -146,6 +157,7 @@ impl<S: CmdVelSink> SafetyGate<S> {
             divergence_since_ns: None,
             nearby: NearbyPoints::default(),
             nearby_stamp: None,
+            unseen: NearbyPoints::default(),
             contact_scans: 0,
             previous: Reasons::default(),
             counts: InterventionCounts::default(),
@@ -261,6 +273,31 @@ impl<S: CmdVelSink> SafetyGate<S> {
             && self.nearby_stamp != Some(scan.stamp_ns)
         {
             self.nearby.refill(&scan.points, c.robot_radius, c.reach());
+            let step = EDGE_STEP_M.min(c.robot_radius / 4.0);
+            match &scan.coverage {
+                Some(coverage) => {
+                    self.unseen.refill_from_segments(
+                        coverage.edges(),
+                        c.robot_radius,
+                        c.reach(),
+                        step,
+                    );
+                    // Where unobserved space touches the body itself (no edge lies between).
+                    let rim = c.robot_radius + RIM_GAP_M;
+                    let n = (std::f64::consts::TAU * rim / step).ceil() as usize;
+                    self.unseen.extend(
+                        (0..n)
+                            .map(|k| {
+                                let a = std::f64::consts::TAU * k as f64 / n as f64;
+                                V2::new(rim * a.cos(), rim * a.sin())
+                            })
+                            .filter(|q| !coverage.observes(*q)),
+                    );
+                }
+                None => self
+                    .unseen
+                    .refill_from_segments(&[], c.robot_radius, c.reach(), step),
+            }
             self.nearby_stamp = Some(scan.stamp_ns);
             let touching = scan
                 .points
@@ -373,7 +410,20 @@ impl<S: CmdVelSink> SafetyGate<S> {
             }
         }
 
-        // 7. Geofence.
+        // 7. Unobserved space: stop before it, or go no faster than a creep.
+        if v != 0.0 {
+            let t_react = c.control_period_s + ((now - scan_stamp) as f64 * NS).max(0.0);
+            let seen = self.unseen.free_distance(v, w, c.robot_radius);
+            let limit = c.speed_for_free_distance(seen, t_react).max(c.creep_speed);
+            if v.abs() > limit {
+                let ratio = limit / v.abs();
+                v *= ratio;
+                w *= ratio;
+                reasons.insert(Reason::Unobserved);
+            }
+        }
+
+        // 8. Geofence.
         if v != 0.0 && !input.keep_out.is_empty() {
             let pose = PlanarPose {
                 x: robot.x,
@@ -432,6 +482,7 @@ mod tests {
             points: vec![],
             range_max: 10.0,
             nan_readings: 0,
+            coverage: None,
         };
         let robot = RobotState {
             stamp_ns: 0,

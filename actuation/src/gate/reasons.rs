@@ -16,6 +16,10 @@ pub enum Reason {
     ProximityStop,
     /// Slowed or stopped before a keep-out zone.
     Geofence,
+    /// Held to a creep (or stopped): the body would enter space the scan did not observe
+    /// (outside its field of view, behind NaN beams, within `range_min` of the sensor) before
+    /// it could stop.
+    Unobserved,
     /// No scan, or the newest is too old.
     StaleScan,
     /// No odometry, or the newest is too old.
@@ -38,12 +42,13 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, in order.
-    pub const ALL: [Reason; 14] = [
+    pub const ALL: [Reason; 15] = [
         Reason::Clamped,
         Reason::AccelLimited,
         Reason::ProximitySlowdown,
         Reason::ProximityStop,
         Reason::Geofence,
+        Reason::Unobserved,
         Reason::StaleScan,
         Reason::StaleOdometry,
         Reason::Deadman,
@@ -63,6 +68,7 @@ impl Reason {
             Reason::ProximitySlowdown => "proximity_slowdown",
             Reason::ProximityStop => "proximity_stop",
             Reason::Geofence => "geofence",
+            Reason::Unobserved => "unobserved",
             Reason::StaleScan => "stale_scan",
             Reason::StaleOdometry => "stale_odometry",
             Reason::Deadman => "deadman",
