@@ -138,12 +138,18 @@ fn search(exact: &[String], loose: &[String]) -> Vec<Step> {
         }
         out
     };
-    let mut target = join(exact, MAX_SEARCH_CHARS);
     let loose: Vec<String> = loose
         .iter()
         .filter(|n| !exact.contains(n))
         .cloned()
         .collect();
+    // The names to settle for keep room of their own.
+    let exact_budget = if loose.is_empty() {
+        MAX_SEARCH_CHARS
+    } else {
+        MAX_SEARCH_CHARS * 3 / 5
+    };
+    let mut target = join(exact, exact_budget);
     let room = MAX_SEARCH_CHARS.saturating_sub(target.chars().count() + 6);
     if !loose.is_empty() && room > 8 {
         let tail = join(&loose, room);
@@ -680,12 +686,9 @@ impl RulePlanner {
                             Vec::new(),
                         ),
                     };
-                    let found = search(&exact, &loose);
-                    let steps = vec![
-                        nav(name.clone()),
-                        Step::Rotate { degrees: 360.0 },
-                        found.last().cloned().unwrap_or_else(|| nav(name.clone())),
-                    ];
+                    // Not seen yet: searched for from the place (the search looks there first).
+                    let mut steps = vec![nav(name.clone())];
+                    steps.extend(search(&exact, &loose));
                     alts.push(alt(steps, score * 0.9));
                     return Ok(rank(alts));
                 }
@@ -697,10 +700,22 @@ impl RulePlanner {
                         let near_at = near.as_deref().and_then(|n| self.position_of(n, r));
                         Qualifier::Corner(near_at, *sides)
                     }
-                    Part::Toward(n) => match self.thing_position(n, r) {
-                        Some(p) => Qualifier::Toward(p),
-                        None => Qualifier::Middle,
-                    },
+                    Part::Toward(n) => {
+                        // A seen thing in the place: go up to it (the end "with the cabinet" is
+                        // where the cabinet is).
+                        let seen = g.objects_named(n, w, &r.memory).into_iter().find(|x| {
+                            x.score >= PLAUSIBLE
+                                && object_place(&x.meaning, w).as_deref() == Some(name.as_str())
+                        });
+                        if let Some(Meaning::Object(o)) = seen.map(|x| x.meaning) {
+                            alts.push(alt(vec![nav(o)], score));
+                            return Ok(rank(alts));
+                        }
+                        match self.thing_position(n, r) {
+                            Some(p) => Qualifier::Toward(p),
+                            None => Qualifier::Middle,
+                        }
+                    }
                 };
                 match point_in(kp, q, from) {
                     Some(p) => alts.push(alt(vec![nav(point_text(p))], score)),

@@ -63,7 +63,14 @@ fn names_any(alternatives: &str, object: &TrackedObject) -> bool {
         .split(" or ")
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .any(|t| t == name || t == class || words_of(t, &name, &class))
+        .any(|t| {
+            let joined = t.replace(' ', "");
+            t == name
+                || t == class
+                || joined == name.replace(' ', "")
+                || joined == class.replace(' ', "")
+                || words_of(t, &name, &class)
+        })
 }
 
 /// The alternatives of a target, exact ones first.
@@ -196,6 +203,7 @@ mod tests {
         assert!(!matches("red cart else cart or trolley", &cart));
         assert!(matches_loosely("red cart else cart or trolley", &cart));
         assert!(!matches_loosely("red cart", &cart));
+        assert!(matches("clip board", &obj("clipboard", "clipboard")));
         let laptop = obj("Priya's laptop", "laptop");
         assert!(matches("priyas laptop", &laptop) && matches("priya's laptop", &laptop));
         assert_eq!(normalize("  The Kitchen "), "kitchen");

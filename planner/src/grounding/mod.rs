@@ -232,7 +232,7 @@ fn purpose_overlap(a: &[String], b: &[String], lex: &dyn Lexicon) -> f32 {
     // Every word of a (short, specific) knowledge phrase said: "keep the spare stock" covers
     // "get stock".
     let covered = hit / b.len() as f32;
-    if covered >= 0.99 {
+    if covered >= 0.99 && b.len() >= 2 {
         dice.max(0.85)
     } else {
         dice

@@ -71,6 +71,12 @@ pub(super) fn read_clause(t: &str) -> Vec<Clause> {
     if let Some((u, _)) = longest(t, UNSAFE) {
         return one(Frame::Refuse(Refusal::Unsafe(u.to_owned())));
     }
+    if super::split::PROHIBITIONS
+        .iter()
+        .any(|p| after(t, p).is_some())
+    {
+        return one(Frame::Bare(t.to_owned()));
+    }
     // "check if the machine is on": a state the robot cannot judge.
     for p in [
         "check if",

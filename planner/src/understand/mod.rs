@@ -351,6 +351,8 @@ fn carry_verbs(clauses: Vec<Clause>) -> Vec<Clause> {
         match &c.frame {
             Frame::Go(_) => verb = Some(Frame::Go),
             Frame::Find(_) => verb = Some(Frame::Find),
+            // A remark ("it's shorter") or a prohibition ("don't go in") takes no verb.
+            Frame::Bare(text) if split::is_aside(text) => verb = None,
             Frame::Bare(text) => {
                 if let Some(v) = verb {
                     c.frame = v(read_target(text));

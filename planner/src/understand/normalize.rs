@@ -64,7 +64,11 @@ pub(super) fn normalize(text: &str) -> String {
             '’' | '‘' | '`' => '\'',
             _ => c,
         };
-        if c.is_alphanumeric() || c == '\'' || c == '-' {
+        let spaced_dash =
+            c == '-' && i > 0 && i + 1 < chars.len() && chars[i - 1] == ' ' && chars[i + 1] == ' ';
+        if spaced_dash {
+            out.push_str(" ; ");
+        } else if c.is_alphanumeric() || c == '\'' || c == '-' {
             out.extend(c.to_lowercase());
         } else if c == '.' {
             let decimal = i > 0

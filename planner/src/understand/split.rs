@@ -217,7 +217,76 @@ pub(super) fn clause_starts(text: &str) -> bool {
         Some(&("go" | "head" | "move" | "drive" | "back" | "reverse" | "roll" | "scoot" | "step"))
     ) && ws.len() > 1
         || ON_ARRIVAL.iter().any(|p| after(&t, p).is_some())
+        || is_aside(&t)
 }
+
+/// Whether a clause is a remark or a prohibition, not a step.
+pub(super) fn is_aside(text: &str) -> bool {
+    ASIDES
+        .iter()
+        .chain(PROHIBITIONS)
+        .any(|p| after(text, p).is_some())
+}
+
+/// Openings of what not to do ("don't go in", "stay out of the lab"): kept out of the plan
+/// (navigation does not yet avoid places on request; the keep-out zones always hold).
+pub(super) const PROHIBITIONS: &[&str] = &[
+    "don't",
+    "dont",
+    "do not",
+    "never",
+    "avoid",
+    "stay out of",
+    "keep out of",
+    "keep away from",
+    "stay away from",
+    "no need to",
+    "you don't need to",
+    "you do not need to",
+    "without",
+];
+
+/// Openings of a remark beside the task ("it's shorter", "there are people walking around",
+/// "Maria's on a call"): a clause of its own, left out unless it says where to go.
+pub(super) const ASIDES: &[&str] = &[
+    "it's",
+    "it is",
+    "it was",
+    "that's",
+    "that is",
+    "there's",
+    "there is",
+    "there are",
+    "there were",
+    "this is",
+    "they're",
+    "they are",
+    "he's",
+    "she's",
+    "he is",
+    "she is",
+    "you're",
+    "you are",
+    "i know",
+    "i think",
+    "i guess",
+    "i hope",
+    "because",
+    "since",
+    "so that",
+    "as it's",
+    "as",
+    "we're",
+    "it'll",
+    "that'll",
+    "hope",
+    "people are",
+    "someone's",
+    "somebody's",
+    "the doctor's",
+    "we have",
+    "we've",
+];
 
 /// Intent phrases that contain "and" ("go and find", "look around and tell me"): never split.
 pub(super) fn phrases_with_and() -> Vec<&'static str> {

@@ -136,6 +136,20 @@ pub fn read_target(text: &str) -> Target {
     if let Some((place, part)) = t.split_once(", ")
         && let Some(thing) = part_by_thing(part.trim(), true)
     {
+        // "the back corner of the supply room, where the oxygen is kept": the corner keeps
+        // its sides and gets the thing; a side or an end says enough by itself.
+        if let Some(Target::Part(p, pl)) = qualified(place.trim()) {
+            return Target::Part(
+                match p {
+                    Part::Corner { sides, .. } => Part::Corner {
+                        near: Some(thing.to_owned()),
+                        sides,
+                    },
+                    other => other,
+                },
+                pl,
+            );
+        }
         return Target::Part(
             Part::Toward(thing.to_owned()),
             place.trim_start_matches("the ").to_owned(),
@@ -327,6 +341,12 @@ pub fn read_target(text: &str) -> Target {
                         | "for"
                         | "who"
                         | "where"
+                        | "near"
+                        | "by"
+                        | "next"
+                        | "beside"
+                        | "behind"
+                        | "at"
                 )
             })
             .map(|(i, _)| ws[..i].join(" "))
@@ -357,8 +377,6 @@ pub(super) fn described_thing(t: &str) -> Option<Target> {
         ws.first(),
         Some(&("the" | "a" | "an" | "that" | "this" | "some" | "my" | "our"))
     ));
-    let noun = (start..ws.len().min(start + 5)).find(|&i| THING_NOUNS.contains(&ws[i]))?;
-    let rest = ws[noun + 1..].join(" ");
     let link = [
         "that",
         "which",
@@ -374,10 +392,21 @@ pub(super) fn described_thing(t: &str) -> Option<Target> {
         "for use",
         "with which",
     ];
-    if !link.iter().any(|l| after(&rest, l).is_some()) {
-        return None;
-    }
-    let qualifiers: Vec<String> = ws[start..noun].iter().map(|w| (*w).to_owned()).collect();
+    // The noun of a thing followed by what it is for ("container thing, the one for stacking
+    // stuff": "one for ...").
+    let bare = |w: &str| w.trim_end_matches(',').to_owned();
+    let noun = (start..ws.len().min(start + 9)).find(|&i| {
+        THING_NOUNS.contains(&bare(ws[i]).as_str())
+            && link
+                .iter()
+                .any(|l| after(&ws[i + 1..].join(" "), l).is_some())
+    })?;
+    let rest = ws[noun + 1..].join(" ");
+    let qualifiers: Vec<String> = ws[start..noun]
+        .iter()
+        .map(|w| bare(w))
+        .filter(|w| !matches!(w.as_str(), "the" | "a" | "an" | "one" | "thing"))
+        .collect();
     Some(thing_with(&rest, qualifiers))
 }
 

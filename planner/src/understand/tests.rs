@@ -194,7 +194,10 @@ fn descriptions_needs_and_qualified_places() {
     );
     assert_eq!(
         frames("drive straight across the skylight to the picnic table, it's shorter"),
-        [Frame::Go(named("picnic table"))]
+        [
+            Frame::Go(named("picnic table")),
+            Frame::Bare("it's shorter".into())
+        ]
     );
     assert_eq!(
         frames("take me to where I can wash my hands"),
@@ -274,6 +277,18 @@ fn motions_in_everyday_words() {
     assert_eq!(frames("turn to face the other way"), [Frame::Turn(180.0)]);
     assert_eq!(frames("now forward 50"), [Frame::Move(0.5)]);
     assert_eq!(frames("hang a left"), [Frame::Turn(90.0)]);
+}
+
+#[test]
+fn prohibitions_and_remarks_are_not_steps() {
+    assert_eq!(
+        frames("go to the lab - don't go in the office, the doctor's with someone"),
+        [
+            Frame::Go(named("lab")),
+            Frame::Bare("don't go in the office".into()),
+            Frame::Bare("the doctor's with someone".into())
+        ]
+    );
 }
 
 #[test]
