@@ -110,7 +110,7 @@ impl Llm {
             prefill_tokens: rest.len(),
             ..BeamResult::default()
         };
-        let Some(matcher) = self.grammars().matcher(grammar)? else {
+        let Some(matcher) = self.grammars()?.matcher(grammar)? else {
             return Err(LlmError::Grammar("beam search needs a grammar".into()));
         };
         if cancelled() {

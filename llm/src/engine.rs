@@ -1,6 +1,7 @@
 //! The loaded model with its tokenizer, template and grammar engine: prompts in, text out.
 
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use crate::chat::CHATML;
@@ -73,7 +74,9 @@ pub struct Llm {
     tokenizer: GgufTokenizer,
     template: ChatTemplate,
     decoder: Decoder,
-    grammars: Grammars,
+    /// Built on a thread of its own from load on (it takes ~150 ms and only model-written
+    /// plans need it); the first constrained decode waits for it if it is not done.
+    grammars: Arc<OnceLock<Result<Grammars, String>>>,
     end_of_turn: u32,
     timings: Timings,
 }
@@ -91,7 +94,9 @@ impl Llm {
     pub fn load(path: &Path, options: LoadOptions) -> Result<Self, LlmError> {
         let t0 = Instant::now();
         let (info, mut file) = GgufInfo::open(path)?;
+        let t_info = t0.elapsed();
         let tokenizer = GgufTokenizer::from_gguf(&info)?;
+        let t_tokenizer = t0.elapsed();
         let end_of_turn = ["<|im_end|>", "<|eot_id|>", "<|end|>"]
             .iter()
             .find_map(|t| tokenizer.token_id(t).filter(|id| tokenizer.is_control(*id)))
@@ -127,8 +132,27 @@ impl Llm {
                 PrefillWeights::None
             }),
         };
+        let t_before_weights = t0.elapsed();
         let decoder = Decoder::load(&info, &mut file, layout, tokenizer.vocab_size())?;
-        let grammars = Grammars::new(&tokenizer, end_of_turn)?;
+        let t_weights = t0.elapsed();
+        let grammars = Arc::new(OnceLock::new());
+        {
+            let (cell, tokenizer) = (Arc::clone(&grammars), tokenizer.clone());
+            // If no thread can be started, the first use builds it instead.
+            let _ = std::thread::Builder::new()
+                .name("grammar-engine".into())
+                .spawn(move || {
+                    cell.get_or_init(|| {
+                        Grammars::new(&tokenizer, end_of_turn).map_err(|e| e.to_string())
+                    });
+                });
+        }
+        tracing::debug!(
+            header_ms = t_info.as_millis() as u64,
+            tokenizer_ms = (t_tokenizer - t_info).as_millis() as u64,
+            weights_ms = (t_weights - t_before_weights).as_millis() as u64,
+            "load stages"
+        );
         tracing::info!(
             path = %path.display(),
             arch = info.arch.gguf_name(),
@@ -159,8 +183,13 @@ impl Llm {
         &self.decoder
     }
 
-    pub(crate) fn grammars(&self) -> &Grammars {
-        &self.grammars
+    pub(crate) fn grammars(&self) -> Result<&Grammars, LlmError> {
+        self.grammars
+            .get_or_init(|| {
+                Grammars::new(&self.tokenizer, self.end_of_turn).map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|e| LlmError::Grammar(e.clone()))
     }
 
     /// Load time.
@@ -259,7 +288,7 @@ impl Llm {
             prefill_tokens: rest.len(),
             ..Generation::default()
         };
-        let mut matcher = self.grammars.matcher(grammar)?;
+        let mut matcher = self.grammars()?.matcher(grammar)?;
         if cancelled() {
             return Err(LlmError::Cancelled(0));
         }

@@ -59,6 +59,16 @@ pub struct GgufInfo {
 const MAGIC: &[u8; 4] = b"GGUF";
 /// Far above any real model; a header claiming more is corrupt.
 const MAX_ENTRIES: u64 = 1 << 20;
+/// A header (metadata and tensor directory) longer than this is refused as corrupt.
+const MAX_HEADER_BYTES: u64 = 64 << 20;
+
+/// Why a header did not check out: cut short by the bytes read so far (more may help), or
+/// wrong whatever follows.
+#[derive(Debug)]
+enum HeaderProblem {
+    Short(String),
+    Bad(String),
+}
 
 impl GgufInfo {
     /// Opens and checks `path`.
@@ -73,14 +83,30 @@ impl GgufInfo {
         };
         let mut file = std::fs::File::open(path).map_err(io)?;
         let len = file.metadata().map_err(io)?.len();
+        // The header is read in growing pieces: a small model's is a few MB, and reading
+        // the whole 64 MB cap up front cost a quarter of a second.
+        let cap = len.min(MAX_HEADER_BYTES);
+        let mut want = cap.min(1 << 20);
         let mut head = Vec::new();
-        (&mut file)
-            .take(len.min(64 << 20))
-            .read_to_end(&mut head)
-            .map_err(io)?;
-        check_header(&head, len).map_err(not_gguf)?;
+        loop {
+            let have = head.len() as u64;
+            (&mut file)
+                .take(want - have)
+                .read_to_end(&mut head)
+                .map_err(io)?;
+            match check_header(&head, len) {
+                Ok(()) => break,
+                Err(HeaderProblem::Short(_)) if want < cap => want = (want * 2).min(cap),
+                Err(HeaderProblem::Short(problem) | HeaderProblem::Bad(problem)) => {
+                    return Err(not_gguf(problem));
+                }
+            }
+        }
         file.seek(SeekFrom::Start(0)).map_err(io)?;
-        let content = gguf_file::Content::read(&mut file).map_err(|e| not_gguf(e.to_string()))?;
+        // Buffered: candle reads the vocabulary a few bytes at a time.
+        let content =
+            gguf_file::Content::read(&mut std::io::BufReader::with_capacity(1 << 20, &mut file))
+                .map_err(|e| not_gguf(e.to_string()))?;
         for (name, info) in &content.tensor_infos {
             let elems = info.shape.elem_count();
             let block = info.ggml_dtype.block_size();
@@ -175,24 +201,26 @@ impl GgufInfo {
 
 /// Walks the header with every length checked against the bytes present, so a corrupt
 /// count can never make the parser allocate gigabytes or read past the end.
-fn check_header(bytes: &[u8], file_len: u64) -> Result<(), String> {
+fn check_header(bytes: &[u8], file_len: u64) -> Result<(), HeaderProblem> {
     let mut r = Cursor { bytes, pos: 0 };
-    if file_len < 24 || &bytes[..4] != MAGIC {
-        return Err("it does not start with the GGUF magic bytes".into());
+    if file_len < 24 || bytes.len() < 4 || &bytes[..4] != MAGIC {
+        return Err(HeaderProblem::Bad(
+            "it does not start with the GGUF magic bytes".into(),
+        ));
     }
     r.pos = 4;
     let version = r.u32()?;
     if !(2..=3).contains(&version) {
-        return Err(format!(
+        return Err(HeaderProblem::Bad(format!(
             "GGUF version {version}; versions 2 and 3 are supported"
-        ));
+        )));
     }
     let n_tensors = r.u64()?;
     let n_kv = r.u64()?;
     if n_tensors > MAX_ENTRIES || n_kv > MAX_ENTRIES {
-        return Err(format!(
+        return Err(HeaderProblem::Bad(format!(
             "header claims {n_tensors} tensors and {n_kv} metadata entries"
-        ));
+        )));
     }
     for _ in 0..n_kv {
         r.string()?;
@@ -203,7 +231,9 @@ fn check_header(bytes: &[u8], file_len: u64) -> Result<(), String> {
         r.string()?;
         let n_dims = r.u32()?;
         if n_dims > 4 {
-            return Err(format!("a tensor with {n_dims} dimensions"));
+            return Err(HeaderProblem::Bad(format!(
+                "a tensor with {n_dims} dimensions"
+            )));
         }
         r.skip(8 * n_dims as u64 + 4 + 8)?;
     }
@@ -216,35 +246,35 @@ struct Cursor<'a> {
 }
 
 impl Cursor<'_> {
-    fn skip(&mut self, n: u64) -> Result<(), String> {
+    fn skip(&mut self, n: u64) -> Result<(), HeaderProblem> {
         let left = (self.bytes.len() - self.pos) as u64;
         if n > left {
-            return Err(format!(
+            return Err(HeaderProblem::Short(format!(
                 "the header is cut short or damaged at byte {} (needs {n} more bytes, has {left})",
                 self.pos
-            ));
+            )));
         }
         self.pos += n as usize;
         Ok(())
     }
-    fn take<const N: usize>(&mut self) -> Result<[u8; N], String> {
+    fn take<const N: usize>(&mut self) -> Result<[u8; N], HeaderProblem> {
         let start = self.pos;
         self.skip(N as u64)?;
         Ok(self.bytes[start..self.pos]
             .try_into()
             .expect("length checked"))
     }
-    fn u32(&mut self) -> Result<u32, String> {
+    fn u32(&mut self) -> Result<u32, HeaderProblem> {
         self.take::<4>().map(u32::from_le_bytes)
     }
-    fn u64(&mut self) -> Result<u64, String> {
+    fn u64(&mut self) -> Result<u64, HeaderProblem> {
         self.take::<8>().map(u64::from_le_bytes)
     }
-    fn string(&mut self) -> Result<(), String> {
+    fn string(&mut self) -> Result<(), HeaderProblem> {
         let n = self.u64()?;
         self.skip(n)
     }
-    fn value(&mut self, ty: u32, depth: u32) -> Result<(), String> {
+    fn value(&mut self, ty: u32, depth: u32) -> Result<(), HeaderProblem> {
         match ty {
             0 | 1 | 7 => self.skip(1),
             2 | 3 => self.skip(2),
@@ -255,20 +285,20 @@ impl Cursor<'_> {
                 let inner = self.u32()?;
                 let n = self.u64()?;
                 if n > (self.bytes.len() - self.pos) as u64 {
-                    return Err(format!(
+                    return Err(HeaderProblem::Short(format!(
                         "an array of {n} items in a header of {} bytes",
                         self.bytes.len()
-                    ));
+                    )));
                 }
                 for _ in 0..n {
                     self.value(inner, depth + 1)?;
                 }
                 Ok(())
             }
-            _ => Err(format!(
+            _ => Err(HeaderProblem::Bad(format!(
                 "unknown metadata value type {ty} at byte {}",
                 self.pos
-            )),
+            ))),
         }
     }
 }
@@ -291,6 +321,9 @@ mod tests {
         h.extend_from_slice(&1u64.to_le_bytes());
         h.extend_from_slice(&u64::MAX.to_le_bytes());
         let err = check_header(&h, h.len() as u64).unwrap_err();
-        assert!(err.contains("cut short"), "{err}");
+        assert!(
+            matches!(&err, HeaderProblem::Short(e) if e.contains("cut short")),
+            "{err:?}"
+        );
     }
 }

@@ -15,7 +15,7 @@ use crate::gguf::{Architecture, GgufInfo};
 use rayon::prelude::*;
 
 use crate::attention::{Heads, LayerKv};
-use crate::qmatvec::QuantMatrix;
+use crate::qmatvec::{BlockFormat, QuantMatrix};
 
 /// How weights are held in memory; chosen at load, see [`crate::LoadOptions`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,12 +160,85 @@ pub struct Config {
 #[derive(Debug, Clone)]
 pub struct Decoder {
     cfg: Config,
-    embed: Tensor,
+    embed: TokenEmbedding,
     blocks: Vec<Block>,
     norm: Tensor,
     output: Linear,
     heads: Heads,
     device: Device,
+}
+
+/// The token embedding table. Quantized tables stay as stored and only the rows a pass
+/// reads are expanded: dequantizing all of SmolLM2's 49,152 rows at load took a tenth of a
+/// second and 113 MB.
+#[derive(Debug, Clone)]
+enum TokenEmbedding {
+    Dense(Tensor),
+    Blocks {
+        dtype: GgmlDType,
+        bytes: Arc<[u8]>,
+        row_bytes: usize,
+        width: usize,
+    },
+}
+
+impl TokenEmbedding {
+    fn new(qt: &QTensor, device: &Device) -> candle_core::Result<Self> {
+        let dtype = qt.dtype();
+        let width = qt.shape().dims().last().copied().unwrap_or(0);
+        if matches!(dtype, GgmlDType::F32 | GgmlDType::F16 | GgmlDType::BF16)
+            || width % dtype.block_size() != 0
+        {
+            return Ok(Self::Dense(qt.dequantize(device)?));
+        }
+        Ok(Self::Blocks {
+            dtype,
+            bytes: qt.data()?.into_owned().into(),
+            row_bytes: width / dtype.block_size() * dtype.type_size(),
+            width,
+        })
+    }
+
+    fn dims(&self) -> Vec<usize> {
+        match self {
+            Self::Dense(t) => t.dims().to_vec(),
+            Self::Blocks {
+                bytes,
+                row_bytes,
+                width,
+                ..
+            } => vec![bytes.len() / row_bytes, *width],
+        }
+    }
+
+    /// `[ids.len(), width]`; ids were checked against the vocabulary by the caller.
+    fn rows(&self, ids: &[u32], device: &Device) -> candle_core::Result<Tensor> {
+        match self {
+            Self::Dense(t) => t.index_select(&Tensor::new(ids, device)?, 0),
+            Self::Blocks {
+                dtype,
+                bytes,
+                row_bytes,
+                width,
+            } => {
+                let mut out = Vec::with_capacity(ids.len() * width);
+                for &id in ids {
+                    let start = id as usize * row_bytes;
+                    let row = bytes.get(start..start + row_bytes).ok_or_else(|| {
+                        candle_core::Error::Msg(format!("token {id} is outside the embedding"))
+                    })?;
+                    let q = candle_core::quantized::ggml_file::qtensor_from_ggml(
+                        *dtype,
+                        row,
+                        vec![*width],
+                        device,
+                    )?;
+                    out.extend(q.dequantize(device)?.to_vec1::<f32>()?);
+                }
+                Tensor::from_vec(out, (ids.len(), *width), device)
+            }
+        }
+    }
 }
 
 /// One sequence of a batched forward pass: its tokens and its cache.
@@ -258,77 +331,95 @@ impl Decoder {
         // (gate, up): per-operation overhead is a large share of a 135M model's step.
         // Only when the weights are re-laid out anyway (requantized or dense); native
         // quantized formats stay as they are, unfused.
-        let fused =
-            |file: &mut std::fs::File, names: &[String]| -> Result<Option<Linear>, LlmError> {
-                let mut parts = Vec::new();
-                for n in names {
-                    parts.push(tensor(file, &format!("{n}.weight"))?);
+        let fused = |file: &mut std::fs::File,
+                     names: &[String]|
+         -> Result<Option<Linear>, LlmError> {
+            let mut parts = Vec::new();
+            for n in names {
+                parts.push(tensor(file, &format!("{n}.weight"))?);
+            }
+            let slow = |d: GgmlDType| {
+                matches!(
+                    d,
+                    GgmlDType::Q4_0 | GgmlDType::Q4_1 | GgmlDType::Q5_0 | GgmlDType::Q5_1
+                )
+            };
+            let dense_kind =
+                |d: GgmlDType| matches!(d, GgmlDType::F32 | GgmlDType::F16 | GgmlDType::BF16);
+            let blocks = block_matrix(&parts, layout);
+            let requant = parts.iter().all(|q| slow(q.dtype())) && layout.requantize_q8;
+            if !(blocks.is_some() || requant || parts.iter().all(|q| dense_kind(q.dtype()))) {
+                return Ok(None);
+            }
+            // The dense stack is only needed when the block kernel does not take them.
+            let w = match blocks {
+                Some(_) => None,
+                None => {
+                    let mats: Vec<Tensor> = parts
+                        .iter()
+                        .map(|q| q.dequantize(&device))
+                        .collect::<Result<_, _>>()?;
+                    Some(Tensor::cat(&mats, 0)?)
                 }
-                let slow = |d: GgmlDType| {
-                    matches!(
-                        d,
-                        GgmlDType::Q4_0 | GgmlDType::Q4_1 | GgmlDType::Q5_0 | GgmlDType::Q5_1
-                    )
-                };
-                let dense_kind =
-                    |d: GgmlDType| matches!(d, GgmlDType::F32 | GgmlDType::F16 | GgmlDType::BF16);
-                let blocks: Option<Vec<QuantMatrix>> =
-                    parts.iter().map(|q| block_matrix(q, layout)).collect();
-                let requant = parts.iter().all(|q| slow(q.dtype())) && layout.requantize_q8;
-                if !(blocks.is_some() || requant || parts.iter().all(|q| dense_kind(q.dtype()))) {
-                    return Ok(None);
-                }
-                let mats: Vec<Tensor> = parts
-                    .iter()
-                    .map(|q| q.dequantize(&device))
-                    .collect::<Result<_, _>>()?;
-                let w = Tensor::cat(&mats, 0)?;
-                let mut biases = Vec::new();
-                for n in names {
-                    let b = format!("{n}.bias");
-                    biases.push(if has(&b) {
-                        Some(dense(tensor(file, &b)?)?)
-                    } else {
-                        None
-                    });
-                }
-                let bias = if biases.iter().any(Option::is_some) {
-                    let filled: Vec<Tensor> = biases
-                        .into_iter()
-                        .zip(&mats)
-                        .map(|(b, m)| match b {
-                            Some(b) => Ok(b),
-                            None => Tensor::zeros(m.dim(0)?, DType::F32, &device),
-                        })
-                        .collect::<Result<_, candle_core::Error>>()?;
-                    Some(Tensor::cat(&filled, 0)?)
+            };
+            let mut biases = Vec::new();
+            for n in names {
+                let b = format!("{n}.bias");
+                biases.push(if has(&b) {
+                    Some(dense(tensor(file, &b)?)?)
                 } else {
                     None
-                };
-                let prefill = match layout.prefill {
-                    _ if blocks.is_some() => None,
-                    PrefillWeights::F32 => Some(QMatMul::Tensor(w.clone())),
-                    PrefillWeights::F16 => Some(QMatMul::TensorF16(w.to_dtype(DType::F16)?)),
-                    PrefillWeights::None => None,
-                };
-                let decode = if let Some(m) = blocks.and_then(|m| QuantMatrix::stack(&m)) {
-                    DecodeWeights::Blocks(Arc::new(m))
-                } else if requant {
-                    DecodeWeights::Candle(QMatMul::from_qtensor(QTensor::quantize(
-                        &w,
-                        GgmlDType::Q8_0,
-                    )?)?)
-                } else {
-                    DecodeWeights::Candle(QMatMul::Tensor(w))
-                };
-                Ok(Some(Linear {
-                    decode,
-                    prefill,
-                    bias,
-                }))
+                });
+            }
+            let bias = if biases.iter().any(Option::is_some) {
+                let filled: Vec<Tensor> = biases
+                    .into_iter()
+                    .zip(&parts)
+                    .map(|(b, q)| match b {
+                        Some(b) => Ok(b),
+                        None => Tensor::zeros(q.shape().dims()[0], DType::F32, &device),
+                    })
+                    .collect::<Result<_, candle_core::Error>>()?;
+                Some(Tensor::cat(&filled, 0)?)
+            } else {
+                None
             };
+            let dense_stack = |w: &Option<Tensor>| -> Result<Tensor, LlmError> {
+                match w {
+                    Some(w) => Ok(w.clone()),
+                    None => {
+                        let mats: Vec<Tensor> = parts
+                            .iter()
+                            .map(|q| q.dequantize(&device))
+                            .collect::<Result<_, _>>()?;
+                        Ok(Tensor::cat(&mats, 0)?)
+                    }
+                }
+            };
+            let prefill = match (layout.prefill, &w) {
+                (_, None) => None,
+                (PrefillWeights::F32, Some(w)) => Some(QMatMul::Tensor(w.clone())),
+                (PrefillWeights::F16, Some(w)) => Some(QMatMul::TensorF16(w.to_dtype(DType::F16)?)),
+                (PrefillWeights::None, Some(_)) => None,
+            };
+            let decode = if let Some(m) = blocks {
+                DecodeWeights::Blocks(Arc::new(m))
+            } else if requant {
+                DecodeWeights::Candle(QMatMul::from_qtensor(QTensor::quantize(
+                    &dense_stack(&w)?,
+                    GgmlDType::Q8_0,
+                )?)?)
+            } else {
+                DecodeWeights::Candle(QMatMul::Tensor(dense_stack(&w)?))
+            };
+            Ok(Some(Linear {
+                decode,
+                prefill,
+                bias,
+            }))
+        };
         let embed_q = tensor(file, "token_embd.weight")?;
-        let embed = embed_q.dequantize(&device)?;
+        let embed = TokenEmbedding::new(&embed_q, &device)?;
         if embed.dims() != [cfg.vocab, cfg.n_embd] {
             return Err(info.bad(format!(
                 "token_embd.weight has shape {:?}, expected [{}, {}]",
@@ -344,8 +435,10 @@ impl Decoder {
             Linear {
                 prefill: match layout.prefill {
                     _ if block_kernel_takes(&embed_q, layout) => None,
-                    PrefillWeights::F32 => Some(QMatMul::Tensor(embed.clone())),
-                    PrefillWeights::F16 => Some(QMatMul::TensorF16(embed.to_dtype(DType::F16)?)),
+                    PrefillWeights::F32 => Some(QMatMul::Tensor(embed_q.dequantize(&device)?)),
+                    PrefillWeights::F16 => {
+                        Some(QMatMul::TensorF16(embed_q.dequantize_f16(&device)?))
+                    }
                     PrefillWeights::None => None,
                 },
                 decode: decode_weights(embed_q, layout, &device)?,
@@ -499,8 +592,7 @@ impl Decoder {
             .iter()
             .flat_map(|f| f.tokens.iter().copied())
             .collect();
-        let ids = Tensor::new(ids.as_slice(), &self.device)?;
-        let mut x = self.embed.index_select(&ids, 0)?.unsqueeze(0)?;
+        let mut x = self.embed.rows(&ids, &self.device)?.unsqueeze(0)?;
         for (li, block) in self.blocks.iter().enumerate() {
             let _span = tracing::trace_span!("block").entered();
             let h = candle_nn::ops::rms_norm(&x, &block.attn_norm, self.cfg.rms_eps as f32)?;
@@ -656,23 +748,35 @@ fn block_kernel_takes(qt: &QTensor, layout: Layout) -> bool {
         && matches!(qt.shape().dims(), &[_, cols] if cols > 0 && cols % crate::qmatvec::BLOCK == 0)
 }
 
-/// Q4_1 or Q8_0 weights for our kernel, when that is the layout asked for and the shape fits.
-fn block_matrix(qt: &QTensor, layout: Layout) -> Option<QuantMatrix> {
+/// Q4_1 or Q8_0 weights for our kernel, stacked in order, when that is the layout asked for
+/// and every part has the same format and width.
+fn block_matrix(parts: &[QTensor], layout: Layout) -> Option<QuantMatrix> {
     if !layout.block_kernel {
         return None;
     }
-    let &[rows, cols] = qt.shape().dims() else {
-        return None;
+    let format = match parts.first()?.dtype() {
+        GgmlDType::Q4_1 => BlockFormat::Q4_1,
+        GgmlDType::Q8_0 => BlockFormat::Q8_0,
+        _ => return None,
     };
-    match qt.dtype() {
-        GgmlDType::Q4_1 => QuantMatrix::from_q4_1_bytes(&qt.data().ok()?, rows, cols),
-        GgmlDType::Q8_0 => QuantMatrix::from_q8_0_bytes(&qt.data().ok()?, rows, cols),
-        _ => None,
+    let mut cols = None;
+    let mut data = Vec::with_capacity(parts.len());
+    for qt in parts {
+        let &[rows, c] = qt.shape().dims() else {
+            return None;
+        };
+        if qt.dtype() != parts[0].dtype() || cols.is_some_and(|w| w != c) {
+            return None;
+        }
+        cols = Some(c);
+        data.push((qt.data().ok()?, rows));
     }
+    let views: Vec<(&[u8], usize)> = data.iter().map(|(b, r)| (b.as_ref(), *r)).collect();
+    QuantMatrix::from_gguf(format, &views, cols?)
 }
 
 fn decode_weights(qt: QTensor, layout: Layout, device: &Device) -> Result<DecodeWeights, LlmError> {
-    if let Some(m) = block_matrix(&qt, layout) {
+    if let Some(m) = block_matrix(std::slice::from_ref(&qt), layout) {
         return Ok(DecodeWeights::Blocks(Arc::new(m)));
     }
     let slow = matches!(

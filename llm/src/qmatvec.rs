@@ -37,6 +37,24 @@ enum Quants {
     Q8_0 { qs: Vec<[i8; 256]> },
 }
 
+/// The GGUF block formats the kernel runs as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BlockFormat {
+    /// f16 scale, f16 minimum, 32 four-bit values.
+    Q4_1,
+    /// f16 scale, 32 signed bytes.
+    Q8_0,
+}
+
+impl BlockFormat {
+    fn block_bytes(self) -> usize {
+        match self {
+            Self::Q4_1 => 20,
+            Self::Q8_0 => 34,
+        }
+    }
+}
+
 /// A `[rows, cols]` matrix of quantized blocks, eight rows interleaved per group.
 #[derive(Debug, Clone)]
 pub(crate) struct QuantMatrix {
@@ -45,14 +63,6 @@ pub(crate) struct QuantMatrix {
     /// Block scales as f16 bits, per (group, block column), one per row of the group.
     d: Vec<[u16; GROUP]>,
     quants: Quants,
-}
-
-/// One row in GGUF's order, before interleaving: per block, the scale, the Q4_1 minimum and
-/// the 32 quantized values (0..=15 for Q4_1, -128..=127 for Q8_0).
-struct NaturalRow {
-    d: Vec<u16>,
-    m: Vec<u16>,
-    q: Vec<[i16; BLOCK]>,
 }
 
 /// Activation rows: value `i` of block `b` of token `t` is about `d[t * n + b]` times byte
@@ -117,97 +127,83 @@ fn f16(bits: u16) -> f32 {
 
 impl QuantMatrix {
     /// From GGUF Q4_1 bytes of a `[rows, cols]` tensor; `None` when the sizes do not fit.
+    #[cfg(test)]
     pub(crate) fn from_q4_1_bytes(bytes: &[u8], rows: usize, cols: usize) -> Option<Self> {
-        let blocks = Self::blocks_of(bytes, rows, cols, 20)?;
-        let per_row = cols / BLOCK;
-        let mut natural = Vec::with_capacity(rows);
-        let mut it = blocks;
-        for _ in 0..rows {
-            let mut row = NaturalRow {
-                d: Vec::with_capacity(per_row),
-                m: Vec::with_capacity(per_row),
-                q: Vec::with_capacity(per_row),
-            };
-            for b in it.by_ref().take(per_row) {
-                row.d.push(u16::from_le_bytes([b[0], b[1]]));
-                row.m.push(u16::from_le_bytes([b[2], b[3]]));
-                let qs = &b[4..20];
-                row.q.push(std::array::from_fn(|v| {
-                    if v < 16 {
-                        (qs[v] & 0x0F) as i16
-                    } else {
-                        (qs[v - 16] >> 4) as i16
-                    }
-                }));
-            }
-            natural.push(row);
-        }
-        Some(Self::interleave(&natural, cols, true))
+        Self::from_gguf(BlockFormat::Q4_1, &[(bytes, rows)], cols)
     }
 
     /// From GGUF Q8_0 bytes of a `[rows, cols]` tensor; `None` when the sizes do not fit.
+    #[cfg(test)]
     pub(crate) fn from_q8_0_bytes(bytes: &[u8], rows: usize, cols: usize) -> Option<Self> {
-        let blocks = Self::blocks_of(bytes, rows, cols, 34)?;
-        let per_row = cols / BLOCK;
-        let mut natural = Vec::with_capacity(rows);
-        let mut it = blocks;
-        for _ in 0..rows {
-            let mut row = NaturalRow {
-                d: Vec::with_capacity(per_row),
-                m: Vec::new(),
-                q: Vec::with_capacity(per_row),
-            };
-            for b in it.by_ref().take(per_row) {
-                row.d.push(u16::from_le_bytes([b[0], b[1]]));
-                row.q.push(std::array::from_fn(|v| b[2 + v] as i8 as i16));
-            }
-            natural.push(row);
-        }
-        Some(Self::interleave(&natural, cols, false))
+        Self::from_gguf(BlockFormat::Q8_0, &[(bytes, rows)], cols)
     }
 
-    fn blocks_of(
-        bytes: &[u8],
-        rows: usize,
+    /// Tensors of one format and width (q, k and v; gate and up), given as their GGUF bytes
+    /// and row counts, stacked into one matrix, rows in order. `None` when a size does not
+    /// fit. Packed straight from the stored bytes: going through unpacked values first made
+    /// loading SmolLM2 take half a second.
+    pub(crate) fn from_gguf(
+        format: BlockFormat,
+        parts: &[(&[u8], usize)],
         cols: usize,
-        block_bytes: usize,
-    ) -> Option<std::slice::ChunksExact<'_, u8>> {
+    ) -> Option<Self> {
         if cols == 0 || !cols.is_multiple_of(BLOCK) {
             return None;
         }
-        let n = rows.checked_mul(cols / BLOCK)?;
-        (bytes.len() == n.checked_mul(block_bytes)?).then(|| bytes.chunks_exact(block_bytes))
-    }
-
-    /// Groups of eight rows, the last padded with zero rows.
-    fn interleave(natural: &[NaturalRow], cols: usize, q4_1: bool) -> Self {
         let per_row = cols / BLOCK;
-        let groups = natural.len().div_ceil(GROUP);
-        let mut d = vec![[0u16; GROUP]; groups * per_row];
-        let mut m = vec![[0u16; GROUP]; if q4_1 { groups * per_row } else { 0 }];
-        let mut q4 = vec![[0u8; 128]; if q4_1 { groups * per_row } else { 0 }];
-        let mut q8 = vec![[0i8; 256]; if q4_1 { 0 } else { groups * per_row }];
-        for (r, row) in natural.iter().enumerate() {
+        let block_bytes = format.block_bytes();
+        let row_bytes = per_row * block_bytes;
+        let mut rows: Vec<&[u8]> = Vec::new();
+        for &(bytes, n) in parts {
+            if bytes.len() != n.checked_mul(row_bytes)? {
+                return None;
+            }
+            rows.extend(bytes.chunks_exact(row_bytes));
+        }
+        if rows.is_empty() {
+            return None;
+        }
+        let q4_1 = format == BlockFormat::Q4_1;
+        let entries = rows.len().div_ceil(GROUP) * per_row;
+        let mut d = vec![[0u16; GROUP]; entries];
+        let mut m = vec![[0u16; GROUP]; if q4_1 { entries } else { 0 }];
+        let mut q4 = vec![[0u8; 128]; if q4_1 { entries } else { 0 }];
+        let mut q8 = vec![[0i8; 256]; if q4_1 { 0 } else { entries }];
+        for (r, row) in rows.iter().enumerate() {
             let (g, k) = (r / GROUP, r % GROUP);
-            for b in 0..per_row {
+            for (b, block) in row.chunks_exact(block_bytes).enumerate() {
                 let e = g * per_row + b;
-                d[e][k] = row.d[b];
-                for (v, &q) in row.q[b].iter().enumerate() {
-                    let (j, c) = (v / 4, v % 4);
-                    if q4_1 {
-                        let byte = &mut q4[e][(j / 2) * 32 + 4 * k + c];
-                        *byte |= if j % 2 == 0 { q as u8 } else { (q as u8) << 4 };
-                    } else {
-                        q8[e][j * 32 + 4 * k + c] = q as i8;
-                    }
-                }
+                d[e][k] = u16::from_le_bytes([block[0], block[1]]);
                 if q4_1 {
-                    m[e][k] = row.m[b];
+                    m[e][k] = u16::from_le_bytes([block[2], block[3]]);
+                    // GGUF: value v < 16 is the low nibble of byte v, v >= 16 the high
+                    // nibble of byte v - 16. Ours: see `Quants::Q4_1`.
+                    let qs = &block[4..20];
+                    let nibble = |v: usize| {
+                        if v < 16 {
+                            qs[v] & 0x0F
+                        } else {
+                            qs[v - 16] >> 4
+                        }
+                    };
+                    for pair in 0..4 {
+                        for c in 0..4 {
+                            let (low, high) = (8 * pair + c, 8 * pair + 4 + c);
+                            q4[e][pair * 32 + 4 * k + c] = nibble(low) | (nibble(high) << 4);
+                        }
+                    }
+                } else {
+                    let qs = &block[2..34];
+                    for j in 0..8 {
+                        for c in 0..4 {
+                            q8[e][j * 32 + 4 * k + c] = qs[4 * j + c] as i8;
+                        }
+                    }
                 }
             }
         }
-        Self {
-            rows: natural.len(),
+        Some(Self {
+            rows: rows.len(),
             cols,
             d,
             quants: if q4_1 {
@@ -215,56 +211,7 @@ impl QuantMatrix {
             } else {
                 Quants::Q8_0 { qs: q8 }
             },
-        }
-    }
-
-    /// Row `r` back in GGUF's order.
-    fn natural_row(&self, r: usize) -> NaturalRow {
-        let per_row = self.cols / BLOCK;
-        let (g, k) = (r / GROUP, r % GROUP);
-        let mut row = NaturalRow {
-            d: Vec::with_capacity(per_row),
-            m: Vec::new(),
-            q: Vec::with_capacity(per_row),
-        };
-        for b in 0..per_row {
-            let e = g * per_row + b;
-            row.d.push(self.d[e][k]);
-            row.q.push(std::array::from_fn(|v| self.quant(e, k, v)));
-            if let Quants::Q4_1 { m, .. } = &self.quants {
-                row.m.push(m[e][k]);
-            }
-        }
-        row
-    }
-
-    /// Value `v` of row `k` in entry `e`, as stored.
-    fn quant(&self, e: usize, k: usize, v: usize) -> i16 {
-        let (j, c) = (v / 4, v % 4);
-        match &self.quants {
-            Quants::Q4_1 { qs, .. } => {
-                let byte = qs[e][(j / 2) * 32 + 4 * k + c];
-                (if j % 2 == 0 { byte & 0x0F } else { byte >> 4 }) as i16
-            }
-            Quants::Q8_0 { qs } => qs[e][j * 32 + 4 * k + c] as i16,
-        }
-    }
-
-    /// Stacks matrices of one format and width (q, k, v -> qkv).
-    pub(crate) fn stack(parts: &[QuantMatrix]) -> Option<Self> {
-        let first = parts.first()?;
-        let q4_1 = matches!(first.quants, Quants::Q4_1 { .. });
-        if parts
-            .iter()
-            .any(|p| p.cols != first.cols || matches!(p.quants, Quants::Q4_1 { .. }) != q4_1)
-        {
-            return None;
-        }
-        let natural: Vec<NaturalRow> = parts
-            .iter()
-            .flat_map(|p| (0..p.rows).map(|r| p.natural_row(r)))
-            .collect();
-        Some(Self::interleave(&natural, first.cols, q4_1))
+        })
     }
 
     pub(crate) fn rows(&self) -> usize {
@@ -800,16 +747,18 @@ mod tests {
         // Neither part fills its last group of eight.
         let (a, _) = random(true, 3, 64, 1);
         let (b, _) = random(true, 13, 64, 2);
+        let s = QuantMatrix::from_gguf(BlockFormat::Q4_1, &[(&a, 3), (&b, 13)], 64).unwrap();
         let a = QuantMatrix::from_q4_1_bytes(&a, 3, 64).unwrap();
         let b = QuantMatrix::from_q4_1_bytes(&b, 13, 64).unwrap();
-        let s = QuantMatrix::stack(&[a.clone(), b.clone()]).unwrap();
         assert_eq!((s.rows(), s.cols), (16, 64));
         let x: Vec<f32> = (0..64).map(|i| (i as f32 * 0.37).sin()).collect();
         let mut want = a.matmul(&x);
         want.extend(b.matmul(&x));
         assert_eq!(s.matmul(&x), want);
         let (c, _) = random(false, 2, 64, 3);
-        let c = QuantMatrix::from_q8_0_bytes(&c, 2, 64).unwrap();
-        assert!(QuantMatrix::stack(&[a, c]).is_none(), "formats never mix");
+        assert!(
+            QuantMatrix::from_gguf(BlockFormat::Q4_1, &[(&c, 2)], 64).is_none(),
+            "Q8_0 bytes are not Q4_1 rows"
+        );
     }
 }

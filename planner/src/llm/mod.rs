@@ -28,6 +28,12 @@ pub const DEFAULT_CONTRAST: f32 = 1.0;
 /// Examples shown per request, picked by similarity to the task. Four, not six: as accurate on
 /// the scenarios and the first held-out set together (47 vs 46 of 54), 20% fewer prompt tokens.
 pub const EXAMPLES_SHOWN: usize = 4;
+/// Examples shown when the model scores candidates: the candidates are grounded already, the
+/// examples only show the command language (fewer prompt tokens: scoring is a tie-break).
+pub const SCORING_EXAMPLES: usize = 2;
+/// Contrast when scoring: off (it doubles the tokens scored and did not change a near-tie on the
+/// development set).
+pub const DEFAULT_SCORE_CONTRAST: f32 = 0.0;
 /// Longest plan text, tokens.
 const MAX_TOKENS: usize = 64;
 /// Recent requests' prompts (up to the task) whose KV caches are kept: a replan, or the same
@@ -47,6 +53,7 @@ pub struct LlmPlanner {
     constrained: bool,
     beam_width: usize,
     contrast: f32,
+    score_contrast: f32,
 }
 
 impl std::fmt::Debug for LlmPlanner {
@@ -125,6 +132,7 @@ impl LlmPlanner {
             constrained: true,
             beam_width: DEFAULT_BEAM_WIDTH,
             contrast: DEFAULT_CONTRAST,
+            score_contrast: DEFAULT_SCORE_CONTRAST,
         })
     }
 
@@ -143,6 +151,12 @@ impl LlmPlanner {
     /// Context-aware contrast strength (0 turns it off).
     pub fn with_contrast(mut self, alpha: f32) -> Self {
         self.contrast = alpha.max(0.0);
+        self
+    }
+
+    /// Context-aware contrast strength when scoring candidates (0 turns it off).
+    pub fn with_score_contrast(mut self, alpha: f32) -> Self {
+        self.score_contrast = alpha.max(0.0);
         self
     }
 
@@ -173,7 +187,7 @@ impl LlmPlanner {
     ) -> Result<Attempt, PlannerError> {
         let _span = tracing::info_span!("llm_plan").entered();
         let vocab = Vocabulary::of(&request.task, &request.world);
-        let prompts = self.prompts(request, &vocab)?;
+        let prompts = self.prompts(request, &vocab, EXAMPLES_SHOWN)?;
         let (text, null_text) = (&prompts.text, &prompts.null_text);
         let (request_prefix, shared_prefill_tokens, shared_prefill_s) =
             (prompts.prefix, prompts.shared_tokens, prompts.shared_s);
@@ -267,12 +281,20 @@ impl LlmPlanner {
 
     /// The prompt with the task and the one without (for contrast), and the KV cache of
     /// everything they share (run once for both).
-    fn prompts(&self, request: &PlanRequest, vocab: &Vocabulary) -> Result<Prompts, PlannerError> {
+    fn prompts(
+        &self,
+        request: &PlanRequest,
+        vocab: &Vocabulary,
+        examples: usize,
+    ) -> Result<Prompts, PlannerError> {
         let internal = |e: embodia_llm::LlmError| PlannerError::Internal(e.to_string());
-        let shown = match &self.retriever {
+        let mut shown = match &self.retriever {
             Some(r) => r.nearest(&request.task)?,
             None => (0..EXAMPLES.len()).collect(),
         };
+        // The nearest examples stand last, right before the task.
+        let drop = shown.len().saturating_sub(examples);
+        shown.drain(..drop);
         let conversation = prompt::messages_with(&shown);
         let user = prompt::user_turn(&self.llm, vocab, &request.memories, &request.task);
         let text = prompt::render(&self.llm, conversation.clone(), user).map_err(internal)?;
@@ -303,10 +325,10 @@ impl LlmPlanner {
         let _span = tracing::info_span!("llm_score", candidates = candidates.len()).entered();
         let started = std::time::Instant::now();
         let vocab = Vocabulary::of(&request.task, &request.world);
-        let prompts = self.prompts(request, &vocab)?;
-        let contrast = (self.contrast > 0.0).then_some(embodia_llm::Contrast {
+        let prompts = self.prompts(request, &vocab, SCORING_EXAMPLES)?;
+        let contrast = (self.score_contrast > 0.0).then_some(embodia_llm::Contrast {
             null_prompt: &prompts.null_text,
-            alpha: self.contrast,
+            alpha: self.score_contrast,
         });
         let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
         let cancel = request.cancel.clone();
