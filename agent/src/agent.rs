@@ -10,6 +10,8 @@ use arc_swap::ArcSwap;
 use crossbeam_channel::{Receiver, Sender};
 use embodia_actuation::cmd_vel::CmdVelPublisher;
 use embodia_actuation::gate::{GateConfigError, InterventionCounts};
+use embodia_actuation::nav::CoverageConfig;
+use embodia_actuation::skills::SearchConfig;
 use embodia_actuation::{GateConfig, NavResources, SafetyGate};
 use embodia_perception::{Perceiver, PerceptionConfig, PerceptionError, SemanticMap, WorldState};
 use embodia_ros::msg::sensor_msgs::LaserScan;
@@ -71,6 +73,8 @@ pub struct AgentConfig {
     pub stamped_cmd_vel: bool,
     /// Speed the path follower aims for, m/s.
     pub cruise_speed: f64,
+    /// How searches choose viewpoints and when they give up.
+    pub coverage: CoverageConfig,
     /// Topic names.
     pub topics: AgentTopics,
     /// Take time from `/clock` (a simulator's) instead of the system clock.
@@ -86,6 +90,7 @@ impl Default for AgentConfig {
             control_hz: 20.0,
             stamped_cmd_vel: false,
             cruise_speed: 0.45,
+            coverage: CoverageConfig::default(),
             topics: AgentTopics::default(),
             use_sim_time: false,
         }
@@ -185,7 +190,11 @@ impl Agent {
             nav: NavResources::new(
                 gate_config.robot_radius,
                 config.cruise_speed.min(gate_config.max_linear),
-            ),
+            )
+            .with_search(SearchConfig {
+                camera: config.perception.camera,
+                coverage: config.coverage.clone(),
+            }),
             commands: cmd_rx,
             events: InboxEvents::new(inbox_tx.clone(), activity.clone()),
             say: bus.publisher(&t.say, QosProfile::DEFAULT)?,

@@ -246,6 +246,27 @@ pub fn registry() -> Vec<ParamSpec> {
             |c| c.cruise_speed.to_string()
         ),
         p!(
+            "detector_fov_deg",
+            Double,
+            "The detector's horizontal field of view, degrees: what one detection message covers, for coverage search",
+            |c, v| c.perception.camera.fov_deg = f(v),
+            |c| c.perception.camera.fov_deg.to_string()
+        ),
+        p!(
+            "detector_range",
+            Double,
+            "Distance up to which the detector reports objects, m",
+            |c, v| c.perception.camera.range_m = f(v),
+            |c| c.perception.camera.range_m.to_string()
+        ),
+        p!(
+            "search_coverage",
+            Double,
+            "A search that has seen this fraction of the reachable floor gives up, 0..1",
+            |c, v| c.coverage.goal_fraction = f(v),
+            |c| c.coverage.goal_fraction.to_string()
+        ),
+        p!(
             "stamped_cmd_vel",
             Bool,
             "Publish geometry_msgs/TwistStamped (ros2_controllers) instead of Twist (Nav2, Gazebo)",
@@ -415,6 +436,18 @@ pub fn apply(
         return Err(ParamError::Invalid {
             name: "safety gate".into(),
             problem,
+        });
+    }
+    if !config.perception.camera.is_valid() {
+        return Err(ParamError::Invalid {
+            name: "detector_fov_deg / detector_range".into(),
+            problem: "must both be positive".into(),
+        });
+    }
+    if !(config.coverage.goal_fraction > 0.0 && config.coverage.goal_fraction <= 1.0) {
+        return Err(ParamError::Invalid {
+            name: "search_coverage".into(),
+            problem: "must be in (0, 1]".into(),
         });
     }
     if !(config.control_hz.is_finite() && config.control_hz > 0.0 && config.control_hz <= 1000.0) {

@@ -7,6 +7,7 @@
 //! wrong array lengths, unknown frames, stamps from the future) is dropped and counted, never
 //! trusted and never a panic.
 
+pub mod coverage;
 pub mod mounts;
 pub mod observation;
 pub mod perceiver;
@@ -15,6 +16,7 @@ pub mod semantic_map;
 pub mod text;
 pub mod world_state;
 
+pub use coverage::{SeenGrid, ViewCone};
 pub use observation::{Observation, ObservationKind};
 pub use perceiver::{Perceiver, PerceptionConfig, PerceptionError, Topics};
 pub use scan::{ScanCoverage, ScanPoints};

@@ -12,6 +12,7 @@ use embodia_ros::{Bus, BusError, Delivery, QosProfile, Subscription};
 use embodia_world::V2;
 use thiserror::Error;
 
+use crate::coverage::{SeenGrid, ViewCone};
 use crate::mounts::{Rigid, SensorMounts};
 use crate::observation::{Observation, ObservationKind};
 use crate::scan::ScanPoints;
@@ -85,6 +86,8 @@ pub struct PerceptionConfig {
     pub moved_threshold_m: f64,
     /// Battery fraction below which a low-battery observation is made.
     pub low_battery: f32,
+    /// What one detection message covers, for the record of where the detector has looked.
+    pub camera: ViewCone,
 }
 
 impl Default for PerceptionConfig {
@@ -99,6 +102,7 @@ impl Default for PerceptionConfig {
             seen_again_after_ns: 30_000_000_000,
             moved_threshold_m: 0.3,
             low_battery: 0.2,
+            camera: ViewCone::default(),
         }
     }
 }
@@ -185,6 +189,9 @@ impl Perceiver {
             self.history.clear();
             self.state.robot = None;
             self.state.scan = None;
+            if let Some(seen) = self.state.seen.as_mut() {
+                Arc::make_mut(seen).forget_after(now_ns);
+            }
         }
         self.state.now_ns = now_ns;
         self.state.estop_requested = self.estop.drain().iter().any(|b| b.data);
@@ -310,6 +317,9 @@ impl Perceiver {
             && i.width > 0
             && i.height > 0;
         if ok {
+            if !self.state.seen.as_ref().is_some_and(|s| s.fits(&map)) {
+                self.state.seen = Some(Arc::new(SeenGrid::for_map(&map)));
+            }
             self.state.map = Some(Arc::new(map));
         } else {
             self.state.drops.bad_maps += 1;
@@ -357,6 +367,7 @@ impl Perceiver {
             if !self.stamp_ok(stamp, now_ns) {
                 continue;
             }
+            self.mark_seen(&array.header.frame_id, stamp);
             let mut visible = Vec::new();
             for d in &array.detections {
                 let frame = if d.header.frame_id.is_empty() {
@@ -404,6 +415,33 @@ impl Perceiver {
             }
             self.state.visible = visible;
         }
+    }
+
+    /// Records the cone the detector covered for a message stamped `stamp` in `frame`: the
+    /// camera sits where the static transforms put `frame` on the robot (at the base when the
+    /// frame is the base or a global one), with the robot where odometry had it at the stamp.
+    fn mark_seen(&mut self, frame: &str, stamp: i64) {
+        let (Some(map), Some(robot)) = (self.state.map.clone(), self.pose_at(stamp)) else {
+            return;
+        };
+        let Some(seen) = self.state.seen.as_mut() else {
+            return;
+        };
+        let mount = self
+            .mounts
+            .to_base(frame, &self.config.base_frame)
+            .unwrap_or(Rigid::IDENTITY);
+        let eye_local = mount.apply_planar(V2::zeros());
+        let ahead = mount.apply_planar(V2::new(1.0, 0.0)) - eye_local;
+        let (s, c) = robot.theta.sin_cos();
+        let eye = robot.position()
+            + V2::new(
+                c * eye_local.x - s * eye_local.y,
+                s * eye_local.x + c * eye_local.y,
+            );
+        let heading = robot.theta + ahead.y.atan2(ahead.x);
+        let _span = tracing::trace_span!("mark_seen").entered();
+        Arc::make_mut(seen).mark(&map, eye, heading, self.config.camera, stamp);
     }
 
     fn track(&mut self, name: String, class: String, at: V2, stamp: i64) -> Option<Observation> {

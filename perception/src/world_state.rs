@@ -6,6 +6,7 @@ use embodia_ros::msg::nav_msgs::OccupancyGrid;
 use embodia_world::V2;
 use serde::Serialize;
 
+use crate::coverage::SeenGrid;
 use crate::scan::ScanPoints;
 use crate::semantic_map::SemanticMap;
 
@@ -96,6 +97,8 @@ pub struct WorldState {
     pub scan: Option<Arc<ScanPoints>>,
     /// Newest map.
     pub map: Option<Arc<OccupancyGrid>>,
+    /// Where the detector has looked, and when (on the newest map's grid).
+    pub seen: Option<Arc<SeenGrid>>,
     /// Objects seen so far, in order of first sighting.
     pub objects: Vec<TrackedObject>,
     /// Names of the objects in the newest detection message.

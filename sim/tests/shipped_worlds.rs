@@ -145,3 +145,56 @@ fn a_wall_across_the_only_door_makes_a_room_unreachable() {
             ((i / width) as f64 + 0.5) * res
         ))));
 }
+
+/// Every object a search may look for (not solid) can be approached to within 0.9 m.
+fn assert_loose_objects_reachable(world: &World) {
+    let (seen, w, res) = reachable(world);
+    for o in world.objects.iter().filter(|o| !o.solid) {
+        let near = seen.iter().enumerate().any(|(i, s)| {
+            *s && (V2::new(((i % w) as f64 + 0.5) * res, ((i / w) as f64 + 0.5) * res) - o.at)
+                .norm()
+                <= 0.9
+        });
+        assert!(near, "{}: {:?} cannot be approached", world.name, o.name);
+    }
+}
+
+/// Objects standing on floor that no place names.
+fn on_unnamed_floor(world: &World) -> Vec<&str> {
+    world
+        .objects
+        .iter()
+        .filter(|o| !world.places.iter().any(|p| p.region.contains(o.at)))
+        .map(|o| o.name.as_str())
+        .collect()
+}
+
+#[test]
+fn office_floor_has_things_on_unnamed_floor_and_all_reachable() {
+    let w = load("office_floor.yaml");
+    assert_every_place_reachable(&w);
+    assert_loose_objects_reachable(&w);
+    let unnamed = on_unnamed_floor(&w);
+    for name in ["black umbrella", "blue backpack", "key card"] {
+        assert!(
+            unnamed.contains(&name),
+            "{name} should be on unnamed floor: {unnamed:?}"
+        );
+    }
+}
+
+#[test]
+fn the_search_scenarios_warehouse_has_things_on_unnamed_floor() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/scenarios/worlds/warehouse-unnamed-floor.yaml");
+    let w = World::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_every_place_reachable(&w);
+    assert_loose_objects_reachable(&w);
+    let unnamed = on_unnamed_floor(&w);
+    for name in ["hand scanner", "red toolbox"] {
+        assert!(
+            unnamed.contains(&name),
+            "{name} should be on unnamed floor: {unnamed:?}"
+        );
+    }
+}

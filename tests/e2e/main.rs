@@ -9,6 +9,7 @@ mod memory_cli;
 mod run_cli;
 mod scenarios;
 mod sim_cli;
+mod untrusted_labels;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

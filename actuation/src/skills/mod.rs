@@ -13,10 +13,10 @@ pub mod targets;
 
 use std::sync::Arc;
 
-use embodia_perception::WorldState;
+use embodia_perception::{ViewCone, WorldState};
 use serde::Serialize;
 
-use crate::nav::{Costmap, CostmapConfig, FollowConfig};
+use crate::nav::{Costmap, CostmapConfig, CoverageConfig, FollowConfig};
 use crate::plan::Step;
 
 pub use describe::Describe;
@@ -115,6 +115,8 @@ pub struct NavResources {
     pub costmap: CostmapConfig,
     /// Path-following parameters.
     pub follow: FollowConfig,
+    /// How searches cover the floor.
+    pub search: SearchConfig,
     cached: Option<(usize, Arc<Costmap>)>,
 }
 
@@ -130,8 +132,15 @@ impl NavResources {
                 cruise_speed: cruise,
                 ..FollowConfig::default()
             },
+            search: SearchConfig::default(),
             cached: None,
         }
+    }
+
+    /// The same with these search settings.
+    pub fn with_search(mut self, search: SearchConfig) -> Self {
+        self.search = search;
+        self
     }
 
     /// The costmap of the world's newest map (rebuilt only when the map changes).
@@ -148,6 +157,15 @@ impl NavResources {
             }
         }
     }
+}
+
+/// Search settings: what the detector covers and when a search has seen enough.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchConfig {
+    /// The detector's view (its range decides what a viewpoint can show).
+    pub camera: ViewCone,
+    /// Viewpoint choice and when to give up.
+    pub coverage: CoverageConfig,
 }
 
 /// What a skill sees each tick.

@@ -11,6 +11,14 @@ const S: i64 = 1_000_000_000;
 const ARRIVED_M: f64 = 0.2;
 /// Preferred distance from an object when approaching it, m.
 const OBJECT_STANDOFF_M: f64 = 0.55;
+/// An approach to an object ends within this of it when any safe spot is, m.
+pub const OBJECT_REACH_M: f64 = 1.0;
+/// How far from an object a safe spot is looked for when none is within reach, m.
+const CLOSEST_SEARCH_M: f64 = 3.0;
+/// Facing an object within this is facing it, rad.
+const FACING_TOLERANCE_RAD: f64 = 0.12;
+/// Turn rate per radian of heading error while turning to face an object, 1/s.
+const FACING_GAIN: f64 = 1.5;
 /// Scan hits closer than radius + this to the path ahead block it, m.
 const BLOCK_MARGIN_M: f64 = 0.03;
 /// How far ahead along the path blockage is checked, m.
@@ -33,6 +41,8 @@ pub struct NavigateTo {
     best_at_ns: i64,
     blocked_since_ns: Option<i64>,
     last_replan_ns: i64,
+    /// Arrived; turning to face the object.
+    facing: bool,
 }
 
 impl NavigateTo {
@@ -48,6 +58,7 @@ impl NavigateTo {
             best_at_ns: 0,
             blocked_since_ns: None,
             last_replan_ns: 0,
+            facing: false,
         }
     }
 
@@ -88,7 +99,7 @@ fn choose_goal_cell(map: &Costmap, reachable: &[bool], goal: &Goal) -> Option<Ce
             })
         }
         Goal::Object { at, .. } => {
-            for reach in [0.8, 1.2, 1.8] {
+            for reach in [0.8, OBJECT_REACH_M] {
                 let mut cells =
                     around(*at, reach).filter(|c| (map.center_of(*c) - at).norm() <= reach);
                 let found = best_in(&mut cells, &|c| {
@@ -98,7 +109,12 @@ fn choose_goal_cell(map: &Costmap, reachable: &[bool], goal: &Goal) -> Option<Ce
                     return found;
                 }
             }
-            None
+            // Inside an obstacle, a corner or a keep-out zone's margin: the closest safe spot.
+            let mut cells = around(*at, CLOSEST_SEARCH_M)
+                .filter(|c| (map.center_of(*c) - at).norm() <= CLOSEST_SEARCH_M);
+            best_in(&mut cells, &|c| {
+                (map.center_of(c) - at).norm() + 0.1 * cost(c)
+            })
         }
         Goal::Point(p) => {
             let mut cells = around(*p, 0.5);
@@ -163,6 +179,32 @@ impl NavigateTo {
     }
 }
 
+impl NavigateTo {
+    /// At the goal: done for a place or a point; for an object, turn to face it first, and
+    /// say how close it got when the object could not be reached within [`OBJECT_REACH_M`].
+    fn arrive(&mut self, pos: V2, theta: f64) -> SkillOutput {
+        let Some((Goal::Object { name, at }, _)) = &self.goal else {
+            return SkillOutput::done();
+        };
+        self.facing = true;
+        let to = at - pos;
+        if to.norm() > 1e-3 {
+            let err = embodia_world::geometry::wrap_angle(to.y.atan2(to.x) - theta);
+            if err.abs() > FACING_TOLERANCE_RAD {
+                return SkillOutput::drive(0.0, (FACING_GAIN * err).clamp(-1.0, 1.0));
+            }
+        }
+        let d = to.norm();
+        let mut out = SkillOutput::done();
+        if d > OBJECT_REACH_M + 0.05 {
+            out.say = Some(format!(
+                "I stopped {d:.1} m from the {name}: that is as close as I can safely get."
+            ));
+        }
+        out
+    }
+}
+
 impl Skill for NavigateTo {
     fn name(&self) -> &'static str {
         "navigate_to"
@@ -188,8 +230,8 @@ impl Skill for NavigateTo {
             self.last_replan_ns = now;
         }
         let goal_point = map.center_of(self.goal.as_ref().expect("planned").1);
-        if (goal_point - pos).norm() < ARRIVED_M {
-            return SkillOutput::done();
+        if self.facing || (goal_point - pos).norm() < ARRIVED_M {
+            return self.arrive(pos, robot.theta);
         }
 
         // Obstacles on the path that the map does not have: replan around them.
