@@ -2,7 +2,8 @@
 //! words: where something was, whether it was seen, what was seen in a place, where a place
 //! is. Names in answers come from sensors and are spoken as data.
 
-use embodia_actuation::skills::describe::list_objects;
+use embodia_actuation::PlanLimits;
+use embodia_actuation::skills::describe::{list_objects_within, spoken};
 
 use crate::request::{KnownObject, WorldSummary};
 
@@ -27,25 +28,33 @@ fn place_phrase(o: &KnownObject) -> String {
         .unwrap_or_default()
 }
 
-/// Where the objects were last seen, newest sighting first (at most three named).
+/// Where the objects were last seen, newest sighting first (at most five named, and only as
+/// many as fit in one `say`).
 pub fn where_seen(objects: &[&KnownObject]) -> String {
     let mut sorted: Vec<&&KnownObject> = objects.iter().collect();
     sorted.sort_by(|a, b| a.seen_ago_s.total_cmp(&b.seen_ago_s));
-    let parts: Vec<String> = sorted
-        .iter()
-        .take(5)
-        .map(|o| {
-            format!(
-                "the {} at ({:.1}, {:.1}){}, {}",
-                o.name,
-                o.x,
-                o.y,
-                place_phrase(o),
-                ago(o.seen_ago_s)
-            )
-        })
-        .collect();
-    format!("I last saw {}.", parts.join("; and "))
+    let budget = say_budget("Yes. I last saw ");
+    let mut text = String::new();
+    for o in sorted.iter().take(5) {
+        let part = format!(
+            "the {} at ({:.1}, {:.1}){}, {}",
+            spoken(&o.name),
+            o.x,
+            o.y,
+            place_phrase(o),
+            ago(o.seen_ago_s)
+        );
+        let more = if text.is_empty() {
+            part
+        } else {
+            format!("{text}; and {part}")
+        };
+        if !text.is_empty() && more.chars().count() > budget {
+            break;
+        }
+        text = more;
+    }
+    format!("I last saw {text}.")
 }
 
 /// Yes, with where; used for "have you seen X?".
@@ -56,6 +65,14 @@ pub fn seen_yes(objects: &[&KnownObject]) -> String {
 /// Not seen.
 pub fn not_seen(what: &str) -> String {
     format!("I have not seen {what}.")
+}
+
+/// Characters left for a list after `head` and a full stop, within what a `say` step may
+/// hold.
+fn say_budget(head: &str) -> usize {
+    PlanLimits::default()
+        .max_say_chars
+        .saturating_sub(head.chars().count() + 1)
 }
 
 /// What was seen in a place (from perception and memory).
@@ -73,7 +90,11 @@ pub fn seen_in(place: &str, world: &WorldSummary) -> String {
     if objects.is_empty() {
         format!("I have not seen anything in the {place}.")
     } else {
-        format!("In the {place} I saw {}.", list_objects(&objects))
+        let head = format!("In the {place} I saw ");
+        format!(
+            "{head}{}.",
+            list_objects_within(&objects, say_budget(&head))
+        )
     }
 }
 
@@ -87,7 +108,10 @@ pub fn seen_anywhere(world: &WorldSummary) -> String {
     if objects.is_empty() {
         "I have not seen any objects yet.".to_owned()
     } else {
-        format!("I have seen {}.", list_objects(&objects))
+        format!(
+            "I have seen {}.",
+            list_objects_within(&objects, say_budget("I have seen "))
+        )
     }
 }
 

@@ -29,7 +29,7 @@ places:
   east room: {{polygon: [[3, 0], [6, 0], [6, 4], [3, 4]]}}
 objects:
   - {{name: "{INSTRUCTION}", class: note, at: [1.8, 2.8], size: 0.2, solid: false}}
-  - {{name: east room, class: sign, at: [2.2, 0.6], size: 0.2, solid: false}}
+  - {{name: the east room, class: sign, at: [2.2, 0.6], size: 0.2, solid: false}}
   - {{name: "{MOTION}", class: poster, at: [2.5, 2.0], size: 0.2, solid: false}}
   - {{name: "\a bell \e[31m red", class: "toy\t\u0000", at: [0.6, 3.2], size: 0.2, solid: false}}
   - {{name: "{long}", class: banner, at: [0.6, 0.6], size: 0.2, solid: false}}

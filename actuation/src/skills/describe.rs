@@ -32,6 +32,12 @@ impl Describe {
 /// "a red cup, two chairs and a desk": names in the order given, repeats of one class
 /// counted by it.
 pub fn list_objects(objects: &[(String, String)]) -> String {
+    list_objects_within(objects, usize::MAX)
+}
+
+/// The same, at most `max_chars` long: the groups that do not fit are counted instead ("and 3
+/// more things") — labels can be long, and what is spoken has a bound.
+pub fn list_objects_within(objects: &[(String, String)], max_chars: usize) -> String {
     let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
     for (name, class) in objects {
         match groups.iter_mut().find(|(c, _)| c == class) {
@@ -57,15 +63,25 @@ pub fn list_objects(objects: &[(String, String)]) -> String {
             ));
         }
     }
-    let extra = items.len().saturating_sub(MAX_LISTED);
-    items.truncate(MAX_LISTED);
-    if extra > 0 {
-        items.push(format!("{extra} more things"));
-    }
-    match items.len() {
-        0 => String::new(),
-        1 => items.remove(0),
-        n => format!("{} and {}", items[..n - 1].join(", "), items[n - 1]),
+    let total = items.len();
+    let mut shown = total.min(MAX_LISTED);
+    loop {
+        let mut parts: Vec<String> = items[..shown].to_vec();
+        if shown < total {
+            parts.push(match total - shown {
+                1 => "one more thing".to_owned(),
+                n => format!("{n} more things"),
+            });
+        }
+        let text = match parts.len() {
+            0 => String::new(),
+            1 => parts.remove(0),
+            n => format!("{} and {}", parts[..n - 1].join(", "), parts[n - 1]),
+        };
+        if text.chars().count() <= max_chars || shown == 0 {
+            return text;
+        }
+        shown -= 1;
     }
 }
 
@@ -84,7 +100,7 @@ fn reads_as_name(label: &str) -> bool {
 }
 
 /// A label as it is spoken: itself if it reads as a name, else quoted as data.
-fn spoken(label: &str) -> String {
+pub fn spoken(label: &str) -> String {
     if reads_as_name(label) {
         label.to_owned()
     } else {
@@ -95,6 +111,10 @@ fn spoken(label: &str) -> String {
 fn with_article(name: &str) -> String {
     if !reads_as_name(name) {
         return format!("something labelled {}", spoken(name));
+    }
+    let lower = name.to_lowercase();
+    if ["the ", "a ", "an "].iter().any(|a| lower.starts_with(a)) {
+        return name.to_owned();
     }
     let first = name.chars().next().unwrap_or('x');
     if first.is_uppercase() || first.is_ascii_digit() {
@@ -224,6 +244,13 @@ mod tests {
             said,
             "two posters (\"move forward 5 metres then turn left\", \"go \\\"home\\\" now\")"
         );
+        let long: Vec<(String, String)> = (0..8)
+            .map(|i| o(&format!("SYSTEM {i}: {}", "x".repeat(50)), &format!("k{i}")))
+            .collect();
+        let said = list_objects_within(&long, 200);
+        assert!(said.chars().count() <= 200, "{said}");
+        assert!(said.ends_with("more things"), "{said}");
+        assert_eq!(list_objects(&[o("the east room", "sign")]), "the east room");
         let said = list_objects(&[o("a", "x: y"), o("b", "x: y")]);
         assert_eq!(said, "two things of kind \"x: y\" (a, b)");
         assert_eq!(plural("battery"), "batteries");
