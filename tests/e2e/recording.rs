@@ -89,6 +89,20 @@ fn a_changed_parameter_makes_replay_fail_naming_the_first_divergent_command() {
 }
 
 #[test]
+fn re_recording_an_unchanged_run_gives_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("turn-left.mcap");
+    std::fs::copy(root().join(RECORDINGS[0]), &copy).unwrap();
+    let out = embodia(&["replay", "--rerecord", &copy.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("re-recorded"));
+    assert!(
+        std::fs::read(&copy).unwrap() == std::fs::read(root().join(RECORDINGS[0])).unwrap(),
+        "a run that behaves the same records the same bytes"
+    );
+}
+
+#[test]
 fn replay_refuses_bad_input_with_exit_2_and_the_fix() {
     let dir = tempfile::tempdir().unwrap();
     let junk = dir.path().join("junk.mcap");
@@ -108,6 +122,7 @@ fn replay_refuses_bad_input_with_exit_2_and_the_fix() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(&*file.display().to_string()), "{all}");
         assert!(stderr.contains(says), "{all}");
+        assert!(stderr.contains("Fix:"), "{all}");
         assert!(!stderr.contains("panicked"), "{all}");
     }
 }

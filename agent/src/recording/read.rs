@@ -26,9 +26,11 @@ pub struct Recording {
 
 /// Reads `path`. Errors name the file and what is wrong with it.
 pub fn read(path: &Path) -> Result<Recording, RecordingError> {
-    let bytes = std::fs::read(path).map_err(|source| RecordingError::Io {
+    let bytes = std::fs::read(path).map_err(|e| RecordingError::Format {
         path: path.to_owned(),
-        source,
+        problem: format!(
+            "cannot be read ({e}). Fix: give the path of a recording made with `embodia run --record`"
+        ),
     })?;
     read_bytes(path, &bytes)
 }
@@ -41,7 +43,7 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Recording, RecordingError
     };
     let not_mcap = |e: mcap::McapError| {
         format(format!(
-            "is not an MCAP recording ({e}); give a file written by `embodia run --record`"
+            "is not an MCAP recording ({e}). Fix: give a file written by `embodia run --record`"
         ))
     };
     let mut meta = None;
@@ -59,7 +61,7 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Recording, RecordingError
     }
     let meta = meta.ok_or_else(|| {
         format(format!(
-            "has no `{METADATA_NAME}` metadata: it was not recorded by `embodia run --record`"
+            "has no `{METADATA_NAME}` metadata, so it was not recorded by embodia. Fix: record the run with `embodia run --record`"
         ))
     })?;
     let meta = RecordingMeta::from_map(&meta)
