@@ -61,6 +61,15 @@ pub enum RecordingError {
         #[source]
         source: mcap::McapError,
     },
+    /// A topic could not be tapped or fed.
+    #[error("cannot record {topic}: {source}")]
+    Topic {
+        /// The topic.
+        topic: String,
+        /// What the bus said.
+        #[source]
+        source: embodia_ros::BusError,
+    },
     /// The file is MCAP but not an embodia recording this version can use.
     #[error("{path}: {problem}")]
     Format {

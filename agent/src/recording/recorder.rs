@@ -51,10 +51,11 @@ impl<S: Sink> Recorder<S> {
             if direction == Direction::Input && taps == Taps::Outputs {
                 continue;
             }
-            let tap = tap_by_name(bus, &topic, type_name).map_err(|e| RecordingError::Format {
-                path: Default::default(),
-                problem: format!("cannot record {topic}: {e}"),
-            })?;
+            let tap =
+                tap_by_name(bus, &topic, type_name).map_err(|source| RecordingError::Topic {
+                    topic: topic.clone(),
+                    source,
+                })?;
             match direction {
                 Direction::Input => inputs.push(tap),
                 Direction::Output => outputs.push(tap),

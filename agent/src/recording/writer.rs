@@ -123,8 +123,9 @@ impl McapSink {
             path: path.to_owned(),
             source,
         })?;
+        // No `ros2` profile: that profile allows only CDR channels, and the decision channels
+        // are JSON. Readers decode by each channel's own encoding and schema either way.
         let mut writer = mcap::WriteOptions::new()
-            .profile("ros2")
             .library(format!("embodia {}", env!("CARGO_PKG_VERSION")))
             .compression(Some(mcap::Compression::Zstd))
             .chunk_size(Some(CHUNK_BYTES))
