@@ -276,18 +276,30 @@ pub fn draw(world: &World, entries: &[Entry], safety_topic: &str, title: &str) -
     let _ = writeln!(s, "</g>");
 
     let _ = writeln!(s, r#"<g id="interventions">"#);
+    // The gate repeats itself while an intervention lasts: one cross per place (within 10 cm),
+    // with every reason given there.
+    let mut crosses: Vec<(V2, i64, BTreeSet<String>)> = Vec::new();
     for (t, reasons) in &interventions {
-        if let Some(p) = pose_at(&samples, *t) {
-            let (x, y) = (f.x(p), f.y(p));
-            let _ = writeln!(
-                s,
-                r##"<g class="intervention"><path d="M{:.1},{:.1} l10,10 m0,-10 l-10,10" stroke="#d0f" stroke-width="3"/><title>gate at {:.1} s: {}</title></g>"##,
-                x - 5.0,
-                y - 5.0,
-                *t as f64 / 1e9,
-                esc(reasons)
-            );
+        let Some(p) = pose_at(&samples, *t) else {
+            continue;
+        };
+        let reasons: Vec<String> = serde_json::from_str(reasons).unwrap_or_default();
+        match crosses.last_mut() {
+            Some((q, _, all)) if (p - *q).norm() < 0.1 => all.extend(reasons),
+            _ => crosses.push((p, *t, reasons.into_iter().collect())),
         }
+    }
+    for (p, t, reasons) in &crosses {
+        let (x, y) = (f.x(*p), f.y(*p));
+        let reasons: Vec<&str> = reasons.iter().map(String::as_str).collect();
+        let _ = writeln!(
+            s,
+            r##"<g class="intervention"><path d="M{:.1},{:.1} l10,10 m0,-10 l-10,10" stroke="#d0f" stroke-width="3"/><title>gate from {:.1} s: {}</title></g>"##,
+            x - 5.0,
+            y - 5.0,
+            *t as f64 / 1e9,
+            esc(&reasons.join(", "))
+        );
     }
     let _ = writeln!(s, "</g>");
 

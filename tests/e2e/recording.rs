@@ -229,6 +229,35 @@ fn run_draws_the_run_as_svg() {
     assert_eq!(count("place"), 3);
     assert_eq!(count("keep-out"), 1);
     assert_eq!(count("object seen") + count("object unseen"), 3);
+    assert_eq!(count("intervention"), 0, "the gate had nothing to do");
+
+    // Into the wall: the gate slows and stops the robot, and the picture shows where.
+    let r = json(&embodia(&[
+        "run",
+        "--world",
+        TEST_ROOM,
+        "--planner",
+        "rules",
+        "--no-memory",
+        "--timeout",
+        "30",
+        "--task",
+        "move forward 3 metres",
+        "--svg",
+        &svg.display().to_string(),
+    ]));
+    assert!(r["safety_interventions"]["episodes"]["proximity_stop"].as_u64() > Some(0));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    let doc = roxmltree::Document::parse(&text).expect("well-formed SVG");
+    let crosses: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("intervention"))
+        .collect();
+    assert!(!crosses.is_empty());
+    assert!(
+        text.contains("proximity_stop"),
+        "the reasons are in the picture"
+    );
 }
 
 #[test]
