@@ -119,6 +119,9 @@ pub enum AgentError {
     /// The control thread is gone.
     #[error("the control thread stopped")]
     ControlStopped,
+    /// The recording could not be written.
+    #[error("recording: {0}")]
+    Recording(#[source] crate::recording::RecordingError),
 }
 
 /// Where the control loop's time comes from.

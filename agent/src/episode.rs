@@ -18,6 +18,9 @@ use serde::Serialize;
 use crate::agent::{Agent, AgentConfig, AgentError, Pacing};
 use crate::deliberative::TaskReport;
 use crate::planner::Planner;
+use crate::recording::recorder::Taps;
+use crate::recording::writer::{Entry, TeeSink};
+use crate::recording::{McapSink, Recorder, RecordingMeta};
 
 /// Which memory an episode's agent has.
 #[derive(Clone, Default)]
@@ -32,6 +35,15 @@ pub enum MemoryChoice {
 }
 
 impl MemoryChoice {
+    /// How a recording names it: `off`, `fresh` or `file`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            MemoryChoice::Off => "off",
+            MemoryChoice::Fresh(_) => "fresh",
+            MemoryChoice::File(..) => "file",
+        }
+    }
+
     fn open(&self) -> Result<Option<Memory>, AgentError> {
         let open = |e: &Arc<Embedder>, p: Option<&std::path::Path>| {
             Memory::open(e.clone(), p)
@@ -62,6 +74,12 @@ pub struct EpisodeOptions {
     /// Objects of the world (by name) the robot saw before the start: in its memory, or told
     /// to perception when it has none.
     pub known_objects: Vec<String>,
+    /// Record the run into this MCAP file.
+    pub record: Option<PathBuf>,
+    /// Keep the recorded messages in the report too (for pictures).
+    pub keep_recording: bool,
+    /// The planner's command-line options, as a recording keeps them for replay.
+    pub planner_args: Vec<String>,
 }
 
 impl Default for EpisodeOptions {
@@ -73,6 +91,9 @@ impl Default for EpisodeOptions {
             settle_s: 1.0,
             memory: MemoryChoice::Off,
             known_objects: Vec::new(),
+            record: None,
+            keep_recording: false,
+            planner_args: Vec::new(),
         }
     }
 }
@@ -99,6 +120,12 @@ pub struct EpisodeReport {
     pub interventions: InterventionCounts,
     /// Wall time, s.
     pub wall_time_s: f64,
+    /// Messages recorded per topic, when the run was recorded.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub recorded: std::collections::BTreeMap<String, u64>,
+    /// The recorded messages, when [`EpisodeOptions::keep_recording`] asked for them.
+    #[serde(skip)]
+    pub recording: Vec<Entry>,
 }
 
 /// [`SimStats`] in a serialisable form.
@@ -162,39 +189,32 @@ pub fn run_episode(
         .max(1.0) as u64;
     let agent_config = agent_for_world(options.agent.clone(), &world);
     let guard = agent_config.deliberative.plan_deadline + Duration::from_secs(10);
+    let mut recorder = match (&options.record, options.keep_recording) {
+        (None, false) => None,
+        (path, keep) => {
+            let file = match path {
+                Some(p) => Some(
+                    McapSink::create(p, &recording_meta(&world, tasks, options)?)
+                        .map_err(AgentError::Recording)?,
+                ),
+                None => None,
+            };
+            let sink = TeeSink::new(file, keep);
+            Some(
+                Recorder::new(&bus, &agent_config, Taps::All, sink)
+                    .map_err(AgentError::Recording)?,
+            )
+        }
+    };
+    let record = |r: Result<(), crate::recording::RecordingError>| r.map_err(AgentError::Recording);
     // The agent subscribes first, so it receives the simulator's state at time zero.
-    let mut memory = options.memory.open()?;
-    let seen_before = sightings_before_start(&world, &options.known_objects)?;
-    if let (Some(m), false) = (memory.as_mut(), seen_before.is_empty()) {
-        let observations: Vec<Observation> = seen_before
-            .iter()
-            .map(|o| {
-                Observation::object_sighting(
-                    ObservationKind::ObjectSeen,
-                    o,
-                    (o.x, o.y, 0.0),
-                    "/detections",
-                )
-            })
-            .collect();
-        m.remember(&observations)
-            .map_err(|e| AgentError::Config(format!("memory: {e}")))?;
-    }
-    let told_perception = memory.is_none();
-    let agent = Agent::start(
-        &bus,
-        Arc::new(SemanticMap::from_world(&world)),
-        planner,
-        memory,
-        agent_config,
-        Pacing::Lockstep,
-    )?;
-    if told_perception && !seen_before.is_empty() {
-        agent.recall_objects(seen_before);
-    }
+    let agent = start_agent(&bus, &world, planner, options, agent_config)?;
     let simulator =
         Simulator::new(world.clone(), sim_config).map_err(|e| AgentError::Config(e.to_string()))?;
     let mut sim = SimNode::new(&bus, simulator).map_err(|e| AgentError::Config(e.to_string()))?;
+    if let Some(r) = recorder.as_mut() {
+        record(r.inputs(sim.sim().time_ns()))?;
+    }
 
     let radius = world.robot.radius;
     let mut visited: Vec<String> = Vec::new();
@@ -217,24 +237,40 @@ pub fn run_episode(
             }
             entered_keep_out |= world.in_keep_out(p, radius - 1e-3);
             stays.update(&world, p, sim.sim().stats().sim_time_s);
+            if let Some(r) = recorder.as_mut() {
+                record(r.inputs(sim.sim().time_ns()))?;
+            }
         }
         if !agent.wait_idle(guard) {
             return Err(AgentError::Start(
                 "the deliberative layer did not finish in time".into(),
             ));
         }
-        agent.tick(sim.sim().time_ns())?;
+        let now_ns = sim.sim().time_ns();
+        if let Some(r) = recorder.as_mut() {
+            record(r.tick(now_ns))?;
+        }
+        agent.tick(now_ns)?;
         if !agent.wait_idle(guard) {
             return Err(AgentError::Start(
                 "the deliberative layer did not finish in time".into(),
             ));
+        }
+        if let Some(r) = recorder.as_mut() {
+            record(r.outputs(now_ns))?;
         }
         while let Ok(r) = agent.reports().try_recv() {
+            if let Some(rec) = recorder.as_mut() {
+                record(rec.report(now_ns, &r))?;
+            }
             reports.push(r);
         }
         let now_s = sim.sim().stats().sim_time_s;
         if reports.len() >= submitted {
             if submitted < tasks.len() {
+                if let Some(r) = recorder.as_mut() {
+                    record(r.task(now_ns, &tasks[submitted]))?;
+                }
                 agent.submit(&tasks[submitted]);
                 submitted += 1;
             } else if settle_until.is_none() {
@@ -264,6 +300,18 @@ pub fn run_episode(
     let pose = sim.sim().pose();
     let stats = sim.sim().stats();
     let interventions = agent.shutdown();
+    let (recorded, recording) = match recorder {
+        Some(r) => {
+            let sink = r.into_sink();
+            let counts = sink.counts().clone();
+            let (file, kept) = sink.into_parts();
+            if let Some(f) = file {
+                f.finish().map_err(AgentError::Recording)?;
+            }
+            (counts, kept.map(|k| k.entries).unwrap_or_default())
+        }
+        None => Default::default(),
+    };
     Ok(EpisodeReport {
         tasks: reports,
         timed_out,
@@ -274,6 +322,79 @@ pub fn run_episode(
         final_pose: (pose.x, pose.y, pose.theta),
         interventions,
         wall_time_s: started.elapsed().as_secs_f64(),
+        recorded,
+        recording,
+    })
+}
+
+/// Starts the agent as an episode does: its memory (with the objects known before the start),
+/// lockstep pacing. Replay starts it the same way.
+pub(crate) fn start_agent(
+    bus: &InProcBus,
+    world: &World,
+    planner: Arc<dyn Planner>,
+    options: &EpisodeOptions,
+    agent_config: AgentConfig,
+) -> Result<Agent, AgentError> {
+    let mut memory = options.memory.open()?;
+    let seen_before = sightings_before_start(world, &options.known_objects)?;
+    if let (Some(m), false) = (memory.as_mut(), seen_before.is_empty()) {
+        let observations: Vec<Observation> = seen_before
+            .iter()
+            .map(|o| {
+                Observation::object_sighting(
+                    ObservationKind::ObjectSeen,
+                    o,
+                    (o.x, o.y, 0.0),
+                    "/detections",
+                )
+            })
+            .collect();
+        m.remember(&observations)
+            .map_err(|e| AgentError::Config(format!("memory: {e}")))?;
+    }
+    let told_perception = memory.is_none();
+    let agent = Agent::start(
+        bus,
+        Arc::new(SemanticMap::from_world(world)),
+        planner,
+        memory,
+        agent_config,
+        Pacing::Lockstep,
+    )?;
+    if told_perception && !seen_before.is_empty() {
+        agent.recall_objects(seen_before);
+    }
+    Ok(agent)
+}
+
+/// What a recording of this episode says about it.
+fn recording_meta(
+    world: &World,
+    tasks: &[String],
+    options: &EpisodeOptions,
+) -> Result<RecordingMeta, AgentError> {
+    let source = world
+        .source
+        .as_ref()
+        .ok_or_else(|| AgentError::Config("recording needs a world loaded from a file".into()))?;
+    let world_yaml = std::fs::read_to_string(source).map_err(|e| {
+        AgentError::Config(format!("reading {} to record it: {e}", source.display()))
+    })?;
+    Ok(RecordingMeta {
+        format: crate::recording::meta::FORMAT,
+        embodia_version: env!("CARGO_PKG_VERSION").to_owned(),
+        world_name: world.name.clone(),
+        world_file: source.display().to_string(),
+        world_yaml,
+        seed: options.seed,
+        tasks: tasks.to_vec(),
+        timeout_s: options.timeout_s,
+        settle_s: options.settle_s,
+        params: crate::params::values(&options.agent),
+        planner_args: options.planner_args.clone(),
+        memory: options.memory.kind().to_owned(),
+        known_objects: options.known_objects.clone(),
     })
 }
 

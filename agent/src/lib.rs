@@ -12,8 +12,10 @@ pub mod deliberative;
 pub mod episode;
 pub mod inbox;
 pub mod params;
+pub mod picture;
 pub mod priority;
 pub mod reactive;
+pub mod recording;
 pub mod scenario;
 pub mod task;
 

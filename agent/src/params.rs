@@ -459,6 +459,45 @@ pub fn apply(
     Ok(())
 }
 
+/// Every parameter's value in `config`, by name, as [`table`] prints defaults: what a recording
+/// keeps so that a replay rebuilds the same agent.
+pub fn values(config: &AgentConfig) -> BTreeMap<String, String> {
+    registry()
+        .into_iter()
+        .map(|s| (s.name.to_owned(), (s.get)(config)))
+        .collect()
+}
+
+/// Parameters from [`values`]' text back to typed values (each read as its parameter's type,
+/// so a string that looks like a number stays a string).
+pub fn from_values(
+    values: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, ParamValue>, ParamError> {
+    let specs = registry();
+    values
+        .iter()
+        .map(|(name, text)| {
+            let spec = specs
+                .iter()
+                .find(|s| s.name == name)
+                .ok_or_else(|| ParamError::Unknown(name.clone()))?;
+            let wrong = || ParamError::WrongType {
+                name: name.clone(),
+                expected: spec.kind.name(),
+                got: "text",
+                value: text.clone(),
+            };
+            let value = match spec.kind {
+                Kind::Double => ParamValue::Double(text.parse().map_err(|_| wrong())?),
+                Kind::Integer => ParamValue::Integer(text.parse().map_err(|_| wrong())?),
+                Kind::Bool => ParamValue::Bool(text.parse().map_err(|_| wrong())?),
+                Kind::String => ParamValue::String(text.clone()),
+            };
+            Ok((name.clone(), value))
+        })
+        .collect()
+}
+
 /// The Markdown table of every parameter with its default.
 pub fn table() -> String {
     let defaults = AgentConfig::default();
@@ -487,6 +526,20 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.clone()))
             .collect()
+    }
+
+    #[test]
+    fn values_round_trip_to_the_same_config() {
+        let mut config = AgentConfig::default();
+        apply(
+            &mut config,
+            &params(&[("max_linear", ParamValue::Double(0.3125))]),
+        )
+        .unwrap();
+        let mut again = AgentConfig::default();
+        apply(&mut again, &from_values(&values(&config)).unwrap()).unwrap();
+        assert_eq!(values(&again), values(&config));
+        assert_eq!(values(&again)["max_linear"], "0.3125");
     }
 
     #[test]

@@ -50,9 +50,26 @@ fn files(root: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// XML namespace names that look like addresses but are identifiers no program fetches (the
+/// SVG namespace, which every SVG file must declare), allowed only as a whole quoted value:
+/// `"http://www.w3.org/2000/svg"`, never as part of a longer address.
+const NAMESPACE_NAMES: &[&str] = &["http://www.w3.org/2000/svg"];
+
+/// Whether `text[start..end]` is exactly one of [`NAMESPACE_NAMES`] between double quotes.
+fn is_quoted_namespace(text: &str, start: usize, end: usize) -> bool {
+    NAMESPACE_NAMES.iter().any(|ns| {
+        text[start..].starts_with(ns)
+            && text[..start].ends_with('"')
+            && text[start + ns.len()..].starts_with('"')
+            && start + ns.len() >= end
+    })
+}
+
 /// The addresses a text names: every `scheme://host.name` except under the reserved domains
-/// of RFC 2606 (`.invalid`, `.example`, `.test`), which name nothing.
+/// of RFC 2606 (`.invalid`, `.example`, `.test`), which name nothing, and the quoted XML
+/// namespace names of [`NAMESPACE_NAMES`].
 fn addresses(text: &str) -> Vec<String> {
+    let mut offset = 0;
     let mut found = Vec::new();
     let mut rest = text;
     while let Some(i) = rest.find("://") {
@@ -66,10 +83,13 @@ fn addresses(text: &str) -> Vec<String> {
         let reserved = [".invalid", ".example", ".test"]
             .iter()
             .any(|tld| host.ends_with(tld));
-        if host.contains('.') && !reserved {
+        let namespace = is_quoted_namespace(text, offset + scheme_start, offset + host_end);
+        if host.contains('.') && !reserved && !namespace {
             found.push(rest[scheme_start..host_end].to_owned());
         }
-        rest = &rest[host_end.max(i + 3)..];
+        let next = host_end.max(i + 3);
+        offset += next;
+        rest = &rest[next..];
     }
     found
 }
@@ -122,4 +142,15 @@ fn the_address_finder_sees_schemes_and_spares_reserved_names() {
     );
     assert!(addresses("a bare :// or scheme://host is no address").is_empty());
     assert!(addresses("no address here").is_empty());
+}
+
+#[test]
+fn only_the_quoted_svg_namespace_is_spared() {
+    let ns = NAMESPACE_NAMES[0];
+    assert!(addresses(&format!(r#"<svg xmlns="{ns}">"#)).is_empty());
+    assert!(addresses(&format!(r#"const NS: &str = "{ns}";"#)).is_empty());
+    // Unquoted, extended or on another host, it is an address like any other.
+    assert_eq!(addresses(&format!("see {ns} here")).len(), 1);
+    assert_eq!(addresses(&format!(r#""{ns}/extra""#)).len(), 1);
+    assert_eq!(addresses(r#""http://www.w3.org/1999/xhtml""#).len(), 1);
 }

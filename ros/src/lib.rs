@@ -12,6 +12,7 @@ pub mod cdr;
 pub mod message;
 pub mod msg;
 pub mod qos;
+pub mod schema;
 
 pub use bus::{Bus, BusError, Delivery, Publisher, Subscription};
 pub use message::Message;

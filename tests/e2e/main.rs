@@ -6,6 +6,7 @@ mod dds_nodes;
 mod launch_files;
 mod llm_planner;
 mod memory_cli;
+mod recording;
 mod run_cli;
 mod scenarios;
 mod sim_cli;

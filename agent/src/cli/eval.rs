@@ -33,6 +33,25 @@ pub struct EvalArgs {
     /// Only load and check the scenario files (and their worlds); run nothing.
     #[arg(long)]
     check: bool,
+    /// Record each scenario into this folder, one `NAME.mcap` per scenario.
+    #[arg(long, value_name = "DIR")]
+    record: Option<PathBuf>,
+    /// Write one SVG picture per scenario and an `index.html` with the results table here.
+    #[arg(long, value_name = "DIR")]
+    report_dir: Option<PathBuf>,
+}
+
+/// A scenario name as a file name.
+fn file_stem(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 fn scenario_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
@@ -93,9 +112,15 @@ pub fn run(args: EvalArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result
     } else {
         MemoryChoice::Fresh(embedder)
     };
+    for dir in [&args.record, &args.report_dir].into_iter().flatten() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let safety_topic = agent.topics.safety.clone();
     let options = EpisodeOptions {
         memory,
         agent,
+        keep_recording: args.report_dir.is_some(),
+        planner_args: args.planner.to_args(),
         ..EpisodeOptions::default()
     };
     let next = Mutex::new(0usize);
@@ -111,6 +136,13 @@ pub fn run(args: EvalArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result
                         i
                     };
                     let Some(sc) = scenarios.get(i) else { break };
+                    let options = EpisodeOptions {
+                        record: args
+                            .record
+                            .as_ref()
+                            .map(|d| d.join(format!("{}.mcap", file_stem(&sc.name)))),
+                        ..options.clone()
+                    };
                     let r = sc
                         .run(planner.clone(), &options)
                         .with_context(|| format!("scenario {}", sc.name));
@@ -167,6 +199,9 @@ pub fn run(args: EvalArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result
         rate * 100.0,
         planner.name()
     );
+    if let Some(dir) = &args.report_dir {
+        write_report_dir(dir, &scenarios, &results, &safety_topic)?;
+    }
     if let Some(path) = &args.report {
         let classes: serde_json::Map<String, serde_json::Value> = classes
             .iter()
@@ -192,6 +227,57 @@ pub fn run(args: EvalArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result
         std::fs::write(path, serde_json::to_string_pretty(&report)?)
             .with_context(|| format!("writing {}", path.display()))?;
     }
+    Ok(())
+}
+
+/// One SVG per scenario and an `index.html` with the results table and the pictures.
+fn write_report_dir(
+    dir: &Path,
+    scenarios: &[Scenario],
+    results: &[ScenarioResult],
+    safety_topic: &str,
+) -> anyhow::Result<()> {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut rows = String::new();
+    let mut pictures = String::new();
+    for (sc, r) in scenarios.iter().zip(results) {
+        let file = format!("{}.svg", file_stem(&r.name));
+        let title = format!("{}: {}", r.name, sc.tasks.join(" / "));
+        let svg = embodia::picture::draw(&sc.world, &r.episode.recording, safety_topic, &title);
+        std::fs::write(dir.join(&file), svg)
+            .with_context(|| format!("writing {}", dir.join(&file).display()))?;
+        rows.push_str(&format!(
+            "<tr><td><a href=\"#{stem}\">{name}</a></td><td>{ok}</td><td>{sim:.1}</td><td>{wall:.2}</td><td>{col}</td><td>{int}</td><td>{clr:.3}</td><td>{spd:.2}</td><td>{failed}</td></tr>\n",
+            stem = file_stem(&r.name),
+            name = esc(&r.name),
+            ok = if r.success { "yes" } else { "NO" },
+            sim = r.sim_time_s,
+            wall = r.wall_time_s,
+            col = r.collisions,
+            int = r.safety_interventions,
+            clr = r.min_clearance_m,
+            spd = r.max_speed_mps,
+            failed = esc(&r.failed_criteria.join("; ")),
+        ));
+        pictures.push_str(&format!(
+            "<h2 id=\"{}\">{}</h2>\n<img src=\"{file}\" alt=\"{}\">\n",
+            file_stem(&r.name),
+            esc(&r.name),
+            esc(&title)
+        ));
+    }
+    let succeeded = results.iter().filter(|r| r.success).count();
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>embodia eval</title>\n<style>body{{font-family:sans-serif}} td,th{{padding:2px 8px;border-bottom:1px solid #ccc}}</style></head><body>\n<h1>embodia eval: {succeeded} of {} scenarios succeeded</h1>\n<table>\n<tr><th>scenario</th><th>success</th><th>sim s</th><th>wall s</th><th>collisions</th><th>interventions</th><th>min clearance m</th><th>max speed m/s</th><th>failed criteria</th></tr>\n{rows}</table>\n{pictures}</body></html>\n",
+        results.len()
+    );
+    let index = dir.join("index.html");
+    std::fs::write(&index, html).with_context(|| format!("writing {}", index.display()))?;
     Ok(())
 }
 

@@ -16,6 +16,7 @@ mod eval;
 mod memory;
 mod models;
 mod plan;
+pub mod replay;
 mod run;
 mod sim;
 
@@ -37,6 +38,8 @@ enum Command {
     Run(run::RunArgs),
     /// Run scenarios and report how many succeed.
     Eval(eval::EvalArgs),
+    /// Replay a recording against this build; exit 1 with the first divergence.
+    Replay(replay::ReplayArgs),
     /// Show the plan a planner makes for a task in a world, without running it.
     Plan(plan::PlanArgs),
     /// Look into a memory file.
@@ -107,6 +110,33 @@ pub struct PlannerArgs {
 }
 
 impl PlannerArgs {
+    /// These options as command-line arguments (what a recording keeps, for replay).
+    fn to_args(&self) -> Vec<String> {
+        fn name<T: ValueEnum>(v: &T) -> String {
+            v.to_possible_value()
+                .map(|p| p.get_name().to_owned())
+                .unwrap_or_default()
+        }
+        let mut out = vec![
+            "--planner".to_owned(),
+            name(&self.planner),
+            "--choice".to_owned(),
+            name(&self.choice),
+            format!("--prior-weight={}", self.prior_weight),
+            format!("--beams={}", self.beams),
+            format!("--contrast={}", self.contrast),
+            format!("--score-contrast={}", self.score_contrast),
+            format!("--sample-seed={}", self.sample_seed),
+        ];
+        if let Some(m) = &self.model {
+            out.push(format!("--model={}", m.display()));
+        }
+        if let Some(t) = self.temperature {
+            out.push(format!("--temperature={t}"));
+        }
+        out
+    }
+
     /// Whether the planner runs the model (which uses every core: run one episode at a time).
     fn uses_model(&self) -> bool {
         self.planner != PlannerChoice::Rules
@@ -207,6 +237,7 @@ pub fn run(cli: Cli, ros: &RosArgs) -> anyhow::Result<()> {
         ),
         Command::Run(args) => run::run(args, agent_config(ros)?),
         Command::Eval(args) => eval::run(args, agent_config(ros)?),
+        Command::Replay(args) => replay::run(args, ros),
         Command::WorldSdf { world } => {
             let w = embodia_world::World::load(&world)?;
             print!(

@@ -34,6 +34,13 @@ pub struct RunArgs {
     /// Run without a vector memory (no embedding model needed).
     #[arg(long)]
     no_memory: bool,
+    /// Record the run into this MCAP file: every topic the agent reads and writes as ROS 2
+    /// CDR, its decisions as JSON (`embodia replay` checks a build against it).
+    #[arg(long, value_name = "FILE.mcap")]
+    record: Option<PathBuf>,
+    /// Draw the run on the map into this SVG file.
+    #[arg(long, value_name = "FILE.svg")]
+    svg: Option<PathBuf>,
 }
 
 /// Runs the tasks and prints a JSON report.
@@ -56,11 +63,15 @@ pub fn run(args: RunArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result<
             None => MemoryChoice::Fresh(embedder),
         }
     };
+    let safety_topic = agent.topics.safety.clone();
     let options = EpisodeOptions {
         seed: args.seed,
         timeout_s: args.timeout,
         memory,
         agent,
+        record: args.record.clone(),
+        keep_recording: args.svg.is_some(),
+        planner_args: args.planner.to_args(),
         ..EpisodeOptions::default()
     };
     let report = run_episode(world.clone(), planner.clone(), &args.tasks, &options)
@@ -77,7 +88,13 @@ pub fn run(args: RunArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result<
         "sim": report.sim,
         "safety_interventions": report.interventions,
         "wall_time_s": report.wall_time_s,
+        "recorded": report.recorded,
     });
+    if let Some(path) = &args.svg {
+        let title = format!("{}: {}", world.name, args.tasks.join(" / "));
+        let svg = embodia::picture::draw(&world, &report.recording, &safety_topic, &title);
+        std::fs::write(path, svg).with_context(|| format!("writing {}", path.display()))?;
+    }
     println!("{}", serde_json::to_string_pretty(&out)?);
     Ok(())
 }

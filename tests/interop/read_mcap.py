@@ -1,0 +1,58 @@
+"""Reads an embodia recording with Foxglove's independent reader (mcap + mcap-ros2-support)
+and prints, as JSON: every channel's topic with its schema name and encoding, and how many
+messages of /scan, /odom and /cmd_vel decoded (each one decoded and its fields touched).
+
+Usage: python read_mcap.py FILE.mcap
+"""
+
+import json
+import math
+import sys
+
+from mcap.reader import make_reader
+from mcap_ros2.decoder import DecoderFactory
+
+
+def main(path):
+    counts = {"/scan": 0, "/odom": 0, "/cmd_vel": 0}
+    checks = {"scan_beams": set(), "odom_frames": set(), "cmd_finite": True}
+    with open(path, "rb") as f:
+        reader = make_reader(f, decoder_factories=[DecoderFactory()])
+        summary = reader.get_summary()
+        topics = {}
+        for channel in summary.channels.values():
+            schema = summary.schemas.get(channel.schema_id)
+            topics[channel.topic] = {
+                "type": schema.name if schema else None,
+                "schema_encoding": schema.encoding if schema else None,
+                "encoding": channel.message_encoding,
+            }
+        metadata = {m.name: dict(m.metadata) for m in reader.iter_metadata()}
+        for _schema, channel, _message, msg in reader.iter_decoded_messages(
+            topics=list(counts)
+        ):
+            counts[channel.topic] += 1
+            if channel.topic == "/scan":
+                checks["scan_beams"].add(len(msg.ranges))
+            elif channel.topic == "/odom":
+                checks["odom_frames"].add(msg.header.frame_id + ">" + msg.child_frame_id)
+                _ = msg.pose.pose.position.x + msg.twist.twist.angular.z
+            else:
+                v = (msg.linear.x, msg.angular.z)
+                checks["cmd_finite"] &= all(math.isfinite(x) for x in v)
+    checks = {k: sorted(v) if isinstance(v, set) else v for k, v in checks.items()}
+    print(
+        json.dumps(
+            {
+                "topics": topics,
+                "counts": counts,
+                "checks": checks,
+                "metadata_names": sorted(metadata),
+                "seed": metadata.get("embodia", {}).get("seed"),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
