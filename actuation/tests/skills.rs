@@ -516,3 +516,22 @@ fn an_object_behind_a_keep_out_zone_is_approached_as_close_as_is_safe_and_it_say
     );
     assert!(h.said[0].contains("green ball"));
 }
+
+#[test]
+fn a_search_that_chooses_viewpoints_on_a_worker_thread_finds_the_same_object() {
+    let mut h = Harness::load(ROOM);
+    h.nav = NavResources::new(0.18, 0.45).with_search(embodia_actuation::skills::SearchConfig {
+        background: true,
+        ..Default::default()
+    });
+    assert_eq!(
+        h.run(
+            Step::LookFor {
+                target: "red ball".into()
+            },
+            150.0
+        ),
+        SkillStatus::Succeeded
+    );
+    assert_eq!(h.sim.sim().stats().collisions, 0);
+}

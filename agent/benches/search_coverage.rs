@@ -5,16 +5,18 @@
 //! how much of the reachable floor was seen when the search gave up and the time it took per
 //! 100 m² of floor.
 //!
-//!     cargo bench -p embodia --bench search_coverage [-- SCENARIO.yaml ...]
+//!     cargo bench -p embodia --bench search_coverage [-- [--no-prior] SCENARIO.yaml ...]
 //!
 //! Without arguments it runs `tests/scenarios/search-*.yaml`. The rule planner plans, with
 //! its grounding as `embodia eval --planner rules` has it (these tasks are plain searches:
-//! the planner does not change the route, the search does).
+//! the planner does not change the route, the search does), and the search prior from general
+//! knowledge orders where it looks first, as in `embodia eval` (`--no-prior`: without it).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use embodia::episode::EpisodeOptions;
+use embodia::planner::KnowledgePrior;
 use embodia::planner::grounding::{Grounder, Semantic};
 use embodia::planner::knowledge::Knowledge;
 use embodia::scenario::{Criterion, Scenario};
@@ -57,9 +59,12 @@ fn main() {
         &Semantic::default_cache_dir(),
     )
     .expect("the planner's knowledge embedded");
-    let planner: Arc<dyn Planner> = Arc::new(RulePlanner::new(Grounder::with_semantic(Arc::new(
-        semantic,
-    ))));
+    let grounder = Grounder::with_semantic(Arc::new(semantic));
+    let planner: Arc<dyn Planner> = Arc::new(RulePlanner::new(grounder.clone()));
+    let mut options = EpisodeOptions::default();
+    if !std::env::args().any(|a| a == "--no-prior") {
+        options.agent.search_prior = Some(Arc::new(KnowledgePrior::new(grounder)));
+    }
     println!(
         "| scenario | found | sim time s | travelled m | oracle path m | oracle time s | distance ratio | time ratio |"
     );
@@ -74,7 +79,7 @@ fn main() {
             }
         };
         let result = scenario
-            .run(planner.clone(), &EpisodeOptions::default())
+            .run(planner.clone(), &options)
             .expect("scenario runs");
         let world = &scenario.world;
         let grid = embodia_sim::map::rasterise(world, "map", Time::default());

@@ -11,7 +11,7 @@ use crossbeam_channel::{Receiver, Sender};
 use embodia_actuation::cmd_vel::CmdVelPublisher;
 use embodia_actuation::gate::{GateConfigError, InterventionCounts};
 use embodia_actuation::nav::CoverageConfig;
-use embodia_actuation::skills::SearchConfig;
+use embodia_actuation::skills::{SearchConfig, SearchPrior};
 use embodia_actuation::{GateConfig, NavResources, SafetyGate};
 use embodia_perception::{Perceiver, PerceptionConfig, PerceptionError, SemanticMap, WorldState};
 use embodia_ros::msg::sensor_msgs::LaserScan;
@@ -75,6 +75,8 @@ pub struct AgentConfig {
     pub cruise_speed: f64,
     /// How searches choose viewpoints and when they give up.
     pub coverage: CoverageConfig,
+    /// Where things are likely to be, so searches look there first (none: no preference).
+    pub search_prior: Option<Arc<dyn SearchPrior>>,
     /// Topic names.
     pub topics: AgentTopics,
     /// Take time from `/clock` (a simulator's) instead of the system clock.
@@ -91,6 +93,7 @@ impl Default for AgentConfig {
             stamped_cmd_vel: false,
             cruise_speed: 0.45,
             coverage: CoverageConfig::default(),
+            search_prior: None,
             topics: AgentTopics::default(),
             use_sim_time: false,
         }
@@ -197,6 +200,8 @@ impl Agent {
             .with_search(SearchConfig {
                 camera: config.perception.camera,
                 coverage: config.coverage.clone(),
+                prior: config.search_prior.clone(),
+                background: matches!(pacing, Pacing::WallClock(_)),
             }),
             commands: cmd_rx,
             events: InboxEvents::new(inbox_tx.clone(), activity.clone()),

@@ -8,6 +8,10 @@ use thiserror::Error;
 
 use crate::agent::AgentConfig;
 
+/// Largest detector range taken, m: beyond it no detector is reliable, and the record of
+/// where it looked would cost ever more per message.
+pub const MAX_DETECTOR_RANGE_M: f64 = 50.0;
+
 /// Why a parameter was refused.
 #[derive(Debug, Error, PartialEq)]
 #[non_exhaustive]
@@ -438,16 +442,26 @@ pub fn apply(
             problem,
         });
     }
-    if !config.perception.camera.is_valid() {
+    let cam = config.perception.camera;
+    if !(cam.fov_deg > 0.0 && cam.fov_deg <= 360.0) {
         return Err(ParamError::Invalid {
-            name: "detector_fov_deg / detector_range".into(),
-            problem: "must both be positive".into(),
+            name: "detector_fov_deg".into(),
+            problem: format!("must be in (0, 360], got {}", cam.fov_deg),
+        });
+    }
+    if !(cam.range_m > 0.0 && cam.range_m <= MAX_DETECTOR_RANGE_M) {
+        return Err(ParamError::Invalid {
+            name: "detector_range".into(),
+            problem: format!(
+                "must be in (0, {MAX_DETECTOR_RANGE_M}] m, got {} (the work per detection grows with its square)",
+                cam.range_m
+            ),
         });
     }
     if !(config.coverage.goal_fraction > 0.0 && config.coverage.goal_fraction <= 1.0) {
         return Err(ParamError::Invalid {
             name: "search_coverage".into(),
-            problem: "must be in (0, 1]".into(),
+            problem: format!("must be in (0, 1], got {}", config.coverage.goal_fraction),
         });
     }
     if !(config.control_hz.is_finite() && config.control_hz > 0.0 && config.control_hz <= 1000.0) {

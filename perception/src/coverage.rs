@@ -6,6 +6,8 @@
 //! (empty ones too: the detector looked and saw nothing) marks the cone the camera covered at
 //! the message's stamp, traced cell by cell through the map so walls and furniture occlude.
 
+use std::sync::Arc;
+
 use embodia_ros::msg::nav_msgs::OccupancyGrid;
 use embodia_world::V2;
 
@@ -43,7 +45,14 @@ impl ViewCone {
     }
 }
 
-/// Per-cell time of the last look, on the map's own grid.
+/// Cells along each side of a tile.
+const TILE: usize = 64;
+
+/// A tile of stamps, shared until written: a look touches a few tiles, so a grid shared with
+/// a snapshot copies only those, never the whole map.
+type Tile = Arc<[i64; TILE * TILE]>;
+
+/// Per-cell time of the last look, on the map's own grid (kept in shared tiles).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SeenGrid {
     /// Cells along x.
@@ -54,20 +63,53 @@ pub struct SeenGrid {
     pub resolution: f64,
     /// World position of cell (0, 0)'s corner.
     pub origin: V2,
-    /// Last time each cell was seen, nanoseconds; `i64::MIN` for never.
-    stamps: Vec<i64>,
+    /// Tiles in rows of `tiles_x`; each holds the last time its cells were seen,
+    /// nanoseconds, `i64::MIN` for never. Unseen tiles all share one allocation.
+    tiles: Vec<Tile>,
+    tiles_x: usize,
 }
 
 impl SeenGrid {
     /// An all-unseen grid with the geometry of `map`.
     pub fn for_map(map: &OccupancyGrid) -> Self {
         let (width, height) = (map.info.width as usize, map.info.height as usize);
+        let (tiles_x, tiles_y) = (width.div_ceil(TILE), height.div_ceil(TILE));
+        let blank: Tile = Arc::new([i64::MIN; TILE * TILE]);
         Self {
             width,
             height,
             resolution: map.info.resolution as f64,
             origin: V2::new(map.info.origin.position.x, map.info.origin.position.y),
-            stamps: vec![i64::MIN; width * height],
+            tiles: vec![blank; tiles_x * tiles_y],
+            tiles_x,
+        }
+    }
+
+    /// A grid for `map` keeping what this one saw, cell by cell at the same world position
+    /// (a growing SLAM map does not wipe a search's coverage).
+    pub fn moved_to(&self, map: &OccupancyGrid) -> Self {
+        let mut out = Self::for_map(map);
+        for y in 0..self.height {
+            for x in 0..self.width {
+                if let Some(s) = self.seen_at(x, y)
+                    && let Some((nx, ny)) = out.cell_of(self.center_of(x, y))
+                {
+                    out.set(nx, ny, s);
+                }
+            }
+        }
+        out
+    }
+
+    fn stamp(&self, x: usize, y: usize) -> i64 {
+        self.tiles[(y / TILE) * self.tiles_x + x / TILE][(y % TILE) * TILE + x % TILE]
+    }
+
+    fn set(&mut self, x: usize, y: usize, stamp_ns: i64) {
+        let t = (y / TILE) * self.tiles_x + x / TILE;
+        let i = (y % TILE) * TILE + x % TILE;
+        if self.tiles[t][i] < stamp_ns {
+            Arc::make_mut(&mut self.tiles[t])[i] = stamp_ns;
         }
     }
 
@@ -96,13 +138,14 @@ impl SeenGrid {
 
     /// When cell `(x, y)` was last seen, if ever.
     pub fn seen_at(&self, x: usize, y: usize) -> Option<i64> {
-        let s = self.stamps[y * self.width + x];
+        let s = self.stamp(x, y);
         (s != i64::MIN).then_some(s)
     }
 
     /// Whether cell `(x, y)` was seen at or after `since_ns`.
     pub fn seen_since(&self, x: usize, y: usize, since_ns: i64) -> bool {
-        self.stamps[y * self.width + x] >= since_ns && self.stamps[y * self.width + x] != i64::MIN
+        let s = self.stamp(x, y);
+        s >= since_ns && s != i64::MIN
     }
 
     /// Marks what a camera at `eye` looking along `heading` covered at `stamp_ns`: rays fanned
@@ -130,9 +173,8 @@ impl SeenGrid {
             for k in 0..=steps {
                 let p = eye + dir * (k as f64 * step).min(cone.range_m);
                 let Some((x, y)) = self.cell_of(p) else { break };
-                let idx = y * self.width + x;
-                self.stamps[idx] = self.stamps[idx].max(stamp_ns);
-                let v = map.data.get(idx).copied().unwrap_or(-1);
+                self.set(x, y, stamp_ns);
+                let v = map.data.get(y * self.width + x).copied().unwrap_or(-1);
                 if !(0..OPAQUE_FROM).contains(&v) {
                     break;
                 }
@@ -142,11 +184,20 @@ impl SeenGrid {
 
     /// Forgets everything seen after `now_ns` (the clock jumped back).
     pub fn forget_after(&mut self, now_ns: i64) {
-        for s in &mut self.stamps {
-            if *s > now_ns {
-                *s = i64::MIN;
+        for tile in &mut self.tiles {
+            if tile.iter().any(|s| *s > now_ns) {
+                for s in Arc::make_mut(tile).iter_mut() {
+                    if *s > now_ns {
+                        *s = i64::MIN;
+                    }
+                }
             }
         }
+    }
+
+    /// Whether no cell was ever seen.
+    pub fn is_blank(&self) -> bool {
+        self.tiles.iter().all(|t| t.iter().all(|s| *s == i64::MIN))
     }
 }
 
@@ -265,10 +316,56 @@ mod tests {
         let mut other = map.clone();
         other.info.width = 50;
         g.mark(&other, V2::new(1.0, 5.0), 0.0, ViewCone::default(), 1);
-        assert!(g.stamps.iter().all(|s| *s == i64::MIN));
+        assert!(g.is_blank());
         // A camera outside the grid marks nothing and does not panic.
         g.mark(&map, V2::new(-20.0, 5.0), 0.0, ViewCone::default(), 1);
-        assert!(g.stamps.iter().all(|s| *s == i64::MIN));
+        assert!(g.is_blank());
+    }
+
+    #[test]
+    fn a_look_copies_only_the_tiles_it_touches_when_the_grid_is_shared() {
+        let map = walled_map();
+        let mut g = SeenGrid::for_map(&map);
+        let snapshot = g.clone();
+        g.mark(
+            &map,
+            V2::new(1.0, 1.0),
+            0.0,
+            ViewCone {
+                fov_deg: 30.0,
+                range_m: 1.0,
+            },
+            1,
+        );
+        let copied = g
+            .tiles
+            .iter()
+            .zip(&snapshot.tiles)
+            .filter(|(a, b)| !Arc::ptr_eq(a, b))
+            .count();
+        assert_eq!(copied, 1, "a short look near a corner stays in one tile");
+        assert!(snapshot.is_blank(), "the snapshot is untouched");
+    }
+
+    #[test]
+    fn a_new_map_of_another_size_keeps_what_was_seen_where_it_was() {
+        let map = walled_map();
+        let mut g = SeenGrid::for_map(&map);
+        g.mark(&map, V2::new(1.0, 5.0), 0.0, ViewCone::default(), 3);
+        // The map grows by 2 m to the west and south: the same place is another cell.
+        let mut bigger = map.clone();
+        bigger.info.width = 120;
+        bigger.info.height = 120;
+        bigger.info.origin.position.x = -2.0;
+        bigger.info.origin.position.y = -2.0;
+        bigger.data = vec![0; 120 * 120];
+        let moved = g.moved_to(&bigger);
+        assert!(moved.fits(&bigger));
+        assert!(seen(&moved, V2::new(3.0, 5.0)));
+        assert!(!seen(&moved, V2::new(0.5, 5.0)));
+        let (x, y) = moved.cell_of(V2::new(3.05, 5.05)).unwrap();
+        assert_eq!((x, y), (50, 70));
+        assert_eq!(moved.seen_at(x, y), Some(3));
     }
 
     #[test]
@@ -277,6 +374,6 @@ mod tests {
         let mut g = SeenGrid::for_map(&map);
         g.mark(&map, V2::new(1.0, 5.0), 0.0, ViewCone::default(), 100);
         g.forget_after(50);
-        assert!(g.stamps.iter().all(|s| *s == i64::MIN));
+        assert!(g.is_blank());
     }
 }

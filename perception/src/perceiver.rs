@@ -317,8 +317,13 @@ impl Perceiver {
             && i.width > 0
             && i.height > 0;
         if ok {
-            if !self.state.seen.as_ref().is_some_and(|s| s.fits(&map)) {
-                self.state.seen = Some(Arc::new(SeenGrid::for_map(&map)));
+            let seen = match self.state.seen.as_deref() {
+                Some(s) if s.fits(&map) => None,
+                Some(s) => Some(s.moved_to(&map)),
+                None => Some(SeenGrid::for_map(&map)),
+            };
+            if let Some(seen) = seen {
+                self.state.seen = Some(Arc::new(seen));
             }
             self.state.map = Some(Arc::new(map));
         } else {
@@ -417,31 +422,30 @@ impl Perceiver {
         }
     }
 
-    /// Records the cone the detector covered for a message stamped `stamp` in `frame`: the
-    /// camera sits where the static transforms put `frame` on the robot (at the base when the
-    /// frame is the base or a global one), with the robot where odometry had it at the stamp.
+    /// Records the cone the detector covered for a message stamped `stamp` in `frame`, with
+    /// the robot where odometry had it at the stamp. Only frames whose detections can be
+    /// placed count (the base frame and the global ones, as in [`Self::take_detections`]): a
+    /// detector whose reports are all dropped has shown the agent nothing.
     fn mark_seen(&mut self, frame: &str, stamp: i64) {
+        let placeable =
+            frame == self.config.base_frame || self.config.global_frames.iter().any(|f| f == frame);
+        if !placeable {
+            return;
+        }
         let (Some(map), Some(robot)) = (self.state.map.clone(), self.pose_at(stamp)) else {
             return;
         };
         let Some(seen) = self.state.seen.as_mut() else {
             return;
         };
-        let mount = self
-            .mounts
-            .to_base(frame, &self.config.base_frame)
-            .unwrap_or(Rigid::IDENTITY);
-        let eye_local = mount.apply_planar(V2::zeros());
-        let ahead = mount.apply_planar(V2::new(1.0, 0.0)) - eye_local;
-        let (s, c) = robot.theta.sin_cos();
-        let eye = robot.position()
-            + V2::new(
-                c * eye_local.x - s * eye_local.y,
-                s * eye_local.x + c * eye_local.y,
-            );
-        let heading = robot.theta + ahead.y.atan2(ahead.x);
         let _span = tracing::trace_span!("mark_seen").entered();
-        Arc::make_mut(seen).mark(&map, eye, heading, self.config.camera, stamp);
+        Arc::make_mut(seen).mark(
+            &map,
+            robot.position(),
+            robot.theta,
+            self.config.camera,
+            stamp,
+        );
     }
 
     fn track(&mut self, name: String, class: String, at: V2, stamp: i64) -> Option<Observation> {

@@ -3,7 +3,7 @@
 //! is. Names in answers come from sensors and are spoken as data.
 
 use embodia_actuation::PlanLimits;
-use embodia_actuation::skills::describe::{list_objects_within, spoken};
+use embodia_actuation::skills::describe::{list_objects_within, the};
 
 use crate::request::{KnownObject, WorldSummary};
 
@@ -37,8 +37,8 @@ pub fn where_seen(objects: &[&KnownObject]) -> String {
     let mut text = String::new();
     for o in sorted.iter().take(5) {
         let part = format!(
-            "the {} at ({:.1}, {:.1}){}, {}",
-            spoken(&o.name),
+            "{} at ({:.1}, {:.1}){}, {}",
+            the(&o.name),
             o.x,
             o.y,
             place_phrase(o),

@@ -14,6 +14,7 @@ pub mod choose;
 pub mod grounding;
 pub mod knowledge;
 pub mod llm;
+pub mod prior;
 mod request;
 pub mod rules;
 pub mod text;
@@ -24,6 +25,7 @@ use thiserror::Error;
 
 pub use choose::{ChoiceMode, DefaultPlanner};
 pub use llm::LlmPlanner;
+pub use prior::KnowledgePrior;
 pub use request::{
     Cancel, FailedStep, KnownObject, KnownPlace, MemoryHandle, PlanRequest, Recall, WorldSummary,
 };

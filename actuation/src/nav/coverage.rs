@@ -26,7 +26,9 @@ pub struct CoverageConfig {
     /// Added to every path length, m: the cost of stopping to turn around, so that several
     /// small nearby gains do not always beat one large gain a little further away.
     pub stop_cost_m: f64,
-    /// Most candidates whose gain is traced exactly per choice (bounds the time of a choice).
+    /// Most candidates whose gain is traced exactly per choice: a bound on a choice's time on
+    /// huge maps. The upper bound usually stops the tracing long before (a few dozen); a
+    /// budget that ran out is logged, not taken for "nothing left to see".
     pub max_traced: usize,
     /// Viewpoints are cells of at most this costmap cost (0-254): a place to stop and turn
     /// around is in the open, not brushing a wall (the default keeps its centre about 0.15 m
@@ -41,7 +43,7 @@ impl Default for CoverageConfig {
             min_gain_m2: 0.3,
             lattice_m: 0.5,
             stop_cost_m: 2.0,
-            max_traced: 60,
+            max_traced: 2000,
             max_cost: 100,
         }
     }
@@ -79,12 +81,12 @@ impl Floor {
             return None;
         }
         let res = costmap.resolution;
-        let path_m = path_lengths(costmap, costmap.cell_of(robot));
         let opaque: Vec<bool> = map
             .data
             .iter()
-            .map(|v| *v < 0 || *v >= OPAQUE_FROM)
+            .map(|v| !(0..OPAQUE_FROM).contains(v))
             .collect();
+        let path_m = path_lengths(costmap, &opaque, costmap.cell_of(robot));
         // Distance (cells, chamfer) to the nearest cell the robot's centre can reach.
         let mut dist: Vec<f64> = path_m
             .iter()
@@ -142,10 +144,21 @@ impl Floor {
                 * self.resolution
     }
 
-    /// The fraction of the floor for which `seen` says true (cell index in, row-major on the
+    /// The fraction of the floor for which `seen` says true (cell column and row on the
     /// map's grid), and the floor cells not seen.
     pub fn covered(&self, seen: impl Fn(usize, usize) -> bool) -> Covered {
-        let mut unseen = vec![false; self.floor.len()];
+        self.covered_weighted(seen, None)
+    }
+
+    /// The same, with unseen cells weighted (row-major, one per cell, each at least 1) by
+    /// how likely the object is there: viewpoints are chosen by weighted gain, so likely
+    /// places are looked at first. Coverage itself is not weighted.
+    pub fn covered_weighted(
+        &self,
+        seen: impl Fn(usize, usize) -> bool,
+        weights: Option<&[f32]>,
+    ) -> Covered {
+        let mut unseen = vec![0f32; self.floor.len()];
         let mut seen_count = 0;
         for (i, f) in self.floor.iter().enumerate() {
             if !*f {
@@ -154,18 +167,28 @@ impl Floor {
             if seen(i % self.width, i / self.width) {
                 seen_count += 1;
             } else {
-                unseen[i] = true;
+                unseen[i] = weights
+                    .and_then(|w| w.get(i))
+                    .copied()
+                    .filter(|w| w.is_finite())
+                    .unwrap_or(1.0)
+                    .max(1.0);
             }
         }
         Covered {
             fraction: if self.count == 0 {
-                1.0
+                0.0
             } else {
                 seen_count as f64 / self.count as f64
             },
             seen_m2: seen_count as f64 * self.resolution * self.resolution,
             unseen,
         }
+    }
+
+    /// Cell centres in row-major order (for weighting cells by where they are).
+    pub fn cell_centers(&self) -> impl Iterator<Item = V2> + '_ {
+        (0..self.floor.len()).map(|i| self.center(i))
     }
 
     /// The best next viewpoint from `from` (path lengths on `costmap`) for a detector of
@@ -191,18 +214,18 @@ impl Floor {
         {
             return None;
         }
-        let path_m = path_lengths(costmap, costmap.cell_of(from));
+        let path_m = path_lengths(costmap, &self.opaque, costmap.cell_of(from));
         // Summed-area table of unseen floor: an upper bound on any viewpoint's gain.
-        let mut sat = vec![0u32; (w + 1) * (h + 1)];
+        let mut sat = vec![0f64; (w + 1) * (h + 1)];
         for y in 0..h {
-            let mut row = 0u32;
+            let mut row = 0f64;
             for x in 0..w {
-                row += covered.unseen[y * w + x] as u32;
+                row += covered.unseen[y * w + x] as f64;
                 sat[(y + 1) * (w + 1) + x + 1] = sat[y * (w + 1) + x + 1] + row;
             }
         }
         let r = (range_m / res).ceil() as i64;
-        let bound = |x: usize, y: usize| -> u32 {
+        let bound = |x: usize, y: usize| -> f64 {
             let x0 = (x as i64 - r).max(0) as usize;
             let y0 = (y as i64 - r).max(0) as usize;
             let x1 = ((x as i64 + r + 1) as usize).min(w);
@@ -212,8 +235,8 @@ impl Floor {
                 - sat[y1 * (w + 1) + x0]
         };
         let stride = ((config.lattice_m / res).round() as usize).max(1);
-        let min_cells = (config.min_gain_m2 / (res * res)).ceil() as u32;
-        let mut candidates: Vec<(f64, usize, u32)> = Vec::new();
+        let min_cells = (config.min_gain_m2 / (res * res)).ceil().max(1.0) as u32;
+        let mut candidates: Vec<(f64, usize)> = Vec::new();
         for y in (stride / 2..h).step_by(stride) {
             for x in (stride / 2..w).step_by(stride) {
                 let i = y * w + x;
@@ -226,24 +249,25 @@ impl Floor {
                     continue;
                 }
                 let b = bound(x, y);
-                if b < min_cells.max(1) {
+                if b < min_cells as f64 {
                     continue;
                 }
-                candidates.push((b as f64 / (d + config.stop_cost_m), i, b));
+                candidates.push((b / (d + config.stop_cost_m), i));
             }
         }
         candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
         let mut tracer = Tracer::new(w * h);
         let mut best: Option<(f64, Viewpoint)> = None;
-        for (bound_score, i, _) in candidates.into_iter().take(config.max_traced) {
+        let traced_all_budget = candidates.len() > config.max_traced;
+        for (bound_score, i) in candidates.into_iter().take(config.max_traced) {
             if best.as_ref().is_some_and(|(s, _)| bound_score <= *s) {
                 break;
             }
-            let gain = tracer.visible_unseen(self, covered, i, range_m);
+            let (weighted, gain) = tracer.visible_unseen(self, covered, i, range_m);
             if gain < min_cells {
                 continue;
             }
-            let score = gain as f64 / (path_m[i] + config.stop_cost_m);
+            let score = weighted / (path_m[i] + config.stop_cost_m);
             if best.as_ref().is_none_or(|(s, _)| score > *s) {
                 best = Some((
                     score,
@@ -254,6 +278,12 @@ impl Floor {
                     },
                 ));
             }
+        }
+        if best.is_none() && traced_all_budget {
+            tracing::warn!(
+                budget = config.max_traced,
+                "the viewpoint budget ran out before any candidate showed enough: the search ends early"
+            );
         }
         best.map(|(_, v)| v)
     }
@@ -268,11 +298,12 @@ impl Floor {
 /// How much of the floor has been seen.
 #[derive(Debug, Clone)]
 pub struct Covered {
-    /// Seen floor / all floor, 0..1 (1 when there is no floor).
+    /// Seen floor / all floor, 0..1 (0 when there is no floor: nothing was covered).
     pub fraction: f64,
     /// Seen floor, m².
     pub seen_m2: f64,
-    unseen: Vec<bool>,
+    /// Per cell: 0 when seen or not floor, else the cell's weight (at least 1).
+    unseen: Vec<f32>,
 }
 
 /// Where to stand and turn around next.
@@ -300,8 +331,15 @@ impl Tracer {
         }
     }
 
-    /// Unseen floor cells in line of sight within `range_m` of cell `from`.
-    fn visible_unseen(&mut self, f: &Floor, covered: &Covered, from: usize, range_m: f64) -> u32 {
+    /// Unseen floor cells in line of sight within `range_m` of cell `from`: their summed
+    /// weight, and how many.
+    fn visible_unseen(
+        &mut self,
+        f: &Floor,
+        covered: &Covered,
+        from: usize,
+        range_m: f64,
+    ) -> (f64, u32) {
         self.generation += 1;
         let eye = f.center(from);
         // Rays half a cell apart at full range: no cell within range falls between two.
@@ -309,7 +347,7 @@ impl Tracer {
             ((std::f64::consts::TAU * range_m / (0.5 * f.resolution)).ceil() as usize).max(8);
         let step = f.resolution * 0.5;
         let steps = (range_m / step).ceil() as usize;
-        let mut count = 0;
+        let (mut weighted, mut count) = (0f64, 0u32);
         for k in 0..rays {
             let a = std::f64::consts::TAU * k as f64 / rays as f64;
             let dir = V2::new(a.cos(), a.sin());
@@ -319,25 +357,35 @@ impl Tracer {
                 };
                 if self.mark[i] != self.generation {
                     self.mark[i] = self.generation;
-                    count += covered.unseen[i] as u32;
+                    let u = covered.unseen[i];
+                    if u > 0.0 {
+                        weighted += u as f64;
+                        count += 1;
+                    }
                 }
                 if f.opaque[i] {
                     break;
                 }
             }
         }
-        count
+        (weighted, count)
     }
 }
 
 /// Path lengths over the costmap from `start` (8-connected; lethal cells only while leaving
-/// the lethal zone the robot starts in, as the path planner allows).
-fn path_lengths(map: &Costmap, start: Cell) -> Vec<f64> {
+/// the lethal zone the robot starts in, as the path planner allows, and never through a cell
+/// the map shows occupied or unknown — else the lethal bands along walls would join rooms
+/// that no door joins).
+fn path_lengths(map: &Costmap, opaque: &[bool], start: Cell) -> Vec<f64> {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
     let (w, h) = (map.width, map.height);
     let mut dist = vec![f64::INFINITY; (w * h) as usize];
-    if !map.contains(start) {
+    let start_opaque = opaque
+        .get((start.1 * w + start.0) as usize)
+        .copied()
+        .unwrap_or(true);
+    if !map.contains(start) || start_opaque {
         return dist;
     }
     // Non-negative floats order as their bit patterns do: a total order for the heap.
@@ -366,7 +414,8 @@ fn path_lengths(map: &Costmap, start: Cell) -> Vec<f64> {
                 continue;
             }
             let to = map.cost(n);
-            if to == LETHAL && here != LETHAL {
+            let ni = (n.1 * w + n.0) as usize;
+            if (to == LETHAL && here != LETHAL) || opaque.get(ni).copied().unwrap_or(true) {
                 continue;
             }
             let step = if dx != 0 && dy != 0 {
@@ -375,7 +424,6 @@ fn path_lengths(map: &Costmap, start: Cell) -> Vec<f64> {
                 1.0
             } * res;
             let nd = d + step;
-            let ni = (n.1 * w + n.0) as usize;
             if nd < dist[ni] {
                 dist[ni] = nd;
                 heap.push(Reverse((nd.to_bits(), n.0, n.1)));

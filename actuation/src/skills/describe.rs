@@ -8,6 +8,9 @@ use std::f64::consts::TAU;
 use super::motion::Rotate;
 use super::{Skill, SkillContext, SkillOutput, SkillStatus};
 
+/// Longest list spoken, in characters (labels can be long; what is said has a bound).
+const MAX_SAID_CHARS: usize = 400;
+
 /// Objects named at most in one sentence; the rest are counted.
 const MAX_LISTED: usize = 12;
 
@@ -99,6 +102,19 @@ fn reads_as_name(label: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '\'' | '.'))
 }
 
+/// A label with "the" before it, unless it reads as a name that has an article already, or
+/// is spoken quoted.
+pub fn the(label: &str) -> String {
+    let lower = label.to_lowercase();
+    if !reads_as_name(label) {
+        spoken(label)
+    } else if ["the ", "a ", "an "].iter().any(|a| lower.starts_with(a)) {
+        label.to_owned()
+    } else {
+        format!("the {label}")
+    }
+}
+
 /// A label as it is spoken: itself if it reads as a name, else quoted as data.
 pub fn spoken(label: &str) -> String {
     if reads_as_name(label) {
@@ -179,7 +195,7 @@ impl Skill for Describe {
             })
             .map(|o| (o.name.clone(), o.class.clone()))
             .collect();
-        let listed = list_objects(&objects);
+        let listed = list_objects_within(&objects, MAX_SAID_CHARS);
         let text = match (&self.place, listed.is_empty()) {
             (Some(p), false) => format!("In the {p} I see {listed}."),
             (Some(p), true) => format!("I do not see any objects in the {p}."),

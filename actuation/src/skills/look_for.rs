@@ -4,25 +4,72 @@
 //! [`CoverageConfig::goal_fraction`] of the reachable floor (or nothing reachable is left to
 //! see), when it fails saying how much it covered and where it went.
 //!
-//! Only what the detector looked at during this search counts as searched (objects move), and
-//! the floor includes corridors and the stretches between named places: real buildings are
-//! mostly unnamed floor.
+//! Only what the detector looked at during this search counts as searched, and the floor
+//! includes corridors and the stretches between named places: real buildings are mostly
+//! unnamed floor. Places where such things are usually kept (a [`SearchPrior`]) are looked at
+//! first. Choosing a viewpoint is whole-map work (path lengths, line-of-sight gains): with
+//! [`SearchConfig::background`] it runs on a worker thread while the robot stands still, so a
+//! control tick never waits for it; lockstepped runs choose in the tick, deterministically.
 
 use std::f64::consts::TAU;
 use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError};
 
-use embodia_world::V2;
+use embodia_perception::SeenGrid;
+use embodia_ros::msg::nav_msgs::OccupancyGrid;
+use embodia_world::{Place, Polygon, V2};
 
 use super::motion::Rotate;
 use super::navigate::NavigateTo;
 use super::targets::{matching_objects, settling_objects, tiers};
-use super::{Failure, Skill, SkillContext, SkillOutput, SkillStatus};
-use crate::nav::{Covered, Floor};
+use super::{Failure, SearchConfig, SearchPrior, Skill, SkillContext, SkillOutput, SkillStatus};
+use crate::nav::{Costmap, Covered, Floor};
+
+/// How much more a cell in the likeliest place is worth seeing than any other.
+const LIKELY_WEIGHT: f32 = 4.0;
 
 enum Phase {
     Start,
     Turning(Rotate),
+    Choosing(Receiver<Chosen>),
     Travelling(Box<NavigateTo>),
+}
+
+/// The floor of a search, the map it was made from, and its cells' weights.
+#[derive(Clone)]
+struct SearchFloor {
+    map: Arc<OccupancyGrid>,
+    floor: Arc<Floor>,
+    weights: Option<Arc<Vec<f32>>>,
+}
+
+/// Everything a viewpoint choice needs, owned, so it can run on another thread.
+struct ChoiceInput {
+    map: Arc<OccupancyGrid>,
+    costmap: Arc<Costmap>,
+    seen: Arc<SeenGrid>,
+    keep_out: Vec<Polygon>,
+    places: Vec<Place>,
+    floor: Option<SearchFloor>,
+    search: SearchConfig,
+    body_m: f64,
+    robot: V2,
+    since_ns: i64,
+    avoid: Vec<V2>,
+    target: String,
+}
+
+/// A choice made: the floor it used, and the viewpoint or why the search is over.
+struct Chosen {
+    floor: Option<SearchFloor>,
+    next: Result<V2, SearchEnd>,
+}
+
+/// Why a search stopped without its object.
+enum SearchEnd {
+    NoMap,
+    NoFloor,
+    Covered(Covered, f64),
 }
 
 /// Searches for an object by name or class.
@@ -31,8 +78,7 @@ pub struct LookFor {
     phase: Phase,
     /// When the search began: looks before it do not count.
     since_ns: Option<i64>,
-    /// The floor, and the map it was built from.
-    floor: Option<(usize, Arc<Floor>)>,
+    floor: Option<SearchFloor>,
     /// Viewpoints used or given up on.
     viewpoints: Vec<V2>,
     unreachable: usize,
@@ -54,67 +100,35 @@ impl LookFor {
         }
     }
 
-    /// The floor for this search, built once per map from where the robot is.
-    fn floor(&mut self, ctx: &mut SkillContext<'_>, robot: V2) -> Option<Arc<Floor>> {
-        let map = ctx.world.map.clone()?;
-        let key = Arc::as_ptr(&map) as usize;
-        if let Some((k, f)) = &self.floor
-            && *k == key
-        {
-            return Some(f.clone());
-        }
-        let costmap = ctx.nav.costmap(ctx.world)?;
-        let body = ctx.nav.costmap.robot_radius + ctx.nav.costmap.lethal_margin;
-        let _span = tracing::debug_span!("coverage_floor").entered();
-        let floor = Arc::new(Floor::new(
-            &map,
-            &costmap,
-            &ctx.world.semantic.keep_out,
-            robot,
-            body,
-        )?);
-        tracing::debug!(area_m2 = floor.area_m2(), at = ?robot, "search floor");
-        self.floor = Some((key, floor.clone()));
-        Some(floor)
-    }
-
-    fn covered(&self, ctx: &SkillContext<'_>, floor: &Floor) -> Option<Covered> {
-        let seen = ctx.world.seen.as_ref()?;
-        let since = self.since_ns.unwrap_or(i64::MIN);
-        (seen.width * seen.height > 0).then(|| floor.covered(|x, y| seen.seen_since(x, y, since)))
-    }
-
-    /// The next viewpoint, or why the search is over.
-    fn next(&mut self, ctx: &mut SkillContext<'_>, robot: V2) -> Result<V2, SearchEnd> {
-        let Some(floor) = self.floor(ctx, robot) else {
+    /// What the next choice needs, or why there can be none.
+    fn choice_input(
+        &self,
+        ctx: &mut SkillContext<'_>,
+        robot: V2,
+    ) -> Result<ChoiceInput, SearchEnd> {
+        let (Some(map), Some(seen)) = (ctx.world.map.clone(), ctx.world.seen.clone()) else {
             return Err(SearchEnd::NoMap);
         };
         let Some(costmap) = ctx.nav.costmap(ctx.world) else {
             return Err(SearchEnd::NoMap);
         };
-        let Some(covered) = self.covered(ctx, &floor) else {
+        if !seen.fits(&map) {
             return Err(SearchEnd::NoMap);
-        };
-        let config = &ctx.nav.search.coverage;
-        if covered.fraction >= config.goal_fraction {
-            return Err(SearchEnd::Covered(covered, floor.area_m2()));
         }
-        let _span = tracing::debug_span!("next_viewpoint").entered();
-        match floor.next_viewpoint(
-            &costmap,
+        Ok(ChoiceInput {
+            map,
+            costmap,
+            seen,
+            keep_out: ctx.world.semantic.keep_out.clone(),
+            places: ctx.world.semantic.places.clone(),
+            floor: self.floor.clone(),
+            search: ctx.nav.search.clone(),
+            body_m: ctx.nav.costmap.robot_radius + ctx.nav.costmap.lethal_margin,
             robot,
-            &covered,
-            ctx.nav.search.camera.range_m,
-            &self.viewpoints,
-            config,
-        ) {
-            Some(v) => {
-                tracing::debug!(at = ?v.at, gain_m2 = v.gain_m2, path_m = v.path_m, covered = covered.fraction, "next viewpoint");
-                self.viewpoints.push(v.at);
-                Ok(v.at)
-            }
-            None => Err(SearchEnd::Covered(covered, floor.area_m2())),
-        }
+            since_ns: self.since_ns.unwrap_or(i64::MIN),
+            avoid: self.viewpoints.clone(),
+            target: self.target.clone(),
+        })
     }
 
     fn give_up(&self, ctx: &SkillContext<'_>, robot: V2, end: SearchEnd) -> SkillOutput {
@@ -124,19 +138,21 @@ impl LookFor {
             let asked = tiers(&self.target).0.split(" or ").next().unwrap_or("");
             return SkillOutput {
                 say: Some(format!(
-                    "I did not find a {asked}; the nearest match I saw is the {}.",
-                    o.name
+                    "I did not find a {asked}; the nearest match I saw is {}.",
+                    super::describe::the(&o.name)
                 )),
                 ..SkillOutput::done()
             };
         }
         let mut reason = match end {
-            SearchEnd::NoMap => {
-                format!(
-                    "could not search for {:?}: no map to search yet",
-                    self.target
-                )
-            }
+            SearchEnd::NoMap => format!(
+                "could not search for {:?}: no map (or no record of where the detector looked) yet",
+                self.target
+            ),
+            SearchEnd::NoFloor => format!(
+                "could not search for {:?}: no floor is reachable from where I am",
+                self.target
+            ),
             SearchEnd::Covered(c, area) => {
                 let through = if self.places.is_empty() {
                     String::new()
@@ -161,12 +177,122 @@ impl LookFor {
         }
         SkillOutput::failed(Failure::permanent(reason))
     }
+
+    /// Takes a choice's result: travel to the viewpoint, or end the search.
+    fn take(&mut self, ctx: &SkillContext<'_>, robot: V2, chosen: Chosen) -> Option<SkillOutput> {
+        if chosen.floor.is_some() {
+            self.floor = chosen.floor;
+        }
+        match chosen.next {
+            Ok(at) => {
+                self.viewpoints.push(at);
+                let target = format!("{:.2},{:.2}", at.x, at.y);
+                self.phase = Phase::Travelling(Box::new(NavigateTo::new(&target)));
+                None
+            }
+            Err(end) => Some(self.give_up(ctx, robot, end)),
+        }
+    }
 }
 
-/// Why a search stopped without its object.
-enum SearchEnd {
-    NoMap,
-    Covered(Covered, f64),
+/// The floor for the search (kept while the map is the same), then the next viewpoint.
+fn choose(input: ChoiceInput) -> Chosen {
+    let _span = tracing::debug_span!("choose_viewpoint").entered();
+    let floor = match input.floor {
+        Some(f) if Arc::ptr_eq(&f.map, &input.map) => f,
+        _ => {
+            let Some(floor) = Floor::new(
+                &input.map,
+                &input.costmap,
+                &input.keep_out,
+                input.robot,
+                input.body_m,
+            ) else {
+                return Chosen {
+                    floor: None,
+                    next: Err(SearchEnd::NoMap),
+                };
+            };
+            tracing::debug!(area_m2 = floor.area_m2(), at = ?input.robot, "search floor");
+            let weights = likely_cells(
+                input.search.prior.as_deref(),
+                &input.target,
+                &input.places,
+                &floor,
+            );
+            SearchFloor {
+                map: input.map.clone(),
+                floor: Arc::new(floor),
+                weights: weights.map(Arc::new),
+            }
+        }
+    };
+    let next = if floor.floor.area_m2() <= 0.0 {
+        Err(SearchEnd::NoFloor)
+    } else {
+        let seen = &input.seen;
+        let covered = floor.floor.covered_weighted(
+            |x, y| seen.seen_since(x, y, input.since_ns),
+            floor.weights.as_deref().map(Vec::as_slice),
+        );
+        let config = &input.search.coverage;
+        if covered.fraction >= config.goal_fraction {
+            Err(SearchEnd::Covered(covered, floor.floor.area_m2()))
+        } else {
+            match floor.floor.next_viewpoint(
+                &input.costmap,
+                input.robot,
+                &covered,
+                input.search.camera.range_m,
+                &input.avoid,
+                config,
+            ) {
+                Some(v) => {
+                    tracing::debug!(at = ?v.at, gain_m2 = v.gain_m2, path_m = v.path_m, covered = covered.fraction, "next viewpoint");
+                    Ok(v.at)
+                }
+                None => Err(SearchEnd::Covered(covered, floor.floor.area_m2())),
+            }
+        }
+    };
+    Chosen {
+        floor: Some(floor),
+        next,
+    }
+}
+
+/// Weights of the floor's cells from the search prior: cells in a place where such things
+/// are kept count up to `1 + LIKELY_WEIGHT` times.
+fn likely_cells(
+    prior: Option<&dyn SearchPrior>,
+    target: &str,
+    places: &[Place],
+    floor: &Floor,
+) -> Option<Vec<f32>> {
+    let likely = prior?.likely(target, places);
+    if likely.len() != places.len() || !likely.iter().any(|l| *l > 0.0) {
+        return None;
+    }
+    tracing::debug!(%target, ?likely, "search prior");
+    Some(
+        floor
+            .cell_centers()
+            .map(|c| {
+                places
+                    .iter()
+                    .zip(&likely)
+                    .find(|(p, _)| p.region.contains(c))
+                    .map_or(1.0, |(_, l)| {
+                        1.0 + LIKELY_WEIGHT
+                            * (if l.is_finite() {
+                                l.clamp(0.0, 1.0)
+                            } else {
+                                0.0
+                            }) as f32
+                    })
+            })
+            .collect(),
+    )
 }
 
 impl Skill for LookFor {
@@ -186,6 +312,10 @@ impl Skill for LookFor {
         {
             self.places.push(p.clone());
         }
+        if self.since_ns.is_some_and(|s| ctx.now_ns < s) {
+            // The clock went back: what was seen is stamped in another time line.
+            self.since_ns = Some(ctx.now_ns);
+        }
         loop {
             match &mut self.phase {
                 Phase::Start => {
@@ -197,14 +327,44 @@ impl Skill for LookFor {
                     if out.status == SkillStatus::Running {
                         return out;
                     }
-                    match self.next(ctx, robot.position()) {
-                        Ok(at) => {
-                            let target = format!("{:.2},{:.2}", at.x, at.y);
-                            self.phase = Phase::Travelling(Box::new(NavigateTo::new(&target)));
-                        }
+                    let input = match self.choice_input(ctx, robot.position()) {
+                        Ok(i) => i,
                         Err(end) => return self.give_up(ctx, robot.position(), end),
+                    };
+                    if ctx.nav.search.background {
+                        let (tx, rx) = std::sync::mpsc::channel();
+                        let spawned =
+                            std::thread::Builder::new()
+                                .name("coverage".into())
+                                .spawn(move || {
+                                    let _ = tx.send(choose(input));
+                                });
+                        if let Err(e) = spawned {
+                            return SkillOutput::failed(Failure::transient(format!(
+                                "could not start choosing where to look: {e}"
+                            )));
+                        }
+                        self.phase = Phase::Choosing(rx);
+                        return SkillOutput::drive(0.0, 0.0);
+                    }
+                    let chosen = choose(input);
+                    if let Some(out) = self.take(ctx, robot.position(), chosen) {
+                        return out;
                     }
                 }
+                Phase::Choosing(rx) => match rx.try_recv() {
+                    Ok(chosen) => {
+                        if let Some(out) = self.take(ctx, robot.position(), chosen) {
+                            return out;
+                        }
+                    }
+                    Err(TryRecvError::Empty) => return SkillOutput::drive(0.0, 0.0),
+                    Err(TryRecvError::Disconnected) => {
+                        return SkillOutput::failed(Failure::transient(
+                            "choosing where to look failed",
+                        ));
+                    }
+                },
                 Phase::Travelling(nav) => {
                     let out = nav.tick(ctx);
                     match out.status {

@@ -14,6 +14,7 @@ pub mod targets;
 use std::sync::Arc;
 
 use embodia_perception::{ViewCone, WorldState};
+use embodia_ros::msg::nav_msgs::OccupancyGrid;
 use serde::Serialize;
 
 use crate::nav::{Costmap, CostmapConfig, CoverageConfig, FollowConfig};
@@ -117,7 +118,7 @@ pub struct NavResources {
     pub follow: FollowConfig,
     /// How searches cover the floor.
     pub search: SearchConfig,
-    cached: Option<(usize, Arc<Costmap>)>,
+    cached: Option<(Arc<OccupancyGrid>, Arc<Costmap>)>,
 }
 
 impl NavResources {
@@ -146,26 +147,40 @@ impl NavResources {
     /// The costmap of the world's newest map (rebuilt only when the map changes).
     pub fn costmap(&mut self, world: &WorldState) -> Option<Arc<Costmap>> {
         let map = world.map.as_ref()?;
-        let key = Arc::as_ptr(map) as usize;
         match &self.cached {
-            Some((k, cm)) if *k == key => Some(cm.clone()),
+            // The map is held, so its address cannot be reused by a newer one.
+            Some((m, cm)) if Arc::ptr_eq(m, map) => Some(cm.clone()),
             _ => {
                 let _span = tracing::debug_span!("build_costmap").entered();
                 let cm = Arc::new(Costmap::new(map, &world.semantic.keep_out, &self.costmap));
-                self.cached = Some((key, cm.clone()));
+                self.cached = Some((map.clone(), cm.clone()));
                 Some(cm)
             }
         }
     }
 }
 
+/// Where a thing is likely to be, by named place: general knowledge that a mug is more
+/// likely in a kitchen than in a bathroom. Skills sit below the planners, so the knowledge is
+/// handed down through this trait (the agent wires the planner crate's implementation in).
+pub trait SearchPrior: Send + Sync + std::fmt::Debug {
+    /// For a search `target` (as in a `look_for` step), a likelihood in 0..1 per place of
+    /// `places`, in order: 0 for nothing known, 1 for where such things are kept.
+    fn likely(&self, target: &str, places: &[embodia_world::Place]) -> Vec<f64>;
+}
+
 /// Search settings: what the detector covers and when a search has seen enough.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct SearchConfig {
     /// The detector's view (its range decides what a viewpoint can show).
     pub camera: ViewCone,
     /// Viewpoint choice and when to give up.
     pub coverage: CoverageConfig,
+    /// Which places to look in first, if anything is known about that.
+    pub prior: Option<Arc<dyn SearchPrior>>,
+    /// Choose viewpoints on a worker thread (the robot stands still meanwhile) instead of in
+    /// the control tick: on for a robot in real time, off for lockstepped (deterministic) runs.
+    pub background: bool,
 }
 
 /// What a skill sees each tick.

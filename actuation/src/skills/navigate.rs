@@ -19,6 +19,10 @@ const CLOSEST_SEARCH_M: f64 = 3.0;
 const FACING_TOLERANCE_RAD: f64 = 0.12;
 /// Turn rate per radian of heading error while turning to face an object, 1/s.
 const FACING_GAIN: f64 = 1.5;
+/// Slowest turn while facing an object (slower turns stall against friction), rad/s.
+const FACING_MIN_RATE: f64 = 0.3;
+/// Facing an object that long without getting there ends the step anyway, ns.
+const FACING_GIVE_UP_NS: i64 = 8 * S;
 /// Scan hits closer than radius + this to the path ahead block it, m.
 const BLOCK_MARGIN_M: f64 = 0.03;
 /// How far ahead along the path blockage is checked, m.
@@ -41,8 +45,8 @@ pub struct NavigateTo {
     best_at_ns: i64,
     blocked_since_ns: Option<i64>,
     last_replan_ns: i64,
-    /// Arrived; turning to face the object.
-    facing: bool,
+    /// Arrived; turning to face the object since then.
+    facing_since_ns: Option<i64>,
 }
 
 impl NavigateTo {
@@ -58,7 +62,7 @@ impl NavigateTo {
             best_at_ns: 0,
             blocked_since_ns: None,
             last_replan_ns: 0,
-            facing: false,
+            facing_since_ns: None,
         }
     }
 
@@ -181,24 +185,28 @@ impl NavigateTo {
 
 impl NavigateTo {
     /// At the goal: done for a place or a point; for an object, turn to face it first, and
-    /// say how close it got when the object could not be reached within [`OBJECT_REACH_M`].
-    fn arrive(&mut self, pos: V2, theta: f64) -> SkillOutput {
-        let Some((Goal::Object { name, at }, _)) = &self.goal else {
+    /// say how close it got when the spot chosen is further than [`OBJECT_REACH_M`] from it.
+    fn arrive(&mut self, map: &Costmap, pos: V2, theta: f64, now: i64) -> SkillOutput {
+        let Some((Goal::Object { name, at }, cell)) = &self.goal else {
             return SkillOutput::done();
         };
-        self.facing = true;
+        let since = *self.facing_since_ns.get_or_insert(now);
         let to = at - pos;
-        if to.norm() > 1e-3 {
+        if to.norm() > 1e-3 && now - since < FACING_GIVE_UP_NS {
             let err = embodia_world::geometry::wrap_angle(to.y.atan2(to.x) - theta);
             if err.abs() > FACING_TOLERANCE_RAD {
-                return SkillOutput::drive(0.0, (FACING_GAIN * err).clamp(-1.0, 1.0));
+                let w = (FACING_GAIN * err).clamp(-1.0, 1.0);
+                let w = w.signum() * w.abs().max(FACING_MIN_RATE);
+                return SkillOutput::drive(0.0, w);
             }
         }
-        let d = to.norm();
+        let spot = (map.center_of(*cell) - at).norm();
         let mut out = SkillOutput::done();
-        if d > OBJECT_REACH_M + 0.05 {
+        if spot > OBJECT_REACH_M {
             out.say = Some(format!(
-                "I stopped {d:.1} m from the {name}: that is as close as I can safely get."
+                "I stopped {:.1} m from {}: that is as close as I can safely get.",
+                to.norm(),
+                super::describe::the(name)
             ));
         }
         out
@@ -230,8 +238,8 @@ impl Skill for NavigateTo {
             self.last_replan_ns = now;
         }
         let goal_point = map.center_of(self.goal.as_ref().expect("planned").1);
-        if self.facing || (goal_point - pos).norm() < ARRIVED_M {
-            return self.arrive(pos, robot.theta);
+        if self.facing_since_ns.is_some() || (goal_point - pos).norm() < ARRIVED_M {
+            return self.arrive(&map, pos, robot.theta, now);
         }
 
         // Obstacles on the path that the map does not have: replan around them.

@@ -113,11 +113,12 @@ fn serve<B: Bus>(
         Some(Memory::open(embedder.clone(), args.memory.as_deref())?)
     };
     let clock = embodia::clock::clock_for(bus, config.use_sim_time)?;
-    let config = embodia::episode::agent_for_world(config, world);
+    let mut config = embodia::episode::agent_for_world(config, world);
+    let planner = args.planner.build(&mut config, embedder)?;
     let agent = Agent::start(
         bus,
         Arc::new(SemanticMap::from_world(world)),
-        args.planner.build(&config.deliberative.limits, embedder)?,
+        planner,
         memory,
         config,
         Pacing::WallClock(clock),

@@ -87,16 +87,14 @@ fn load_all(files: &[PathBuf]) -> anyhow::Result<Vec<Scenario>> {
 }
 
 /// Runs every scenario and reports; exits 0 whatever the success rate.
-pub fn run(args: EvalArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result<()> {
+pub fn run(args: EvalArgs, mut agent: embodia::agent::AgentConfig) -> anyhow::Result<()> {
     let scenarios = load_all(&scenario_files(&args.paths)?)?;
     if args.check {
         println!("{} scenario files load and check", scenarios.len());
         return Ok(());
     }
     let embedder = super::embedder()?;
-    let planner = args
-        .planner
-        .build(&agent.deliberative.limits, embedder.clone())?;
+    let planner = args.planner.build(&mut agent, embedder.clone())?;
     let jobs = args
         .jobs
         .unwrap_or_else(|| {

@@ -142,18 +142,24 @@ impl PlannerArgs {
         self.planner != PlannerChoice::Rules
     }
 
+    /// The planner, and into `agent` the search prior from the same grounding.
     fn build(
         &self,
-        limits: &embodia_actuation::PlanLimits,
+        agent: &mut AgentConfig,
         embedder: Arc<Embedder>,
     ) -> anyhow::Result<Arc<dyn Planner>> {
+        let limits = &agent.deliberative.limits.clone();
         let semantic = Semantic::new(
             embedder.clone(),
             embodia::planner::knowledge::Knowledge::shipped(),
             &Semantic::default_cache_dir(),
         )
         .context("embedding the planner's knowledge base")?;
-        let rules = RulePlanner::new(Grounder::with_semantic(Arc::new(semantic)));
+        let grounder = Grounder::with_semantic(Arc::new(semantic));
+        agent.search_prior = Some(Arc::new(embodia::planner::KnowledgePrior::new(
+            grounder.clone(),
+        )));
+        let rules = RulePlanner::new(grounder);
         if self.planner == PlannerChoice::Rules {
             return Ok(Arc::new(DefaultPlanner::new(rules, None)));
         }

@@ -25,11 +25,9 @@ pub struct PlanArgs {
 }
 
 /// Prints one JSON line per task: the plan or the error.
-pub fn run(args: PlanArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result<()> {
+pub fn run(args: PlanArgs, mut agent: embodia::agent::AgentConfig) -> anyhow::Result<()> {
     let world = World::load(&args.world)?;
-    let planner = args
-        .planner
-        .build(&agent.deliberative.limits, super::embedder()?)?;
+    let planner = args.planner.build(&mut agent, super::embedder()?)?;
     let summary = WorldSummary::of_world(&world, args.seen_all);
     for task in args.tasks {
         let request = PlanRequest::new(task.clone(), summary.clone());

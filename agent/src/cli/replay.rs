@@ -121,7 +121,7 @@ fn rebuild(
     .with_context(|| format!("{}: the recorded planner options", file.display()))?
     .planner;
     let embedder = super::embedder()?;
-    let planner = planner_args.build(&agent.deliberative.limits, embedder.clone())?;
+    let planner = planner_args.build(&mut agent, embedder.clone())?;
     let memory = match meta.memory.as_str() {
         "off" => MemoryChoice::Off,
         "fresh" => MemoryChoice::Fresh(embedder),

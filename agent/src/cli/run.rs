@@ -44,7 +44,7 @@ pub struct RunArgs {
 }
 
 /// Runs the tasks and prints a JSON report.
-pub fn run(args: RunArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result<()> {
+pub fn run(args: RunArgs, mut agent: embodia::agent::AgentConfig) -> anyhow::Result<()> {
     anyhow::ensure!(
         args.timeout.is_finite() && args.timeout > 0.0,
         "--timeout {} must be a positive number of seconds",
@@ -52,9 +52,7 @@ pub fn run(args: RunArgs, agent: embodia::agent::AgentConfig) -> anyhow::Result<
     );
     let world = Arc::new(World::load(&args.world)?);
     let embedder = super::embedder()?;
-    let planner = args
-        .planner
-        .build(&agent.deliberative.limits, embedder.clone())?;
+    let planner = args.planner.build(&mut agent, embedder.clone())?;
     let memory = if args.no_memory {
         MemoryChoice::Off
     } else {

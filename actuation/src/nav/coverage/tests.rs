@@ -211,9 +211,9 @@ fn walls_hide_floor_from_a_viewpoint() {
     let covered = floor.covered(|_, _| false);
     let mut tracer = Tracer::new(120 * 60);
     let i = floor.index(V2::new(5.8, 1.5)).unwrap();
-    let through_wall = tracer.visible_unseen(&floor, &covered, i, 1.0);
+    let (_, through_wall) = tracer.visible_unseen(&floor, &covered, i, 1.0);
     let j = floor.index(V2::new(3.0, 3.0)).unwrap();
-    let open = tracer.visible_unseen(&floor, &covered, j, 1.0);
+    let (_, open) = tracer.visible_unseen(&floor, &covered, j, 1.0);
     // A 1 m circle is about 314 cells (the cells its rim touches, up to 1.07 m: 360); 0.2 m
     // from the wall, the 1.17 m² of it beyond the wall is hidden.
     assert!(open > 290, "{open}");
@@ -300,5 +300,89 @@ fn path_lengths_are_octile_distances_in_open_space_at_fine_resolution() {
         floor.area_m2() <= full + 1e-3 && floor.area_m2() > 0.99 * full,
         "{}",
         floor.area_m2()
+    );
+}
+
+#[test]
+fn weighted_floor_is_looked_at_first_but_coverage_is_not_weighted() {
+    let map = two_rooms();
+    let robot = V2::new(5.0, 3.0);
+    let floor = floor_of(&map, &[], robot);
+    // The same two unseen patches as above; the far one is where the thing usually is.
+    let unseen = |x: usize, y: usize| {
+        ((25..35).contains(&x) && (5..15).contains(&y))
+            || ((105..115).contains(&x) && (45..55).contains(&y))
+    };
+    let weights: Vec<f32> = floor
+        .cell_centers()
+        .map(|c| if c.x > 6.0 { 4.0 } else { 1.0 })
+        .collect();
+    let plain = floor.covered(|x, y| !unseen(x, y));
+    let weighted = floor.covered_weighted(|x, y| !unseen(x, y), Some(&weights));
+    assert_eq!(plain.fraction, weighted.fraction);
+    let cm = costmap_of(&map);
+    let cfg = CoverageConfig::default();
+    let near = floor
+        .next_viewpoint(&cm, robot, &plain, 4.0, &[], &cfg)
+        .unwrap();
+    let likely = floor
+        .next_viewpoint(&cm, robot, &weighted, 4.0, &[], &cfg)
+        .unwrap();
+    assert!(near.at.x < 6.0, "{:?}", near.at);
+    assert!(likely.at.x > 6.0, "{:?}", likely.at);
+    // Gains are reported in square metres of floor, not weight.
+    assert!(likely.gain_m2 <= 1.0 + 1e-9, "{}", likely.gain_m2);
+}
+
+#[test]
+fn starting_against_a_wall_does_not_join_a_sealed_room_to_the_floor() {
+    // Start inside the lethal band beside the closet's wall: the path may leave the band but
+    // not run along wall bands into the closet.
+    let map = two_rooms();
+    let floor = floor_of(&map, &[], V2::new(1.2, 4.7));
+    assert!(
+        !floor.is_floor(V2::new(0.5, 5.5)),
+        "inside the sealed closet"
+    );
+    assert!(floor.is_floor(V2::new(3.0, 3.0)));
+    assert!(floor.path_to(V2::new(0.5, 5.5)).is_infinite());
+}
+
+#[test]
+fn a_floor_nobody_can_reach_counts_as_nothing_covered() {
+    let map = two_rooms();
+    // The robot's centre inside a wall (a localisation far off): no floor at all.
+    let floor = floor_of(&map, &[], V2::new(6.05, 1.0));
+    assert_eq!(floor.area_m2(), 0.0);
+    assert_eq!(floor.covered(|_, _| true).fraction, 0.0);
+}
+
+#[test]
+fn maps_whose_origin_is_not_zero_place_the_floor_in_the_world() {
+    let mut map = two_rooms();
+    map.info.origin.position.x = -3.0;
+    map.info.origin.position.y = 2.0;
+    let floor = floor_of(&map, &[], V2::new(-1.0, 5.0));
+    // Room B's middle, shifted with the origin.
+    assert!(floor.is_floor(V2::new(6.0, 5.0)));
+    assert!(
+        !floor.is_floor(V2::new(9.5, 3.0)),
+        "beyond the map's east edge (x > 9)"
+    );
+    let covered = floor.covered(|x, _| x < 60);
+    let v = floor
+        .next_viewpoint(
+            &costmap_of(&map),
+            V2::new(-1.0, 5.0),
+            &covered,
+            4.0,
+            &[],
+            &CoverageConfig::default(),
+        )
+        .unwrap();
+    assert!(
+        v.at.x > 3.0 && v.at.x < 9.0 && v.at.y > 2.0 && v.at.y < 8.0,
+        "{:?}",
+        v.at
     );
 }
