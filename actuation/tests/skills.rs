@@ -535,3 +535,65 @@ fn a_search_that_chooses_viewpoints_on_a_worker_thread_finds_the_same_object() {
     );
     assert_eq!(h.sim.sim().stats().collisions, 0);
 }
+
+#[test]
+fn a_stale_sighting_from_memory_does_not_end_the_search() {
+    // Memory from an earlier run says the ball is in the west room; it is in the east room.
+    let mut h = Harness::load(ROOM);
+    h.perceiver
+        .recall_objects(vec![embodia_perception::TrackedObject {
+            name: "red ball".into(),
+            class: "ball".into(),
+            x: 1.0,
+            y: 3.3,
+            place: Some("west room".into()),
+            first_seen_ns: -3_600_000_000_000,
+            last_seen_ns: -3_600_000_000_000,
+            count: 1,
+        }]);
+    assert_eq!(
+        h.run(
+            Step::LookFor {
+                target: "red ball".into()
+            },
+            150.0
+        ),
+        SkillStatus::Succeeded
+    );
+    let ball = h.perceiver.state().object("red ball").unwrap();
+    assert!(
+        (ball.position() - V2::new(5.0, 1.0)).norm() < 0.2,
+        "found where it is, not where it was remembered: {:?}",
+        ball.position()
+    );
+}
+
+#[test]
+fn a_recent_sighting_ends_the_search_at_once() {
+    let mut h = Harness::load(ROOM);
+    h.perceiver
+        .recall_objects(vec![embodia_perception::TrackedObject {
+            name: "red ball".into(),
+            class: "ball".into(),
+            x: 5.0,
+            y: 1.0,
+            place: Some("east room".into()),
+            first_seen_ns: 0,
+            last_seen_ns: 0,
+            count: 1,
+        }]);
+    let start = h.pos();
+    assert_eq!(
+        h.run(
+            Step::LookFor {
+                target: "red ball".into()
+            },
+            5.0
+        ),
+        SkillStatus::Succeeded
+    );
+    assert!(
+        (h.pos() - start).norm() < 0.05,
+        "it did not drive off to search"
+    );
+}

@@ -27,6 +27,15 @@ use crate::nav::{Costmap, Covered, Floor};
 
 /// How much more a cell in the likeliest place is worth seeing than any other.
 const LIKELY_WEIGHT: f32 = 4.0;
+/// A sighting this recent (before the search began, or during it) ends the search: the
+/// object is taken to be where it was seen. Older ones (memory of earlier runs) are where
+/// the search looks first.
+const RECENT_NS: i64 = 120 * 1_000_000_000;
+/// Around a remembered sighting, floor is worth this much more than elsewhere, within
+/// [`REMEMBERED_RADIUS_M`].
+const REMEMBERED_WEIGHT: f32 = 2.0 * LIKELY_WEIGHT;
+/// How far around a remembered sighting is looked at first, m.
+const REMEMBERED_RADIUS_M: f64 = 1.5;
 
 enum Phase {
     Start,
@@ -57,6 +66,7 @@ struct ChoiceInput {
     since_ns: i64,
     avoid: Vec<V2>,
     target: String,
+    remembered: Vec<V2>,
 }
 
 /// A choice made: the floor it used, and the viewpoint or why the search is over.
@@ -84,6 +94,8 @@ pub struct LookFor {
     unreachable: usize,
     /// Named places the search passed through, in order.
     places: Vec<String>,
+    /// Where older sightings of the object were (looked at first).
+    remembered: Vec<V2>,
 }
 
 impl LookFor {
@@ -97,6 +109,7 @@ impl LookFor {
             viewpoints: Vec::new(),
             unreachable: 0,
             places: Vec::new(),
+            remembered: Vec::new(),
         }
     }
 
@@ -128,6 +141,7 @@ impl LookFor {
             since_ns: self.since_ns.unwrap_or(i64::MIN),
             avoid: self.viewpoints.clone(),
             target: self.target.clone(),
+            remembered: self.remembered.clone(),
         })
     }
 
@@ -218,6 +232,7 @@ fn choose(input: ChoiceInput) -> Chosen {
                 input.search.prior.as_deref(),
                 &input.target,
                 &input.places,
+                &input.remembered,
                 &floor,
             );
             SearchFloor {
@@ -261,35 +276,49 @@ fn choose(input: ChoiceInput) -> Chosen {
     }
 }
 
-/// Weights of the floor's cells from the search prior: cells in a place where such things
-/// are kept count up to `1 + LIKELY_WEIGHT` times.
+/// Weights of the floor's cells: cells in a place where such things are kept count up to
+/// `1 + LIKELY_WEIGHT` times (the search prior), cells near an older sighting
+/// `1 + REMEMBERED_WEIGHT` times.
 fn likely_cells(
     prior: Option<&dyn SearchPrior>,
     target: &str,
     places: &[Place],
+    remembered: &[V2],
     floor: &Floor,
 ) -> Option<Vec<f32>> {
-    let likely = prior?.likely(target, places);
-    if likely.len() != places.len() || !likely.iter().any(|l| *l > 0.0) {
+    let likely = prior
+        .map(|p| p.likely(target, places))
+        .filter(|l| l.len() == places.len() && l.iter().any(|w| *w > 0.0));
+    if likely.is_none() && remembered.is_empty() {
         return None;
     }
-    tracing::debug!(%target, ?likely, "search prior");
+    tracing::debug!(%target, ?likely, ?remembered, "search prior");
     Some(
         floor
             .cell_centers()
             .map(|c| {
-                places
-                    .iter()
-                    .zip(&likely)
-                    .find(|(p, _)| p.region.contains(c))
-                    .map_or(1.0, |(_, l)| {
-                        1.0 + LIKELY_WEIGHT
-                            * (if l.is_finite() {
+                let by_place = likely.as_ref().map_or(1.0, |likely| {
+                    places
+                        .iter()
+                        .zip(likely)
+                        .find(|(p, _)| p.region.contains(c))
+                        .map_or(1.0, |(_, l)| {
+                            let l = if l.is_finite() {
                                 l.clamp(0.0, 1.0)
                             } else {
                                 0.0
-                            }) as f32
-                    })
+                            };
+                            1.0 + LIKELY_WEIGHT * l as f32
+                        })
+                });
+                let near_sighting = remembered
+                    .iter()
+                    .any(|r| (*r - c).norm() <= REMEMBERED_RADIUS_M);
+                if near_sighting {
+                    by_place.max(1.0 + REMEMBERED_WEIGHT)
+                } else {
+                    by_place
+                }
             })
             .collect(),
     )
@@ -304,8 +333,16 @@ impl Skill for LookFor {
         let Some(robot) = ctx.world.robot else {
             return SkillOutput::drive(0.0, 0.0);
         };
-        if !matching_objects(&self.target, ctx.world, robot.position()).is_empty() {
+        let since = self.since_ns.unwrap_or(ctx.now_ns);
+        let matches = matching_objects(&self.target, ctx.world, robot.position());
+        if matches
+            .iter()
+            .any(|o| o.last_seen_ns >= since.saturating_sub(RECENT_NS))
+        {
             return SkillOutput::done();
+        }
+        if self.since_ns.is_none() {
+            self.remembered = matches.iter().map(|o| o.position()).collect();
         }
         if let Some(p) = &ctx.world.place
             && !self.places.contains(p)
