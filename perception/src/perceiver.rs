@@ -316,6 +316,17 @@ impl Perceiver {
             && map.data.len() == i.width as usize * i.height as usize
             && i.width > 0
             && i.height > 0;
+        let yaw = i.origin.orientation.yaw();
+        if ok && (yaw.is_nan() || yaw.abs() >= 1e-6) {
+            // Every grid user (costmap, coverage) takes cells as axis-aligned with the map
+            // frame; a rotated grid would put walls where they are not.
+            self.state.drops.bad_maps += 1;
+            tracing::warn!(
+                yaw,
+                "dropping a map whose origin is rotated: not supported. Fix: publish the map with an identity origin orientation (rotate the image instead)"
+            );
+            return;
+        }
         if ok {
             let seen = match self.state.seen.as_deref() {
                 Some(s) if s.fits(&map) => None,

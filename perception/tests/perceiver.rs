@@ -361,3 +361,88 @@ fn scans_are_moved_from_the_lidar_mount_into_the_base_frame() {
     r.perceiver.update(3 * S);
     assert!((r.perceiver.state().scan.as_ref().unwrap().points[0].x - 1.0).abs() < 1e-6);
 }
+
+fn map_with_yaw(yaw: f64) -> embodia_ros::msg::nav_msgs::OccupancyGrid {
+    use embodia_ros::msg::geometry_msgs::Quaternion;
+    use embodia_ros::msg::nav_msgs::{MapMetaData, OccupancyGrid};
+    let origin = Pose {
+        orientation: Quaternion {
+            x: 0.0,
+            y: 0.0,
+            z: (yaw / 2.0).sin(),
+            w: (yaw / 2.0).cos(),
+        },
+        ..Pose::default()
+    };
+    OccupancyGrid {
+        header: Header::new(Time::default(), "map"),
+        info: MapMetaData {
+            resolution: 0.1,
+            width: 20,
+            height: 10,
+            origin,
+            ..MapMetaData::default()
+        },
+        data: vec![0; 200],
+    }
+}
+
+#[test]
+fn a_map_with_a_rotated_origin_is_refused_and_counted_and_the_detector_record_follows_the_map() {
+    let mut r = rig();
+    let maps = r
+        .bus
+        .publisher::<embodia_ros::msg::nav_msgs::OccupancyGrid>("/map", QosProfile::MAP)
+        .unwrap();
+    maps.publish(&map_with_yaw(0.3)).unwrap();
+    r.perceiver.update(S);
+    assert!(r.perceiver.state().map.is_none());
+    assert_eq!(r.perceiver.state().drops.bad_maps, 1);
+    maps.publish(&map_with_yaw(0.0)).unwrap();
+    r.perceiver.update(2 * S);
+    let state = r.perceiver.state();
+    assert!(state.map.is_some());
+    let seen = state
+        .seen
+        .as_ref()
+        .expect("a record of looks on the map's grid");
+    assert!(seen.fits(state.map.as_ref().unwrap()));
+    assert!(seen.is_blank());
+}
+
+#[test]
+fn each_detection_message_marks_what_the_camera_covered_even_when_it_saw_nothing() {
+    let mut r = rig();
+    let maps = r
+        .bus
+        .publisher::<embodia_ros::msg::nav_msgs::OccupancyGrid>("/map", QosProfile::MAP)
+        .unwrap();
+    maps.publish(&map_with_yaw(0.0)).unwrap();
+    r.odom.publish(&odom(S, 0.5, 0.5, 0.0)).unwrap();
+    r.perceiver.update(S);
+    let mut empty = detection(S, "base_link", "x", "x", 1.0, 0.0);
+    empty.detections.clear();
+    r.det.publish(&empty).unwrap();
+    r.perceiver.update(S + 1);
+    let seen = r.perceiver.state().seen.clone().unwrap();
+    let (x, y) = seen.cell_of(embodia_world::V2::new(1.5, 0.55)).unwrap();
+    assert_eq!(
+        seen.seen_at(x, y),
+        Some(S),
+        "ahead of the camera, at the message's stamp"
+    );
+    let (x, y) = seen.cell_of(embodia_world::V2::new(0.2, 0.55)).unwrap();
+    assert_eq!(seen.seen_at(x, y), None, "behind the camera");
+    // A detector publishing in a frame its detections cannot be placed in shows nothing.
+    let mut optical = detection(2 * S, "camera_optical_frame", "x", "x", 1.0, 0.0);
+    optical.detections.clear();
+    r.odom
+        .publish(&odom(2 * S, 0.5, 0.5, std::f64::consts::PI))
+        .unwrap();
+    r.perceiver.update(2 * S);
+    r.det.publish(&optical).unwrap();
+    r.perceiver.update(2 * S + 1);
+    let seen = r.perceiver.state().seen.clone().unwrap();
+    let (x, y) = seen.cell_of(embodia_world::V2::new(0.2, 0.55)).unwrap();
+    assert_eq!(seen.seen_at(x, y), None);
+}
