@@ -7,12 +7,6 @@ use clap::Parser;
 mod cli;
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     // What ROS 2 launch appends (`--ros-args ...`) is parsed by embodia_ros::args, not clap.
     let args: Vec<String> = std::env::args().collect();
     let split = args
@@ -26,6 +20,23 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let node = matches!(args.get(1).map(String::as_str), Some("agent" | "sim"));
+    let rust_log = std::env::var("RUST_LOG").ok();
+    let directives =
+        match cli::logging::directives(rust_log.as_deref(), ros_args.log_level.as_deref(), node) {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("embodia: error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&directives)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let mut clap_args = args[..split].to_vec();
     clap_args.extend(ros_args.program_args.iter().cloned());
     match cli::run(cli::Cli::parse_from(clap_args), &ros_args) {

@@ -115,6 +115,13 @@ fn serve<B: Bus>(
     let clock = embodia::clock::clock_for(bus, config.use_sim_time)?;
     let mut config = embodia::episode::agent_for_world(config, world);
     let planner = args.planner.build(&mut config, embedder)?;
+    tracing::info!(
+        world = %world.name,
+        planner = planner.name(),
+        tasks = %config.topics.task,
+        cmd_vel = %config.topics.cmd_vel,
+        "embodia agent ready: send a task as std_msgs/String; velocity goes out through the safety gate"
+    );
     let agent = Agent::start(
         bus,
         Arc::new(SemanticMap::from_world(world)),

@@ -13,6 +13,7 @@ use embodia_ros::args::RosArgs;
 
 mod agent;
 mod eval;
+pub mod logging;
 mod memory;
 mod models;
 mod plan;
