@@ -12,8 +12,14 @@ use embodia_ros::msg::nav_msgs::OccupancyGrid;
 use embodia_world::V2;
 
 /// Occupancy values at or above this block the view (as they block paths in the costmap);
-/// unknown cells block it too.
-const OPAQUE_FROM: i8 = 65;
+/// unknown cells block it too. Shared with the search's line-of-sight gains, so what it
+/// expects to see is what gets marked seen.
+pub const OPAQUE_FROM: i8 = 65;
+
+/// Whether an occupancy value blocks the view.
+pub fn opaque(value: i8) -> bool {
+    !(0..OPAQUE_FROM).contains(&value)
+}
 
 /// The part of the world one detection covers: a horizontal field of view and a range.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -175,7 +181,7 @@ impl SeenGrid {
                 let Some((x, y)) = self.cell_of(p) else { break };
                 self.set(x, y, stamp_ns);
                 let v = map.data.get(y * self.width + x).copied().unwrap_or(-1);
-                if !(0..OPAQUE_FROM).contains(&v) {
+                if opaque(v) {
                     break;
                 }
             }

@@ -9,6 +9,7 @@
 //! the gain (the unseen floor in the square around the candidate, from a summed-area table)
 //! orders the candidates, so exact gains are traced only while they could still win.
 
+use embodia_perception::coverage::opaque;
 use embodia_ros::msg::nav_msgs::OccupancyGrid;
 use embodia_world::{Polygon, V2};
 
@@ -63,9 +64,6 @@ pub struct Floor {
     count: usize,
 }
 
-/// Occupancy values at or above this block the view (as in the costmap).
-const OPAQUE_FROM: i8 = 65;
-
 impl Floor {
     /// The floor reachable from `robot` on `costmap` (built from `map`), grown by
     /// `body_radius`, without `keep_out`. `None` when the grids differ in size.
@@ -81,11 +79,7 @@ impl Floor {
             return None;
         }
         let res = costmap.resolution;
-        let opaque: Vec<bool> = map
-            .data
-            .iter()
-            .map(|v| !(0..OPAQUE_FROM).contains(v))
-            .collect();
+        let opaque: Vec<bool> = map.data.iter().map(|v| opaque(*v)).collect();
         let path_m = path_lengths(costmap, &opaque, costmap.cell_of(robot));
         // Distance (cells, chamfer) to the nearest cell the robot's centre can reach.
         let mut dist: Vec<f64> = path_m

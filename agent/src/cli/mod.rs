@@ -149,7 +149,7 @@ impl PlannerArgs {
         agent: &mut AgentConfig,
         embedder: Arc<Embedder>,
     ) -> anyhow::Result<Arc<dyn Planner>> {
-        let limits = &agent.deliberative.limits.clone();
+        let limits = agent.deliberative.limits.clone();
         let semantic = Semantic::new(
             embedder.clone(),
             embodia::planner::knowledge::Knowledge::shipped(),
@@ -170,7 +170,7 @@ impl PlannerArgs {
                 .ensure(&embodia_models::home())?
                 .join(embodia_models::SMOLLM2_GGUF),
         };
-        let mut model = LlmPlanner::load_with(&path, embedder, limits.clone())?
+        let mut model = LlmPlanner::load_with(&path, embedder, limits)?
             .with_beam_width(self.beams)
             .with_contrast(self.contrast)
             .with_score_contrast(self.score_contrast);
