@@ -11,7 +11,7 @@ use crossbeam_channel::{Receiver, Sender};
 use embodia_actuation::cmd_vel::CmdVelPublisher;
 use embodia_actuation::gate::{GateConfigError, InterventionCounts};
 use embodia_actuation::nav::CoverageConfig;
-use embodia_actuation::skills::{SearchConfig, SearchPrior};
+use embodia_actuation::skills::{Resemblance, SearchConfig, SearchPrior};
 use embodia_actuation::{GateConfig, NavResources, SafetyGate};
 use embodia_perception::{Perceiver, PerceptionConfig, PerceptionError, SemanticMap, WorldState};
 use embodia_ros::msg::sensor_msgs::LaserScan;
@@ -77,6 +77,8 @@ pub struct AgentConfig {
     pub coverage: CoverageConfig,
     /// Where things are likely to be, so searches look there first (none: no preference).
     pub search_prior: Option<Arc<dyn SearchPrior>>,
+    /// Recognises described things on sight (none: searches match names only).
+    pub resemblance: Option<Arc<dyn Resemblance>>,
     /// Topic names.
     pub topics: AgentTopics,
     /// Take time from `/clock` (a simulator's) instead of the system clock.
@@ -94,6 +96,7 @@ impl Default for AgentConfig {
             cruise_speed: 0.45,
             coverage: CoverageConfig::default(),
             search_prior: None,
+            resemblance: None,
             topics: AgentTopics::default(),
             use_sim_time: false,
         }
@@ -201,6 +204,7 @@ impl Agent {
                 camera: config.perception.camera,
                 coverage: config.coverage.clone(),
                 prior: config.search_prior.clone(),
+                resemblance: config.resemblance.clone(),
                 background: matches!(pacing, Pacing::WallClock(_)),
             }),
             commands: cmd_rx,

@@ -15,6 +15,7 @@ pub mod grounding;
 pub mod knowledge;
 pub mod llm;
 pub mod prior;
+pub mod resemblance;
 mod request;
 pub mod rules;
 pub mod text;
@@ -26,6 +27,7 @@ use thiserror::Error;
 pub use choose::{ChoiceMode, DefaultPlanner};
 pub use llm::LlmPlanner;
 pub use prior::KnowledgePrior;
+pub use resemblance::EmbeddingResemblance;
 pub use request::{
     Cancel, FailedStep, KnownObject, KnownPlace, MemoryHandle, PlanRequest, Recall, WorldSummary,
 };

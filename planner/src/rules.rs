@@ -165,6 +165,105 @@ fn search(exact: &[String], loose: &[String]) -> Vec<Step> {
     ]
 }
 
+/// Words that refer to a thing without naming its kind.
+const THING_WORDS: &[&str] = &["thing", "something", "stuff", "object", "item", "gadget"];
+/// Longest description carried into a search target.
+const DESCRIPTION_CHARS: usize = 70;
+/// Words that start the part of a clause that describes its thing.
+const DESCRIPTION_START: &[&str] = &["the", "a", "an", "some", "any", "my", "our", "that", "this"];
+
+/// The person's words for what a clause wants: what follows its first article or possessive
+/// ("find the thing they weigh babies on" -> "thing they weigh babies on"), cut at a word
+/// boundary to [`DESCRIPTION_CHARS`]; none when nothing follows one.
+fn described_words(clause: &str) -> Option<String> {
+    let words: Vec<&str> = clause.split_whitespace().collect();
+    let start = words
+        .iter()
+        .position(|w| DESCRIPTION_START.contains(w))?;
+    let mut out = String::new();
+    for w in &words[start + 1..] {
+        let w: String = w
+            .chars()
+            .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '\''))
+            .collect();
+        if w.is_empty() {
+            continue;
+        }
+        if out.chars().count() + w.chars().count() + 1 > DESCRIPTION_CHARS {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&w);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Carries `description` into the searches of `steps` (and the trips to what they find) when
+/// it says more than the names searched for.
+fn describe_searches(steps: &mut [Step], description: &str) {
+    let searched: Vec<String> = steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::LookFor { target } => Some(target.clone()),
+            _ => None,
+        })
+        .collect();
+    for target in searched {
+        if target.contains(" ~ ") || target.starts_with("~ ") {
+            continue;
+        }
+        let named: Vec<String> = embodia_actuation::skills::targets::alternatives(&target)
+            .flat_map(str::split_whitespace)
+            .map(crate::text::stem)
+            .collect();
+        let says_more = crate::grounding::content_words(description)
+            .iter()
+            .map(|w| crate::text::stem(w))
+            .any(|w| !named.contains(&w) && !THING_WORDS.contains(&w.as_str()));
+        if !says_more {
+            continue;
+        }
+        let with = with_description(&target, description);
+        for s in steps.iter_mut() {
+            match s {
+                Step::LookFor { target: t } | Step::NavigateTo { target: t } if *t == target => {
+                    *t = with.clone();
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// `target ~ description` within the longest target a plan may hold ([`MAX_SEARCH_CHARS`]):
+/// names to settle for go first, then the last alternatives, until it fits.
+fn with_description(target: &str, description: &str) -> String {
+    let (exact, loose) = embodia_actuation::skills::targets::tiers(target);
+    let mut exact: Vec<&str> = exact.split(" or ").map(str::trim).collect();
+    let mut loose: Vec<&str> = loose
+        .map(|l| l.split(" or ").map(str::trim).collect())
+        .unwrap_or_default();
+    loop {
+        let mut names = exact.join(" or ");
+        if !loose.is_empty() {
+            names = format!("{names} else {}", loose.join(" or "));
+        }
+        let whole = format!("{names} ~ {description}");
+        if whole.chars().count() <= MAX_SEARCH_CHARS || exact.len() <= 1 && loose.is_empty() {
+            return if whole.chars().count() <= MAX_SEARCH_CHARS {
+                whole
+            } else {
+                format!("~ {description}")
+            };
+        }
+        if loose.pop().is_none() {
+            exact.pop();
+        }
+    }
+}
+
 fn point_text(p: V2) -> String {
     format!("{:.2}, {:.2}", p.x, p.y)
 }
@@ -358,7 +457,8 @@ impl RulePlanner {
             let optional = c.implied
                 || (matches!(c.frame, Frame::Need(_)) && clauses.len() > 1)
                 || matches!(c.frame, Frame::Bare(_) | Frame::Unknown(_));
-            match self.compose(&c.frame, request) {
+            let composed = self.compose(&c.frame, request);
+            match self.described(c, composed) {
                 Ok(alts) if !alts.is_empty() => out.push(ClausePlan {
                     text: c.text.clone(),
                     alternatives: alts,
@@ -402,6 +502,87 @@ impl RulePlanner {
             }
         }
         Proposal::Clauses(out)
+    }
+
+    /// A clause that wants a thing, with the person's description of it carried into its
+    /// searches: a search for kinds ("chair or seat") also recognises on sight what the
+    /// person described ("the big chair where they take your blood" is the phlebotomy chair);
+    /// a thing nothing grounds before it is seen ("the tall metal stand they hang the drip
+    /// bags on") is searched for by its description alone — never a place name nothing
+    /// grounds, never chatter, and only with a sentence embedder to recognise it.
+    fn described(&self, c: &Clause, composed: Composed) -> Composed {
+        let (Frame::Go(t) | Frame::Find(t)) = &c.frame else {
+            return composed;
+        };
+        let wanted = match t {
+            Target::In(inner, _) => inner.as_ref(),
+            t => t,
+        };
+        if !matches!(wanted, Target::Named(_) | Target::Thing { .. }) {
+            return composed;
+        }
+        // The clause's own words, unless they only point back ("take me to it"): then the
+        // words of what they point to.
+        let Some(description) = described_words(&c.text)
+            .filter(|d| !crate::grounding::content_words(d).is_empty())
+            .or_else(|| match wanted {
+                Target::Named(n) => Some(n.clone()),
+                Target::Thing {
+                    purpose,
+                    qualifiers,
+                } => Some(format!("{} thing {purpose}", qualifiers.join(" ")).trim().to_owned()),
+                _ => None,
+            })
+        else {
+            return composed;
+        };
+        let can_recognise = self.grounder.semantic().is_some();
+        match composed {
+            Ok(mut alts) => {
+                if can_recognise {
+                    for a in &mut alts {
+                        describe_searches(&mut a.steps, &description);
+                    }
+                }
+                Ok(alts)
+            }
+            Err(reason) if can_recognise && self.reads_as_thing(wanted) => {
+                tracing::debug!(%description, %reason, "searching by description");
+                let target = format!("~ {description}");
+                Ok(vec![alt(
+                    vec![
+                        Step::LookFor {
+                            target: target.clone(),
+                        },
+                        nav(target),
+                    ],
+                    PLAUSIBLE,
+                )])
+            }
+            Err(reason) => Err(reason),
+        }
+    }
+
+    /// Whether a target reads as a thing: a described one ("something to sit on"), or a name
+    /// that is not a place's and has a word for things (a kind's name, "thing", "stand").
+    fn reads_as_thing(&self, t: &Target) -> bool {
+        match t {
+            Target::Thing { .. } => true,
+            Target::Named(text) if !names_a_place(text) => {
+                let words = crate::grounding::content_words(text);
+                let knowledge = self.grounder.knowledge();
+                words.iter().any(|w| {
+                    let w = crate::text::stem(w);
+                    THING_WORDS.contains(&w.as_str())
+                        || knowledge.objects.iter().any(|k| {
+                            k.names()
+                                .flat_map(str::split_whitespace)
+                                .any(|n| crate::text::stem(n) == w)
+                        })
+                })
+            }
+            _ => false,
+        }
     }
 
     fn unknown(&self, what: &str, world: &WorldSummary) -> String {

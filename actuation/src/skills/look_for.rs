@@ -21,7 +21,10 @@ use embodia_world::{Place, Polygon, V2};
 
 use super::motion::Rotate;
 use super::navigate::NavigateTo;
-use super::targets::{matching_objects, settling_objects, tiers};
+use super::targets::{
+    SETTLE_RESEMBLANCE, description, matching_objects, recognised, resembling, settling_objects,
+    tiers,
+};
 use super::{Failure, SearchConfig, SearchPrior, Skill, SkillContext, SkillOutput, SkillStatus};
 use crate::nav::{Costmap, Covered, Floor};
 
@@ -146,8 +149,29 @@ impl LookFor {
     }
 
     fn give_up(&self, ctx: &SkillContext<'_>, robot: V2, end: SearchEnd) -> SkillOutput {
-        // Nothing was exactly what was asked: settle for its kind, if the search saw one, and
-        // say so.
+        // Nothing was exactly what was asked: settle for what fits the description best, or
+        // for its kind, if the search saw one, and say so.
+        if let Some(r) = ctx.nav.search.resemblance.as_deref()
+            && let (_, Some(described)) = description(&self.target)
+            && let Some((o, score)) = resembling(
+                &self.target,
+                ctx.world,
+                r,
+                true,
+                i64::MIN,
+                SETTLE_RESEMBLANCE,
+            )
+        {
+            tracing::debug!(object = %o.name, score, "settling for the best fit to the description");
+            return SkillOutput {
+                say: Some(format!(
+                    "I am not sure I found {}; the closest match I saw is {}.",
+                    super::describe::spoken(described),
+                    super::describe::the(&o.name)
+                )),
+                ..SkillOutput::done()
+            };
+        }
         if let Some(o) = settling_objects(&self.target, ctx.world, robot).first() {
             let asked = tiers(&self.target).0.split(" or ").next().unwrap_or("");
             return SkillOutput {
@@ -335,11 +359,27 @@ impl Skill for LookFor {
         };
         let since = self.since_ns.unwrap_or(ctx.now_ns);
         let matches = matching_objects(&self.target, ctx.world, robot.position());
-        if matches
-            .iter()
-            .any(|o| o.last_seen_ns >= since.saturating_sub(RECENT_NS))
-        {
-            return SkillOutput::done();
+        let recent = since.saturating_sub(RECENT_NS);
+        match ctx.nav.search.resemblance.as_deref() {
+            // A described thing is recognised on sight when something seen fits well enough
+            // (a name of the target counts towards the fit, it does not decide alone).
+            Some(r) if description(&self.target).1.is_some() => {
+                if let Some((o, score)) = recognised(
+                    &self.target,
+                    ctx.world,
+                    r,
+                    !ctx.nav.search.background,
+                    recent,
+                ) {
+                    tracing::debug!(object = %o.name, score, "seen something that fits the description");
+                    return SkillOutput::done();
+                }
+            }
+            _ => {
+                if matches.iter().any(|o| o.last_seen_ns >= recent) {
+                    return SkillOutput::done();
+                }
+            }
         }
         if self.since_ns.is_none() {
             self.remembered = matches.iter().map(|o| o.position()).collect();

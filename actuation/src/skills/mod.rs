@@ -169,6 +169,19 @@ pub trait SearchPrior: Send + Sync + std::fmt::Debug {
     fn likely(&self, target: &str, places: &[embodia_world::Place]) -> Vec<f64>;
 }
 
+/// How well a seen object fits a description said in words. What the planner cannot name
+/// before the robot has seen it ("the thing they weigh babies on", "the flebotomy chair") is
+/// recognised on sight: a search ends at an object that fits well enough, or settles for the
+/// best fit once the floor is covered. Skills sit below the planners, so the scorer (the
+/// planner's sentence embedder) is handed down through this trait.
+pub trait Resemblance: Send + Sync + std::fmt::Debug {
+    /// A score in 0..1 that the object called `name`, of class `class`, is what
+    /// `description` describes; scores are comparable across objects for one description.
+    /// With `wait` false a score not yet known is worked out on another thread and `None`
+    /// returned (the caller asks again next tick), so a control tick never waits for it.
+    fn score(&self, description: &str, name: &str, class: &str, wait: bool) -> Option<f32>;
+}
+
 /// Search settings: what the detector covers and when a search has seen enough.
 #[derive(Debug, Clone, Default)]
 pub struct SearchConfig {
@@ -178,6 +191,9 @@ pub struct SearchConfig {
     pub coverage: CoverageConfig,
     /// Which places to look in first, if anything is known about that.
     pub prior: Option<Arc<dyn SearchPrior>>,
+    /// Recognises described things on sight (targets with a `~ description`), if a scorer is
+    /// wired in; without one, only names match.
+    pub resemblance: Option<Arc<dyn Resemblance>>,
     /// Choose viewpoints on a worker thread (the robot stands still meanwhile) instead of in
     /// the control tick: on for a robot in real time, off for lockstepped (deterministic) runs.
     pub background: bool,

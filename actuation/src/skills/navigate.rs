@@ -134,7 +134,17 @@ impl NavigateTo {
         let start = map.cell_of(from);
         let goal = match &self.goal {
             Some((g, _)) => g.clone(),
-            None => resolve(&self.target, ctx.world, from).ok_or_else(|| {
+            None => resolve(
+                &self.target,
+                ctx.world,
+                from,
+                ctx.nav
+                    .search
+                    .resemblance
+                    .as_deref()
+                    .map(|r| (r, !ctx.nav.search.background)),
+            )
+            .ok_or_else(|| {
                 Failure::permanent(format!(
                     "{:?} is not a known place, a seen object, or x,y",
                     self.target

@@ -156,7 +156,12 @@ impl PlannerArgs {
             &Semantic::default_cache_dir(),
         )
         .context("embedding the planner's knowledge base")?;
-        let grounder = Grounder::with_semantic(Arc::new(semantic));
+        let semantic = Arc::new(semantic);
+        agent.resemblance = Some(Arc::new(embodia::planner::EmbeddingResemblance::new(
+            semantic.clone(),
+            embodia::planner::knowledge::Knowledge::shipped(),
+        )));
+        let grounder = Grounder::with_semantic(semantic);
         agent.search_prior = Some(Arc::new(embodia::planner::KnowledgePrior::new(
             grounder.clone(),
         )));

@@ -1,0 +1,177 @@
+//! Recognising a described thing on sight: how well a seen object (its label and class) fits
+//! what a person said ("the thing they weigh babies on", "the flebotomy chair"). The planner
+//! grounds what it can to names before the robot moves; what nobody can name before seeing it
+//! is matched here, while the search runs, by MiniLM similarity between the description and
+//! the object's label read with what such things are for (from the shipped knowledge), and by
+//! spelling for slips in short names. Handed to the skills through [`Resemblance`].
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use embodia_actuation::skills::Resemblance;
+
+use crate::grounding::{Semantic, cosine};
+use crate::knowledge::Knowledge;
+use crate::text::edit_distance;
+
+/// Spelling counts only for descriptions this short (a name with a slip, not a sentence).
+const SPELLING_WORDS: usize = 4;
+/// Spelling similarity below this is no evidence (most short names share a few letters).
+const SPELLING_FLOOR: f32 = 0.7;
+/// A uses list read with a label is cut to this many uses.
+const USES_READ: usize = 3;
+
+type Key = (String, String, String);
+
+/// Description-to-object scores from the sentence embedder, kept once worked out.
+#[derive(Clone)]
+pub struct EmbeddingResemblance {
+    semantic: Arc<Semantic>,
+    knowledge: &'static Knowledge,
+    scores: Arc<Mutex<HashMap<Key, f32>>>,
+    pending: Arc<Mutex<HashSet<Key>>>,
+}
+
+impl std::fmt::Debug for EmbeddingResemblance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmbeddingResemblance").finish_non_exhaustive()
+    }
+}
+
+impl EmbeddingResemblance {
+    /// A scorer over `semantic`'s embedder, reading labels with `knowledge`.
+    pub fn new(semantic: Arc<Semantic>, knowledge: &'static Knowledge) -> Self {
+        Self {
+            semantic,
+            knowledge,
+            scores: Arc::default(),
+            pending: Arc::default(),
+        }
+    }
+
+    /// The score, worked out now.
+    pub fn score_now(&self, description: &str, name: &str, class: &str) -> f32 {
+        let key = key(description, name, class);
+        if let Some(s) = lock(&self.scores).get(&key) {
+            return *s;
+        }
+        let s = self.compute(&key);
+        lock(&self.scores).insert(key, s);
+        s
+    }
+
+    fn compute(&self, (description, name, class): &Key) -> f32 {
+        let label = read_label(self.knowledge, name, class);
+        let meaning = match self.semantic.embed(&[description.as_str(), label.as_str()]) {
+            Ok(v) if v.len() == 2 => cosine(&v[0], &v[1]).clamp(0.0, 1.0),
+            Ok(_) => 0.0,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not embed a description; matching it by spelling only");
+                0.0
+            }
+        };
+        meaning.max(spelling(description, name))
+    }
+}
+
+impl Resemblance for EmbeddingResemblance {
+    fn score(&self, description: &str, name: &str, class: &str, wait: bool) -> Option<f32> {
+        if wait {
+            return Some(self.score_now(description, name, class));
+        }
+        let key = key(description, name, class);
+        if let Some(s) = lock(&self.scores).get(&key) {
+            return Some(*s);
+        }
+        if lock(&self.pending).insert(key.clone()) {
+            let this = self.clone();
+            let spawned = std::thread::Builder::new()
+                .name("resemblance".into())
+                .spawn(move || {
+                    let s = this.compute(&key);
+                    lock(&this.scores).insert(key.clone(), s);
+                    lock(&this.pending).remove(&key);
+                });
+            if let Err(e) = spawned {
+                tracing::warn!(error = %e, "could not start scoring a description");
+            }
+        }
+        None
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn key(description: &str, name: &str, class: &str) -> Key {
+    (
+        description.trim().to_lowercase(),
+        name.trim().to_lowercase(),
+        class.trim().to_lowercase(),
+    )
+}
+
+/// A label as a sentence the embedder can compare with a description: its name, its class,
+/// and what such things are for when the knowledge knows the class, the name or its head
+/// noun ("infant scale, a scale for weigh, weigh a parcel, weigh myself").
+pub fn read_label(knowledge: &Knowledge, name: &str, class: &str) -> String {
+    let head = name.split_whitespace().last().unwrap_or("");
+    let kind = [class, name, head]
+        .iter()
+        .find_map(|n| knowledge.kinds_called(n).into_iter().next());
+    let uses = kind
+        .map(|k| {
+            k.uses
+                .iter()
+                .take(USES_READ)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
+    match (class.trim().is_empty() || class.eq_ignore_ascii_case(name), uses.is_empty()) {
+        (true, true) => name.to_owned(),
+        (true, false) => format!("{name}, for {uses}"),
+        (false, true) => format!("{name}, a {class}"),
+        (false, false) => format!("{name}, a {class} for {uses}"),
+    }
+}
+
+/// How close a short description is to a name letter by letter (a slip: "yelow bx" for
+/// "yellow box"); 0 for sentences and for names that only share some letters.
+pub fn spelling(description: &str, name: &str) -> f32 {
+    let d = description.trim().to_lowercase();
+    let n = name.trim().to_lowercase();
+    if d.split_whitespace().count() > SPELLING_WORDS || d.is_empty() || n.is_empty() {
+        return 0.0;
+    }
+    let longest = d.chars().count().max(n.chars().count()) as f32;
+    let s = 1.0 - edit_distance(&d, &n) as f32 / longest;
+    if s >= SPELLING_FLOOR { s } else { 0.0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_read_with_what_such_things_are_for() {
+        let k = Knowledge::shipped();
+        let r = read_label(k, "infant scale", "scale");
+        assert!(r.starts_with("infant scale, a scale for weigh"), "{r}");
+        assert_eq!(read_label(k, "puppet theater", "puppet theater"), "puppet theater");
+        assert_eq!(read_label(k, "zorblat", "gizmo"), "zorblat, a gizmo");
+    }
+
+    #[test]
+    fn slips_in_short_names_count_and_sentences_do_not() {
+        assert!(spelling("yelow bx", "yellow box") >= 0.8);
+        assert!(spelling("flebotomy chair", "phlebotomy chair") >= 0.85);
+        assert_eq!(spelling("blue box", "yellow box"), 0.0);
+        assert_eq!(
+            spelling("the thing they weigh the babies on", "infant scale"),
+            0.0
+        );
+    }
+}
