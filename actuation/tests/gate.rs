@@ -228,7 +228,10 @@ fn stale_odometry_is_not_loss_of_control() {
         r.gate.latched()
     );
     r.robot.v = 0.0;
-    assert!(r.run(0.45, 0.0, 20).v > 0.3, "drives again with odometry back");
+    assert!(
+        r.run(0.45, 0.0, 20).v > 0.3,
+        "drives again with odometry back"
+    );
 }
 
 #[test]

@@ -264,10 +264,7 @@ pub fn run_episode(
             relay.pump_commands(sim.sim().time_ns())?;
             sim.step().map_err(|e| AgentError::Config(e.to_string()))?;
             relay.pump_sensors(sim.sim().time_ns())?;
-            speed_trace.push((
-                sim.sim().stats().sim_time_s,
-                sim.sim().velocity().0.abs(),
-            ));
+            speed_trace.push((sim.sim().stats().sim_time_s, sim.sim().velocity().0.abs()));
             let p = sim.sim().pose().position();
             if let Some(place) = world.place_at(p)
                 && visited.last() != Some(&place.name)

@@ -745,7 +745,12 @@ impl FaultRelay {
             )?,
             clock: Lane::new(sim, agent, topics::CLOCK, None, sensor)?,
             map: latched(sim, agent, topics::MAP, QosProfile::MAP)?,
-            tf_static: latched(sim, agent, topics::TF_STATIC, QosProfile::MAP.with_depth(100))?,
+            tf_static: latched(
+                sim,
+                agent,
+                topics::TF_STATIC,
+                QosProfile::MAP.with_depth(100),
+            )?,
             commands,
             estop: agent.publisher(estop_topic, QosProfile::DEFAULT)?,
         })
@@ -845,9 +850,7 @@ impl FaultyPlanner {
 
     fn active(&self, pred: fn(&FaultAction) -> bool) -> bool {
         let now = self.now_ns.load(Ordering::SeqCst);
-        self.faults
-            .iter()
-            .any(|f| pred(&f.action) && f.active(now))
+        self.faults.iter().any(|f| pred(&f.action) && f.active(now))
     }
 
     /// What a planner gone wrong returns: steps out of every bound.
@@ -1020,7 +1023,15 @@ mod tests {
                 .map(|_| {
                     let mut s = scan();
                     s.corrupt(Corruption::Garbage, &mut rng);
-                    format!("{:?}", (s.ranges.len(), s.angle_increment, s.range_min, s.ranges.first()))
+                    format!(
+                        "{:?}",
+                        (
+                            s.ranges.len(),
+                            s.angle_increment,
+                            s.range_min,
+                            s.ranges.first()
+                        )
+                    )
                 })
                 .collect::<Vec<_>>()
         };

@@ -20,8 +20,8 @@ use embodia_actuation::cmd_vel::CmdVelPublisher;
 use embodia_actuation::gate::InterventionCounts;
 use embodia_actuation::skills::start;
 use embodia_actuation::{
-    Failure, GateInput, NavResources, Reason, SafetyGate, Skill, SkillCommand, SkillContext, SkillStatus,
-    Step,
+    Failure, GateInput, NavResources, Reason, SafetyGate, Skill, SkillCommand, SkillContext,
+    SkillStatus, Step,
 };
 use embodia_perception::{Observation, Perceiver, WorldState};
 use embodia_ros::msg::std_msgs::{Bool, String as RosString};

@@ -13,8 +13,8 @@ use thiserror::Error;
 use crate::deliberative::Outcome;
 use crate::episode::{EpisodeOptions, EpisodeReport, run_episode};
 use crate::faults::{Fault, FaultEntry, FaultReaction, first_stop_after};
-use embodia_ros::args::ParamValue;
 use crate::planner::Planner;
+use embodia_ros::args::ParamValue;
 
 /// Why a scenario could not be run.
 #[derive(Debug, Error)]
@@ -339,7 +339,9 @@ impl Scenario {
                 {
                     return Err(invalid(
                         &field,
-                        format!("stopped_within after {after_s} s within {seconds} s is not a time and a positive duration"),
+                        format!(
+                            "stopped_within after {after_s} s within {seconds} s is not a time and a positive duration"
+                        ),
                         "give after_s (simulated seconds, 0 or more) and seconds (more than 0)",
                     ));
                 }
@@ -378,13 +380,16 @@ impl Scenario {
         };
         let mut faults = Vec::with_capacity(raw.faults.len());
         for (i, entry) in raw.faults.iter().enumerate() {
-            let fault = entry.check().map_err(|p| {
-                invalid(&format!("faults[{i}].{}", p.field), p.problem, &p.fix)
-            })?;
+            let fault = entry
+                .check()
+                .map_err(|p| invalid(&format!("faults[{i}].{}", p.field), p.problem, &p.fix))?;
             if fault.at_s >= raw.timeout_s {
                 return Err(invalid(
                     &format!("faults[{i}].at_s"),
-                    format!("{} s is not before the timeout ({} s)", fault.at_s, raw.timeout_s),
+                    format!(
+                        "{} s is not before the timeout ({} s)",
+                        fault.at_s, raw.timeout_s
+                    ),
                     "inject it before timeout_s",
                 ));
             }

@@ -47,6 +47,48 @@ fn every_shipped_scenario_succeeds_with_the_rule_planner_without_a_collision() {
     assert_eq!(r["summary"]["scenarios"], scenarios.len());
 }
 
+/// Issue 17's fault matrix: every fault scenario gets its stated reaction (a stop within its
+/// time, the task going on after, or the task failing with a reason), nothing unsafe, every
+/// task ended, and the report measures each fault's time to stop.
+#[test]
+fn every_fault_scenario_gets_its_stated_reaction_with_the_rule_planner() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("faults.json");
+    let out = embodia(&[
+        "eval",
+        "tests/scenarios/faults",
+        "--planner",
+        "rules",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let scenarios = r["scenarios"].as_array().unwrap();
+    assert!(scenarios.len() >= 30, "at least 30 fault scenarios ship");
+    for s in scenarios {
+        assert_eq!(
+            s["success"], true,
+            "{}: {}\n{table}",
+            s["name"], s["failed_criteria"]
+        );
+        assert_eq!(s["unsafe_outcome"], false, "{}", s["name"]);
+        let faults = s["faults"].as_array().unwrap();
+        assert!(!faults.is_empty(), "{} injects no fault", s["name"]);
+        for f in faults {
+            assert!(f["kind"].is_string() && f["at_s"].is_number(), "{f}");
+            assert!(f.get("time_to_stop_s").is_some(), "{}: {f}", s["name"]);
+        }
+    }
+    assert_eq!(r["summary"]["unsafe_outcomes"], 0);
+    assert_eq!(r["summary"]["timed_out"], 0, "every task ended");
+}
+
 #[test]
 fn every_shipped_scenario_succeeds_with_the_default_planner() {
     let dir = tempfile::tempdir().unwrap();
