@@ -489,7 +489,11 @@ impl Relayed for LaserScan {
                 }
                 // Angles that do not add up.
                 1 => {
-                    self.angle_increment = if rng.next() % 2 == 0 { 0.0 } else { f32::NAN };
+                    self.angle_increment = if rng.next().is_multiple_of(2) {
+                        0.0
+                    } else {
+                        f32::NAN
+                    };
                 }
                 // Ranges of any sign and size.
                 2 => {
@@ -644,11 +648,11 @@ impl<M: Relayed> Lane<M> {
             self.last = Some(msg);
         }
         while self.delayed.front().is_some_and(|(due, _)| *due <= now_ns) {
-            if let Some((_, msg)) = self.delayed.pop_front() {
-                if !dead {
-                    self.to.publish(&msg)?;
-                    self.last = Some(msg);
-                }
+            if let Some((_, msg)) = self.delayed.pop_front()
+                && !dead
+            {
+                self.to.publish(&msg)?;
+                self.last = Some(msg);
             }
         }
         Ok(())
