@@ -198,6 +198,42 @@ fn odometry_that_disagrees_for_too_long_latches_loss_of_control() {
     assert_eq!(r.tick(0.3, 0.0).v, 0.0);
 }
 
+/// Regression (issue 17 fault matrix, `odom-drop-3s`): while /odom was lost the last sample
+/// still said 0.45 m/s against the gate's zero, so 1.5 s into the outage loss of control
+/// latched and the robot never drove again after odometry came back.
+#[test]
+fn stale_odometry_is_not_loss_of_control() {
+    let mut r = rig();
+    r.run(0.45, 0.0, 20);
+    let moving = r.robot.v;
+    assert!(moving > 0.3);
+    let last_odom = r.robot.stamp_ns;
+    for _ in 0..60 {
+        r.now += 50 * MS;
+        r.scan.stamp_ns = r.now;
+        r.robot.stamp_ns = last_odom; // no new odometry: the old sample still says `moving`
+        let out = r.raw(Some(SkillCommand {
+            v: 0.45,
+            w: 0.0,
+            stamp_ns: r.now,
+        }));
+        if r.now - last_odom > 300 * MS {
+            assert_eq!(out.v, 0.0, "stale odometry stops");
+            assert!(out.reasons.contains(Reason::StaleOdometry));
+        }
+    }
+    assert!(
+        r.gate.latched().is_empty(),
+        "an outage is not a latch: {:?}",
+        r.gate.latched()
+    );
+    r.robot.v = 0.0;
+    assert!(
+        r.run(0.45, 0.0, 20).v > 0.3,
+        "drives again with odometry back"
+    );
+}
+
 #[test]
 fn time_going_backwards_stops_and_is_counted() {
     let mut r = rig();

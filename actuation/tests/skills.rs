@@ -37,10 +37,14 @@ impl Harness {
     }
 
     fn with_sim(world: World, sim_config: SimConfig) -> Self {
+        Self::with_configs(world, sim_config, PerceptionConfig::default())
+    }
+
+    fn with_configs(world: World, sim_config: SimConfig, perception: PerceptionConfig) -> Self {
         let bus = InProcBus::new();
         let world = Arc::new(world);
         let semantic = Arc::new(SemanticMap::from_world(&world));
-        let perceiver = Perceiver::new(&bus, semantic, PerceptionConfig::default()).unwrap();
+        let perceiver = Perceiver::new(&bus, semantic, perception).unwrap();
         let gate_cfg = GateConfig {
             robot_radius: world.robot.radius,
             ..GateConfig::default()
@@ -409,6 +413,28 @@ fn look_for_something_that_is_nowhere_fails_after_seeing_the_floor() {
         s => panic!("{s:?}"),
     }
     assert_eq!(h.sim.sim().stats().collisions, 0);
+}
+
+/// Regression (issue 17 fault matrix, `detections-die-search`): with the detector dead the
+/// search drove from viewpoint to viewpoint until the run's time ran out.
+#[test]
+fn a_search_with_a_silent_detector_fails_saying_so() {
+    let mut perception = PerceptionConfig::default();
+    perception.topics.detections = "/a_detector_nobody_runs".into();
+    let world = World::load(ROOM).unwrap();
+    let mut h = Harness::with_configs(world, SimConfig::default(), perception);
+    match h.run(
+        Step::LookFor {
+            target: "blue ball".into(),
+        },
+        60.0,
+    ) {
+        SkillStatus::Failed(f) => {
+            assert_eq!(f.reason, "the detector has sent nothing for 10 s");
+            assert!(!f.retryable, "a replan cannot bring the detector back");
+        }
+        s => panic!("{s:?}"),
+    }
 }
 
 #[test]

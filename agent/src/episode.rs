@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
 use embodia_actuation::gate::InterventionCounts;
@@ -17,6 +18,7 @@ use serde::Serialize;
 
 use crate::agent::{Agent, AgentConfig, AgentError, Pacing};
 use crate::deliberative::TaskReport;
+use crate::faults::{Fault, FaultReaction, FaultRelay, FaultyPlanner};
 use crate::planner::Planner;
 use crate::recording::recorder::Taps;
 use crate::recording::writer::{Entry, TeeSink};
@@ -80,6 +82,8 @@ pub struct EpisodeOptions {
     pub keep_recording: bool,
     /// The planner's command-line options, as a recording keeps them for replay.
     pub planner_args: Vec<String>,
+    /// Faults injected between the simulator and the agent.
+    pub faults: Vec<Fault>,
 }
 
 impl Default for EpisodeOptions {
@@ -94,6 +98,7 @@ impl Default for EpisodeOptions {
             record: None,
             keep_recording: false,
             planner_args: Vec::new(),
+            faults: Vec::new(),
         }
     }
 }
@@ -126,6 +131,12 @@ pub struct EpisodeReport {
     /// The recorded messages, when [`EpisodeOptions::keep_recording`] asked for them.
     #[serde(skip)]
     pub recording: Vec<Entry>,
+    /// The robot's linear speed at every physics step, `(time_s, |v|)` (ground truth).
+    #[serde(skip)]
+    pub speed_trace: Vec<(f64, f64)>,
+    /// Each injected fault and the robot's measured reaction.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<FaultReaction>,
 }
 
 /// [`SimStats`] in a serialisable form.
@@ -179,7 +190,16 @@ pub fn run_episode(
     options: &EpisodeOptions,
 ) -> Result<EpisodeReport, AgentError> {
     let started = Instant::now();
+    // The agent's bus; the simulator has its own, and the fault relay forwards between them.
     let bus = InProcBus::new();
+    let sim_bus = InProcBus::new();
+    let sim_now = Arc::new(AtomicI64::new(0));
+    let faults = &options.faults;
+    let planner: Arc<dyn Planner> = if faults.is_empty() {
+        planner
+    } else {
+        Arc::new(FaultyPlanner::new(planner, faults.clone(), sim_now.clone()))
+    };
     let sim_config = SimConfig {
         seed: options.seed,
         ..SimConfig::default()
@@ -207,14 +227,27 @@ pub fn run_episode(
         }
     };
     let record = |r: Result<(), crate::recording::RecordingError>| r.map_err(AgentError::Recording);
+    let agent_config_stamped = agent_config.stamped_cmd_vel;
+    let estop_topic = agent_config.perception.topics.emergency_stop.clone();
     // The agent subscribes first, so it receives the simulator's state at time zero.
     let agent = start_agent(&bus, &world, planner, options, agent_config)?;
     let simulator =
         Simulator::new(world.clone(), sim_config).map_err(|e| AgentError::Config(e.to_string()))?;
-    let mut sim = SimNode::new(&bus, simulator).map_err(|e| AgentError::Config(e.to_string()))?;
+    let mut relay = FaultRelay::new(
+        &sim_bus,
+        &bus,
+        faults.clone(),
+        options.seed,
+        agent_config_stamped,
+        &estop_topic,
+    )?;
+    let mut sim =
+        SimNode::new(&sim_bus, simulator).map_err(|e| AgentError::Config(e.to_string()))?;
+    relay.pump_sensors(sim.sim().time_ns())?;
     if let Some(r) = recorder.as_mut() {
         record(r.inputs(sim.sim().time_ns()))?;
     }
+    let mut speed_trace = vec![(0.0, sim.sim().velocity().0.abs())];
 
     let radius = world.robot.radius;
     let mut visited: Vec<String> = Vec::new();
@@ -228,7 +261,10 @@ pub fn run_episode(
     // a task to a robot that is already up: it knows where it stands when it plans.
     loop {
         for _ in 0..steps_per_tick {
+            relay.pump_commands(sim.sim().time_ns())?;
             sim.step().map_err(|e| AgentError::Config(e.to_string()))?;
+            relay.pump_sensors(sim.sim().time_ns())?;
+            speed_trace.push((sim.sim().stats().sim_time_s, sim.sim().velocity().0.abs()));
             let p = sim.sim().pose().position();
             if let Some(place) = world.place_at(p)
                 && visited.last() != Some(&place.name)
@@ -247,10 +283,14 @@ pub fn run_episode(
             ));
         }
         let now_ns = sim.sim().time_ns();
+        sim_now.store(now_ns, Ordering::SeqCst);
         if let Some(r) = recorder.as_mut() {
             record(r.tick(now_ns))?;
         }
-        agent.tick(now_ns)?;
+        // A starved control thread misses its ticks; a clock jump moves the agent's time.
+        if !crate::faults::starved(faults, now_ns) {
+            agent.tick(now_ns + crate::faults::clock_offset_ns(faults, now_ns))?;
+        }
         if !agent.wait_idle(guard) {
             return Err(AgentError::Start(
                 "the deliberative layer did not finish in time".into(),
@@ -324,6 +364,8 @@ pub fn run_episode(
         wall_time_s: started.elapsed().as_secs_f64(),
         recorded,
         recording,
+        faults: crate::faults::reactions(faults, &speed_trace),
+        speed_trace,
     })
 }
 

@@ -10,6 +10,7 @@ pub mod agent;
 pub mod clock;
 pub mod deliberative;
 pub mod episode;
+pub mod faults;
 pub mod inbox;
 pub mod params;
 pub mod picture;

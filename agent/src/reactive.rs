@@ -20,8 +20,8 @@ use embodia_actuation::cmd_vel::CmdVelPublisher;
 use embodia_actuation::gate::InterventionCounts;
 use embodia_actuation::skills::start;
 use embodia_actuation::{
-    GateInput, NavResources, Reason, SafetyGate, Skill, SkillCommand, SkillContext, SkillStatus,
-    Step,
+    Failure, GateInput, NavResources, Reason, SafetyGate, Skill, SkillCommand, SkillContext,
+    SkillStatus, Step,
 };
 use embodia_perception::{Observation, Perceiver, WorldState};
 use embodia_ros::msg::std_msgs::{Bool, String as RosString};
@@ -212,12 +212,35 @@ impl<E: EventSink> ReactiveCore<E> {
             estop_requested: world.estop_requested,
         });
         self.snapshot.store(Arc::new(world.clone()));
+        self.end_step_if_latched();
         self.publish_safety(
             out.reasons,
             gate_now,
             (command.v, command.w),
             (out.v, out.w),
         );
+    }
+
+    /// A latched stop (emergency stop, collision, loss of control, internal error) holds the
+    /// robot until an operator's `/agent/safety_reset`: the running step cannot finish, so it
+    /// fails now, not retryable, with the latch named — the task ends with that reason instead
+    /// of "running" forever, and nothing a planner says releases the latch.
+    fn end_step_if_latched(&mut self) {
+        let latched = self.gate.latched();
+        if latched.is_empty() {
+            return;
+        }
+        if let Some((id, skill)) = self.active.take() {
+            let names: Vec<&str> = latched.iter().map(Reason::name).collect();
+            tracing::warn!(id, skill = skill.name(), latched = ?names, "step ended by a latched safety stop");
+            self.events.emit(ReactiveEvent::StepFinished {
+                id,
+                status: SkillStatus::Failed(Failure::permanent(format!(
+                    "the safety gate holds a latched stop ({}) until /agent/safety_reset",
+                    names.join(", ")
+                ))),
+            });
+        }
     }
 
     /// Publishes interventions on `/agent/safety`: when the set of reasons changes, and once a
@@ -319,9 +342,10 @@ mod tests {
         commands: crossbeam_channel::Sender<ReactiveCommand>,
         scan: Publisher<LaserScan>,
         odom: Publisher<Odometry>,
+        estop: Publisher<Bool>,
         clock: Arc<AtomicI64>,
         now: i64,
-        _inbox: crate::inbox::Inbox,
+        inbox: crate::inbox::Inbox,
     }
 
     impl Rig {
@@ -364,9 +388,12 @@ mod tests {
                 odom: bus
                     .publisher(&config.topics.odom, QosProfile::SENSOR_DATA)
                     .unwrap(),
+                estop: bus
+                    .publisher(&config.topics.emergency_stop, QosProfile::DEFAULT)
+                    .unwrap(),
                 clock,
                 now: 1_000 * MS,
-                _inbox: inbox,
+                inbox,
             }
         }
 
@@ -435,6 +462,51 @@ mod tests {
             assert!(reasons.is_empty(), "idle and standing still: {reasons:?}");
         }
         assert!(!rig.core.busy());
+    }
+
+    /// The step results the deliberative side has been sent so far.
+    fn step_results(inbox: &mut crate::inbox::Inbox) -> Vec<(u64, SkillStatus)> {
+        std::iter::from_fn(|| inbox.try_recv())
+            .filter_map(|i| match i {
+                DeliberativeInput::Event(ReactiveEvent::StepFinished { id, status }) => {
+                    Some((id, status))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Regression (issue 17 fault matrix, `estop-pressed-released`, `wheel-slip-long`): the
+    /// gate held the robot on a latched stop but the step went on "running", so the task
+    /// never ended.
+    #[test]
+    fn a_latched_stop_ends_the_running_step_with_its_reason() {
+        let mut rig = Rig::new();
+        let move_two = |id| ReactiveCommand::Run {
+            id,
+            step: Step::Move { metres: 2.0 },
+        };
+        rig.commands.send(move_two(3)).unwrap();
+        rig.tick(0);
+        assert!(step_results(&mut rig.inbox).is_empty(), "running");
+        rig.estop.publish(&Bool { data: true }).unwrap();
+        assert!(rig.tick(0).contains(Reason::EmergencyStop));
+        rig.estop.publish(&Bool { data: false }).unwrap();
+        assert!(!rig.core.busy());
+        let results = step_results(&mut rig.inbox);
+        let [(3, SkillStatus::Failed(f))] = results.as_slice() else {
+            panic!("{results:?}");
+        };
+        assert!(!f.retryable, "a replan cannot release the latch");
+        assert!(f.reason.contains("emergency_stop"), "{}", f.reason);
+        assert!(f.reason.contains("/agent/safety_reset"), "{}", f.reason);
+        // A new step is refused the same way while the latch holds (released button or not).
+        rig.commands.send(move_two(4)).unwrap();
+        rig.tick(0);
+        assert!(matches!(
+            step_results(&mut rig.inbox).as_slice(),
+            [(4, SkillStatus::Failed(_))]
+        ));
     }
 
     /// Regression (issue 17): step results shared a bounded queue with observations and were

@@ -1,6 +1,7 @@
 //! Scenarios: a world, tasks, a time limit and success criteria — the acceptance suite's
 //! format. A scenario file is parsed strictly and checked against its world before it runs.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -11,7 +12,9 @@ use thiserror::Error;
 
 use crate::deliberative::Outcome;
 use crate::episode::{EpisodeOptions, EpisodeReport, run_episode};
+use crate::faults::{Fault, FaultEntry, FaultReaction, first_stop_after};
 use crate::planner::Planner;
+use embodia_ros::args::ParamValue;
 
 /// Why a scenario could not be run.
 #[derive(Debug, Error)]
@@ -106,6 +109,13 @@ pub enum Criterion {
     MaxCollisions(u64),
     /// The measured speed never exceeded this, m/s.
     MaxSpeedMps(f64),
+    /// The robot's speed fell below 0.02 m/s within `seconds` of `after_s` (ground truth).
+    StoppedWithin {
+        /// From when, simulated seconds.
+        after_s: f64,
+        /// Within how long, s.
+        seconds: f64,
+    },
 }
 
 /// One value, or a list of them (`agent_reported: failed` or `[failed, refused]`).
@@ -153,6 +163,12 @@ struct ScenarioFile {
     /// Criteria are written as one-key maps (`- near_place: kitchen`).
     #[serde(with = "serde_yaml::with::singleton_map_recursive")]
     success: Vec<Criterion>,
+    /// Timed fault injections.
+    #[serde(default)]
+    faults: Vec<FaultEntry>,
+    /// Agent parameters for this scenario, by name (as `--ros-args -p` would set them).
+    #[serde(default)]
+    params: BTreeMap<String, serde_yaml::Value>,
 }
 
 /// A loaded, checked scenario.
@@ -176,6 +192,10 @@ pub struct Scenario {
     pub known_objects: Vec<String>,
     /// Criteria.
     pub success: Vec<Criterion>,
+    /// Faults injected between the simulator and the agent.
+    pub faults: Vec<Fault>,
+    /// Agent parameters this scenario sets.
+    pub params: BTreeMap<String, ParamValue>,
 }
 
 impl Scenario {
@@ -189,7 +209,7 @@ impl Scenario {
         let raw: ScenarioFile = serde_yaml::from_str(&text).map_err(|e| ScenarioError::Syntax {
             file: file.clone(),
             message: e.to_string(),
-            fix: "use the keys name, class, world, tasks, known_objects, timeout_s, seed, success, and the documented criteria",
+            fix: "use the keys name, class, world, tasks, known_objects, timeout_s, seed, success, faults, params, and the documented criteria and fault fields",
         })?;
         let invalid = |field: &str, problem: String, fix: &str| ScenarioError::Invalid {
             file: file.clone(),
@@ -311,6 +331,20 @@ impl Scenario {
                         "give metres, 0 or more",
                     ));
                 }
+                Criterion::StoppedWithin { after_s, seconds }
+                    if !(after_s.is_finite()
+                        && *after_s >= 0.0
+                        && seconds.is_finite()
+                        && *seconds > 0.0) =>
+                {
+                    return Err(invalid(
+                        &field,
+                        format!(
+                            "stopped_within after {after_s} s within {seconds} s is not a time and a positive duration"
+                        ),
+                        "give after_s (simulated seconds, 0 or more) and seconds (more than 0)",
+                    ));
+                }
                 Criterion::Outcomes(os) if os.len() != raw.tasks.len() => {
                     return Err(invalid(
                         &field,
@@ -344,6 +378,50 @@ impl Scenario {
                 names.clone()
             }
         };
+        let mut faults = Vec::with_capacity(raw.faults.len());
+        for (i, entry) in raw.faults.iter().enumerate() {
+            let fault = entry
+                .check()
+                .map_err(|p| invalid(&format!("faults[{i}].{}", p.field), p.problem, &p.fix))?;
+            if fault.at_s >= raw.timeout_s {
+                return Err(invalid(
+                    &format!("faults[{i}].at_s"),
+                    format!(
+                        "{} s is not before the timeout ({} s)",
+                        fault.at_s, raw.timeout_s
+                    ),
+                    "inject it before timeout_s",
+                ));
+            }
+            faults.push(fault);
+        }
+        let mut params = BTreeMap::new();
+        for (name, value) in &raw.params {
+            let field = format!("params.{name}");
+            let value = match value {
+                serde_yaml::Value::Bool(b) => ParamValue::Bool(*b),
+                serde_yaml::Value::Number(n) if n.is_i64() => {
+                    ParamValue::Integer(n.as_i64().unwrap_or_default())
+                }
+                serde_yaml::Value::Number(n) => ParamValue::Double(n.as_f64().unwrap_or(f64::NAN)),
+                serde_yaml::Value::String(s) => ParamValue::String(s.clone()),
+                other => {
+                    return Err(invalid(
+                        &field,
+                        format!("{other:?} is not a parameter value"),
+                        "give a number, a bool or a string, as `embodia params` lists",
+                    ));
+                }
+            };
+            params.insert(name.clone(), value);
+        }
+        crate::params::apply(&mut crate::AgentConfig::default(), &params).map_err(|e| {
+            invalid(
+                "params",
+                e.to_string(),
+                "use parameters and types `embodia params` lists",
+            )
+        })?;
         Ok(Self {
             name: raw.name,
             class: raw.class,
@@ -354,6 +432,8 @@ impl Scenario {
             seed: raw.seed,
             known_objects,
             success: raw.success,
+            faults,
+            params,
         })
     }
 
@@ -414,6 +494,10 @@ impl Scenario {
                 Criterion::NeverEnteredKeepOut(false) => true,
                 Criterion::MaxCollisions(n) => report.sim.collisions <= *n,
                 Criterion::MaxSpeedMps(v) => report.sim.max_speed_mps <= *v + 1e-9,
+                Criterion::StoppedWithin { after_s, seconds } => {
+                    first_stop_after(&report.speed_trace, *after_s)
+                        .is_some_and(|t| t <= after_s + seconds + 1e-9)
+                }
             };
             if !ok {
                 failed.push(serde_json::to_string(c).unwrap_or_else(|_| format!("{c:?}")));
@@ -428,10 +512,15 @@ impl Scenario {
         planner: Arc<dyn Planner>,
         options: &EpisodeOptions,
     ) -> Result<ScenarioResult, crate::AgentError> {
+        let mut agent = options.agent.clone();
+        crate::params::apply(&mut agent, &self.params)
+            .map_err(|e| crate::AgentError::Config(format!("{}: params: {e}", self.name)))?;
         let options = EpisodeOptions {
             seed: self.seed,
             timeout_s: self.timeout_s,
             known_objects: self.known_objects.clone(),
+            faults: self.faults.clone(),
+            agent,
             ..options.clone()
         };
         let report = run_episode(self.world.clone(), planner, &self.tasks, &options)?;
@@ -468,6 +557,7 @@ impl Scenario {
                 .flat_map(|t| t.said.iter().cloned())
                 .collect(),
             outcomes: report.tasks.iter().map(|t| t.outcome).collect(),
+            faults: report.faults.clone(),
             episode: report,
         })
     }
@@ -513,6 +603,9 @@ pub struct ScenarioResult {
     pub said: Vec<String>,
     /// Each task's outcome.
     pub outcomes: Vec<Outcome>,
+    /// Each injected fault with the robot's measured reaction (time to stop).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<FaultReaction>,
     /// The full episode record.
     #[serde(skip)]
     pub episode: EpisodeReport,

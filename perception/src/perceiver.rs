@@ -189,6 +189,7 @@ impl Perceiver {
             self.history.clear();
             self.state.robot = None;
             self.state.scan = None;
+            self.state.detections_stamp_ns = None;
             if let Some(seen) = self.state.seen.as_mut() {
                 Arc::make_mut(seen).forget_after(now_ns);
             }
@@ -384,6 +385,7 @@ impl Perceiver {
                 continue;
             }
             self.mark_seen(&array.header.frame_id, stamp);
+            self.state.detections_stamp_ns = Some(stamp);
             let mut visible = Vec::new();
             for d in &array.detections {
                 let frame = if d.header.frame_id.is_empty() {

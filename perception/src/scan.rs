@@ -32,7 +32,7 @@ pub struct ScanPoints {
     pub points: Vec<V2>,
     /// The sensor's maximum range, metres.
     pub range_max: f64,
-    /// Readings that were NaN and so ignored.
+    /// Readings that were NaN, or finite below `range_min` (no measurement), and so ignored.
     pub nan_readings: usize,
     /// What the scan observed. Every scan converted by [`ScanPoints::from_scan`] has it; None
     /// claims that everything around was observed (synthetic scans in tests).
@@ -69,11 +69,16 @@ impl ScanPoints {
         let mut measured = Vec::with_capacity(scan.ranges.len());
         for (i, r) in scan.ranges.iter().enumerate() {
             let r = *r as f64;
-            measured.push(!r.is_nan());
-            let d = if r.is_nan() {
+            // REP 117: -inf is "too close to measure"; a finite reading below range_min (0 or
+            // negative from a driver in trouble) is no measurement at all, like NaN — unobserved,
+            // not free and not contact (issue 17 fault matrix, `scan-garbage`: negative ranges
+            // read as contact latched a collision stop on an untouched robot).
+            let invalid = r.is_nan() || (r.is_finite() && r < rmin);
+            measured.push(!invalid);
+            let d = if invalid {
                 nan_readings += 1;
                 continue;
-            } else if r == f64::NEG_INFINITY || r < rmin {
+            } else if r == f64::NEG_INFINITY {
                 rmin
             } else if r > rmax {
                 continue;
@@ -281,6 +286,21 @@ mod tests {
         assert!((s.points[1] - V2::new(2.0, 0.0)).norm() < 1e-6);
         assert_eq!(s.nan_readings, 1);
         assert!((s.nearest() - 0.1).abs() < 1e-6);
+    }
+
+    #[test]
+    fn finite_readings_below_range_min_are_unobserved_not_contact() {
+        let mut r = vec![f32::INFINITY; 4];
+        r[0] = -3.0; // behind: a negative range is no measurement
+        r[1] = 0.0; // right: a driver's "no return"
+        r[2] = f32::NEG_INFINITY; // ahead: too close, a hit at range_min
+        let s = ScanPoints::from_scan(&scan(r)).unwrap();
+        assert_eq!(s.points.len(), 1, "{:?}", s.points);
+        assert!((s.points[0] - V2::new(0.1, 0.0)).norm() < 1e-6);
+        assert_eq!(s.nan_readings, 2, "counted as invalid readings");
+        let c = s.coverage.as_ref().unwrap();
+        assert!(!c.observes(V2::new(-1.0, 0.0)), "behind is unobserved");
+        assert!(!c.observes(V2::new(0.0, -1.0)), "right is unobserved");
     }
 
     /// A scan of `n` beams from `from_deg` to `to_deg` (inclusive), every beam `range`.

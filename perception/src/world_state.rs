@@ -103,6 +103,8 @@ pub struct WorldState {
     pub objects: Vec<TrackedObject>,
     /// Names of the objects in the newest detection message.
     pub visible: Vec<String>,
+    /// Stamp of the newest detection message accepted (none yet: the detector is silent).
+    pub detections_stamp_ns: Option<i64>,
     /// Battery charge fraction.
     pub battery: Option<f32>,
     /// The place the robot is in.

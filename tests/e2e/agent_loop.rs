@@ -101,9 +101,27 @@ fn an_emergency_stop_latches_until_an_explicit_reset() {
         msgs.iter().any(|m| m.contains("emergency_stop")),
         "{msgs:?}"
     );
+    // The latch ended the task (issue 17: it used to stay "running" until someone reset):
+    // the reason names the latch and the only way out.
+    let [report] = rig.reports.as_slice() else {
+        panic!("the task ended: {:?}", rig.reports);
+    };
+    assert_eq!(report.outcome, embodia::Outcome::Failed);
+    let reason = report.reason.clone().unwrap_or_default();
+    assert!(reason.contains("emergency_stop"), "{reason}");
+    assert!(reason.contains("/agent/safety_reset"), "{reason}");
     rig.publish("/agent/safety_reset", Bool { data: true });
     rig.advance(3.0);
-    assert!(rig.moved() > at_stop + 0.3, "moves again after the reset");
+    assert!(
+        (rig.moved() - at_stop).abs() < 1e-9,
+        "a reset does not revive the ended task"
+    );
+    rig.agent.submit("go to the study");
+    rig.advance(3.0);
+    assert!(
+        rig.moved() > at_stop + 0.3,
+        "a new task moves after the reset"
+    );
 }
 
 #[test]

@@ -3,13 +3,13 @@
 
 use crate::{embodia, root};
 
-#[test]
-fn every_shipped_scenario_succeeds_with_the_rule_planner_without_a_collision() {
-    let dir = tempfile::tempdir().unwrap();
-    let report = dir.path().join("report.json");
+/// `embodia eval DIR --planner rules`: the printed table and the JSON report.
+fn eval_with_rules(dir: &str) -> (String, serde_json::Value) {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = tmp.path().join("report.json");
     let out = embodia(&[
         "eval",
-        "tests/scenarios",
+        dir,
         "--planner",
         "rules",
         "--report",
@@ -20,8 +20,14 @@ fn every_shipped_scenario_succeeds_with_the_rule_planner_without_a_collision() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let table = String::from_utf8_lossy(&out.stdout);
-    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let table = String::from_utf8_lossy(&out.stdout).into_owned();
+    let r = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    (table, r)
+}
+
+#[test]
+fn every_shipped_scenario_succeeds_with_the_rule_planner_without_a_collision() {
+    let (table, r) = eval_with_rules("tests/scenarios");
     let scenarios = r["scenarios"].as_array().unwrap();
     assert!(scenarios.len() >= 20, "at least 20 scenarios ship");
     for s in scenarios {
@@ -45,6 +51,32 @@ fn every_shipped_scenario_succeeds_with_the_rule_planner_without_a_collision() {
     }
     assert_eq!(r["summary"]["success_rate"], 1.0);
     assert_eq!(r["summary"]["scenarios"], scenarios.len());
+}
+
+/// Issue 17's fault matrix: every fault scenario gets its stated reaction (a stop within its
+/// time, the task going on after, or the task failing with a reason), nothing unsafe, every
+/// task ended, and the report measures each fault's time to stop.
+#[test]
+fn every_fault_scenario_gets_its_stated_reaction_with_the_rule_planner() {
+    let (table, r) = eval_with_rules("tests/scenarios/faults");
+    let scenarios = r["scenarios"].as_array().unwrap();
+    assert!(scenarios.len() >= 30, "at least 30 fault scenarios ship");
+    for s in scenarios {
+        assert_eq!(
+            s["success"], true,
+            "{}: {}\n{table}",
+            s["name"], s["failed_criteria"]
+        );
+        assert_eq!(s["unsafe_outcome"], false, "{}", s["name"]);
+        let faults = s["faults"].as_array().unwrap();
+        assert!(!faults.is_empty(), "{} injects no fault", s["name"]);
+        for f in faults {
+            assert!(f["kind"].is_string() && f["at_s"].is_number(), "{f}");
+            assert!(f.get("time_to_stop_s").is_some(), "{}: {f}", s["name"]);
+        }
+    }
+    assert_eq!(r["summary"]["unsafe_outcomes"], 0);
+    assert_eq!(r["summary"]["timed_out"], 0, "every task ended");
 }
 
 #[test]

@@ -312,7 +312,16 @@ impl<S: CmdVelSink> SafetyGate<S> {
                 self.latched.insert(Reason::Collision);
             }
         }
-        if let Some(robot) = input.robot {
+        // Only fresh odometry says how the robot moves: a stale sample's velocity is what it
+        // was doing before the gate stopped it, not a disagreement with the stop (issue 17:
+        // a 3 s /odom outage latched loss of control and the robot never moved again).
+        let fresh_robot = input
+            .robot
+            .filter(|r| ((now - r.stamp_ns) as f64 * NS).abs() <= c.max_odom_age_s);
+        if fresh_robot.is_none() {
+            self.divergence_since_ns = None;
+        }
+        if let Some(robot) = fresh_robot {
             let diverging = (robot.v - self.last_out.0).abs() > c.divergence_linear
                 || (robot.w - self.last_out.1).abs() > c.divergence_angular;
             if diverging {

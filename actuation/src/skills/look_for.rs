@@ -30,6 +30,8 @@ use crate::nav::{Costmap, Covered, Floor};
 
 /// How much more a cell in the likeliest place is worth seeing than any other.
 const LIKELY_WEIGHT: f32 = 4.0;
+/// A search whose detector has sent nothing for this long fails, ns.
+const DETECTOR_SILENT_NS: i64 = 10 * 1_000_000_000;
 /// A sighting this recent (before the search began, or during it) ends the search: the
 /// object is taken to be where it was seen. Older ones (memory of earlier runs) are where
 /// the search looks first.
@@ -392,6 +394,17 @@ impl Skill for LookFor {
         if self.since_ns.is_some_and(|s| ctx.now_ns < s) {
             // The clock went back: what was seen is stamped in another time line.
             self.since_ns = Some(ctx.now_ns);
+        }
+        // A search with a silent detector sees nothing however far it drives (issue 17 fault
+        // matrix, `detections-die-search`: it drove until the run's time ran out).
+        let heard = ctx.world.detections_stamp_ns.max(self.since_ns);
+        if let Some(heard) = heard
+            && ctx.now_ns - heard > DETECTOR_SILENT_NS
+        {
+            return SkillOutput::failed(Failure::permanent(format!(
+                "the detector has sent nothing for {} s",
+                DETECTOR_SILENT_NS / 1_000_000_000
+            )));
         }
         loop {
             match &mut self.phase {
