@@ -15,8 +15,8 @@ pub mod grounding;
 pub mod knowledge;
 pub mod llm;
 pub mod prior;
-pub mod resemblance;
 mod request;
+pub mod resemblance;
 pub mod rules;
 pub mod text;
 pub mod understand;
@@ -27,10 +27,10 @@ use thiserror::Error;
 pub use choose::{ChoiceMode, DefaultPlanner};
 pub use llm::LlmPlanner;
 pub use prior::KnowledgePrior;
-pub use resemblance::EmbeddingResemblance;
 pub use request::{
     Cancel, FailedStep, KnownObject, KnownPlace, MemoryHandle, PlanRequest, Recall, WorldSummary,
 };
+pub use resemblance::EmbeddingResemblance;
 pub use rules::RulePlanner;
 
 /// Why no plan came out.

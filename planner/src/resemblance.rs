@@ -34,7 +34,8 @@ pub struct EmbeddingResemblance {
 
 impl std::fmt::Debug for EmbeddingResemblance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EmbeddingResemblance").finish_non_exhaustive()
+        f.debug_struct("EmbeddingResemblance")
+            .finish_non_exhaustive()
     }
 }
 
@@ -130,7 +131,10 @@ pub fn read_label(knowledge: &Knowledge, name: &str, class: &str) -> String {
                 .join(", ")
         })
         .unwrap_or_default();
-    match (class.trim().is_empty() || class.eq_ignore_ascii_case(name), uses.is_empty()) {
+    match (
+        class.trim().is_empty() || class.eq_ignore_ascii_case(name),
+        uses.is_empty(),
+    ) {
         (true, true) => name.to_owned(),
         (true, false) => format!("{name}, for {uses}"),
         (false, true) => format!("{name}, a {class}"),
@@ -160,7 +164,10 @@ mod tests {
         let k = Knowledge::shipped();
         let r = read_label(k, "infant scale", "scale");
         assert!(r.starts_with("infant scale, a scale for weigh"), "{r}");
-        assert_eq!(read_label(k, "puppet theater", "puppet theater"), "puppet theater");
+        assert_eq!(
+            read_label(k, "puppet theater", "puppet theater"),
+            "puppet theater"
+        );
         assert_eq!(read_label(k, "zorblat", "gizmo"), "zorblat, a gizmo");
     }
 

@@ -177,11 +177,13 @@ const DESCRIPTION_START: &[&str] = &["the", "a", "an", "some", "any", "my", "our
 /// boundary to [`DESCRIPTION_CHARS`]; none when nothing follows one.
 fn described_words(clause: &str) -> Option<String> {
     let words: Vec<&str> = clause.split_whitespace().collect();
+    // "something comfy to sit in" keeps its "something"; "the thing ..." drops its article.
     let start = words
         .iter()
-        .position(|w| DESCRIPTION_START.contains(w))?;
+        .position(|w| DESCRIPTION_START.contains(w) || matches!(*w, "something" | "anything"))?;
+    let skip = usize::from(DESCRIPTION_START.contains(&words[start]));
     let mut out = String::new();
-    for w in &words[start + 1..] {
+    for w in &words[start + skip..] {
         let w: String = w
             .chars()
             .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '\''))
@@ -222,7 +224,9 @@ fn describe_searches(steps: &mut [Step], description: &str) {
             .iter()
             .map(|w| crate::text::stem(w))
             .any(|w| !named.contains(&w) && !THING_WORDS.contains(&w.as_str()));
-        if !says_more {
+        // A bare phrase no kind grounds ("stuffed animal") is recognised by its words too.
+        let literal = !target.contains(" or ") && !target.contains(" else ");
+        if !says_more && !literal {
             continue;
         }
         let with = with_description(&target, description);
@@ -530,7 +534,11 @@ impl RulePlanner {
                 Target::Thing {
                     purpose,
                     qualifiers,
-                } => Some(format!("{} thing {purpose}", qualifiers.join(" ")).trim().to_owned()),
+                } => Some(
+                    format!("{} thing {purpose}", qualifiers.join(" "))
+                        .trim()
+                        .to_owned(),
+                ),
                 _ => None,
             })
         else {
@@ -571,6 +579,17 @@ impl RulePlanner {
             Target::Named(text) if !names_a_place(text) => {
                 let words = crate::grounding::content_words(text);
                 let knowledge = self.grounder.knowledge();
+                // A kind of place said by another name ("the lower level", "the cellar") is a
+                // place that is not here, not a thing to recognise.
+                let joined = format!(" {} ", words.join(" "));
+                if knowledge
+                    .rooms
+                    .iter()
+                    .flat_map(|r| r.names())
+                    .any(|n| joined.contains(&format!(" {n} ")))
+                {
+                    return false;
+                }
                 words.iter().any(|w| {
                     let w = crate::text::stem(w);
                     THING_WORDS.contains(&w.as_str())
@@ -1308,6 +1327,9 @@ fn resolve_references(
             Frame::Go(t) | Frame::Find(t) | Frame::Where(t) | Frame::Seen(t) => Some(t.clone()),
             Frame::Describe { place: Some(t), .. } => Some(t.clone()),
             Frame::Need(n) => Some(Target::Purpose(n.clone())),
+            // Chatter can introduce what a later "it" means ("my daughter left her stuffed
+            // animal somewhere, can you look for it?").
+            Frame::Bare(text) | Frame::Unknown(text) => mentioned_thing(text).map(Target::Named),
             _ => None,
         }
     }
@@ -1332,6 +1354,12 @@ fn resolve_references(
         let mut c = c.clone();
         let fill = |t: &mut Target, last: &Option<Target>, last_place: &Option<String>| match t {
             Target::Previous => {
+                if let Some(l) = last {
+                    *t = l.clone();
+                }
+            }
+            // Words that only point back ("walk me over", "where I can do that").
+            Target::Named(words) | Target::Purpose(words) if points_back(words) => {
                 if let Some(l) = last {
                     *t = l.clone();
                 }
@@ -1362,6 +1390,61 @@ fn resolve_references(
         out.push(c);
     }
     out
+}
+
+/// Whether a target's words only point back to something said before ("over", "do that",
+/// "need to"): none of them names or describes anything.
+fn points_back(words: &str) -> bool {
+    const POINTERS: &[&str] = &[
+        "over", "there", "here", "that", "this", "it", "them", "those", "these", "do", "go",
+        "need", "to", "one", "so", "then", "me", "us", "i", "can", "should", "must", "have",
+    ];
+    let ws: Vec<&str> = words.split_whitespace().collect();
+    !ws.is_empty() && ws.iter().all(|w| POINTERS.contains(w))
+}
+
+/// The thing a remark mentions: the words after its first article or possessive, up to
+/// where the noun phrase ends ("she left her stuffed animal somewhere" -> "stuffed animal").
+fn mentioned_thing(text: &str) -> Option<String> {
+    const OPENS: &[&str] = &[
+        "the", "a", "an", "my", "her", "his", "our", "their", "your", "this", "that",
+    ];
+    const ENDS: &[&str] = &[
+        "somewhere",
+        "here",
+        "there",
+        "around",
+        "again",
+        "in",
+        "on",
+        "at",
+        "by",
+        "and",
+        "but",
+        "so",
+        "which",
+        "that",
+        "who",
+        "yesterday",
+        "today",
+        "earlier",
+        "behind",
+        "lying",
+        "is",
+        "was",
+        "for",
+        "to",
+        "from",
+        "with",
+    ];
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let start = words.iter().rposition(|w| OPENS.contains(w))? + 1;
+    let phrase: Vec<&str> = words[start..]
+        .iter()
+        .take_while(|w| !ENDS.contains(w))
+        .copied()
+        .collect();
+    (!phrase.is_empty() && phrase.len() <= 4).then(|| phrase.join(" "))
 }
 
 /// What a "report back" says, filled in once the whole plan is known.

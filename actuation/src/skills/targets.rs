@@ -17,13 +17,16 @@ pub const SETTLE_RESEMBLANCE: f32 = 0.38;
 /// other object seen, and at least [`STANDOUT_AMONG`] others were seen to compare it with:
 /// what people describe stands out among the things around it even when the words are far
 /// from its label ("tall metal stand they hang the drip bags on": IV pole 0.45, the next 0.29).
-pub const STANDOUT: f32 = 0.1;
+pub const STANDOUT: f32 = 0.12;
+/// The least fit that can stand out (a changing table stood out at 0.42 for "the thing they
+/// weigh babies on" before the infant scale was in view).
+pub const STANDOUT_AT_LEAST: f32 = 0.45;
 /// Objects seen (besides the candidate) before a fit can stand out.
-pub const STANDOUT_AMONG: usize = 4;
+pub const STANDOUT_AMONG: usize = 6;
 /// Added to the fit of an object that one of the target's names also names: the names are the
 /// planner's reading of the description, so they count, but a name alone does not make a wet
 /// floor sign "the poster with the letters for eye tests".
-pub const NAMED_BONUS: f32 = 0.1;
+pub const NAMED_BONUS: f32 = 0.05;
 
 /// Where a navigation step should take the robot.
 #[derive(Debug, Clone, PartialEq)]
@@ -244,7 +247,7 @@ pub fn fits<'w>(
 
 /// The object a search for a described thing takes now, if any: the best fit, seen at or
 /// after `since_ns`, when it fits at least [`RESEMBLES`] or stands out ([`STANDOUT`]) among
-/// enough others ([`STANDOUT_AMONG`]) with at least [`SETTLE_RESEMBLANCE`].
+/// enough others ([`STANDOUT_AMONG`]) with at least [`STANDOUT_AT_LEAST`].
 pub fn recognised<'w>(
     target: &str,
     world: &'w WorldState,
@@ -258,9 +261,8 @@ pub fn recognised<'w>(
         return None;
     }
     let next = ranked.get(1).map_or(0.0, |x| x.1);
-    let stands_out = ranked.len() > STANDOUT_AMONG
-        && score >= SETTLE_RESEMBLANCE
-        && score - next >= STANDOUT;
+    let stands_out =
+        ranked.len() > STANDOUT_AMONG && score >= STANDOUT_AT_LEAST && score - next >= STANDOUT;
     (score >= RESEMBLES || stands_out).then_some((best, score))
 }
 

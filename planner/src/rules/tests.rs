@@ -220,3 +220,64 @@ fn refusals_are_certain_and_say_why() {
         }
     }
 }
+
+#[test]
+fn a_description_is_the_words_after_the_article_and_fits_a_target() {
+    assert_eq!(
+        described_words("find the thing they weigh babies on").as_deref(),
+        Some("thing they weigh babies on")
+    );
+    assert_eq!(
+        described_words("find something comfy to sit in").as_deref(),
+        Some("something comfy to sit in")
+    );
+    assert_eq!(described_words("turn left"), None);
+    let names = "chair or seat or stool or armchair else furniture or bench";
+    let long = "big chair where they take your blood, the one with the arm rest by the window";
+    let t = with_description(names, long);
+    assert!(t.chars().count() <= MAX_SEARCH_CHARS, "{t}");
+    assert!(
+        t.ends_with(
+            " ~ big chair where they take your blood, the one with the arm rest by the window"
+        ) || t.contains(" ~ "),
+        "{t}"
+    );
+    assert!(t.starts_with("chair"), "{t}");
+}
+
+#[test]
+fn searches_carry_a_description_only_when_it_says_more_than_their_names() {
+    let mut steps = search(&["red cup".into(), "red mug".into()], &["cup".into()]);
+    describe_searches(&mut steps, "red cup");
+    assert!(
+        steps.iter().all(|s| !format!("{s:?}").contains(" ~ ")),
+        "{steps:?}"
+    );
+    describe_searches(&mut steps, "red cup with the chipped handle");
+    let Step::LookFor { target } = &steps[0] else {
+        panic!("{steps:?}")
+    };
+    assert!(
+        target.ends_with(" ~ red cup with the chipped handle"),
+        "{target}"
+    );
+    let Step::NavigateTo { target: to } = &steps[1] else {
+        panic!("{steps:?}")
+    };
+    assert_eq!(to, target, "the trip goes to what the search recognised");
+}
+
+#[test]
+fn words_that_only_point_back_and_things_mentioned_in_remarks() {
+    assert!(points_back("over") && points_back("do that") && points_back("need to"));
+    assert!(!points_back("kitchen") && !points_back(""));
+    assert_eq!(
+        mentioned_thing("my daughter left her stuffed animal somewhere").as_deref(),
+        Some("stuffed animal")
+    );
+    assert_eq!(
+        mentioned_thing("amadi sent me down for a chest x-ray").as_deref(),
+        Some("chest x-ray")
+    );
+    assert_eq!(mentioned_thing("good morning"), None);
+}
