@@ -648,29 +648,32 @@ fn with_resemblance(h: &mut Harness) {
     });
 }
 
+/// A search for `target`, then the trip to what it found; both must succeed.
+fn search_and_go(h: &mut Harness, target: &str) {
+    let steps = [
+        (
+            Step::LookFor {
+                target: target.into(),
+            },
+            300.0,
+        ),
+        (
+            Step::NavigateTo {
+                target: target.into(),
+            },
+            60.0,
+        ),
+    ];
+    for (step, limit_s) in steps {
+        assert_eq!(h.run(step, limit_s), SkillStatus::Succeeded);
+    }
+}
+
 #[test]
 fn a_described_thing_is_recognised_on_sight_and_gone_to() {
     let mut h = Harness::load(ROOM);
     with_resemblance(&mut h);
-    let target = "~ that red round thing you kick, a ball";
-    assert_eq!(
-        h.run(
-            Step::LookFor {
-                target: target.into()
-            },
-            300.0
-        ),
-        SkillStatus::Succeeded
-    );
-    assert_eq!(
-        h.run(
-            Step::NavigateTo {
-                target: target.into()
-            },
-            60.0
-        ),
-        SkillStatus::Succeeded
-    );
+    search_and_go(&mut h, "~ that red round thing you kick, a ball");
     assert!((h.pos() - V2::new(5.0, 1.0)).norm() <= 1.0, "{:?}", h.pos());
 }
 
@@ -680,25 +683,7 @@ fn a_name_alone_does_not_make_an_object_the_described_one() {
     // passed over and the search goes on to the red one.
     let mut h = Harness::load(ROOM);
     with_resemblance(&mut h);
-    let target = "ball ~ red ball";
-    assert_eq!(
-        h.run(
-            Step::LookFor {
-                target: target.into()
-            },
-            300.0
-        ),
-        SkillStatus::Succeeded
-    );
-    assert_eq!(
-        h.run(
-            Step::NavigateTo {
-                target: target.into()
-            },
-            60.0
-        ),
-        SkillStatus::Succeeded
-    );
+    search_and_go(&mut h, "ball ~ red ball");
     assert!((h.pos() - V2::new(5.0, 1.0)).norm() <= 1.0, "{:?}", h.pos());
 }
 
