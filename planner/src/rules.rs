@@ -165,6 +165,53 @@ fn search(exact: &[String], loose: &[String]) -> Vec<Step> {
     ]
 }
 
+/// Whether a clause's verb came without anything it applies to ("go to the... what's it
+/// called... the sick bay": the first clause is only "go to the").
+fn says_nothing(f: &Frame) -> bool {
+    match f {
+        Frame::Go(Target::Named(t)) | Frame::Find(Target::Named(t)) => {
+            crate::grounding::content_words(t).is_empty()
+        }
+        _ => false,
+    }
+}
+
+/// Longest span of a phrase tried as a place's name.
+const SPAN_WORDS: usize = 4;
+
+/// The place a longer phrase names somewhere inside it ("what a day take me to the
+/// bathroom", "be kind as to show me to the bar"): the best place named by a span of up to
+/// [`SPAN_WORDS`] of its words, by spelling alone (a span is too short for a sentence model
+/// to judge), when one names it with confidence; a later span wins a tie, as destinations
+/// follow the chatter. Its score is kept below certainty.
+fn place_in_span(text: &str, w: &WorldSummary) -> Option<(String, f32)> {
+    let words = crate::grounding::content_words(text);
+    if words.len() < 2 {
+        return None;
+    }
+    let lexical = Grounder::lexical();
+    let mut best: Option<(String, f32)> = None;
+    for start in 0..words.len() {
+        for len in 1..=SPAN_WORDS.min(words.len() - start) {
+            if len == words.len() {
+                continue;
+            }
+            let span = words[start..start + len].join(" ");
+            let Some(r) = lexical.places_named(&span, w).into_iter().next() else {
+                continue;
+            };
+            // A place's own name or alias, not a kind of room a word suggests ("suite").
+            let (Meaning::Place(name), crate::grounding::How::Name) = (r.meaning, r.how) else {
+                continue;
+            };
+            if r.score >= CONFIDENT && best.as_ref().is_none_or(|b| r.score >= b.1) {
+                best = Some((name, r.score));
+            }
+        }
+    }
+    best.map(|(n, s)| (n, s * 0.9))
+}
+
 /// Words that refer to a thing without naming its kind.
 const THING_WORDS: &[&str] = &["thing", "something", "stuff", "object", "item", "gadget"];
 /// Longest description carried into a search target.
@@ -460,6 +507,7 @@ impl RulePlanner {
             // allowed to sink the task.
             let optional = c.implied
                 || (matches!(c.frame, Frame::Need(_)) && clauses.len() > 1)
+                || says_nothing(&c.frame)
                 || matches!(c.frame, Frame::Bare(_) | Frame::Unknown(_));
             let composed = self.compose(&c.frame, request);
             match self.described(c, composed) {
@@ -590,12 +638,14 @@ impl RulePlanner {
                 {
                     return false;
                 }
+                // A word for things, or the head noun of a kind's name ("stand" of "iv stand";
+                // not "call" of "call button").
                 words.iter().any(|w| {
                     let w = crate::text::stem(w);
                     THING_WORDS.contains(&w.as_str())
                         || knowledge.objects.iter().any(|k| {
                             k.names()
-                                .flat_map(str::split_whitespace)
+                                .filter_map(|n| n.split_whitespace().last())
                                 .any(|n| crate::text::stem(n) == w)
                         })
                 })
@@ -657,7 +707,8 @@ impl RulePlanner {
                 let target = crate::understand::read_target(text);
                 let named = matches!(target, Target::Named(_));
                 let alts: Vec<Alternative> = self
-                    .go(&target, r)?
+                    .go(&target, r)
+                    .unwrap_or_default()
                     .into_iter()
                     .filter(|a| {
                         !named || a.steps.iter().all(|s| matches!(s, Step::NavigateTo { .. }))
@@ -668,6 +719,9 @@ impl RulePlanner {
                     .is_some_and(|a| a.score >= if named { CONFIDENT } else { PLAUSIBLE })
                 {
                     Ok(alts)
+                } else if let Some((place, score)) = place_in_span(text, w) {
+                    // A destination inside chatter ("be so kind as to go to the art room").
+                    Ok(vec![alt(vec![nav(place)], score)])
                 } else {
                     Err(format!("I do not understand {text:?}"))
                 }
@@ -773,6 +827,13 @@ impl RulePlanner {
                     .chain(weighted(&purposes, 0.8))
                 {
                     alts.push(alt(steps_to(meaning, text), s));
+                }
+                // Chatter read as part of the name ("what a day take me to the bathroom"):
+                // a place named inside it.
+                if alts.iter().all(|a| a.score < PLAUSIBLE)
+                    && let Some((place, score)) = place_in_span(text, w)
+                {
+                    alts.push(alt(vec![nav(place)], score));
                 }
             }
             Target::Thing {
@@ -1329,7 +1390,13 @@ fn resolve_references(
             Frame::Need(n) => Some(Target::Purpose(n.clone())),
             // Chatter can introduce what a later "it" means ("my daughter left her stuffed
             // animal somewhere, can you look for it?").
-            Frame::Bare(text) | Frame::Unknown(text) => mentioned_thing(text).map(Target::Named),
+            Frame::Bare(text) | Frame::Unknown(text) => mentioned_thing(text)
+                .or_else(|| {
+                    // A short remark is itself what it mentions ("periodicals, go go go").
+                    let ws = crate::grounding::content_words(text);
+                    (!ws.is_empty() && ws.len() <= 3 && !points_back(text)).then(|| ws.join(" "))
+                })
+                .map(Target::Named),
             _ => None,
         }
     }
@@ -1352,28 +1419,40 @@ fn resolve_references(
     let mut out = Vec::with_capacity(clauses.len());
     for c in clauses {
         let mut c = c.clone();
-        let fill = |t: &mut Target, last: &Option<Target>, last_place: &Option<String>| match t {
-            Target::Previous => {
-                if let Some(l) = last {
-                    *t = l.clone();
+        fn fill(t: &mut Target, last: &Option<Target>, last_place: &Option<String>) {
+            match t {
+                Target::Several(ts) => {
+                    for t in ts {
+                        fill(t, last, last_place);
+                    }
                 }
+                other => fill_one(other, last, last_place),
             }
-            // Words that only point back ("walk me over", "where I can do that").
-            Target::Named(words) | Target::Purpose(words) if points_back(words) => {
-                if let Some(l) = last {
-                    *t = l.clone();
+        }
+        fn fill_one(t: &mut Target, last: &Option<Target>, last_place: &Option<String>) {
+            match t {
+                Target::Previous => {
+                    if let Some(l) = last {
+                        *t = l.clone();
+                    }
                 }
-            }
-            Target::In(_, place) | Target::Part(_, place) if place == "there" => {
-                if let Some(p) = last_place
-                    .clone()
-                    .or_else(|| last.as_ref().map(target_text))
-                {
-                    *place = p;
+                // Words that only point back ("walk me over", "where I can do that").
+                Target::Named(words) | Target::Purpose(words) if points_back(words) => {
+                    if let Some(l) = last {
+                        *t = l.clone();
+                    }
                 }
+                Target::In(_, place) | Target::Part(_, place) if place == "there" => {
+                    if let Some(p) = last_place
+                        .clone()
+                        .or_else(|| last.as_ref().map(target_text))
+                    {
+                        *place = p;
+                    }
+                }
+                _ => {}
             }
-            _ => {}
-        };
+        }
         match &mut c.frame {
             Frame::Go(t) | Frame::Find(t) | Frame::Where(t) | Frame::Seen(t) => {
                 fill(t, &last, &last_place)

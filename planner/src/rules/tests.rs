@@ -281,3 +281,39 @@ fn words_that_only_point_back_and_things_mentioned_in_remarks() {
     );
     assert_eq!(mentioned_thing("good morning"), None);
 }
+
+#[test]
+fn a_place_named_inside_chatter_is_where_to_go() {
+    let w = world(false);
+    assert_eq!(
+        place_in_span("what a day take me to the bathroom pls", &w).map(|p| p.0),
+        Some("bathroom".into())
+    );
+    assert_eq!(
+        place_in_span("be so kind as to show me to the master bedroom", &w).map(|p| p.0),
+        Some("master bedroom".into())
+    );
+    // Below certainty: the model may still weigh it.
+    assert!(place_in_span("the garage if you would", &w).unwrap().1 < 0.95);
+    assert_eq!(place_in_span("what is the weather like", &w), None);
+    assert_eq!(
+        place_in_span("bathroom", &w),
+        None,
+        "a whole name is not a span"
+    );
+}
+
+#[test]
+fn chatter_around_a_destination_still_goes_there() {
+    for (task, place) in [
+        ("ugh what a day, take me to the kitchen pls", "kitchen"),
+        ("would you be so kind as to go to the garage?", "garage"),
+        (
+            "go to the... what's it called... the lounge. Yes. There.",
+            "lounge",
+        ),
+        ("so um, the bathroom, go there, I'll follow you", "bathroom"),
+    ] {
+        assert_eq!(plan(task, false), [nav(place)], "{task}");
+    }
+}

@@ -365,3 +365,22 @@ fn refusals() {
     );
     assert!(!is_foreign("go to the café"));
 }
+
+#[test]
+fn taking_a_thing_somewhere_is_carrying_it() {
+    for t in [
+        "take this blood sample down to the lab for me",
+        "take my coat to the cloakroom",
+        "take these boxes to the dock",
+    ] {
+        let u = understand(t);
+        assert!(
+            matches!(u.clauses[0].frame, Frame::Refuse(Refusal::Carry(_))),
+            "{t}: {u:?}"
+        );
+    }
+    assert!(matches!(
+        understand("take me to the lab").clauses[0].frame,
+        Frame::Go(_)
+    ));
+}
