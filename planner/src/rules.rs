@@ -197,11 +197,11 @@ fn place_in_span(text: &str, w: &WorldSummary) -> Option<(String, f32)> {
                 continue;
             }
             let span = words[start..start + len].join(" ");
-            let Some(r) = lexical.places_named(&span, w).into_iter().next() else {
+            // A place's own name or alias, not a kind of room a word suggests ("suite").
+            let Some(r) = lexical.places_by_name(&span, w).into_iter().next() else {
                 continue;
             };
-            // A place's own name or alias, not a kind of room a word suggests ("suite").
-            let (Meaning::Place(name), crate::grounding::How::Name) = (r.meaning, r.how) else {
+            let Meaning::Place(name) = r.meaning else {
                 continue;
             };
             if r.score >= CONFIDENT && best.as_ref().is_none_or(|b| r.score >= b.1) {

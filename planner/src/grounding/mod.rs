@@ -75,6 +75,10 @@ pub struct Ranked {
 pub const CONFIDENT: f32 = 0.8;
 /// Scores below this are not a meaning at all.
 pub const PLAUSIBLE: f32 = 0.55;
+/// A place's name must fit a purpose at least this well (MiniLM cosine) to stand out.
+const STANDOUT_COS: f32 = 0.4;
+/// ... and this much better than the next place's.
+const STANDOUT_MARGIN: f32 = 0.08;
 
 /// Words that carry no reference of their own.
 const DETERMINERS: &[&str] = &[
@@ -456,6 +460,58 @@ impl Grounder {
         sorted(out)
     }
 
+    /// Places whose own name or alias a phrase says (slips tolerated), best first: no kinds
+    /// of room, no sentence model — cheap enough to try on every span of a sentence.
+    pub fn places_by_name(&self, phrase: &str, world: &WorldSummary) -> Vec<Ranked> {
+        let typed = content_words(phrase);
+        if typed.is_empty() {
+            return Vec::new();
+        }
+        let out = world
+            .places
+            .iter()
+            .map(|p| Ranked {
+                meaning: Meaning::Place(p.name.clone()),
+                score: std::iter::once(&p.name)
+                    .chain(&p.aliases)
+                    .map(|n| name_score(&typed, n, self))
+                    .fold(0.0f32, f32::max),
+                how: How::Name,
+            })
+            .filter(|r| r.score > 0.0)
+            .collect();
+        sorted(out)
+    }
+
+    /// The place whose name fits `purpose` best by sentence similarity, when it stands out
+    /// among the world's places: a relative judgement, since a name is too short for an
+    /// absolute one ("the place where people a swim": pool hall 0.57, gym 0.40). Scored
+    /// plausible, never certain.
+    fn place_standing_out(&self, purpose: &str, world: &WorldSummary) -> Option<Ranked> {
+        if world.places.len() < 3 {
+            return None;
+        }
+        let query = format!("the place where people {purpose}");
+        let mut cos: Vec<(f32, &str)> = world
+            .places
+            .iter()
+            .filter_map(|p| {
+                Some((
+                    self.cos(&query, &format!("the {}", p.name))?,
+                    p.name.as_str(),
+                ))
+            })
+            .collect();
+        cos.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let (best, name) = *cos.first()?;
+        let second = cos.get(1).map_or(0.0, |c| c.0);
+        (best >= STANDOUT_COS && best - second >= STANDOUT_MARGIN).then(|| Ranked {
+            meaning: Meaning::Place(name.to_owned()),
+            score: (PLAUSIBLE + (best - second)).min(CONFIDENT - 0.05),
+            how: How::Similar,
+        })
+    }
+
     /// Places that serve a purpose or a need ("wash my hands", "thirsty"): by the kind of
     /// room their name says, and by what is known or usually found in them.
     pub fn places_for(&self, purpose: &str, world: &WorldSummary) -> Vec<Ranked> {
@@ -511,6 +567,11 @@ impl Grounder {
                     },
                 );
             }
+        }
+        // A place whose name alone fits the purpose clearly better than every other place's
+        // ("a swim": the pool hall), when knowledge of kinds of rooms does not say.
+        if let Some(r) = self.place_standing_out(purpose, world) {
+            push_best(&mut out, r);
         }
         sorted(out)
     }
