@@ -23,13 +23,16 @@ const USES_READ: usize = 3;
 
 type Key = (String, String, String);
 
-/// Description-to-object scores from the sentence embedder, kept once worked out.
+/// Description-to-object scores from the sentence embedder, kept once worked out. Scores
+/// asked for without waiting are worked out in order on one worker thread (started on first
+/// use), so a burst of new labels never becomes a burst of threads beside the control loop.
 #[derive(Clone)]
 pub struct EmbeddingResemblance {
     semantic: Arc<Semantic>,
     knowledge: &'static Knowledge,
     scores: Arc<Mutex<HashMap<Key, f32>>>,
     pending: Arc<Mutex<HashSet<Key>>>,
+    worker: Arc<Mutex<Option<std::sync::mpsc::Sender<Key>>>>,
 }
 
 impl std::fmt::Debug for EmbeddingResemblance {
@@ -47,6 +50,7 @@ impl EmbeddingResemblance {
             knowledge,
             scores: Arc::default(),
             pending: Arc::default(),
+            worker: Arc::default(),
         }
     }
 
@@ -84,20 +88,50 @@ impl Resemblance for EmbeddingResemblance {
         if let Some(s) = lock(&self.scores).get(&key) {
             return Some(*s);
         }
-        if lock(&self.pending).insert(key.clone()) {
-            let this = self.clone();
-            let spawned = std::thread::Builder::new()
-                .name("resemblance".into())
-                .spawn(move || {
-                    let s = this.compute(&key);
-                    lock(&this.scores).insert(key.clone(), s);
-                    lock(&this.pending).remove(&key);
-                });
-            if let Err(e) = spawned {
-                tracing::warn!(error = %e, "could not start scoring a description");
-            }
+        if lock(&self.pending).insert(key.clone()) && !self.queue(key.clone()) {
+            lock(&self.pending).remove(&key);
         }
         None
+    }
+}
+
+impl EmbeddingResemblance {
+    /// Hands `key` to the worker thread, starting it if need be; false if it cannot run.
+    fn queue(&self, key: Key) -> bool {
+        let mut worker = lock(&self.worker);
+        if let Some(tx) = worker.as_ref()
+            && tx.send(key.clone()).is_ok()
+        {
+            return true;
+        }
+        let (tx, rx) = std::sync::mpsc::channel::<Key>();
+        // The worker holds the scores, not the sender: it ends when every scorer is gone.
+        let scores = self.scores.clone();
+        let pending = self.pending.clone();
+        let this = Self {
+            worker: Arc::default(),
+            ..self.clone()
+        };
+        let spawned = std::thread::Builder::new()
+            .name("resemblance".into())
+            .spawn(move || {
+                for key in rx {
+                    let s = this.compute(&key);
+                    lock(&scores).insert(key.clone(), s);
+                    lock(&pending).remove(&key);
+                }
+            });
+        match spawned {
+            Ok(_) => {
+                let sent = tx.send(key).is_ok();
+                *worker = Some(tx);
+                sent
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not start scoring descriptions");
+                false
+            }
+        }
     }
 }
 

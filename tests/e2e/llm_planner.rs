@@ -257,3 +257,41 @@ fn default_planner() -> embodia::LlmPlanner {
         .join(embodia_models::SMOLLM2_GGUF);
     embodia::LlmPlanner::load(&model, Default::default()).unwrap()
 }
+
+#[test]
+fn described_things_are_told_apart_by_the_sentence_model_and_scored_off_the_caller_thread() {
+    use embodia_actuation::skills::Resemblance;
+    let semantic = grounder().semantic().cloned().unwrap();
+    let r = embodia::planner::EmbeddingResemblance::new(
+        semantic,
+        embodia::planner::knowledge::Knowledge::shipped(),
+    );
+    let described = "thing they weigh babies on";
+    let labels = [
+        ("infant scale", "scale"),
+        ("baby changing table", "changing table"),
+        ("medication cart", "cart"),
+        ("eye chart", "chart"),
+    ];
+    let scores: Vec<f32> = labels
+        .iter()
+        .map(|(n, c)| r.score(described, n, c, true).unwrap())
+        .collect();
+    assert!(
+        scores[0] >= embodia_actuation::skills::targets::RESEMBLES
+            && scores[1..].iter().all(|s| *s < scores[0] - 0.1),
+        "{scores:?}"
+    );
+    // Without waiting: not known yet, worked out on the worker, then the same score.
+    let fresh = "the tall metal stand they hang the drip bags on";
+    assert_eq!(r.score(fresh, "IV pole", "iv pole", false), None);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let later = loop {
+        if let Some(s) = r.score(fresh, "IV pole", "iv pole", false) {
+            break s;
+        }
+        assert!(std::time::Instant::now() < deadline, "never scored");
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    assert_eq!(Some(later), r.score(fresh, "IV pole", "iv pole", true));
+}
