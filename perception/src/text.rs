@@ -18,7 +18,9 @@ pub fn sanitize_name(raw: &str) -> String {
             out.push(' ');
             space = false;
         }
-        out.push(c);
+        // '~' separates a search target's names from a person's description: a label must
+        // not be able to add one.
+        out.push(if c == '~' { '-' } else { c });
         if out.chars().count() >= MAX_NAME_CHARS {
             break;
         }
@@ -54,6 +56,7 @@ mod tests {
         assert_eq!(sanitize_name("  red\n\tcup\u{7}  "), "red cup");
         assert_eq!(sanitize_name(&"x".repeat(500)).len(), MAX_NAME_CHARS);
         assert_eq!(sanitize_name("\u{0}\u{1b}"), "");
+        assert_eq!(sanitize_name("cart ~ exit door"), "cart - exit door");
     }
 
     #[test]

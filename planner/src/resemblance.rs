@@ -20,6 +20,8 @@ const SPELLING_WORDS: usize = 4;
 const SPELLING_FLOOR: f32 = 0.7;
 /// A uses list read with a label is cut to this many uses.
 const USES_READ: usize = 3;
+/// Scores kept; past it the cache starts over (labels are untrusted and may be endless).
+const SCORES_KEPT: usize = 4096;
 
 type Key = (String, String, String);
 
@@ -61,16 +63,19 @@ impl EmbeddingResemblance {
             return *s;
         }
         let s = self.compute(&key);
-        lock(&self.scores).insert(key, s);
+        keep(&self.scores, key, s);
         s
     }
 
     fn compute(&self, (description, name, class): &Key) -> f32 {
         let label = read_label(self.knowledge, name, class);
-        let meaning = match self.semantic.embed(&[description.as_str(), label.as_str()]) {
-            Ok(v) if v.len() == 2 => cosine(&v[0], &v[1]).clamp(0.0, 1.0),
-            Ok(_) => 0.0,
-            Err(e) => {
+        // One text per pass: the same vectors whichever other texts happen to be cached.
+        let meaning = match (
+            self.semantic.embed_one(description),
+            self.semantic.embed_one(&label),
+        ) {
+            (Ok(d), Ok(l)) => cosine(&d, &l).clamp(0.0, 1.0),
+            (Err(e), _) | (_, Err(e)) => {
                 tracing::warn!(error = %e, "could not embed a description; matching it by spelling only");
                 0.0
             }
@@ -88,7 +93,8 @@ impl Resemblance for EmbeddingResemblance {
         if let Some(s) = lock(&self.scores).get(&key) {
             return Some(*s);
         }
-        if lock(&self.pending).insert(key.clone()) && !self.queue(key.clone()) {
+        let fresh = lock(&self.pending).insert(key.clone());
+        if fresh && !self.queue(key.clone()) {
             lock(&self.pending).remove(&key);
         }
         None
@@ -116,8 +122,12 @@ impl EmbeddingResemblance {
             .name("resemblance".into())
             .spawn(move || {
                 for key in rx {
-                    let s = this.compute(&key);
-                    lock(&scores).insert(key.clone(), s);
+                    // A failure scores 0 rather than leaving the key pending for good.
+                    let s = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        this.compute(&key)
+                    }))
+                    .unwrap_or(0.0);
+                    keep(&scores, key.clone(), s);
                     lock(&pending).remove(&key);
                 }
             });
@@ -133,6 +143,14 @@ impl EmbeddingResemblance {
             }
         }
     }
+}
+
+fn keep(scores: &Mutex<HashMap<Key, f32>>, key: Key, score: f32) {
+    let mut scores = lock(scores);
+    if scores.len() >= SCORES_KEPT {
+        scores.clear();
+    }
+    scores.insert(key, score);
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

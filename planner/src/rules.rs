@@ -701,6 +701,9 @@ impl RulePlanner {
                 Ok(vec![alt(steps, 1.0)])
             }
             Frame::Refuse(reason) => Err(refusal_reason(reason)),
+            Frame::Bare(text) if crate::understand::is_prohibition(text) => Err(format!(
+                "{text:?} says where not to go, not where to go; keep-out zones are what the robot never enters"
+            )),
             Frame::Bare(text) => {
                 // A bare name is where to go ("kitchen please"), and so is a place with a part
                 // or a thing by it ("the study, over by the desk"); anything else is chatter.
@@ -719,7 +722,11 @@ impl RulePlanner {
                     .is_some_and(|a| a.score >= if named { CONFIDENT } else { PLAUSIBLE })
                 {
                     Ok(alts)
-                } else if let Some((place, score)) = place_in_span(text, w) {
+                } else if let Some((place, score)) = (!crate::understand::is_prohibition(text)
+                    && (!crate::understand::is_aside(text) || crate::understand::asks_to_go(text)))
+                .then(|| place_in_span(text, w))
+                .flatten()
+                {
                     // A destination inside chatter ("be so kind as to go to the art room").
                     Ok(vec![alt(vec![nav(place)], score)])
                 } else {
@@ -831,6 +838,7 @@ impl RulePlanner {
                 // Chatter read as part of the name ("what a day take me to the bathroom"):
                 // a place named inside it.
                 if alts.iter().all(|a| a.score < PLAUSIBLE)
+                    && !crate::understand::is_prohibition(text)
                     && let Some((place, score)) = place_in_span(text, w)
                 {
                     alts.push(alt(vec![nav(place)], score));
@@ -1390,13 +1398,16 @@ fn resolve_references(
             Frame::Need(n) => Some(Target::Purpose(n.clone())),
             // Chatter can introduce what a later "it" means ("my daughter left her stuffed
             // animal somewhere, can you look for it?").
-            Frame::Bare(text) | Frame::Unknown(text) => mentioned_thing(text)
-                .or_else(|| {
-                    // A short remark is itself what it mentions ("periodicals, go go go").
-                    let ws = crate::grounding::content_words(text);
-                    (!ws.is_empty() && ws.len() <= 3 && !points_back(text)).then(|| ws.join(" "))
-                })
-                .map(Target::Named),
+            Frame::Bare(text) | Frame::Unknown(text) if !crate::understand::is_aside(text) => {
+                mentioned_thing(text)
+                    .or_else(|| {
+                        // A short remark is itself what it mentions ("periodicals, go go go").
+                        let ws = crate::grounding::content_words(text);
+                        (!ws.is_empty() && ws.len() <= 3 && !points_back(text))
+                            .then(|| ws.join(" "))
+                    })
+                    .map(Target::Named)
+            }
             _ => None,
         }
     }
@@ -1460,7 +1471,13 @@ fn resolve_references(
             Frame::Describe { place: Some(t), .. } => fill(t, &last, &last_place),
             _ => {}
         }
-        if let Some(t) = referent(&c.frame).as_ref().and_then(usable) {
+        // A remark's mention only stands in when nothing else was referred to.
+        let remark = matches!(c.frame, Frame::Bare(_) | Frame::Unknown(_));
+        if let Some(t) = referent(&c.frame)
+            .as_ref()
+            .and_then(usable)
+            .filter(|_| !remark || last.is_none())
+        {
             if matches!(c.frame, Frame::Go(_) | Frame::Describe { .. }) {
                 last_place = Some(target_text(&t));
             }
@@ -1532,21 +1549,28 @@ const REPORT_PLACEHOLDER: &str = "\u{1}report\u{1}";
 fn past_tense(step: &Step) -> Option<String> {
     Some(match step {
         // Going to what was just found says nothing new.
-        Step::NavigateTo { target } if target.contains(" or ") || target.contains(" else ") => {
+        Step::NavigateTo { target }
+            if target.contains(" or ") || target.contains(" else ") || target.contains('~') =>
+        {
             return None;
         }
         Step::NavigateTo { target } if target.contains(',') => "went where you asked".to_owned(),
         Step::NavigateTo { target } => format!("went to the {target}"),
-        Step::LookFor { target } => format!(
-            "found the {}{{where {target}}}",
-            target
+        Step::LookFor { target } => {
+            let names = embodia_actuation::skills::targets::description(target).0;
+            match names
                 .split(" or ")
                 .next()
-                .unwrap_or(target)
+                .unwrap_or(names)
                 .split(" else ")
                 .next()
-                .unwrap_or(target)
-        ),
+            {
+                Some(first) if !first.trim().is_empty() => {
+                    format!("found the {}{{where {target}}}", first.trim())
+                }
+                _ => "found what you described".to_owned(),
+            }
+        }
         Step::Rotate { .. } => "turned".to_owned(),
         Step::Move { .. } => "moved".to_owned(),
         Step::Wait { seconds } => format!("waited {seconds:.0} seconds"),

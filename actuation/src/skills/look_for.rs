@@ -155,6 +155,7 @@ impl LookFor {
         // for its kind, if the search saw one, and say so.
         if let Some(r) = ctx.nav.search.resemblance.as_deref()
             && let (_, Some(described)) = description(&self.target)
+            // Waiting is cheap here: every object seen was scored while the search ran.
             && let Some((o, score)) = resembling(
                 &self.target,
                 ctx.world,
@@ -169,6 +170,18 @@ impl LookFor {
                 say: Some(format!(
                     "I am not sure I found {}; the closest match I saw is {}.",
                     super::describe::spoken(described),
+                    super::describe::the(&o.name)
+                )),
+                ..SkillOutput::done()
+            };
+        }
+        // Something a name of the target names, though it fits the description poorly.
+        if description(&self.target).1.is_some()
+            && let Some(o) = matching_objects(&self.target, ctx.world, robot).first()
+        {
+            return SkillOutput {
+                say: Some(format!(
+                    "I found {}, though it does not look much like what you described.",
                     super::describe::the(&o.name)
                 )),
                 ..SkillOutput::done()

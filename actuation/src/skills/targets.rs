@@ -202,6 +202,7 @@ pub fn resembling<'w>(
     since_ns: i64,
     at_least: f32,
 ) -> Option<(&'w TrackedObject, f32)> {
+    let target = &normalize(target);
     let described = description(target).1?;
     world
         .objects
@@ -225,6 +226,7 @@ pub fn fits<'w>(
     resemblance: &dyn Resemblance,
     wait: bool,
 ) -> Option<Vec<(&'w TrackedObject, f32)>> {
+    let target = &normalize(target);
     let described = description(target).1?;
     let mut out = Vec::with_capacity(world.objects.len());
     let mut pending = false;
@@ -256,11 +258,12 @@ pub fn recognised<'w>(
     since_ns: i64,
 ) -> Option<(&'w TrackedObject, f32)> {
     let ranked = fits(target, world, resemblance, wait)?;
-    let (best, score) = *ranked.first()?;
-    if best.last_seen_ns < since_ns {
-        return None;
-    }
-    let next = ranked.get(1).map_or(0.0, |x| x.1);
+    // Only what was seen recently can be found now; the rest still sets the bar to stand out.
+    let (best, score) = *ranked.iter().find(|(o, _)| o.last_seen_ns >= since_ns)?;
+    let next = ranked
+        .iter()
+        .find(|(o, _)| o.name != best.name)
+        .map_or(0.0, |x| x.1);
     let stands_out =
         ranked.len() > STANDOUT_AMONG && score >= STANDOUT_AT_LEAST && score - next >= STANDOUT;
     (score >= RESEMBLES || stands_out).then_some((best, score))
@@ -280,11 +283,14 @@ pub fn resolve(
     }
     // A described thing is what fits the description best (names count towards the fit);
     // otherwise the nearest object a name names.
+    let exact = matching_objects(&t, world, from).first().copied();
     let named = match resemblance {
         Some((r, wait)) if description(&t).1.is_some() => {
-            resembling(&t, world, r, wait, i64::MIN, SETTLE_RESEMBLANCE).map(|(o, _)| o)
+            resembling(&t, world, r, wait, i64::MIN, SETTLE_RESEMBLANCE)
+                .map(|(o, _)| o)
+                .or(exact)
         }
-        _ => matching_objects(&t, world, from).first().copied(),
+        _ => exact,
     };
     let chosen = named.or(settling_objects(&t, world, from).first().copied());
     if let Some(o) = chosen {

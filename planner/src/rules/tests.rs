@@ -232,17 +232,21 @@ fn a_description_is_the_words_after_the_article_and_fits_a_target() {
         Some("something comfy to sit in")
     );
     assert_eq!(described_words("turn left"), None);
-    let names = "chair or seat or stool or armchair else furniture or bench";
-    let long = "big chair where they take your blood, the one with the arm rest by the window";
+    let names = "chair or seat or stool or armchair or office chair else furniture or bench";
+    let said = "big chair where they take your blood by the window";
+    let t = with_description(names, said);
+    assert!(t.chars().count() <= MAX_SEARCH_CHARS, "{t}");
+    assert!(t.ends_with(&format!(" ~ {said}")), "{t}");
+    // Too long with every name: the names to settle for go first, then the last names.
+    let long =
+        "big chair where they take your blood, the one with arm rests by the window near the";
     let t = with_description(names, long);
     assert!(t.chars().count() <= MAX_SEARCH_CHARS, "{t}");
     assert!(
-        t.ends_with(
-            " ~ big chair where they take your blood, the one with the arm rest by the window"
-        ) || t.contains(" ~ "),
+        t.starts_with("chair or seat") && !t.contains(" else "),
         "{t}"
     );
-    assert!(t.starts_with("chair"), "{t}");
+    assert!(t.ends_with(long), "{t}");
 }
 
 #[test]
@@ -316,4 +320,22 @@ fn chatter_around_a_destination_still_goes_there() {
     ] {
         assert_eq!(plan(task, false), [nav(place)], "{task}");
     }
+}
+
+#[test]
+fn prohibitions_and_remarks_never_become_destinations() {
+    assert_eq!(
+        plan("go to the lounge and stay out of the garage", false),
+        [nav("lounge")]
+    );
+    match propose("avoid the kitchen", false) {
+        Proposal::Refused(_) => {}
+        other => panic!("{other:?}"),
+    }
+    // A remark between does not change what "it" means.
+    let steps = plan("go to the grey couch, it's urgent, then wait by it", true);
+    assert!(
+        steps.iter().all(|s| !format!("{s:?}").contains("urgent")),
+        "{steps:?}"
+    );
 }

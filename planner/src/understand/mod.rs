@@ -28,6 +28,25 @@ pub use clause::duration;
 pub use normalize::is_foreign;
 pub use target::read_target;
 
+/// Whether words are a prohibition ("stay out of the garage", "avoid the kitchen"): never a
+/// destination.
+pub fn is_prohibition(text: &str) -> bool {
+    split::PROHIBITIONS.iter().any(|p| after(text, p).is_some())
+}
+
+/// Whether words are a remark beside the task ("it's raining") or a prohibition.
+pub fn is_aside(text: &str) -> bool {
+    split::is_aside(text)
+}
+
+/// Whether words ask to be taken or to go somewhere anywhere in them ("could you show us to
+/// the pool hall").
+pub fn asks_to_go(text: &str) -> bool {
+    lexicon::go_phrases()
+        .iter()
+        .any(|p| clause::contains_phrase(text, p))
+}
+
 /// Which way a part of a place lies.
 pub use crate::grounding::Side;
 

