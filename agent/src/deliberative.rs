@@ -21,6 +21,7 @@ use crate::planner::{
     FailedStep, KnownObject, KnownPlace, MemoryHandle, PlanRequest, Planner, Recall, WorldSummary,
 };
 use crate::reactive::{ReactiveCommand, ReactiveEvent};
+use crate::remembering::{Change, MemoryWrites, RETRY_S, UNSTORED_LIMIT, Unstored, WriteHealth};
 use crate::task::validate_task;
 
 /// What reaches the deliberative layer.
@@ -72,6 +73,10 @@ pub struct TaskReport {
     /// For a task still in progress: what it was doing (`planning`, `running`, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    /// Why the memory file could not be written during the task, when it could not (the
+    /// task goes on; what was seen waits in RAM until the file takes it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory_error: Option<String>,
 }
 
 /// The task in progress, as last published: what a run that stops early reports as unfinished.
@@ -145,8 +150,14 @@ pub struct Deliberative {
     current: Option<Current>,
     next_id: u64,
     memory: Option<Arc<std::sync::Mutex<Memory>>>,
-    /// Observations not yet in memory.
+    /// Observations not yet embedded.
     pending: Vec<Observation>,
+    /// Embedded entries the file has not taken yet.
+    unstored: Unstored,
+    /// Whether the memory file takes writes.
+    writes: WriteHealth,
+    /// [`WriteHealth`]'s status, shown to the agent's owner.
+    writes_shown: Arc<std::sync::Mutex<MemoryWrites>>,
     /// Added to the robot clock for memory times, so a memory kept across runs of a restarted
     /// (simulated) clock stays in order.
     memory_epoch_ns: i64,
@@ -183,7 +194,9 @@ pub struct DeliberativeParts {
     /// Where the task in progress is shown.
     pub in_progress: InProgress,
     /// The vector memory, if the agent has one.
-    pub memory: Option<Memory>,
+    pub memory: Option<Arc<std::sync::Mutex<Memory>>>,
+    /// Where the memory file's write status is shown.
+    pub memory_writes: Arc<std::sync::Mutex<MemoryWrites>>,
 }
 
 fn summary(world: &WorldState) -> WorldSummary {
@@ -224,17 +237,30 @@ impl Deliberative {
             memory_epoch_ns: p
                 .memory
                 .as_ref()
-                .and_then(|m| m.store().stats().newest_ns)
+                .and_then(|m| {
+                    m.lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .store()
+                        .stats()
+                        .newest_ns
+                })
                 .map_or(0, |t| t + 1_000_000_000),
-            memory: p.memory.map(|m| Arc::new(std::sync::Mutex::new(m))),
+            memory: p.memory,
             pending: Vec::new(),
+            unstored: Unstored::default(),
+            writes: WriteHealth::default(),
+            writes_shown: p.memory_writes,
             history: std::collections::VecDeque::with_capacity(HISTORY + 1),
         }
     }
 
-    /// Stores the buffered observations (on a blocking worker: embedding is CPU work).
+    /// Embeds the buffered observations and stores what waits (on a blocking worker:
+    /// embedding is CPU work). While the file refuses writes, the entries wait in RAM and a
+    /// write is tried again every [`crate::remembering::RETRY_S`] of robot time; the outage is
+    /// logged when it starts and when it ends, never per observation.
     async fn flush_memory(&mut self) {
-        if self.pending.is_empty() {
+        let now_ns = self.snapshot.load().now_ns;
+        if self.pending.is_empty() && (self.unstored.is_empty() || !self.writes.may_try(now_ns)) {
             return;
         }
         let Some(memory) = self.memory.clone() else {
@@ -242,23 +268,62 @@ impl Deliberative {
             return;
         };
         let epoch = self.memory_epoch_ns;
-        let batch: Vec<Observation> = std::mem::take(&mut self.pending)
+        let observations: Vec<Observation> = std::mem::take(&mut self.pending)
             .into_iter()
             .map(|mut o| {
                 o.stamp_ns += epoch;
                 o
             })
             .collect();
+        let try_write = self.writes.may_try(now_ns);
+        let mut waiting = std::mem::take(&mut self.unstored);
         let joined = tokio::task::spawn_blocking(move || {
-            memory
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .remember(&batch)
+            let mut memory = memory.lock().unwrap_or_else(|p| p.into_inner());
+            let embedded = memory.embed(&observations);
+            if let Ok(batch) = &embedded {
+                waiting.push(batch.clone());
+            }
+            let written = if try_write && !waiting.is_empty() {
+                let batch = waiting.take();
+                let result = memory.store_entries(&batch).map(|_| ());
+                if result.is_err() {
+                    waiting.put_back(batch);
+                }
+                Some(result.map_err(|e| e.to_string()))
+            } else {
+                None
+            };
+            (waiting, embedded.err(), written)
         })
         .await;
         match joined {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "observations could not be stored"),
+            Ok((waiting, embed_error, written)) => {
+                self.unstored = waiting;
+                if let Some(e) = embed_error {
+                    tracing::warn!(error = %e, "observations could not be embedded");
+                }
+                if let Some(result) = written {
+                    match self.writes.record(now_ns, result) {
+                        Some(Change::Failed(e)) => tracing::error!(
+                            error = %e,
+                            "memory file cannot be written; going on, keeping up to {UNSTORED_LIMIT} entries in RAM and retrying every {RETRY_S} s"
+                        ),
+                        Some(Change::Resumed { failures }) => tracing::info!(
+                            failures,
+                            stored = self.unstored.len(),
+                            "memory file writable again; waiting entries stored"
+                        ),
+                        None => {}
+                    }
+                }
+                if let Some(c) = &mut self.current
+                    && let Some(e) = self.writes.failing()
+                {
+                    c.report.memory_error = Some(e.to_owned());
+                }
+                *self.writes_shown.lock().unwrap_or_else(|p| p.into_inner()) =
+                    self.writes.status(&self.unstored);
+            }
             Err(e) => {
                 tracing::error!(error = %e, "memory worker failed; continuing without memory");
                 self.memory = None;
@@ -385,6 +450,10 @@ impl Deliberative {
             }
             None => json!({ "task": null, "plan": null, "current_step": null, "state": state }),
         };
+        let mut msg = msg;
+        if let Some(e) = self.writes.failing() {
+            msg["memory_error"] = json!(e);
+        }
         let _ = self.status.publish(&RosString {
             data: msg.to_string(),
         });
@@ -393,6 +462,9 @@ impl Deliberative {
     fn finish(&mut self, outcome: Outcome) {
         if let Some(mut c) = self.current.take() {
             c.report.outcome = outcome;
+            if let Some(e) = self.writes.failing() {
+                c.report.memory_error = Some(e.to_owned());
+            }
             self.history.push_back(c.report.task.clone());
             if self.history.len() > HISTORY {
                 self.history.pop_front();
@@ -453,6 +525,7 @@ impl Deliberative {
                     planned_by: vec![],
                     current_step: None,
                     state: None,
+                    memory_error: None,
                 });
                 return;
             }
@@ -474,6 +547,7 @@ impl Deliberative {
             planned_by: vec![],
             current_step: None,
             state: None,
+            memory_error: self.writes.failing().map(str::to_owned),
         };
         let start = self.snapshot.load().robot.map(|r| (r.x, r.y));
         self.current = Some(Current {

@@ -17,6 +17,7 @@ pub mod picture;
 pub mod priority;
 pub mod reactive;
 pub mod recording;
+pub mod remembering;
 pub mod scenario;
 pub mod task;
 
