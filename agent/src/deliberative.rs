@@ -47,6 +47,9 @@ pub enum Outcome {
     Preempted,
     /// The run ended (its time ran out) before the task did.
     Unfinished,
+    /// The agent stopped (killed, crashed, lost power) while doing it; reported when it
+    /// starts again, and not resumed.
+    Interrupted,
 }
 
 /// One task's record.
@@ -163,6 +166,9 @@ pub struct Deliberative {
     memory_epoch_ns: i64,
     /// The latest tasks (oldest first), for what "it" and "there" point back to.
     history: std::collections::VecDeque<String>,
+    /// A task the memory file recorded as in progress when the agent started: the agent
+    /// stopped while doing it.
+    interrupted: Option<String>,
 }
 
 /// Earlier tasks kept for references back to them.
@@ -223,6 +229,16 @@ fn summary(world: &WorldState) -> WorldSummary {
 impl Deliberative {
     /// The layer, idle.
     pub fn new(p: DeliberativeParts) -> Self {
+        let interrupted = p.memory.as_ref().and_then(|m| {
+            m.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .store()
+                .task_in_progress()
+                .unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "could not read the task in progress from memory");
+                    None
+                })
+        });
         Self {
             planner: p.planner,
             config: p.config,
@@ -251,7 +267,73 @@ impl Deliberative {
             writes: WriteHealth::default(),
             writes_shown: p.memory_writes,
             history: std::collections::VecDeque::with_capacity(HISTORY + 1),
+            interrupted,
         }
+    }
+
+    /// Records the task in progress (none: none) in the memory file, so that a start after
+    /// `kill -9` knows what was interrupted.
+    fn record_task(&mut self, task: Option<&str>) {
+        let Some(memory) = &self.memory else { return };
+        let result = memory
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .store_mut()
+            .set_task_in_progress(task)
+            .map_err(|e| e.to_string());
+        let now_ns = self.snapshot.load().now_ns;
+        self.note_write(now_ns, result);
+    }
+
+    /// Counts a write to the memory file; logs when writes start failing and when they work
+    /// again, once each.
+    fn note_write(&mut self, now_ns: i64, result: Result<(), String>) {
+        match self.writes.record(now_ns, result) {
+            Some(Change::Failed(e)) => tracing::error!(
+                error = %e,
+                "memory file cannot be written; going on, keeping up to {UNSTORED_LIMIT} entries in RAM and retrying every {RETRY_S} s"
+            ),
+            Some(Change::Resumed { failures }) => tracing::info!(
+                failures,
+                waiting = self.unstored.len(),
+                "memory file writable again"
+            ),
+            None => {}
+        }
+        if let Some(c) = &mut self.current
+            && let Some(e) = self.writes.failing()
+        {
+            c.report.memory_error = Some(e.to_owned());
+        }
+        *self.writes_shown.lock().unwrap_or_else(|p| p.into_inner()) =
+            self.writes.status(&self.unstored);
+    }
+
+    /// Reports the task the agent was doing when it last stopped, as interrupted: it is not
+    /// resumed (the world has moved on; the person gives it again if still wanted).
+    fn report_interrupted(&mut self) {
+        let Some(task) = self.interrupted.take() else {
+            return;
+        };
+        let reason = "the agent stopped (killed, crashed or lost power) while doing this task; it was not resumed: give it again if it is still wanted".to_owned();
+        tracing::warn!(task = %task, "task interrupted when the agent last stopped; not resumed");
+        let msg = json!({ "task": task, "plan": null, "current_step": null, "state": "interrupted", "reason": reason });
+        let _ = self.status.publish(&RosString {
+            data: msg.to_string(),
+        });
+        let _ = self.reports.send(TaskReport {
+            task,
+            outcome: Outcome::Interrupted,
+            reason: Some(reason),
+            plans: vec![],
+            said: vec![],
+            planning_ms: vec![],
+            planned_by: vec![],
+            current_step: None,
+            state: None,
+            memory_error: None,
+        });
+        self.record_task(None);
     }
 
     /// Embeds the buffered observations and stores what waits (on a blocking worker:
@@ -303,26 +385,8 @@ impl Deliberative {
                     tracing::warn!(error = %e, "observations could not be embedded");
                 }
                 if let Some(result) = written {
-                    match self.writes.record(now_ns, result) {
-                        Some(Change::Failed(e)) => tracing::error!(
-                            error = %e,
-                            "memory file cannot be written; going on, keeping up to {UNSTORED_LIMIT} entries in RAM and retrying every {RETRY_S} s"
-                        ),
-                        Some(Change::Resumed { failures }) => tracing::info!(
-                            failures,
-                            stored = self.unstored.len(),
-                            "memory file writable again; waiting entries stored"
-                        ),
-                        None => {}
-                    }
+                    self.note_write(now_ns, result);
                 }
-                if let Some(c) = &mut self.current
-                    && let Some(e) = self.writes.failing()
-                {
-                    c.report.memory_error = Some(e.to_owned());
-                }
-                *self.writes_shown.lock().unwrap_or_else(|p| p.into_inner()) =
-                    self.writes.status(&self.unstored);
             }
             Err(e) => {
                 tracing::error!(error = %e, "memory worker failed; continuing without memory");
@@ -407,6 +471,7 @@ impl Deliberative {
     /// Handles inputs until the inbox closes. Each input was counted in [`Activity`] by its
     /// sender; it is counted out once fully handled (including any planning it causes).
     pub async fn run(mut self, mut inbox: crate::inbox::Inbox) {
+        self.report_interrupted();
         while let Some(input) = inbox.recv().await {
             match input {
                 DeliberativeInput::Task(text) => {
@@ -476,10 +541,12 @@ impl Deliberative {
                 Outcome::Refused => "refused",
                 Outcome::Preempted => "preempted",
                 Outcome::Unfinished => "unfinished",
+                Outcome::Interrupted => "interrupted",
             };
             self.current = Some(c);
             self.publish_status(state);
             let c = self.current.take().expect("just put back");
+            self.record_task(None);
             self.show_progress(state);
             let _ = self.reports.send(c.report);
         }
@@ -560,6 +627,8 @@ impl Deliberative {
             done: Vec::new(),
             start,
         });
+        let recorded = self.current.as_ref().map(|c| c.report.task.clone());
+        self.record_task(recorded.as_deref());
         self.plan_and_start(None).await;
     }
 

@@ -360,7 +360,12 @@ pub fn run_episode(
             reports.push(r);
         }
         let now_s = sim.sim().stats().sim_time_s;
-        if reports.len() >= submitted {
+        // A task a memory file recorded as interrupted is reported too, but is none of these.
+        let ended = reports
+            .iter()
+            .filter(|r: &&TaskReport| r.outcome != crate::deliberative::Outcome::Interrupted)
+            .count();
+        if ended >= submitted {
             if submitted < tasks.len() {
                 if let Some(r) = recorder.as_mut() {
                     record(r.task(now_ns, &tasks[submitted]))?;
@@ -375,7 +380,7 @@ pub fn run_episode(
             break;
         }
         if now_s >= options.timeout_s {
-            timed_out = reports.len() < tasks.len();
+            timed_out = ended < tasks.len();
             if timed_out {
                 // A report never hides the task that was still going on.
                 if let Some(mut r) = agent.in_progress() {

@@ -58,6 +58,11 @@ impl Memory {
         &self.store
     }
 
+    /// The store, to change it.
+    pub fn store_mut(&mut self) -> &mut MemoryStore {
+        &mut self.store
+    }
+
     /// Embeds and stores a batch of observations in one transaction.
     pub fn remember(&mut self, observations: &[Observation]) -> Result<Vec<u64>, MemoryError> {
         let batch = self.embed(observations)?;

@@ -29,6 +29,10 @@ const META: TableDefinition<&str, &str> = TableDefinition::new("embodia_meta");
 const ENTRIES: TableDefinition<u64, &[u8]> = TableDefinition::new("entries");
 const VECTORS: TableDefinition<u64, &[u8]> = TableDefinition::new("vectors");
 const FORMAT: &str = "embodia-memory/1";
+/// What the agent was doing, kept beside its memories: a task is recorded when it starts and
+/// cleared when it ends, so a task still recorded when the agent starts was interrupted.
+const AGENT_STATE: TableDefinition<&str, &str> = TableDefinition::new("agent_state");
+const TASK_IN_PROGRESS: &str = "task_in_progress";
 
 /// Why the store failed.
 #[derive(Debug, Error)]
@@ -522,6 +526,48 @@ impl MemoryStore {
     /// The entry with `id`.
     pub fn get(&self, id: u64) -> Option<&MemoryEntry> {
         self.by_id.get(&id).map(|r| &self.entries[*r])
+    }
+
+    /// The task recorded as in progress (see [`Self::set_task_in_progress`]), if one is.
+    pub fn task_in_progress(&self) -> Result<Option<String>, StoreError> {
+        let read = self.db.begin_read().map_err(db_err)?;
+        let table = match read.open_table(AGENT_STATE) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(db_fail(e)),
+        };
+        Ok(table
+            .get(TASK_IN_PROGRESS)
+            .map_err(db_fail)?
+            .map(|v| v.value().to_owned()))
+    }
+
+    /// Records `task` as in progress (none: no task), committed with fsync like an insert:
+    /// after `kill -9` the next start finds what was interrupted.
+    pub fn set_task_in_progress(&mut self, task: Option<&str>) -> Result<(), StoreError> {
+        if self.needs_reopen {
+            self.reopen()?;
+            self.needs_reopen = false;
+        }
+        let written = (|| {
+            let txn = self.db.begin_write().map_err(db_fail)?;
+            {
+                let mut table = txn.open_table(AGENT_STATE).map_err(db_fail)?;
+                match task {
+                    Some(t) => {
+                        table.insert(TASK_IN_PROGRESS, t).map_err(db_fail)?;
+                    }
+                    None => {
+                        table.remove(TASK_IN_PROGRESS).map_err(db_fail)?;
+                    }
+                }
+            }
+            txn.commit().map_err(db_fail)
+        })();
+        if written.is_err() {
+            self.needs_reopen = self.opener.is_some();
+        }
+        written
     }
 
     /// Stores a batch in one transaction, merging repeats, evicting past capacity. Returns the

@@ -501,3 +501,29 @@ fn coordinates_read_back_from_the_file_bit_for_bit() {
         &written[..]
     );
 }
+
+/// Issue 17, kill -9: the task in progress is recorded beside the memories (committed like
+/// an insert), read back by the next open, and cleared when it ends.
+#[test]
+fn the_task_in_progress_is_kept_in_the_file_until_cleared() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("memory.redb");
+    let mut m = MemoryStore::open(&path, DIM, 10).unwrap();
+    assert_eq!(m.task_in_progress().unwrap(), None);
+    m.set_task_in_progress(Some("go to the kitchen")).unwrap();
+    drop(m);
+    let mut m = MemoryStore::open(&path, DIM, 10).unwrap();
+    assert_eq!(
+        m.task_in_progress().unwrap().as_deref(),
+        Some("go to the kitchen")
+    );
+    m.set_task_in_progress(None).unwrap();
+    drop(m);
+    assert_eq!(
+        MemoryStore::open(&path, DIM, 10)
+            .unwrap()
+            .task_in_progress()
+            .unwrap(),
+        None
+    );
+}

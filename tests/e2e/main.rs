@@ -3,6 +3,7 @@
 mod agent_loop;
 mod cyclone_interop;
 mod dds_nodes;
+mod kill_restart;
 mod launch_files;
 mod llm_planner;
 mod memory_cli;
