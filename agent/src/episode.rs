@@ -131,6 +131,14 @@ pub struct EpisodeOptions {
     pub planner_args: Vec<String>,
     /// Faults injected between the simulator and the agent.
     pub faults: Vec<Fault>,
+    /// Tasks stream in until this simulated time (none: all of them); after it no new task
+    /// is given, and the run settles once the current one ends.
+    pub submit_until_s: Option<f64>,
+    /// Called after every control tick with the simulated seconds (measurements, e.g. soak).
+    pub on_tick: Option<Arc<dyn Fn(f64) + Send + Sync>>,
+    /// Keep the robot's speed at every physics step (for `stopped_within` and the faults'
+    /// time to stop): 1.6 KB per simulated second, so a soak leaves it off.
+    pub speed_trace: bool,
 }
 
 impl Default for EpisodeOptions {
@@ -146,6 +154,9 @@ impl Default for EpisodeOptions {
             keep_recording: false,
             planner_args: Vec::new(),
             faults: Vec::new(),
+            submit_until_s: None,
+            on_tick: None,
+            speed_trace: true,
         }
     }
 }
@@ -314,7 +325,9 @@ pub fn run_episode(
             relay.pump_commands(sim.sim().time_ns())?;
             sim.step().map_err(|e| AgentError::Config(e.to_string()))?;
             relay.pump_sensors(sim.sim().time_ns())?;
-            speed_trace.push((sim.sim().stats().sim_time_s, sim.sim().velocity().0.abs()));
+            if options.speed_trace {
+                speed_trace.push((sim.sim().stats().sim_time_s, sim.sim().velocity().0.abs()));
+            }
             let p = sim.sim().pose().position();
             if let Some(place) = world.place_at(p)
                 && visited.last() != Some(&place.name)
@@ -365,8 +378,12 @@ pub fn run_episode(
             .iter()
             .filter(|r: &&TaskReport| r.outcome != crate::deliberative::Outcome::Interrupted)
             .count();
+        if let Some(f) = &options.on_tick {
+            f(now_s);
+        }
+        let streaming = options.submit_until_s.is_none_or(|t| now_s < t);
         if ended >= submitted {
-            if submitted < tasks.len() {
+            if submitted < tasks.len() && streaming {
                 if let Some(r) = recorder.as_mut() {
                     record(r.task(now_ns, &tasks[submitted]))?;
                 }

@@ -19,6 +19,7 @@ pub mod reactive;
 pub mod recording;
 pub mod remembering;
 pub mod scenario;
+pub mod soak;
 pub mod task;
 
 pub use agent::{Agent, AgentConfig, AgentError, Pacing};

@@ -11,6 +11,7 @@ mod recording;
 mod run_cli;
 mod scenarios;
 mod sim_cli;
+mod soak;
 mod untrusted_labels;
 
 use std::path::PathBuf;
