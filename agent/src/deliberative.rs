@@ -309,21 +309,17 @@ impl Deliberative {
             self.writes.status(&self.unstored);
     }
 
-    /// Reports the task the agent was doing when it last stopped, as interrupted: it is not
-    /// resumed (the world has moved on; the person gives it again if still wanted).
-    fn report_interrupted(&mut self) {
-        let Some(task) = self.interrupted.take() else {
-            return;
-        };
-        let reason = "the agent stopped (killed, crashed or lost power) while doing this task; it was not resumed: give it again if it is still wanted".to_owned();
-        tracing::warn!(task = %task, "task interrupted when the agent last stopped; not resumed");
-        let msg = json!({ "task": task, "plan": null, "current_step": null, "state": "interrupted", "reason": reason });
+    /// Reports a task that no step of this agent's carried out (refused, or interrupted by
+    /// its last stop): on `/agent/status` and as a task report.
+    fn report_unstarted(&self, task: String, outcome: Outcome, reason: String) {
+        let state = serde_json::to_value(outcome).unwrap_or_default();
+        let msg = json!({ "task": task, "plan": null, "current_step": null, "state": state, "reason": reason });
         let _ = self.status.publish(&RosString {
             data: msg.to_string(),
         });
         let _ = self.reports.send(TaskReport {
             task,
-            outcome: Outcome::Interrupted,
+            outcome,
             reason: Some(reason),
             plans: vec![],
             said: vec![],
@@ -333,6 +329,17 @@ impl Deliberative {
             state: None,
             memory_error: None,
         });
+    }
+
+    /// Reports the task the agent was doing when it last stopped, as interrupted: it is not
+    /// resumed (the world has moved on; the person gives it again if still wanted).
+    fn report_interrupted(&mut self) {
+        let Some(task) = self.interrupted.take() else {
+            return;
+        };
+        let reason = "the agent stopped (killed, crashed or lost power) while doing this task; it was not resumed: give it again if it is still wanted".to_owned();
+        tracing::warn!(task = %task, "task interrupted when the agent last stopped; not resumed");
+        self.report_unstarted(task, Outcome::Interrupted, reason);
         self.record_task(None);
     }
 
@@ -578,22 +585,7 @@ impl Deliberative {
                 // Refused before anything moves, and without touching a task already running.
                 let shown: String = text.chars().take(200).collect();
                 tracing::warn!(reason = %e, "task refused");
-                let msg = json!({ "task": shown, "plan": null, "current_step": null, "state": "refused", "reason": e.to_string() });
-                let _ = self.status.publish(&RosString {
-                    data: msg.to_string(),
-                });
-                let _ = self.reports.send(TaskReport {
-                    task: shown,
-                    outcome: Outcome::Refused,
-                    reason: Some(e.to_string()),
-                    plans: vec![],
-                    said: vec![],
-                    planning_ms: vec![],
-                    planned_by: vec![],
-                    current_step: None,
-                    state: None,
-                    memory_error: None,
-                });
+                self.report_unstarted(shown, Outcome::Refused, e.to_string());
                 return;
             }
         };
