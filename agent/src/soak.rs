@@ -181,9 +181,9 @@ pub fn soak(
         )));
     }
     let started = Instant::now();
-    // More tasks than fit (no task ends in under a simulated second): the stream stops at
-    // `duration_s`, not when the list ends.
-    let tasks = task_stream(&world, options.duration_s.ceil() as usize + 1);
+    // More tasks than fit (four a simulated second; a task refused by a latched stop ends in
+    // about half a second): the stream stops at `duration_s`, not when the list ends.
+    let tasks = task_stream(&world, (options.duration_s * 4.0).ceil() as usize + 1);
     let samples: Arc<Mutex<Vec<Result<ProcessSample, String>>>> = Arc::default();
     let next = Arc::new(Mutex::new(0.0f64));
     let sampler = {
