@@ -82,6 +82,24 @@ pub struct TaskReport {
     pub memory_error: Option<String>,
 }
 
+impl TaskReport {
+    /// A report of `task` with `outcome` and nothing done yet.
+    pub fn new(task: String, outcome: Outcome) -> Self {
+        Self {
+            task,
+            outcome,
+            reason: None,
+            plans: vec![],
+            said: vec![],
+            planning_ms: vec![],
+            planned_by: vec![],
+            current_step: None,
+            state: None,
+            memory_error: None,
+        }
+    }
+}
+
 /// The task in progress, as last published: what a run that stops early reports as unfinished.
 pub type InProgress = Arc<std::sync::Mutex<Option<TaskReport>>>;
 
@@ -318,16 +336,8 @@ impl Deliberative {
             data: msg.to_string(),
         });
         let _ = self.reports.send(TaskReport {
-            task,
-            outcome,
             reason: Some(reason),
-            plans: vec![],
-            said: vec![],
-            planning_ms: vec![],
-            planned_by: vec![],
-            current_step: None,
-            state: None,
-            memory_error: None,
+            ..TaskReport::new(task, outcome)
         });
     }
 
@@ -597,16 +607,8 @@ impl Deliberative {
             self.finish(Outcome::Preempted);
         }
         let report = TaskReport {
-            task,
-            outcome: Outcome::Failed,
-            reason: None,
-            plans: vec![],
-            said: vec![],
-            planning_ms: vec![],
-            planned_by: vec![],
-            current_step: None,
-            state: None,
             memory_error: self.writes.failing().map(str::to_owned),
+            ..TaskReport::new(task, Outcome::Failed)
         };
         let start = self.snapshot.load().robot.map(|r| (r.x, r.y));
         self.current = Some(Current {
