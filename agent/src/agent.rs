@@ -27,6 +27,7 @@ use crate::inbox::{InboxSender, OBSERVATION_CAPACITY};
 use crate::planner::Planner;
 use crate::reactive::ReactiveCommand;
 use crate::reactive::{InboxEvents, ReactiveCore, ReactiveParts};
+use crate::remembering::MemoryWrites;
 
 /// Topic names of the agent's own interface.
 #[derive(Debug, Clone, PartialEq)]
@@ -152,6 +153,8 @@ pub struct Agent {
     snapshot: Arc<ArcSwap<WorldState>>,
     in_progress: InProgress,
     commands: Sender<ReactiveCommand>,
+    memory: Option<Arc<std::sync::Mutex<embodia_memory::Memory>>>,
+    memory_writes: Arc<std::sync::Mutex<MemoryWrites>>,
 }
 
 impl Agent {
@@ -223,6 +226,8 @@ impl Agent {
             },
         });
         let in_progress = InProgress::default();
+        let memory = memory.map(|m| Arc::new(std::sync::Mutex::new(m)));
+        let memory_writes = Arc::new(std::sync::Mutex::new(MemoryWrites::default()));
         let deliberative = Deliberative::new(DeliberativeParts {
             planner,
             config: config.deliberative.clone(),
@@ -232,7 +237,8 @@ impl Agent {
             reports: report_tx,
             activity: activity.clone(),
             in_progress: in_progress.clone(),
-            memory,
+            memory: memory.clone(),
+            memory_writes: memory_writes.clone(),
         });
         let tasks =
             bus.subscribe::<RosString>(&t.task, QosProfile::DEFAULT, Delivery::Queue(32))?;
@@ -328,6 +334,8 @@ impl Agent {
             snapshot,
             in_progress,
             commands: cmd_tx,
+            memory,
+            memory_writes,
         })
     }
 
@@ -337,6 +345,26 @@ impl Agent {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    /// Whether the memory file takes writes, and how many waited or failed.
+    pub fn memory_writes(&self) -> MemoryWrites {
+        self.memory_writes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The memory's entries as held in RAM now (none without a memory).
+    pub fn memory_entries(&self) -> Option<Vec<embodia_memory::MemoryEntry>> {
+        let m = self.memory.as_ref()?;
+        Some(
+            m.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .store()
+                .entries()
+                .to_vec(),
+        )
     }
 
     /// Tells perception of objects seen before it started (a robot without a memory file

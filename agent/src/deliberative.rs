@@ -21,6 +21,7 @@ use crate::planner::{
     FailedStep, KnownObject, KnownPlace, MemoryHandle, PlanRequest, Planner, Recall, WorldSummary,
 };
 use crate::reactive::{ReactiveCommand, ReactiveEvent};
+use crate::remembering::{Change, MemoryWrites, RETRY_S, UNSTORED_LIMIT, Unstored, WriteHealth};
 use crate::task::validate_task;
 
 /// What reaches the deliberative layer.
@@ -46,6 +47,9 @@ pub enum Outcome {
     Preempted,
     /// The run ended (its time ran out) before the task did.
     Unfinished,
+    /// The agent stopped (killed, crashed, lost power) while doing it; reported when it
+    /// starts again, and not resumed.
+    Interrupted,
 }
 
 /// One task's record.
@@ -72,6 +76,28 @@ pub struct TaskReport {
     /// For a task still in progress: what it was doing (`planning`, `running`, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    /// Why the memory file could not be written during the task, when it could not (the
+    /// task goes on; what was seen waits in RAM until the file takes it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory_error: Option<String>,
+}
+
+impl TaskReport {
+    /// A report of `task` with `outcome` and nothing done yet.
+    pub fn new(task: String, outcome: Outcome) -> Self {
+        Self {
+            task,
+            outcome,
+            reason: None,
+            plans: vec![],
+            said: vec![],
+            planning_ms: vec![],
+            planned_by: vec![],
+            current_step: None,
+            state: None,
+            memory_error: None,
+        }
+    }
 }
 
 /// The task in progress, as last published: what a run that stops early reports as unfinished.
@@ -145,13 +171,22 @@ pub struct Deliberative {
     current: Option<Current>,
     next_id: u64,
     memory: Option<Arc<std::sync::Mutex<Memory>>>,
-    /// Observations not yet in memory.
+    /// Observations not yet embedded.
     pending: Vec<Observation>,
+    /// Embedded entries the file has not taken yet.
+    unstored: Unstored,
+    /// Whether the memory file takes writes.
+    writes: WriteHealth,
+    /// [`WriteHealth`]'s status, shown to the agent's owner.
+    writes_shown: Arc<std::sync::Mutex<MemoryWrites>>,
     /// Added to the robot clock for memory times, so a memory kept across runs of a restarted
     /// (simulated) clock stays in order.
     memory_epoch_ns: i64,
     /// The latest tasks (oldest first), for what "it" and "there" point back to.
     history: std::collections::VecDeque<String>,
+    /// A task the memory file recorded as in progress when the agent started: the agent
+    /// stopped while doing it.
+    interrupted: Option<String>,
 }
 
 /// Earlier tasks kept for references back to them.
@@ -183,7 +218,9 @@ pub struct DeliberativeParts {
     /// Where the task in progress is shown.
     pub in_progress: InProgress,
     /// The vector memory, if the agent has one.
-    pub memory: Option<Memory>,
+    pub memory: Option<Arc<std::sync::Mutex<Memory>>>,
+    /// Where the memory file's write status is shown.
+    pub memory_writes: Arc<std::sync::Mutex<MemoryWrites>>,
 }
 
 fn summary(world: &WorldState) -> WorldSummary {
@@ -210,6 +247,16 @@ fn summary(world: &WorldState) -> WorldSummary {
 impl Deliberative {
     /// The layer, idle.
     pub fn new(p: DeliberativeParts) -> Self {
+        let interrupted = p.memory.as_ref().and_then(|m| {
+            m.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .store()
+                .task_in_progress()
+                .unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "could not read the task in progress from memory");
+                    None
+                })
+        });
         Self {
             planner: p.planner,
             config: p.config,
@@ -224,17 +271,95 @@ impl Deliberative {
             memory_epoch_ns: p
                 .memory
                 .as_ref()
-                .and_then(|m| m.store().stats().newest_ns)
+                .and_then(|m| {
+                    m.lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .store()
+                        .stats()
+                        .newest_ns
+                })
                 .map_or(0, |t| t + 1_000_000_000),
-            memory: p.memory.map(|m| Arc::new(std::sync::Mutex::new(m))),
+            memory: p.memory,
             pending: Vec::new(),
+            unstored: Unstored::default(),
+            writes: WriteHealth::default(),
+            writes_shown: p.memory_writes,
             history: std::collections::VecDeque::with_capacity(HISTORY + 1),
+            interrupted,
         }
     }
 
-    /// Stores the buffered observations (on a blocking worker: embedding is CPU work).
+    /// Records the task in progress (none: none) in the memory file, so that a start after
+    /// `kill -9` knows what was interrupted.
+    fn record_task(&mut self, task: Option<&str>) {
+        let Some(memory) = &self.memory else { return };
+        let result = memory
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .store_mut()
+            .set_task_in_progress(task)
+            .map_err(|e| e.to_string());
+        let now_ns = self.snapshot.load().now_ns;
+        self.note_write(now_ns, result);
+    }
+
+    /// Counts a write to the memory file; logs when writes start failing and when they work
+    /// again, once each.
+    fn note_write(&mut self, now_ns: i64, result: Result<(), String>) {
+        match self.writes.record(now_ns, result) {
+            Some(Change::Failed(e)) => tracing::error!(
+                error = %e,
+                "memory file cannot be written; going on, keeping up to {UNSTORED_LIMIT} entries in RAM and retrying every {RETRY_S} s"
+            ),
+            Some(Change::Resumed { failures }) => tracing::info!(
+                failures,
+                waiting = self.unstored.len(),
+                "memory file writable again"
+            ),
+            None => {}
+        }
+        if let Some(c) = &mut self.current
+            && let Some(e) = self.writes.failing()
+        {
+            c.report.memory_error = Some(e.to_owned());
+        }
+        *self.writes_shown.lock().unwrap_or_else(|p| p.into_inner()) =
+            self.writes.status(&self.unstored);
+    }
+
+    /// Reports a task that no step of this agent's carried out (refused, or interrupted by
+    /// its last stop): on `/agent/status` and as a task report.
+    fn report_unstarted(&self, task: String, outcome: Outcome, reason: String) {
+        let state = serde_json::to_value(outcome).unwrap_or_default();
+        let msg = json!({ "task": task, "plan": null, "current_step": null, "state": state, "reason": reason });
+        let _ = self.status.publish(&RosString {
+            data: msg.to_string(),
+        });
+        let _ = self.reports.send(TaskReport {
+            reason: Some(reason),
+            ..TaskReport::new(task, outcome)
+        });
+    }
+
+    /// Reports the task the agent was doing when it last stopped, as interrupted: it is not
+    /// resumed (the world has moved on; the person gives it again if still wanted).
+    fn report_interrupted(&mut self) {
+        let Some(task) = self.interrupted.take() else {
+            return;
+        };
+        let reason = "the agent stopped (killed, crashed or lost power) while doing this task; it was not resumed: give it again if it is still wanted".to_owned();
+        tracing::warn!(task = %task, "task interrupted when the agent last stopped; not resumed");
+        self.report_unstarted(task, Outcome::Interrupted, reason);
+        self.record_task(None);
+    }
+
+    /// Embeds the buffered observations and stores what waits (on a blocking worker:
+    /// embedding is CPU work). While the file refuses writes, the entries wait in RAM and a
+    /// write is tried again every [`crate::remembering::RETRY_S`] of robot time; the outage is
+    /// logged when it starts and when it ends, never per observation.
     async fn flush_memory(&mut self) {
-        if self.pending.is_empty() {
+        let now_ns = self.snapshot.load().now_ns;
+        if self.pending.is_empty() && (self.unstored.is_empty() || !self.writes.may_try(now_ns)) {
             return;
         }
         let Some(memory) = self.memory.clone() else {
@@ -242,23 +367,44 @@ impl Deliberative {
             return;
         };
         let epoch = self.memory_epoch_ns;
-        let batch: Vec<Observation> = std::mem::take(&mut self.pending)
+        let observations: Vec<Observation> = std::mem::take(&mut self.pending)
             .into_iter()
             .map(|mut o| {
                 o.stamp_ns += epoch;
                 o
             })
             .collect();
+        let try_write = self.writes.may_try(now_ns);
+        let mut waiting = std::mem::take(&mut self.unstored);
         let joined = tokio::task::spawn_blocking(move || {
-            memory
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .remember(&batch)
+            let mut memory = memory.lock().unwrap_or_else(|p| p.into_inner());
+            let embedded = memory.embed(&observations);
+            if let Ok(batch) = &embedded {
+                waiting.push(batch.clone());
+            }
+            let written = if try_write && !waiting.is_empty() {
+                let batch = waiting.take();
+                let result = memory.store_entries(&batch).map(|_| ());
+                if result.is_err() {
+                    waiting.put_back(batch);
+                }
+                Some(result.map_err(|e| e.to_string()))
+            } else {
+                None
+            };
+            (waiting, embedded.err(), written)
         })
         .await;
         match joined {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "observations could not be stored"),
+            Ok((waiting, embed_error, written)) => {
+                self.unstored = waiting;
+                if let Some(e) = embed_error {
+                    tracing::warn!(error = %e, "observations could not be embedded");
+                }
+                if let Some(result) = written {
+                    self.note_write(now_ns, result);
+                }
+            }
             Err(e) => {
                 tracing::error!(error = %e, "memory worker failed; continuing without memory");
                 self.memory = None;
@@ -342,6 +488,7 @@ impl Deliberative {
     /// Handles inputs until the inbox closes. Each input was counted in [`Activity`] by its
     /// sender; it is counted out once fully handled (including any planning it causes).
     pub async fn run(mut self, mut inbox: crate::inbox::Inbox) {
+        self.report_interrupted();
         while let Some(input) = inbox.recv().await {
             match input {
                 DeliberativeInput::Task(text) => {
@@ -385,6 +532,10 @@ impl Deliberative {
             }
             None => json!({ "task": null, "plan": null, "current_step": null, "state": state }),
         };
+        let mut msg = msg;
+        if let Some(e) = self.writes.failing() {
+            msg["memory_error"] = json!(e);
+        }
         let _ = self.status.publish(&RosString {
             data: msg.to_string(),
         });
@@ -393,6 +544,9 @@ impl Deliberative {
     fn finish(&mut self, outcome: Outcome) {
         if let Some(mut c) = self.current.take() {
             c.report.outcome = outcome;
+            if let Some(e) = self.writes.failing() {
+                c.report.memory_error = Some(e.to_owned());
+            }
             self.history.push_back(c.report.task.clone());
             if self.history.len() > HISTORY {
                 self.history.pop_front();
@@ -404,10 +558,12 @@ impl Deliberative {
                 Outcome::Refused => "refused",
                 Outcome::Preempted => "preempted",
                 Outcome::Unfinished => "unfinished",
+                Outcome::Interrupted => "interrupted",
             };
             self.current = Some(c);
             self.publish_status(state);
             let c = self.current.take().expect("just put back");
+            self.record_task(None);
             self.show_progress(state);
             let _ = self.reports.send(c.report);
         }
@@ -439,21 +595,7 @@ impl Deliberative {
                 // Refused before anything moves, and without touching a task already running.
                 let shown: String = text.chars().take(200).collect();
                 tracing::warn!(reason = %e, "task refused");
-                let msg = json!({ "task": shown, "plan": null, "current_step": null, "state": "refused", "reason": e.to_string() });
-                let _ = self.status.publish(&RosString {
-                    data: msg.to_string(),
-                });
-                let _ = self.reports.send(TaskReport {
-                    task: shown,
-                    outcome: Outcome::Refused,
-                    reason: Some(e.to_string()),
-                    plans: vec![],
-                    said: vec![],
-                    planning_ms: vec![],
-                    planned_by: vec![],
-                    current_step: None,
-                    state: None,
-                });
+                self.report_unstarted(shown, Outcome::Refused, e.to_string());
                 return;
             }
         };
@@ -465,15 +607,8 @@ impl Deliberative {
             self.finish(Outcome::Preempted);
         }
         let report = TaskReport {
-            task,
-            outcome: Outcome::Failed,
-            reason: None,
-            plans: vec![],
-            said: vec![],
-            planning_ms: vec![],
-            planned_by: vec![],
-            current_step: None,
-            state: None,
+            memory_error: self.writes.failing().map(str::to_owned),
+            ..TaskReport::new(task, Outcome::Failed)
         };
         let start = self.snapshot.load().robot.map(|r| (r.x, r.y));
         self.current = Some(Current {
@@ -486,6 +621,8 @@ impl Deliberative {
             done: Vec::new(),
             start,
         });
+        let recorded = self.current.as_ref().map(|c| c.report.task.clone());
+        self.record_task(recorded.as_deref());
         self.plan_and_start(None).await;
     }
 

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
 use embodia_actuation::gate::InterventionCounts;
-use embodia_memory::{Embedder, Memory};
+use embodia_memory::{Embedder, Memory, MemoryStore, WriteSwitch};
 use embodia_perception::{Observation, ObservationKind, SemanticMap, TrackedObject};
 use embodia_ros::bus::InProcBus;
 use embodia_sim::{SimConfig, SimNode, SimStats, Simulator, World};
@@ -23,6 +23,7 @@ use crate::planner::Planner;
 use crate::recording::recorder::Taps;
 use crate::recording::writer::{Entry, TeeSink};
 use crate::recording::{McapSink, Recorder, RecordingMeta};
+use crate::remembering::MemoryWrites;
 
 /// Which memory an episode's agent has.
 #[derive(Clone, Default)]
@@ -58,6 +59,52 @@ impl MemoryChoice {
             MemoryChoice::File(e, p) => open(e, Some(p)),
         }
     }
+
+    /// The memory on a file whose writes `switch` can make the kernel refuse: this choice's
+    /// file, or (for a fresh memory) one in `scratch`, removed with it.
+    fn open_switched(
+        &self,
+        scratch: &std::path::Path,
+        switch: WriteSwitch,
+    ) -> Result<(Memory, PathBuf), AgentError> {
+        let (embedder, path) = match self {
+            MemoryChoice::Off => {
+                return Err(AgentError::Config(
+                    "fault memory_unwritable needs the agent's memory. Fix: run without --no-memory, or remove the fault".into(),
+                ));
+            }
+            MemoryChoice::Fresh(e) => (e, scratch.join("memory.redb")),
+            MemoryChoice::File(e, p) => (e, p.clone()),
+        };
+        let memory = Memory::open_switched(embedder.clone(), &path, switch)
+            .map_err(|e| AgentError::Config(format!("memory: {e}")))?;
+        Ok((memory, path))
+    }
+}
+
+/// The memory file under a memory fault, checked at the end of the episode.
+pub(crate) struct SwitchedMemory {
+    switch: WriteSwitch,
+    path: PathBuf,
+    /// Holds a fresh memory's file; removed when dropped.
+    _scratch: Option<tempfile::TempDir>,
+}
+
+/// What became of the memory under a memory fault: what the agent held in RAM at the end
+/// against what the file holds when reopened after the agent stopped.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemoryReport {
+    /// Entries in RAM at the end.
+    pub entries_in_ram: usize,
+    /// Entries in the file, reopened.
+    pub entries_on_disk: usize,
+    /// Whether RAM and the file hold the same entries (ids, counts, times, texts).
+    pub ram_equals_disk: bool,
+    /// The first entry that differs, RAM then disk, when one does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_difference: Option<String>,
+    /// The agent's own account of its writes.
+    pub writes: MemoryWrites,
 }
 
 /// How to run an episode.
@@ -84,6 +131,14 @@ pub struct EpisodeOptions {
     pub planner_args: Vec<String>,
     /// Faults injected between the simulator and the agent.
     pub faults: Vec<Fault>,
+    /// Tasks stream in until this simulated time (none: all of them); after it no new task
+    /// is given, and the run settles once the current one ends.
+    pub submit_until_s: Option<f64>,
+    /// Called after every control tick with the simulated seconds (measurements, e.g. soak).
+    pub on_tick: Option<Arc<dyn Fn(f64) + Send + Sync>>,
+    /// Keep the robot's speed at every physics step (for `stopped_within` and the faults'
+    /// time to stop): 1.6 KB per simulated second, so a soak leaves it off.
+    pub speed_trace: bool,
 }
 
 impl Default for EpisodeOptions {
@@ -99,6 +154,9 @@ impl Default for EpisodeOptions {
             keep_recording: false,
             planner_args: Vec::new(),
             faults: Vec::new(),
+            submit_until_s: None,
+            on_tick: None,
+            speed_trace: true,
         }
     }
 }
@@ -137,6 +195,9 @@ pub struct EpisodeReport {
     /// Each injected fault and the robot's measured reaction.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<FaultReaction>,
+    /// Under a memory fault: RAM against the file at the end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<MemoryReport>,
 }
 
 /// [`SimStats`] in a serialisable form.
@@ -230,7 +291,7 @@ pub fn run_episode(
     let agent_config_stamped = agent_config.stamped_cmd_vel;
     let estop_topic = agent_config.perception.topics.emergency_stop.clone();
     // The agent subscribes first, so it receives the simulator's state at time zero.
-    let agent = start_agent(&bus, &world, planner, options, agent_config)?;
+    let (agent, switched) = start_agent(&bus, &world, planner, options, agent_config)?;
     let simulator =
         Simulator::new(world.clone(), sim_config).map_err(|e| AgentError::Config(e.to_string()))?;
     let mut relay = FaultRelay::new(
@@ -264,7 +325,9 @@ pub fn run_episode(
             relay.pump_commands(sim.sim().time_ns())?;
             sim.step().map_err(|e| AgentError::Config(e.to_string()))?;
             relay.pump_sensors(sim.sim().time_ns())?;
-            speed_trace.push((sim.sim().stats().sim_time_s, sim.sim().velocity().0.abs()));
+            if options.speed_trace {
+                speed_trace.push((sim.sim().stats().sim_time_s, sim.sim().velocity().0.abs()));
+            }
             let p = sim.sim().pose().position();
             if let Some(place) = world.place_at(p)
                 && visited.last() != Some(&place.name)
@@ -287,6 +350,10 @@ pub fn run_episode(
         if let Some(r) = recorder.as_mut() {
             record(r.tick(now_ns))?;
         }
+        if let Some(m) = &switched {
+            m.switch
+                .set_unwritable(crate::faults::memory_unwritable(faults, now_ns));
+        }
         // A starved control thread misses its ticks; a clock jump moves the agent's time.
         if !crate::faults::starved(faults, now_ns) {
             agent.tick(now_ns + crate::faults::clock_offset_ns(faults, now_ns))?;
@@ -306,8 +373,17 @@ pub fn run_episode(
             reports.push(r);
         }
         let now_s = sim.sim().stats().sim_time_s;
-        if reports.len() >= submitted {
-            if submitted < tasks.len() {
+        // A task a memory file recorded as interrupted is reported too, but is none of these.
+        let ended = reports
+            .iter()
+            .filter(|r: &&TaskReport| r.outcome != crate::deliberative::Outcome::Interrupted)
+            .count();
+        if let Some(f) = &options.on_tick {
+            f(now_s);
+        }
+        let streaming = options.submit_until_s.is_none_or(|t| now_s < t);
+        if ended >= submitted {
+            if submitted < tasks.len() && streaming {
                 if let Some(r) = recorder.as_mut() {
                     record(r.task(now_ns, &tasks[submitted]))?;
                 }
@@ -321,7 +397,7 @@ pub fn run_episode(
             break;
         }
         if now_s >= options.timeout_s {
-            timed_out = reports.len() < tasks.len();
+            timed_out = ended < tasks.len();
             if timed_out {
                 // A report never hides the task that was still going on.
                 if let Some(mut r) = agent.in_progress() {
@@ -339,7 +415,15 @@ pub fn run_episode(
     }
     let pose = sim.sim().pose();
     let stats = sim.sim().stats();
+    let in_ram = switched.as_ref().and_then(|_| {
+        agent.wait_idle(guard);
+        agent.memory_entries().map(|e| (e, agent.memory_writes()))
+    });
     let interventions = agent.shutdown();
+    let memory = match (switched, in_ram) {
+        (Some(m), Some((in_ram, writes))) => Some(memory_report(&m.path, in_ram, writes)?),
+        _ => None,
+    };
     let (recorded, recording) = match recorder {
         Some(r) => {
             let sink = r.into_sink();
@@ -366,6 +450,41 @@ pub fn run_episode(
         recording,
         faults: crate::faults::reactions(faults, &speed_trace),
         speed_trace,
+        memory,
+    })
+}
+
+/// Reopens the memory file the agent has let go of and compares it with what it held.
+fn memory_report(
+    path: &std::path::Path,
+    in_ram: Vec<embodia_memory::MemoryEntry>,
+    writes: MemoryWrites,
+) -> Result<MemoryReport, AgentError> {
+    let on_disk = MemoryStore::open(
+        path,
+        embodia_memory::EMBEDDING_DIM,
+        embodia_memory::memory::DEFAULT_CAPACITY,
+    )
+    .map_err(|e| AgentError::Config(format!("memory: reopening after the run: {e}")))?;
+    Ok(MemoryReport {
+        entries_in_ram: in_ram.len(),
+        entries_on_disk: on_disk.len(),
+        ram_equals_disk: on_disk.entries() == &in_ram[..],
+        first_difference: in_ram
+            .iter()
+            .map(Some)
+            .chain(std::iter::repeat(None))
+            .zip(
+                on_disk
+                    .entries()
+                    .iter()
+                    .map(Some)
+                    .chain(std::iter::repeat(None)),
+            )
+            .take(in_ram.len().max(on_disk.len()))
+            .find(|(a, b)| a != b)
+            .map(|(a, b)| format!("{a:?} / {b:?}")),
+        writes,
     })
 }
 
@@ -377,8 +496,29 @@ pub(crate) fn start_agent(
     planner: Arc<dyn Planner>,
     options: &EpisodeOptions,
     agent_config: AgentConfig,
-) -> Result<Agent, AgentError> {
-    let mut memory = options.memory.open()?;
+) -> Result<(Agent, Option<SwitchedMemory>), AgentError> {
+    let mut switched = None;
+    let mut memory = if options
+        .faults
+        .iter()
+        .any(|f| f.kind() == "memory_unwritable")
+    {
+        let scratch = tempfile::tempdir()
+            .map_err(|e| AgentError::Config(format!("memory: a scratch directory: {e}")))?;
+        let switch = WriteSwitch::default();
+        let (memory, path) = options
+            .memory
+            .open_switched(scratch.path(), switch.clone())?;
+        let keep = matches!(options.memory, MemoryChoice::Fresh(_));
+        switched = Some(SwitchedMemory {
+            switch,
+            path,
+            _scratch: keep.then_some(scratch),
+        });
+        Some(memory)
+    } else {
+        options.memory.open()?
+    };
     let seen_before = sightings_before_start(world, &options.known_objects)?;
     if let (Some(m), false) = (memory.as_mut(), seen_before.is_empty()) {
         let observations: Vec<Observation> = seen_before
@@ -407,7 +547,7 @@ pub(crate) fn start_agent(
     if told_perception && !seen_before.is_empty() {
         agent.recall_objects(seen_before);
     }
-    Ok(agent)
+    Ok((agent, switched))
 }
 
 /// What a recording of this episode says about it.

@@ -155,6 +155,12 @@ pub enum FaultAction {
         /// Seconds held.
         for_s: f64,
     },
+    /// The memory file cannot be written for `for_s`: the kernel refuses its writes (see
+    /// [`embodia_memory::switched`]); the episode keeps its memory in a file for this.
+    MemoryUnwritable {
+        /// Seconds.
+        for_s: f64,
+    },
 }
 
 /// One timed injection.
@@ -193,7 +199,7 @@ pub(crate) struct EntryProblem {
     pub fix: String,
 }
 
-const KINDS: &str = "drop, freeze, delay, clock_jump, corrupt, die, wheel_slip, planner_stall, planner_garbage, starve, emergency_stop";
+const KINDS: &str = "drop, freeze, delay, clock_jump, corrupt, die, wheel_slip, planner_stall, planner_garbage, starve, emergency_stop, memory_unwritable";
 
 impl FaultEntry {
     /// The fault this entry describes, or what is wrong with it.
@@ -216,7 +222,8 @@ impl FaultEntry {
             "clock_jump" => &["by_s"],
             "corrupt" => &["topic", "for_s", "value"],
             "die" => &["topic"],
-            "wheel_slip" | "planner_stall" | "planner_garbage" | "emergency_stop" => &["for_s"],
+            "wheel_slip" | "planner_stall" | "planner_garbage" | "emergency_stop"
+            | "memory_unwritable" => &["for_s"],
             "starve" => &["delay_ms"],
             other => {
                 return Err(bad(
@@ -344,6 +351,9 @@ impl FaultEntry {
             "emergency_stop" => FaultAction::EmergencyStop {
                 for_s: seconds("for_s", self.for_s)?,
             },
+            "memory_unwritable" => FaultAction::MemoryUnwritable {
+                for_s: seconds("for_s", self.for_s)?,
+            },
             "starve" => match self.delay_ms {
                 Some(ms) if ms.is_finite() && ms > 0.0 && ms <= 10_000.0 => {
                     FaultAction::Starve { delay_ms: ms }
@@ -380,7 +390,8 @@ impl Fault {
             | FaultAction::WheelSlip { for_s }
             | FaultAction::PlannerStall { for_s }
             | FaultAction::PlannerGarbage { for_s }
-            | FaultAction::EmergencyStop { for_s } => for_s,
+            | FaultAction::EmergencyStop { for_s }
+            | FaultAction::MemoryUnwritable { for_s } => for_s,
             FaultAction::Starve { delay_ms } => delay_ms * 1e-3,
             FaultAction::Die { .. } => return i64::MAX,
             FaultAction::ClockJump { .. } => 0.0,
@@ -407,6 +418,7 @@ impl Fault {
             FaultAction::PlannerGarbage { .. } => "planner_garbage",
             FaultAction::Starve { .. } => "starve",
             FaultAction::EmergencyStop { .. } => "emergency_stop",
+            FaultAction::MemoryUnwritable { .. } => "memory_unwritable",
         }
     }
 
@@ -439,6 +451,22 @@ pub fn starved(faults: &[Fault], now_ns: i64) -> bool {
     faults
         .iter()
         .any(|f| matches!(f.action, FaultAction::Starve { .. }) && f.active(now_ns))
+}
+
+/// Whether the memory file is unwritable at `now_ns`.
+pub fn memory_unwritable(faults: &[Fault], now_ns: i64) -> bool {
+    faults
+        .iter()
+        .any(|f| matches!(f.action, FaultAction::MemoryUnwritable { .. }) && f.active(now_ns))
+}
+
+/// When the last memory fault clears, ns (none without one).
+pub fn memory_faults_end_ns(faults: &[Fault]) -> Option<i64> {
+    faults
+        .iter()
+        .filter(|f| matches!(f.action, FaultAction::MemoryUnwritable { .. }))
+        .map(Fault::end_ns)
+        .max()
 }
 
 /// A small seeded generator (SplitMix64) for garbage: the same seed, the same garbage.

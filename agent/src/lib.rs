@@ -17,7 +17,9 @@ pub mod picture;
 pub mod priority;
 pub mod reactive;
 pub mod recording;
+pub mod remembering;
 pub mod scenario;
+pub mod soak;
 pub mod task;
 
 pub use agent::{Agent, AgentConfig, AgentError, Pacing};

@@ -116,6 +116,10 @@ pub enum Criterion {
         /// Within how long, s.
         seconds: f64,
     },
+    /// Under a `memory_unwritable` fault: writes failed during it and were stored again after
+    /// it, everything seen was stored by the end, and the memory file reopened after the run
+    /// holds exactly what the agent held in RAM.
+    MemoryKept(bool),
 }
 
 /// One value, or a list of them (`agent_reported: failed` or `[failed, refused]`).
@@ -498,6 +502,17 @@ impl Scenario {
                     first_stop_after(&report.speed_trace, *after_s)
                         .is_some_and(|t| t <= after_s + seconds + 1e-9)
                 }
+                Criterion::MemoryKept(want) => {
+                    let kept = report.memory.as_ref().is_some_and(|m| {
+                        m.ram_equals_disk
+                            && m.entries_on_disk > 0
+                            && m.writes.failed_writes > 0
+                            && m.writes.stored_after_failure > 0
+                            && m.writes.failing.is_none()
+                            && m.writes.waiting == 0
+                    });
+                    kept == *want
+                }
             };
             if !ok {
                 failed.push(serde_json::to_string(c).unwrap_or_else(|_| format!("{c:?}")));
@@ -558,6 +573,7 @@ impl Scenario {
                 .collect(),
             outcomes: report.tasks.iter().map(|t| t.outcome).collect(),
             faults: report.faults.clone(),
+            memory: report.memory.clone(),
             episode: report,
         })
     }
@@ -606,6 +622,9 @@ pub struct ScenarioResult {
     /// Each injected fault with the robot's measured reaction (time to stop).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<FaultReaction>,
+    /// Under a memory fault: RAM against the file at the end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<crate::episode::MemoryReport>,
     /// The full episode record.
     #[serde(skip)]
     pub episode: EpisodeReport,

@@ -14,9 +14,11 @@ pub mod grid;
 pub mod memory;
 pub mod query;
 pub mod store;
+pub mod switched;
 
 pub use embedder::{EMBEDDING_DIM, Embedder, EmbedderError};
 pub use entry::{MemoryEntry, NewEntry};
 pub use memory::Memory;
 pub use query::{Hit, Query};
 pub use store::{MemoryStore, StoreError, StoreStats};
+pub use switched::WriteSwitch;

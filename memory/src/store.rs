@@ -13,6 +13,7 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
 use serde::Serialize;
@@ -22,11 +23,16 @@ use crate::entry::{MemoryEntry, NewEntry};
 use crate::graph::{Graph, GraphConfig, IdMap};
 use crate::grid::SpatialGrid;
 use crate::query::{Hit, Query};
+use crate::switched::{SwitchedFile, WriteSwitch};
 
 const META: TableDefinition<&str, &str> = TableDefinition::new("embodia_meta");
 const ENTRIES: TableDefinition<u64, &[u8]> = TableDefinition::new("entries");
 const VECTORS: TableDefinition<u64, &[u8]> = TableDefinition::new("vectors");
 const FORMAT: &str = "embodia-memory/1";
+/// What the agent was doing, kept beside its memories: a task is recorded when it starts and
+/// cleared when it ends, so a task still recorded when the agent starts was interrupted.
+const AGENT_STATE: TableDefinition<&str, &str> = TableDefinition::new("agent_state");
+const TASK_IN_PROGRESS: &str = "task_in_progress";
 
 /// Why the store failed.
 #[derive(Debug, Error)]
@@ -128,6 +134,25 @@ pub struct MemoryStore {
     /// Whether each row is in the graph (rows join it in slices; see [`Self::index_pending`]).
     in_graph: Vec<bool>,
     unindexed: usize,
+    /// Opens the file again (none for a store in RAM).
+    opener: Option<Opener>,
+    /// A write failed: the database must be reopened before the next one.
+    needs_reopen: bool,
+}
+
+/// Opens a store's database (again).
+type Opener = Arc<dyn Fn() -> Result<Database, redb::DatabaseError> + Send + Sync>;
+
+fn open_failed(shown: &str, e: redb::DatabaseError) -> StoreError {
+    match e {
+        redb::DatabaseError::DatabaseAlreadyOpen => StoreError::InUse {
+            path: shown.to_owned(),
+        },
+        other => StoreError::NotADatabase {
+            path: shown.to_owned(),
+            message: other.to_string(),
+        },
+    }
 }
 
 /// Rows above which similarity search uses the compressed first pass by default.
@@ -219,25 +244,76 @@ impl MemoryStore {
     /// Opens the store at `path`, creating it if it does not exist. An existing file is
     /// inspected read-only first; if it is not an embodia memory it is refused untouched.
     pub fn open(path: &Path, dim: usize, capacity: usize) -> Result<Self, StoreError> {
-        let shown = path.display().to_string();
-        let db = if path.exists() {
+        let owned = path.to_owned();
+        let opener: Opener = Arc::new(move || {
+            if owned.exists() {
+                Database::open(&owned)
+            } else {
+                Database::create(&owned)
+            }
+        });
+        Self::open_with(path, opener, dim, capacity)
+    }
+
+    /// As [`Self::open`], with the file's writes under `switch`: while it is on, the kernel
+    /// refuses them (see [`crate::switched`]), as with a full disk or a read-only remount.
+    pub fn open_switched(
+        path: &Path,
+        switch: WriteSwitch,
+        dim: usize,
+        capacity: usize,
+    ) -> Result<Self, StoreError> {
+        let owned = path.to_owned();
+        let opener: Opener = Arc::new(move || {
+            let file = SwitchedFile::open(&owned, switch.clone())
+                .map_err(|e| redb::DatabaseError::Storage(redb::StorageError::Io(e)))?;
+            Database::builder().create_with_backend(file)
+        });
+        Self::open_with(path, opener, dim, capacity)
+    }
+
+    fn open_with(
+        path: &Path,
+        opener: Opener,
+        dim: usize,
+        capacity: usize,
+    ) -> Result<Self, StoreError> {
+        if path.exists() {
             Self::inspect(path)?;
-            Database::open(path).map_err(|e| match e {
-                redb::DatabaseError::DatabaseAlreadyOpen => StoreError::InUse {
-                    path: shown.clone(),
-                },
-                other => StoreError::NotADatabase {
-                    path: shown.clone(),
-                    message: other.to_string(),
-                },
-            })?
-        } else {
-            Database::create(path).map_err(|e| StoreError::NotADatabase {
-                path: shown.clone(),
-                message: e.to_string(),
-            })?
+        }
+        let db = opener().map_err(|e| open_failed(&path.display().to_string(), e))?;
+        let mut store = Self::init(db, Some(path.to_owned()), dim, capacity)?;
+        store.opener = Some(opener);
+        Ok(store)
+    }
+
+    /// After a failed write, redb refuses every later operation until the database is opened
+    /// again (a failed commit leaves its file needing repair). Reopens it — repairing it — and
+    /// reloads the rows from disk, so RAM holds exactly what the file holds. While the file
+    /// still cannot be written the reopen fails and the rows in RAM stay as they were.
+    fn reopen(&mut self) -> Result<(), StoreError> {
+        let Some(opener) = self.opener.clone() else {
+            return Ok(());
         };
-        Self::init(db, Some(path.to_owned()), dim, capacity)
+        // The old handle holds the file's lock: let it go before opening again.
+        let placeholder = Database::builder()
+            .create_with_backend(redb::backends::InMemoryBackend::new())
+            .map_err(db_fail)?;
+        drop(std::mem::replace(&mut self.db, placeholder));
+        let db = opener().map_err(|e| {
+            StoreError::Db(format!(
+                "reopening after a failed write: {}",
+                redb::Error::from(e)
+            ))
+        })?;
+        let mut fresh = Self::init(db, self.path.clone(), self.dim, self.capacity)?;
+        fresh.opener = Some(opener);
+        fresh.approximate_above = self.approximate_above;
+        fresh.rerank_per_result = self.rerank_per_result;
+        fresh.graph_above = self.graph_above;
+        *self = fresh;
+        tracing::info!(path = ?self.path, entries = self.entries.len(), "memory database reopened after a failed write");
+        Ok(())
     }
 
     /// Refuses, without writing a byte, a file that is not redb or is redb but not ours.
@@ -343,6 +419,8 @@ impl MemoryStore {
             graph_above: APPROXIMATE_ABOVE,
             in_graph: Vec::new(),
             unindexed: 0,
+            opener: None,
+            needs_reopen: false,
         };
         match format.as_deref() {
             None => {
@@ -450,6 +528,48 @@ impl MemoryStore {
         self.by_id.get(&id).map(|r| &self.entries[*r])
     }
 
+    /// The task recorded as in progress (see [`Self::set_task_in_progress`]), if one is.
+    pub fn task_in_progress(&self) -> Result<Option<String>, StoreError> {
+        let read = self.db.begin_read().map_err(db_err)?;
+        let table = match read.open_table(AGENT_STATE) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(db_fail(e)),
+        };
+        Ok(table
+            .get(TASK_IN_PROGRESS)
+            .map_err(db_fail)?
+            .map(|v| v.value().to_owned()))
+    }
+
+    /// Records `task` as in progress (none: no task), committed with fsync like an insert:
+    /// after `kill -9` the next start finds what was interrupted.
+    pub fn set_task_in_progress(&mut self, task: Option<&str>) -> Result<(), StoreError> {
+        if self.needs_reopen {
+            self.reopen()?;
+            self.needs_reopen = false;
+        }
+        let written = (|| {
+            let txn = self.db.begin_write().map_err(db_fail)?;
+            {
+                let mut table = txn.open_table(AGENT_STATE).map_err(db_fail)?;
+                match task {
+                    Some(t) => {
+                        table.insert(TASK_IN_PROGRESS, t).map_err(db_fail)?;
+                    }
+                    None => {
+                        table.remove(TASK_IN_PROGRESS).map_err(db_fail)?;
+                    }
+                }
+            }
+            txn.commit().map_err(db_fail)
+        })();
+        if written.is_err() {
+            self.needs_reopen = self.opener.is_some();
+        }
+        written
+    }
+
     /// Stores a batch in one transaction, merging repeats, evicting past capacity. Returns the
     /// ids of the entries written, in order; once it returns, they are on disk.
     ///
@@ -466,8 +586,15 @@ impl MemoryStore {
             }
         }
         let _span = tracing::debug_span!("memory_insert", n = batch.len()).entered();
+        if self.needs_reopen {
+            self.reopen()?;
+            self.needs_reopen = false;
+        }
         let staged = self.stage(batch);
-        self.write(&staged)?;
+        if let Err(e) = self.write(&staged) {
+            self.needs_reopen = self.opener.is_some();
+            return Err(e);
+        }
         let ids = staged.ids.clone();
         self.apply(staged);
         self.index_pending(INDEX_PER_INSERT);

@@ -433,3 +433,97 @@ fn full_disk_child(path: &std::path::Path) {
     );
     println!("RAM: {}", serde_json::to_string(m.entries()).unwrap());
 }
+
+/// Issue 17, the memory file becoming unwritable (a full disk, a read-only remount): while the
+/// kernel refuses the file's writes, inserts fail and leave RAM as the file holds it; once it
+/// can be written again the store reopens (redb refuses everything after a failed write until
+/// then), repairs the file and stores again — nothing acknowledged is lost.
+#[test]
+fn writes_refused_by_the_kernel_fail_cleanly_and_resume_when_the_file_is_writable_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("memory.redb");
+    let switch = embodia_memory::WriteSwitch::default();
+    let mut m = MemoryStore::open_switched(&path, switch.clone(), DIM, 1000).unwrap();
+    m.insert(&[sighting("red cup", "cup", S, (2.5, 6.5), "kitchen", 1)])
+        .unwrap();
+
+    switch.set_unwritable(true);
+    for i in 0..3 {
+        let e = m
+            .insert(&[note(
+                &format!("entered room {i}"),
+                (i + 2) * S,
+                i as u64 + 10,
+            )])
+            .expect_err("the kernel refuses the write");
+        assert!(e.to_string().contains("memory database"), "{e}");
+        assert_eq!(m.len(), 1, "nothing refused is in RAM");
+    }
+    let hits = m.search(&Query::default(), Some(&unit(10)));
+    assert!(
+        hits.iter()
+            .all(|h| !h.entry.text.starts_with("entered room"))
+    );
+
+    switch.set_unwritable(false);
+    m.insert(&[note("entered room 9", 9 * S, 19)])
+        .expect("writes resume once the file can be written");
+    m.insert(&[sighting("red cup", "cup", 10 * S, (2.5, 6.5), "kitchen", 1)])
+        .unwrap();
+    let in_ram = m.entries().to_vec();
+    drop(m);
+    let on_disk = MemoryStore::open(&path, DIM, 1000).unwrap();
+    assert_eq!(
+        on_disk.entries(),
+        &in_ram[..],
+        "RAM equals the reopened file"
+    );
+    assert_eq!(on_disk.len(), 2);
+    assert_eq!(on_disk.entries()[0].count, 2);
+}
+
+/// Regression (issue 17's memory fault): entries reloaded from the file differed from what
+/// was stored in the last bit of their coordinates (serde_json's fast float parser), so a
+/// reopened memory did not equal the one written. Stored values read back bit for bit.
+#[test]
+fn coordinates_read_back_from_the_file_bit_for_bit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("memory.redb");
+    let mut e = sighting("red cup", "cup", S, (2.5, 6.5), "kitchen", 1);
+    e.pose = (2.9929214406637095, 1.9699458404243206, 3.0898452012122144);
+    e.object_position = Some((0.1 + 0.2, 1.0 / 3.0));
+    let mut m = MemoryStore::open(&path, DIM, 10).unwrap();
+    m.insert(&[e]).unwrap();
+    let written = m.entries().to_vec();
+    drop(m);
+    assert_eq!(
+        MemoryStore::open(&path, DIM, 10).unwrap().entries(),
+        &written[..]
+    );
+}
+
+/// Issue 17, kill -9: the task in progress is recorded beside the memories (committed like
+/// an insert), read back by the next open, and cleared when it ends.
+#[test]
+fn the_task_in_progress_is_kept_in_the_file_until_cleared() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("memory.redb");
+    let mut m = MemoryStore::open(&path, DIM, 10).unwrap();
+    assert_eq!(m.task_in_progress().unwrap(), None);
+    m.set_task_in_progress(Some("go to the kitchen")).unwrap();
+    drop(m);
+    let mut m = MemoryStore::open(&path, DIM, 10).unwrap();
+    assert_eq!(
+        m.task_in_progress().unwrap().as_deref(),
+        Some("go to the kitchen")
+    );
+    m.set_task_in_progress(None).unwrap();
+    drop(m);
+    assert_eq!(
+        MemoryStore::open(&path, DIM, 10)
+            .unwrap()
+            .task_in_progress()
+            .unwrap(),
+        None
+    );
+}

@@ -3,6 +3,7 @@
 mod agent_loop;
 mod cyclone_interop;
 mod dds_nodes;
+mod kill_restart;
 mod launch_files;
 mod llm_planner;
 mod memory_cli;
@@ -10,6 +11,7 @@ mod recording;
 mod run_cli;
 mod scenarios;
 mod sim_cli;
+mod soak;
 mod untrusted_labels;
 
 use std::path::PathBuf;

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::Args;
 use embodia::agent::{Agent, AgentConfig, Pacing};
+use embodia::deliberative::Outcome;
 use embodia_memory::Memory;
 use embodia_perception::SemanticMap;
 use embodia_ros::Bus;
@@ -140,7 +141,10 @@ fn serve<B: Bus>(
         }
         if let Ok(r) = agent.reports().recv_timeout(Duration::from_millis(100)) {
             println!("{}", serde_json::to_string(&r)?);
-            done += 1;
+            // A task interrupted by the agent's last stop is reported, not one of --task's.
+            if r.outcome != Outcome::Interrupted {
+                done += 1;
+            }
         }
         if args.exit_after_tasks && done >= args.tasks.len() {
             break;

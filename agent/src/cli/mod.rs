@@ -20,6 +20,7 @@ mod plan;
 pub mod replay;
 mod run;
 mod sim;
+mod soak;
 
 /// An embodied agent for mobile robots over ROS 2.
 #[derive(Debug, Parser)]
@@ -39,6 +40,9 @@ enum Command {
     Run(run::RunArgs),
     /// Run scenarios and report how many succeed.
     Eval(eval::EvalArgs),
+    /// Run one agent for a long stretch of simulated time with tasks streaming in; report
+    /// memory, file descriptors, threads and every task's end.
+    Soak(soak::SoakArgs),
     /// Replay a recording against this build; exit 1 with the first divergence.
     Replay(replay::ReplayArgs),
     /// Show the plan a planner makes for a task in a world, without running it.
@@ -249,6 +253,7 @@ pub fn run(cli: Cli, ros: &RosArgs) -> anyhow::Result<()> {
         ),
         Command::Run(args) => run::run(args, agent_config(ros)?),
         Command::Eval(args) => eval::run(args, agent_config(ros)?),
+        Command::Soak(args) => soak::run(args, agent_config(ros)?),
         Command::Replay(args) => replay::run(args, ros),
         Command::WorldSdf { world } => {
             let w = embodia_world::World::load(&world)?;

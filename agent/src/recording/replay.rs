@@ -157,7 +157,7 @@ pub fn replay(
         .collect();
     let mut capture = Recorder::new(&bus, &agent_config, Taps::Outputs, VecSink::default())
         .map_err(AgentError::Recording)?;
-    let agent = start_agent(&bus, &world, planner, options, agent_config)?;
+    let (agent, _) = start_agent(&bus, &world, planner, options, agent_config)?;
     let expected: Vec<&Entry> = recording
         .entries
         .iter()
