@@ -421,10 +421,7 @@ impl Grounder {
         }
         let mut out = Vec::new();
         for p in &world.places {
-            let by_name = std::iter::once(&p.name)
-                .chain(&p.aliases)
-                .map(|n| name_score(&typed, n, self))
-                .fold(0.0f32, f32::max);
+            let by_name = self.name_or_alias_score(&typed, p);
             push_best(
                 &mut out,
                 Ranked {
@@ -460,6 +457,14 @@ impl Grounder {
         sorted(out)
     }
 
+    /// How well typed words say a place's name or one of its aliases.
+    fn name_or_alias_score(&self, typed: &[String], place: &KnownPlace) -> f32 {
+        std::iter::once(&place.name)
+            .chain(&place.aliases)
+            .map(|n| name_score(typed, n, self))
+            .fold(0.0f32, f32::max)
+    }
+
     /// Places whose own name or alias a phrase says (slips tolerated), best first: no kinds
     /// of room, no sentence model — cheap enough to try on every span of a sentence.
     pub fn places_by_name(&self, phrase: &str, world: &WorldSummary) -> Vec<Ranked> {
@@ -472,10 +477,7 @@ impl Grounder {
             .iter()
             .map(|p| Ranked {
                 meaning: Meaning::Place(p.name.clone()),
-                score: std::iter::once(&p.name)
-                    .chain(&p.aliases)
-                    .map(|n| name_score(&typed, n, self))
-                    .fold(0.0f32, f32::max),
+                score: self.name_or_alias_score(&typed, p),
                 how: How::Name,
             })
             .filter(|r| r.score > 0.0)
