@@ -12,6 +12,6 @@ if ! command -v cargo >/dev/null; then
   exit 1
 fi
 cargo build --release --locked -p embodia
-exec target/release/embodia run --world launch/worlds/apartment.yaml \
+exec "${CARGO_TARGET_DIR:-target}/release/embodia" run --world launch/worlds/apartment.yaml \
   --task "find the red cup" --task "go to the room with the bed" \
   --task "where did you see the red cup?" "$@"
