@@ -700,3 +700,17 @@ fn without_a_scorer_a_description_matches_nothing_and_the_search_says_what_it_co
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn what_was_named_wins_over_other_things_that_would_do_in_view_of_the_same_spot() {
+    // "blue ball or box": the ball is what the person named, the box would do. Turning at
+    // the start, the box comes into view first; the search looks all the way round, sees the
+    // ball too, and the robot goes to the ball.
+    let mut h = Harness::load(ROOM);
+    search_and_go(&mut h, "blue ball or box");
+    assert!((h.pos() - V2::new(0.5, 0.5)).norm() <= 1.0, "{:?}", h.pos());
+    // Alone, a thing that would do still ends the search once it has looked around.
+    let mut h = Harness::load(ROOM);
+    search_and_go(&mut h, "green ball or box");
+    assert!((h.pos() - V2::new(1.5, 3.0)).norm() <= 1.2, "{:?}", h.pos());
+}

@@ -140,6 +140,27 @@ impl Knowledge {
         out
     }
 
+    /// Whether `word` occurs in any phrase of the knowledge: short real words the embedding
+    /// model's vocabulary lacks ("loo") are words all the same, never typing slips.
+    pub fn has_word(&self, word: &str) -> bool {
+        static WORDS: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+        let set = if std::ptr::eq(self, Knowledge::shipped()) {
+            WORDS.get_or_init(|| self.word_set())
+        } else {
+            return self.word_set().contains(word);
+        };
+        set.contains(word)
+    }
+
+    fn word_set(&self) -> std::collections::HashSet<String> {
+        self.phrases()
+            .iter()
+            .flat_map(|p| p.split(|c: char| !c.is_alphanumeric() && c != '\''))
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    }
+
     /// The object kinds whose class or other names include `name` (case ignored).
     pub fn kinds_called(&self, name: &str) -> Vec<&ObjectKind> {
         let n = name.trim().to_lowercase();
@@ -169,6 +190,8 @@ mod tests {
         }
         assert!(!k.kinds_called("couch").is_empty());
         assert!(k.phrases().contains(&"wash my hands"));
+        assert!(Knowledge::shipped().has_word("loo"), "a word of a phrase");
+        assert!(!Knowledge::shipped().has_word("lok"), "not a slip of one");
     }
 
     #[test]

@@ -119,10 +119,24 @@ fn nav(target: impl Into<String>) -> Step {
 
 /// Longest search target written (alternatives beyond it are left out).
 const MAX_SEARCH_CHARS: usize = 150;
+/// Longest search target for each side of "between A and B" (both fit in one target).
+const BETWEEN_SIDE_CHARS: usize = 70;
 
 /// A search and the trip to what it finds: "a or b" for the names that are what was said,
 /// then " else c or d" for names to settle for when the whole search finds none of those.
 fn search(exact: &[String], loose: &[String]) -> Vec<Step> {
+    let target = search_target(exact, loose, MAX_SEARCH_CHARS);
+    vec![
+        Step::LookFor {
+            target: target.clone(),
+        },
+        nav(target),
+    ]
+}
+
+/// The target text searching for `exact` names, then settling for `loose` ones, in at most
+/// `budget` characters (names that do not fit are left out, the first always kept).
+fn search_target(exact: &[String], loose: &[String], budget: usize) -> String {
     let join = |names: &[String], budget: usize| {
         let mut out = String::new();
         for n in names {
@@ -145,24 +159,19 @@ fn search(exact: &[String], loose: &[String]) -> Vec<Step> {
         .collect();
     // The names to settle for keep room of their own.
     let exact_budget = if loose.is_empty() {
-        MAX_SEARCH_CHARS
+        budget
     } else {
-        MAX_SEARCH_CHARS * 3 / 5
+        budget * 3 / 5
     };
     let mut target = join(exact, exact_budget);
-    let room = MAX_SEARCH_CHARS.saturating_sub(target.chars().count() + 6);
+    let room = budget.saturating_sub(target.chars().count() + 6);
     if !loose.is_empty() && room > 8 {
         let tail = join(&loose, room);
         if tail.chars().count() <= room {
             target = format!("{target} else {tail}");
         }
     }
-    vec![
-        Step::LookFor {
-            target: target.clone(),
-        },
-        nav(target),
-    ]
+    target
 }
 
 /// Whether a clause's verb came without anything it applies to ("go to the... what's it
@@ -729,6 +738,12 @@ impl RulePlanner {
                 {
                     // A destination inside chatter ("be so kind as to go to the art room").
                     Ok(vec![alt(vec![nav(place)], score)])
+                } else if speaks_of_self(text)
+                    && let Ok(alts) = self.need(text, r)
+                {
+                    // A person saying how they are, in words no phrase of need covers ("I
+                    // could murder a chip butty"): where that is seen to.
+                    Ok(alts)
                 } else {
                     Err(format!("I do not understand {text:?}"))
                 }
@@ -798,6 +813,46 @@ impl RulePlanner {
             (None, Some(p)) => place_center(&p.meaning, w),
             _ => None,
         }
+    }
+
+    /// Midway between two things not both seen yet: each unseen one is searched for by its
+    /// kind, then the robot goes to the point between where they turned out to be (the
+    /// skills resolve `between A and B` when the searches have ended).
+    fn between_unseen(&self, a: &str, b: &str, r: &PlanRequest) -> Result<Alternative, String> {
+        let mut steps = Vec::new();
+        let mut sides = Vec::new();
+        let mut score = 0.85f32;
+        for side in [a, b] {
+            if let Some(p) = self.position_of(side, r) {
+                sides.push(point_text(p));
+                continue;
+            }
+            // A thing by its kind's names, or else by the words said (midway between two
+            // things, each side is a thing; a place would have been known by name).
+            let kinds = self.grounder.kinds_named(side);
+            let (exact, loose, s) = match kinds.first().filter(|k| k.score >= PLAUSIBLE) {
+                Some(Ranked {
+                    meaning: Meaning::Kinds(exact, loose),
+                    score,
+                    ..
+                }) => (exact.clone(), loose.clone(), *score),
+                _ => {
+                    let words = crate::grounding::content_words(side).join(" ");
+                    if words.is_empty() || names_a_place(side) {
+                        return Err(self.unknown(side, &r.world));
+                    }
+                    (vec![words], Vec::new(), PLAUSIBLE)
+                }
+            };
+            let target = search_target(&exact, &loose, BETWEEN_SIDE_CHARS);
+            steps.push(Step::LookFor {
+                target: target.clone(),
+            });
+            sides.push(target);
+            score = score.min(s * 0.85);
+        }
+        steps.push(nav(format!("between {} and {}", sides[0], sides[1])));
+        Ok(alt(steps, score))
     }
 
     fn go(&self, t: &Target, r: &PlanRequest) -> Composed {
@@ -914,7 +969,19 @@ impl RulePlanner {
                 };
                 alts.extend(self.within_place(self.go(inner, r), &pl, w));
                 if alts.is_empty() {
-                    alts.push(alt(vec![nav(pl.0.clone())], pl.1 * 0.7));
+                    // A thing nothing names yet, said to be there: looked for there (by the
+                    // words said, which carry the description when it can be recognised).
+                    match inner.as_ref() {
+                        Target::Named(n)
+                            if g.semantic().is_some() && self.reads_as_thing(inner) =>
+                        {
+                            let mut steps = vec![nav(pl.0.clone())];
+                            let words = crate::grounding::content_words(n).join(" ");
+                            steps.extend(search(&[words], &[]));
+                            alts.push(alt(steps, pl.1 * 0.75));
+                        }
+                        _ => alts.push(alt(vec![nav(pl.0.clone())], pl.1 * 0.7)),
+                    }
                 }
             }
             Target::Part(part, place) => {
@@ -993,8 +1060,7 @@ impl RulePlanner {
             }
             Target::Between(a, b) => match (self.position_of(a, r), self.position_of(b, r)) {
                 (Some(pa), Some(pb)) => alts.push(alt(vec![nav(point_text((pa + pb) * 0.5))], 0.9)),
-                (None, _) => return Err(self.unknown(a, w)),
-                (_, None) => return Err(self.unknown(b, w)),
+                _ => alts.push(self.between_unseen(a, b, r)?),
             },
             Target::Point(x, y) => alts.push(alt(vec![nav(point_text(V2::new(*x, *y)))], 1.0)),
             Target::Origin => match origin(r) {
@@ -1318,6 +1384,28 @@ impl RulePlanner {
             )),
         }
     }
+}
+
+/// Whether a sentence is a person speaking of themselves ("i'd", "my phone's", "we").
+fn speaks_of_self(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .any(|w| {
+            matches!(
+                w,
+                "i" | "i'd"
+                    | "i'm"
+                    | "im"
+                    | "i've"
+                    | "i'll"
+                    | "me"
+                    | "my"
+                    | "we"
+                    | "we're"
+                    | "we'd"
+                    | "our"
+                    | "us"
+            )
+        })
 }
 
 /// Colours and materials: the words of a description that tell one thing from another of its

@@ -22,8 +22,8 @@ use embodia_world::{Place, Polygon, V2};
 use super::motion::Rotate;
 use super::navigate::NavigateTo;
 use super::targets::{
-    SETTLE_RESEMBLANCE, description, matching_objects, recognised, resembling, settling_objects,
-    tiers,
+    SETTLE_RESEMBLANCE, description, first_name_matches, matching_objects, recognised, resembling,
+    settling_objects, tiers,
 };
 use super::{Failure, SearchConfig, SearchPrior, Skill, SkillContext, SkillOutput, SkillStatus};
 use crate::nav::{Costmap, Covered, Floor};
@@ -101,6 +101,8 @@ pub struct LookFor {
     places: Vec<String>,
     /// Where older sightings of the object were (looked at first).
     remembered: Vec<V2>,
+    /// Something that would do was seen: the search ends when this look around does.
+    looking_around: bool,
 }
 
 impl LookFor {
@@ -115,6 +117,7 @@ impl LookFor {
             unreachable: 0,
             places: Vec::new(),
             remembered: Vec::new(),
+            looking_around: false,
         }
     }
 
@@ -391,8 +394,29 @@ impl Skill for LookFor {
                 }
             }
             _ => {
-                if matches.iter().any(|o| o.last_seen_ns >= recent) {
+                let seen_now: Vec<_> = matches
+                    .iter()
+                    .filter(|o| o.last_seen_ns >= recent)
+                    .collect();
+                // What the person named ends the search at once; another thing that would do
+                // ends it after a look around where it was seen, in case the named one is
+                // in view too (the robot then goes to that).
+                if seen_now.iter().any(|o| first_name_matches(&self.target, o)) {
                     return SkillOutput::done();
+                }
+                if !seen_now.is_empty() {
+                    let turning_round = match &self.phase {
+                        Phase::Start => true,
+                        Phase::Turning(rotate) => rotate.radians().abs() >= TAU - 1e-6,
+                        _ => false,
+                    };
+                    if self.looking_around && !turning_round {
+                        return SkillOutput::done();
+                    }
+                    if !self.looking_around && !turning_round {
+                        self.phase = Phase::Turning(Rotate::new(TAU));
+                    }
+                    self.looking_around = true;
                 }
             }
         }

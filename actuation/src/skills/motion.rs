@@ -29,6 +29,11 @@ impl Rotate {
             best: f64::INFINITY,
         }
     }
+
+    /// The turn asked for, radians.
+    pub fn radians(&self) -> f64 {
+        self.goal
+    }
 }
 
 impl Skill for Rotate {

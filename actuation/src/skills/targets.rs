@@ -98,13 +98,18 @@ pub fn matches_loosely(target: &str, object: &TrackedObject) -> bool {
 }
 
 fn names_any(alternatives: &str, object: &TrackedObject) -> bool {
+    first_naming(alternatives, object).is_some()
+}
+
+/// The position among `alternatives` of the first one that names `object`.
+fn first_naming(alternatives: &str, object: &TrackedObject) -> Option<usize> {
     let name = object.name.to_lowercase();
     let class = object.class.to_lowercase();
     alternatives
         .split(" or ")
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .any(|t| {
+        .position(|t| {
             let joined = t.replace(' ', "");
             t == name
                 || t == class
@@ -112,6 +117,12 @@ fn names_any(alternatives: &str, object: &TrackedObject) -> bool {
                 || joined == class.replace(' ', "")
                 || words_of(t, &name, &class)
         })
+}
+
+/// Whether the first of `target`'s names — what the person said; the rest are other things
+/// that would do — names `object`.
+pub fn first_name_matches(target: &str, object: &TrackedObject) -> bool {
+    first_naming(tiers(&normalize(target)).0, object) == Some(0)
 }
 
 /// The alternatives of a target, exact ones first.
@@ -148,13 +159,20 @@ fn words_of(target: &str, name: &str, class: &str) -> bool {
         && t.iter().all(|w| n.contains(w) || c.contains(w))
 }
 
-/// The tracked objects `target` names exactly, nearest to `from` first.
+/// The tracked objects `target` names exactly: those its earlier names name first (the
+/// first is what the person said, "treadmill or exercise bike"), nearest to `from` first
+/// among equals.
 pub fn matching_objects<'w>(
     target: &str,
     world: &'w WorldState,
     from: V2,
 ) -> Vec<&'w TrackedObject> {
-    objects_where(target, world, from, matches)
+    let mut found = objects_where(target, world, from, matches);
+    let t = normalize(target);
+    let exact = tiers(&t).0;
+    // Stable: distance order is kept within each name's objects.
+    found.sort_by_key(|o| first_naming(exact, o).unwrap_or(usize::MAX));
+    found
 }
 
 /// The tracked objects `target` settles for (its second tier), nearest to `from` first.
@@ -270,8 +288,46 @@ pub fn recognised<'w>(
 }
 
 /// Resolves `target`: a place, then a seen object (by name, then by class, nearest; then the
-/// best fit to its description that a search would settle for; then its kind), then `x,y`.
+/// best fit to its description that a search would settle for; then its kind), then `x,y`,
+/// then `between A and B` (the point midway between where each of the two resolves).
 pub fn resolve(
+    target: &str,
+    world: &WorldState,
+    from: V2,
+    resemblance: Option<(&dyn Resemblance, bool)>,
+) -> Option<Goal> {
+    resolve_one(target, world, from, resemblance).or_else(|| {
+        let t = normalize(target);
+        let (a, b) = between(&t, |side| {
+            resolve_one(side, world, from, resemblance).is_some()
+        })?;
+        let at = |side: &str| resolve_one(side, world, from, resemblance).map(|g| g.position());
+        Some(Goal::Point((at(a)? + at(b)?) * 0.5))
+    })
+}
+
+/// The two sides of `between A and B`: the first split at an " and " where both sides are
+/// something `known` (names may hold "and" themselves: "fish and chips").
+pub fn between(target: &str, known: impl Fn(&str) -> bool) -> Option<(&str, &str)> {
+    let rest = target.trim().strip_prefix("between ")?;
+    rest.match_indices(" and ").find_map(|(i, sep)| {
+        let (a, b) = (rest[..i].trim(), rest[i + sep.len()..].trim());
+        (!a.is_empty() && !b.is_empty() && known(a) && known(b)).then_some((a, b))
+    })
+}
+
+impl Goal {
+    /// Where the goal is: a place's centre, the object's last sighting, the point.
+    pub fn position(&self) -> V2 {
+        match self {
+            Goal::Place(p) => p.region.center(),
+            Goal::Object { at, .. } => *at,
+            Goal::Point(p) => *p,
+        }
+    }
+}
+
+fn resolve_one(
     target: &str,
     world: &WorldState,
     from: V2,
@@ -339,6 +395,18 @@ mod tests {
         let laptop = obj("Priya's laptop", "laptop");
         assert!(matches("priyas laptop", &laptop) && matches("priya's laptop", &laptop));
         assert_eq!(normalize("  The Kitchen "), "kitchen");
+    }
+
+    #[test]
+    fn between_splits_where_both_sides_are_known() {
+        let known = |s: &str| ["sofa", "tv", "fish and chips stand", "till"].contains(&s);
+        assert_eq!(between("between sofa and tv", known), Some(("sofa", "tv")));
+        assert_eq!(
+            between("between fish and chips stand and till", known),
+            Some(("fish and chips stand", "till"))
+        );
+        assert_eq!(between("between sofa and lamp", known), None);
+        assert_eq!(between("sofa and tv", known), None);
     }
 
     #[test]

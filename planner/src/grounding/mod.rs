@@ -267,9 +267,11 @@ impl std::fmt::Debug for Grounder {
 
 impl Lexicon for Grounder {
     fn is_word(&self, word: &str) -> bool {
-        self.semantic
-            .as_ref()
-            .is_some_and(|s| s.embedder().is_whole_word(word))
+        self.knowledge.has_word(word)
+            || self
+                .semantic
+                .as_ref()
+                .is_some_and(|s| s.embedder().is_whole_word(word))
     }
     fn has_words(&self) -> bool {
         self.semantic.is_some()

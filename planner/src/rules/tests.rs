@@ -339,3 +339,30 @@ fn prohibitions_and_remarks_never_become_destinations() {
         "{steps:?}"
     );
 }
+
+#[test]
+fn between_two_things_is_the_point_midway_searching_first_for_those_not_seen() {
+    // Both seen: the point midway, at once.
+    assert_eq!(
+        plan("go and stand between the grey couch and the toolbox", true),
+        [nav("7.00, 1.00")]
+    );
+    // Not seen: each is searched for, then the skills go midway between what was found.
+    let steps = plan("go and stand between the sofa and the toolbox", false);
+    assert_eq!(steps.len(), 3, "{steps:?}");
+    let (Step::LookFor { target: sofa }, Step::LookFor { target: toolbox }) =
+        (&steps[0], &steps[1])
+    else {
+        panic!("{steps:?}")
+    };
+    assert!(sofa.starts_with("sofa"), "{sofa}");
+    assert!(toolbox.starts_with("toolbox"), "{toolbox}");
+    assert_eq!(steps[2], nav(&format!("between {sofa} and {toolbox}")));
+    // One seen, one not: only the unseen one is searched for.
+    let steps = plan("stand between the toolbox and the lamp", true);
+    assert_eq!(steps.len(), 2, "{steps:?}");
+    assert!(
+        matches!(&steps[1], Step::NavigateTo { target } if target.starts_with("between 12.00, 1.00 and lamp")),
+        "{steps:?}"
+    );
+}

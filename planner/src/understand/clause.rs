@@ -45,7 +45,7 @@ pub(super) fn intent_of(t: &str) -> Option<(Intent, &'static str, &str)> {
         (Intent::Wait, WAIT),
         (Intent::Say, SAY),
     ];
-    let mut best: Option<(Intent, &'static str, &str)> = None;
+    let mut best: Option<(Intent, &'static str, &str)> = placed(t);
     for (intent, list) in lists {
         if let Some((p, rest)) = longest(t, list)
             && best.is_none_or(|(_, bp, _)| p.len() > bp.len())
@@ -54,6 +54,15 @@ pub(super) fn intent_of(t: &str) -> Option<(Intent, &'static str, &str)> {
         }
     }
     best
+}
+
+/// "stand between the sofa and the tv", "wait behind the counter": a verb of being somewhere
+/// and where, said by a preposition the target keeps. The length compared with other
+/// intents' phrases is the verb's and the preposition's together.
+fn placed(t: &str) -> Option<(Intent, &'static str, &str)> {
+    let (verb, rest) = longest(t, POSTURES)?;
+    longest(rest, LOCATIVES)?;
+    Some((Intent::Go, verb, rest))
 }
 
 /// Reads one clause into one or more frames (a go with a wait attached makes two).

@@ -215,6 +215,45 @@ pub const GO: &[&str] = &[
     "out to",
 ];
 
+/// Verbs of being somewhere, which say where by a preposition ("stand between ...", "wait
+/// behind ..."): going there.
+pub const POSTURES: &[&str] = &[
+    "go and stand",
+    "go stand",
+    "stand",
+    "go and wait",
+    "go wait",
+    "wait",
+    "go and park",
+    "park yourself",
+    "park",
+    "position yourself",
+    "place yourself",
+    "put yourself",
+    "station yourself",
+    "stay",
+    "hang about",
+    "hang around",
+    "be",
+];
+
+/// Prepositions that say where something is relative to other things; a target keeps them.
+pub const LOCATIVES: &[&str] = &[
+    "between",
+    "in between",
+    "behind",
+    "in front of",
+    "beside",
+    "next to",
+    "right next to",
+    "near",
+    "close to",
+    "alongside",
+    "by",
+    "right by",
+    "over by",
+];
+
 /// Every phrase of going: [`GO`], and each verb of [`GO_VERBS`] alone and with each particle.
 pub fn go_phrases() -> &'static [&'static str] {
     static ALL: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();

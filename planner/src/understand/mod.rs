@@ -309,9 +309,24 @@ fn correct_task_word(word: &str, lex: &dyn crate::text::Lexicon) -> Option<&'sta
         .next()
 }
 
+/// Whether a word after `before` can be a word of the task language typed wrong: at the
+/// start of a clause or after another task word, not inside a name ("the tea urn") or after
+/// a word that starts one ("the loo", "my kip").
+fn may_be_task_word_after(before: Option<&str>) -> bool {
+    const STARTS_A_NAME: &[&str] = &[
+        "the", "a", "an", "my", "your", "our", "their", "his", "her", "its", "this", "that",
+        "these", "those", "some", "any", "for", "of",
+    ];
+    match before {
+        None => true,
+        Some(b) => !STARTS_A_NAME.contains(&b) && task_words().iter().any(|w| w == b),
+    }
+}
+
 /// Reads a task; words `lex` does not know that are one slip from a word of the task
 /// language are read as that word.
 pub fn understand_with(task: &str, lex: &dyn crate::text::Lexicon) -> Understanding {
+    let mut before: Option<String> = None;
     let corrected: String = task
         .split_inclusive(|c: char| !c.is_alphanumeric() && c != '\'')
         .map(|piece| {
@@ -320,7 +335,22 @@ pub fn understand_with(task: &str, lex: &dyn crate::text::Lexicon) -> Understand
                 .find(|(_, c)| !c.is_alphanumeric() && *c != '\'')
                 .map_or(piece.len(), |(i, _)| i);
             let (w, tail) = piece.split_at(end);
-            match correct_task_word(&w.to_lowercase(), lex) {
+            let word = w.to_lowercase();
+            let fixed = if w.is_empty() || !may_be_task_word_after(before.as_deref()) {
+                None
+            } else {
+                correct_task_word(&word, lex)
+            };
+            if !w.is_empty() {
+                before = Some(fixed.map_or(word, str::to_owned));
+            }
+            if tail
+                .chars()
+                .any(|c| matches!(c, ',' | ';' | '.' | '!' | '?'))
+            {
+                before = None;
+            }
+            match fixed {
                 Some(fixed) => format!("{fixed}{tail}"),
                 None => piece.to_owned(),
             }

@@ -197,7 +197,7 @@ pub fn read_target(text: &str) -> Target {
         return Target::Origin;
     }
     // "between the sofa and the tv"
-    if let Some(rest) = after(t, "between")
+    if let Some(rest) = after(t, "between").or_else(|| after(t, "in between"))
         && let Some((a, b)) = rest.split_once(" and ")
     {
         return Target::Between(
@@ -309,6 +309,13 @@ pub fn read_target(text: &str) -> Target {
     ] {
         if let Some(i) = t.rfind(sep) {
             let (a, b) = (&t[..i], &t[i + sep.len()..]);
+            // "in the cash office where the takings are locked away": the place is the name
+            // before what is said about it.
+            let b = [" where ", " that ", " which ", " who "]
+                .iter()
+                .filter_map(|link| b.split_once(link).map(|(head, _)| head))
+                .min_by_key(|head| head.len())
+                .unwrap_or(b);
             if !a.is_empty() && !b.is_empty() && b.split(' ').count() <= 4 {
                 let place = b.trim();
                 let inner = read_target(a);

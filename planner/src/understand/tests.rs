@@ -391,3 +391,52 @@ fn taking_a_thing_somewhere_is_carrying_it() {
         );
     }
 }
+
+#[test]
+fn a_slip_is_mended_where_a_task_word_can_stand_never_inside_a_name() {
+    /// Knows the words of a small dictionary; the rest may be slips.
+    struct Dictionary;
+    impl crate::text::Lexicon for Dictionary {
+        fn is_word(&self, w: &str) -> bool {
+            ["cup", "tea", "stand", "by", "over", "i'm", "desperate"].contains(&w)
+        }
+    }
+    let read = |t: &str| -> Vec<Frame> {
+        understand_with(t, &Dictionary)
+            .clauses
+            .into_iter()
+            .map(|c| c.frame)
+            .collect()
+    };
+    assert_eq!(read("fnd the cup"), [Frame::Find(named("cup"))]);
+    assert_eq!(read("please fnd the cup"), [Frame::Find(named("cup"))]);
+    let urn = read("go over by the tea urn");
+    assert!(
+        format!("{urn:?}").contains("urn"),
+        "a word after another inside a name is part of it: {urn:?}"
+    );
+    let loo = read("take me to the loo");
+    assert_eq!(
+        loo,
+        [Frame::Go(named("loo"))],
+        "a word after 'the' is a name"
+    );
+}
+
+#[test]
+fn being_somewhere_said_by_a_preposition_is_going_there() {
+    assert_eq!(
+        frames("stand between the sofa and the tv"),
+        [Frame::Go(Target::Between("sofa".into(), "tv".into()))]
+    );
+    assert_eq!(
+        frames("go and wait in between the bench and the lockers"),
+        [Frame::Go(Target::Between("bench".into(), "lockers".into()))]
+    );
+    assert_eq!(
+        frames("position yourself behind the counter"),
+        [Frame::Go(Target::Near("counter".into()))]
+    );
+    // A wait with a duration is still a wait.
+    assert_eq!(frames("wait 10 seconds"), [Frame::Wait(10.0)]);
+}
