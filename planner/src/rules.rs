@@ -486,7 +486,18 @@ impl RulePlanner {
 
     /// What the rules make of the request.
     pub fn propose(&self, request: &PlanRequest) -> Proposal {
-        let u = crate::understand::understand_with(&request.task, &self.grounder);
+        let lexicon = WorldWords {
+            grounder: &self.grounder,
+            names: request
+                .world
+                .places
+                .iter()
+                .flat_map(|p| std::iter::once(&p.name).chain(&p.aliases))
+                .chain(request.world.objects.iter().map(|o| &o.name))
+                .flat_map(|n| crate::grounding::content_words(n))
+                .collect(),
+        };
+        let u = crate::understand::understand_with(&request.task, &lexicon);
         self.propose_understood(&u, request)
     }
 
@@ -518,8 +529,15 @@ impl RulePlanner {
                 || (matches!(c.frame, Frame::Need(_)) && clauses.len() > 1)
                 || says_nothing(&c.frame)
                 || matches!(c.frame, Frame::Bare(_) | Frame::Unknown(_));
-            let composed = self.compose(&c.frame, request);
-            match self.described(c, composed) {
+            let composed = match (&c.frame, self.compose(&c.frame, request)) {
+                // A person saying how they are, alone and in words no phrase of need covers
+                // ("I could murder a chip butty"): where that is seen to.
+                (Frame::Bare(text), Err(e)) if clauses.len() == 1 && speaks_of_self(text) => {
+                    self.need(text, request).map_err(|_| e)
+                }
+                (_, composed) => composed,
+            };
+            match self.described(c, composed, &request.world) {
                 Ok(alts) if !alts.is_empty() => out.push(ClausePlan {
                     text: c.text.clone(),
                     alternatives: alts,
@@ -571,7 +589,7 @@ impl RulePlanner {
     /// a thing nothing grounds before it is seen ("the tall metal stand they hang the drip
     /// bags on") is searched for by its description alone — never a place name nothing
     /// grounds, never chatter, and only with a sentence embedder to recognise it.
-    fn described(&self, c: &Clause, composed: Composed) -> Composed {
+    fn described(&self, c: &Clause, composed: Composed, w: &WorldSummary) -> Composed {
         let (Frame::Go(t) | Frame::Find(t)) = &c.frame else {
             return composed;
         };
@@ -611,7 +629,11 @@ impl RulePlanner {
                 }
                 Ok(alts)
             }
-            Err(reason) if can_recognise && self.reads_as_thing(wanted) => {
+            Err(reason)
+                if can_recognise
+                    && self.reads_as_thing(wanted)
+                    && !matches!(wanted, Target::Named(n) if self.number_not_in_series(n, w)) =>
+            {
                 tracing::debug!(%description, %reason, "searching by description");
                 let target = format!("~ {description}");
                 Ok(vec![alt(
@@ -738,12 +760,6 @@ impl RulePlanner {
                 {
                     // A destination inside chatter ("be so kind as to go to the art room").
                     Ok(vec![alt(vec![nav(place)], score)])
-                } else if speaks_of_self(text)
-                    && let Ok(alts) = self.need(text, r)
-                {
-                    // A person saying how they are, in words no phrase of need covers ("I
-                    // could murder a chip butty"): where that is seen to.
-                    Ok(alts)
                 } else {
                     Err(format!("I do not understand {text:?}"))
                 }
@@ -855,12 +871,40 @@ impl RulePlanner {
         Ok(alt(steps, score))
     }
 
+    /// Whether `text` names a numbered place of a series this world has, by a number it does
+    /// not have ("gate 22" where there are gates 14 to 16): a place that is not here.
+    fn number_not_in_series(&self, text: &str, w: &WorldSummary) -> bool {
+        let typed = crate::grounding::content_words(text);
+        let is_number = |x: &String| x.chars().all(|c| c.is_ascii_digit());
+        let (numbers, rest): (Vec<String>, Vec<String>) = typed.into_iter().partition(is_number);
+        if numbers.is_empty() || rest.is_empty() {
+            return false;
+        }
+        let series: Vec<Vec<String>> = w
+            .places
+            .iter()
+            .map(|p| crate::grounding::content_words(&p.name))
+            .filter(|n| n.iter().any(is_number))
+            .filter(|n| {
+                let words: Vec<String> = n.iter().filter(|x| !is_number(x)).cloned().collect();
+                crate::text::phrase_similarity(&rest, &words) >= CONFIDENT
+            })
+            .collect();
+        !series.is_empty()
+            && series
+                .iter()
+                .all(|n| n.iter().filter(|x| is_number(x)).ne(numbers.iter()))
+    }
+
     fn go(&self, t: &Target, r: &PlanRequest) -> Composed {
         let g = &self.grounder;
         let w = &r.world;
         let m = &r.memory;
         let mut alts = Vec::new();
         match t {
+            Target::Named(text) if self.number_not_in_series(text, w) => {
+                return Err(self.unknown(text, w));
+            }
             Target::Named(text) => {
                 let places = g.places_named(text, w);
                 let objects = g.objects_named(text, w, m);
@@ -973,7 +1017,9 @@ impl RulePlanner {
                     // words said, which carry the description when it can be recognised).
                     match inner.as_ref() {
                         Target::Named(n)
-                            if g.semantic().is_some() && self.reads_as_thing(inner) =>
+                            if g.semantic().is_some()
+                                && self.reads_as_thing(inner)
+                                && !starts_with_a_subject(n) =>
                         {
                             let mut steps = vec![nav(pl.0.clone())];
                             let words = crate::grounding::content_words(n).join(" ");
@@ -1384,6 +1430,60 @@ impl RulePlanner {
             )),
         }
     }
+}
+
+/// The words of the language and of this world's names: a word one slip from a word of a
+/// place's or a seen thing's name ("gaet" of "gate 15") is left for grounding to read, not
+/// mended into a word of the task language ("get").
+struct WorldWords<'a> {
+    grounder: &'a Grounder,
+    names: Vec<String>,
+}
+
+impl crate::text::Lexicon for WorldWords<'_> {
+    fn is_word(&self, word: &str) -> bool {
+        self.grounder.is_word(word)
+            || self
+                .names
+                .iter()
+                .any(|n| n.chars().count() >= 3 && crate::text::edit_distance(n, word) <= 1)
+            || self
+                .names
+                .iter()
+                .any(|n| crate::text::word_similarity(word, n) > 0.0)
+    }
+    fn has_words(&self) -> bool {
+        self.grounder.has_words()
+    }
+}
+
+/// Whether words start with someone doing something ("someone's knocked a display over"):
+/// a sentence, not the name of a thing.
+fn starts_with_a_subject(text: &str) -> bool {
+    text.split_whitespace().next().is_some_and(|w| {
+        matches!(
+            w,
+            "someone's"
+                | "someone"
+                | "somebody"
+                | "somebody's"
+                | "they"
+                | "they've"
+                | "they're"
+                | "we"
+                | "we've"
+                | "i"
+                | "i've"
+                | "he"
+                | "she"
+                | "he's"
+                | "she's"
+                | "there's"
+                | "it's"
+                | "you"
+                | "you've"
+        )
+    })
 }
 
 /// Whether a sentence is a person speaking of themselves ("i'd", "my phone's", "we").

@@ -375,6 +375,13 @@ pub fn number_at(words: &[String], i: usize) -> Option<(f64, usize)> {
         }
     }
     let value = |s: &str| NUMBER_WORDS.iter().find(|(n, _)| *n == s).map(|(_, v)| *v);
+    // "another metre", "another 2 metres", "a further 50 cm": one more, or the number after.
+    if matches!(w.as_str(), "another" | "further") {
+        return match number_at(words, i + 1) {
+            Some((v, n)) if words[i + 1] != "a" && words[i + 1] != "an" => Some((v, n + 1)),
+            _ => Some((1.0, 1)),
+        };
+    }
     let v = value(w)?;
     let next = words.get(i + 1).map(String::as_str);
     match (w.as_str(), next) {

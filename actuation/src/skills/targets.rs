@@ -334,7 +334,12 @@ fn resolve_one(
     resemblance: Option<(&dyn Resemblance, bool)>,
 ) -> Option<Goal> {
     let t = normalize(target);
-    if let Some(p) = world.semantic.place(&t) {
+    // A place may be called with its article ("the cage").
+    if let Some(p) = world
+        .semantic
+        .place(target.trim())
+        .or_else(|| world.semantic.place(&t))
+    {
         return Some(Goal::Place(p.clone()));
     }
     // A described thing is what fits the description best (names count towards the fit);
@@ -407,6 +412,36 @@ mod tests {
         );
         assert_eq!(between("between sofa and lamp", known), None);
         assert_eq!(between("sofa and tv", known), None);
+    }
+
+    #[test]
+    fn a_place_called_with_its_article_and_a_point_between_two_things() {
+        use embodia_perception::SemanticMap;
+        use embodia_world::{Circle, Region};
+        let place = |name: &str, x: f64| Place {
+            name: name.into(),
+            aliases: vec![],
+            region: Region::Circle(Circle {
+                center: V2::new(x, 0.0),
+                radius: 1.0,
+            }),
+        };
+        let mut cup = obj("red cup", "cup");
+        cup.x = 4.0;
+        let world = WorldState {
+            semantic: std::sync::Arc::new(SemanticMap {
+                places: vec![place("the cage", 0.0), place("kitchen", 2.0)],
+                keep_out: vec![],
+            }),
+            objects: vec![cup],
+            ..WorldState::default()
+        };
+        let at = |t: &str| resolve(t, &world, V2::zeros(), None).map(|g| g.position());
+        assert_eq!(at("the cage"), Some(V2::new(0.0, 0.0)));
+        assert_eq!(at("The Kitchen"), Some(V2::new(2.0, 0.0)));
+        assert_eq!(at("between the cage and red cup"), Some(V2::new(2.0, 0.0)));
+        assert_eq!(at("between kitchen and 2, 4"), Some(V2::new(2.0, 2.0)));
+        assert_eq!(at("between the cage and blue cup"), None);
     }
 
     #[test]

@@ -194,6 +194,27 @@ fn without_generic(ws: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// Whether typed words give a number and a place's name gives another: "gate 22" is not
+/// "gate 15" however alike the rest (numbers are never typing slips of each other).
+fn numbers_differ(typed: &[String], place: &KnownPlace) -> bool {
+    let numbers = |ws: &[String]| -> Vec<String> {
+        ws.iter()
+            .filter(|w| w.chars().all(|c| c.is_ascii_digit()))
+            .cloned()
+            .collect()
+    };
+    let said = numbers(typed);
+    if said.is_empty() {
+        return false;
+    }
+    std::iter::once(&place.name)
+        .chain(&place.aliases)
+        .map(|n| numbers(&content_words(n)))
+        .filter(|n| !n.is_empty())
+        .all(|n| n != said)
+        && !numbers(&content_words(&place.name)).is_empty()
+}
+
 /// How well typed words name `name`, tolerating a left-out generic word.
 fn name_score(typed: &[String], name: &str, lex: &dyn Lexicon) -> f32 {
     let known = content_words(name);
@@ -422,7 +443,7 @@ impl Grounder {
             return Vec::new();
         }
         let mut out = Vec::new();
-        for p in &world.places {
+        for p in world.places.iter().filter(|p| !numbers_differ(&typed, p)) {
             let by_name = self.name_or_alias_score(&typed, p);
             push_best(
                 &mut out,
@@ -477,6 +498,7 @@ impl Grounder {
         let out = world
             .places
             .iter()
+            .filter(|p| !numbers_differ(&typed, p))
             .map(|p| Ranked {
                 meaning: Meaning::Place(p.name.clone()),
                 score: self.name_or_alias_score(&typed, p),

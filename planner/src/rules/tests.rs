@@ -366,3 +366,14 @@ fn between_two_things_is_the_point_midway_searching_first_for_those_not_seen() {
         "{steps:?}"
     );
 }
+
+#[test]
+fn a_number_a_series_of_places_lacks_is_a_place_not_here() {
+    let mut w = world(false);
+    w.places.push(rect("gate 14", 0.0, 10.0, 3.0, 12.0));
+    w.places.push(rect("gate 15", 3.0, 10.0, 6.0, 12.0));
+    let p = RulePlanner::default().propose(&PlanRequest::new("go to gate 22", w.clone()));
+    assert!(p.best_plan().is_none(), "{p:?}");
+    let p = RulePlanner::default().propose(&PlanRequest::new("go to gate 15", w));
+    assert_eq!(p.best_plan().unwrap().steps, [nav("gate 15")]);
+}

@@ -13,6 +13,7 @@ mod clause;
 pub mod lexicon;
 mod motion;
 mod normalize;
+mod repair;
 mod split;
 mod target;
 
@@ -369,7 +370,7 @@ pub fn understand_with(task: &str, lex: &dyn crate::text::Lexicon) -> Understand
             question,
         };
     }
-    let text = normalize(&text);
+    let text = repair::repaired(&normalize(&text));
     let mut clauses = Vec::new();
     for sentence in sentences(&text) {
         for part in ordered_parts(&sentence) {

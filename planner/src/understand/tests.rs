@@ -440,3 +440,24 @@ fn being_somewhere_said_by_a_preposition_is_going_there() {
     // A wait with a duration is still a wait.
     assert_eq!(frames("wait 10 seconds"), [Frame::Wait(10.0)]);
 }
+
+#[test]
+fn another_is_one_more() {
+    assert_eq!(
+        frames("now turn right and go another metre"),
+        [Frame::Turn(-90.0), Frame::Move(1.0)]
+    );
+    assert_eq!(frames("go forward another 2 metres"), [Frame::Move(2.0)]);
+}
+
+#[test]
+fn a_correction_replaces_what_it_corrects() {
+    assert_eq!(
+        frames("go to the bedroom, sorry, I mean the study"),
+        [Frame::Go(named("study"))]
+    );
+    assert_eq!(
+        frames("go to the dorm... actually no, make that the gym"),
+        [Frame::Go(named("gym"))]
+    );
+}
