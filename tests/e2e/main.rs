@@ -3,8 +3,10 @@
 mod agent_loop;
 mod cyclone_interop;
 mod dds_nodes;
+mod interactive;
 mod kill_restart;
 mod launch_files;
+mod live_view;
 mod llm_planner;
 mod memory_cli;
 mod recording;
