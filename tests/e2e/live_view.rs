@@ -236,3 +236,55 @@ fn a_websocket_client_sees_every_channel_and_decodes_a_message_of_each() {
     let lines = s.finish();
     assert!(lines.iter().any(|l| l.starts_with("done: ")), "{lines:?}");
 }
+
+/// Every topic a panel of `value` names (3D panel topics, raw-message topics, plot paths).
+fn layout_topics(value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(fields) => {
+            for (k, v) in fields {
+                match (k.as_str(), v) {
+                    ("topics", Value::Object(t)) => out.extend(t.keys().cloned()),
+                    ("topicPath" | "value", Value::String(path)) if path.starts_with('/') => {
+                        out.insert(path.split('.').next().unwrap().to_owned());
+                    }
+                    _ => layout_topics(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| layout_topics(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_shipped_foxglove_layout_names_only_channels_the_live_view_serves() {
+    let text = std::fs::read_to_string(crate::root().join("launch/foxglove/embodia-layout.json"))
+        .expect("the layout is shipped");
+    let layout: Value = serde_json::from_str(&text).expect("the layout is JSON");
+    let mut named = BTreeSet::new();
+    layout_topics(&layout["configById"], &mut named);
+    for topic in ["/map", "/scan", "/embodia/scene/robot", "/embodia/plan", "/odom"] {
+        assert!(named.contains(topic), "the layout shows {topic}");
+    }
+    let served: BTreeSet<String> = ADVERTISED.iter().map(|a| a.0.to_owned()).collect();
+    let unknown: Vec<&String> = named.difference(&served).collect();
+    assert!(unknown.is_empty(), "the layout names channels nobody serves: {unknown:?}");
+    // Every panel the layout arranges is configured, and every configured one is placed.
+    let mut placed = BTreeSet::new();
+    fn leaves(node: &Value, out: &mut BTreeSet<String>) {
+        match node {
+            Value::String(id) => {
+                out.insert(id.clone());
+            }
+            Value::Object(split) => {
+                leaves(&split["first"], out);
+                leaves(&split["second"], out);
+            }
+            _ => panic!("bad layout node {node}"),
+        }
+    }
+    leaves(&layout["layout"], &mut placed);
+    let configured: BTreeSet<String> =
+        layout["configById"].as_object().unwrap().keys().cloned().collect();
+    assert_eq!(placed, configured);
+}

@@ -1,6 +1,7 @@
 //! End-to-end tests: the `embodia` binary as a user runs it. One binary, a module per area.
 
 mod agent_loop;
+mod browser;
 mod cyclone_interop;
 mod dds_nodes;
 mod interactive;
