@@ -72,7 +72,11 @@ impl Console {
             }
             Encoding::Cdr(_) => {
                 if entry.topic == self.odom {
-                    return self.progress(&entry.data, t).map(stamp).into_iter().collect();
+                    return self
+                        .progress(&entry.data, t)
+                        .map(stamp)
+                        .into_iter()
+                        .collect();
                 }
                 if entry.topic != self.say && entry.topic != self.safety {
                     return Vec::new();
@@ -226,7 +230,11 @@ fn safety(json: &str) -> String {
     let reasons = match v.get("reasons") {
         Some(Value::Array(a)) => a
             .iter()
-            .map(|r| r.as_str().map(str::to_owned).unwrap_or_else(|| r.to_string()))
+            .map(|r| {
+                r.as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| r.to_string())
+            })
             .collect::<Vec<_>>()
             .join(", "),
         Some(other) => other.to_string(),
@@ -301,9 +309,21 @@ mod tests {
         ]});
         for e in [
             json(channels::TASK, 0.0, json!({ "text": "go to the hall" })),
-            json(channels::PLAN, 0.1, json!({ "task": "go to the hall", "plan": plan })),
-            json(channels::STEP, 0.1, json!({ "step": 0, "state": "running" })),
-            json(channels::STEP, 5.0, json!({ "step": 1, "state": "running" })),
+            json(
+                channels::PLAN,
+                0.1,
+                json!({ "task": "go to the hall", "plan": plan }),
+            ),
+            json(
+                channels::STEP,
+                0.1,
+                json!({ "step": 0, "state": "running" }),
+            ),
+            json(
+                channels::STEP,
+                5.0,
+                json!({ "step": 1, "state": "running" }),
+            ),
             cdr(
                 &config.topics.say,
                 5.1,
@@ -341,15 +361,27 @@ mod tests {
         let mut c = Console::new(&config, &world());
         let plan = json!({ "steps": [{ "skill": "look_for", "target": "cup" }] });
         c.lines(&json(channels::PLAN, 0.0, json!({ "plan": plan })));
-        c.lines(&json(channels::STEP, 0.0, json!({ "step": 0, "state": "running" })));
+        c.lines(&json(
+            channels::STEP,
+            0.0,
+            json!({ "step": 0, "state": "running" }),
+        ));
         let mut lines = Vec::new();
         for i in 0..=50 {
             let x = 1.0 + 0.08 * i as f64;
             lines.extend(c.lines(&cdr(&odom_topic, 0.25 * i as f64, &odom(x, 2.0))));
         }
         assert_eq!(lines.len(), 1, "{lines:?}");
-        assert!(lines[0].contains("searching for cup: 10 s, 3.2 m driven"), "{}", lines[0]);
-        assert!(lines[0].contains("places entered: kitchen, hall"), "{}", lines[0]);
+        assert!(
+            lines[0].contains("searching for cup: 10 s, 3.2 m driven"),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            lines[0].contains("places entered: kitchen, hall"),
+            "{}",
+            lines[0]
+        );
     }
 
     #[test]

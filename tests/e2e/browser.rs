@@ -78,7 +78,10 @@ fn screenshot(chromium: &Path, page: &Path, png: &Path, width: u32, height: u32)
         }
         if Instant::now() > deadline {
             child.kill().ok();
-            panic!("chromium did not finish rendering {} in 90 s", page.display());
+            panic!(
+                "chromium did not finish rendering {} in 90 s",
+                page.display()
+            );
         }
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -116,7 +119,11 @@ fn eval_report_and_run_picture_render_in_headless_chromium() {
         "--report-dir",
         &pics.display().to_string(),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let run_svg = dir.path().join("run.svg");
     let out = embodia(&[
         "run",
@@ -130,7 +137,11 @@ fn eval_report_and_run_picture_render_in_headless_chromium() {
         "--svg",
         &run_svg.display().to_string(),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for (page, name) in [(pics.join("index.html"), "index"), (run_svg, "svg")] {
         let png = dir.path().join(format!("{name}.png"));
         screenshot(&chromium, &page, &png, 1000, 800);
@@ -139,7 +150,10 @@ fn eval_report_and_run_picture_render_in_headless_chromium() {
         assert_eq!((w, h), (1000, 800), "{name}: the window's size");
         // A blank page is one colour; text alone a few dozen (anti-aliasing); a map with
         // walls, zones and a speed-coloured trajectory many more.
-        assert!(n > 20, "{name}: {n} colours in {size} bytes: not a rendered picture");
+        assert!(
+            n > 20,
+            "{name}: {n} colours in {size} bytes: not a rendered picture"
+        );
         eprintln!("{name}: {size} bytes, {n} colours");
     }
 }

@@ -21,7 +21,14 @@ pub struct Session {
 impl Session {
     pub fn start(extra: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_embodia"))
-            .args(["run", "--world", TEST_ROOM, "--planner", "rules", "--no-memory"])
+            .args([
+                "run",
+                "--world",
+                TEST_ROOM,
+                "--planner",
+                "rules",
+                "--no-memory",
+            ])
             .args(extra)
             .current_dir(root())
             .env("RUST_LOG", "warn")
@@ -68,7 +75,11 @@ impl Session {
         if let Some(mut e) = self.child.stderr.take() {
             std::io::Read::read_to_string(&mut e, &mut err).ok();
         }
-        assert!(status.success(), "exit {status}; stderr:\n{err}\nstdout:\n{}", self.seen.join("\n"));
+        assert!(
+            status.success(),
+            "exit {status}; stderr:\n{err}\nstdout:\n{}",
+            self.seen.join("\n")
+        );
         self.seen
     }
 }
@@ -110,7 +121,11 @@ fn a_typed_task_is_planned_run_step_by_step_and_eof_waits_for_it_to_end() {
         "done: 1 tasks (1 succeeded, 0 failed, 0 preempted)",
     ];
     let at: Vec<usize> = order.iter().map(|t| position(&lines, t)).collect();
-    assert!(at.windows(2).all(|w| w[0] < w[1]), "in order: {}", lines.join("\n"));
+    assert!(
+        at.windows(2).all(|w| w[0] < w[1]),
+        "in order: {}",
+        lines.join("\n")
+    );
     assert!(lines[0].starts_with("[    0.1 s] task:"), "{}", lines[0]);
     // The recording of a typed session is a regression test like any other.
     let out = embodia(&["replay", &file]);

@@ -32,8 +32,18 @@ const ADVERTISED: [(&str, &str, &str, &str); 23] = [
     ("/scan", "cdr", "sensor_msgs/msg/LaserScan", "ros2msg"),
     ("/odom", "cdr", "nav_msgs/msg/Odometry", "ros2msg"),
     ("/map", "cdr", "nav_msgs/msg/OccupancyGrid", "ros2msg"),
-    ("/detections", "cdr", "vision_msgs/msg/Detection3DArray", "ros2msg"),
-    ("/battery_state", "cdr", "sensor_msgs/msg/BatteryState", "ros2msg"),
+    (
+        "/detections",
+        "cdr",
+        "vision_msgs/msg/Detection3DArray",
+        "ros2msg",
+    ),
+    (
+        "/battery_state",
+        "cdr",
+        "sensor_msgs/msg/BatteryState",
+        "ros2msg",
+    ),
     ("/imu", "cdr", "sensor_msgs/msg/Imu", "ros2msg"),
     ("/emergency_stop", "cdr", "std_msgs/msg/Bool", "ros2msg"),
     ("/agent/safety_reset", "cdr", "std_msgs/msg/Bool", "ros2msg"),
@@ -47,11 +57,36 @@ const ADVERTISED: [(&str, &str, &str, &str); 23] = [
     ("/embodia/plan", "json", "embodia/Event", "jsonschema"),
     ("/embodia/step", "json", "embodia/Event", "jsonschema"),
     ("/embodia/report", "json", "embodia/Event", "jsonschema"),
-    ("/embodia/scene/world", "protobuf", "foxglove.SceneUpdate", "protobuf"),
-    ("/embodia/scene/robot", "protobuf", "foxglove.SceneUpdate", "protobuf"),
-    ("/embodia/scene/detections", "protobuf", "foxglove.SceneUpdate", "protobuf"),
-    ("/embodia/scene/route", "protobuf", "foxglove.SceneUpdate", "protobuf"),
-    ("/embodia/pose", "protobuf", "foxglove.PoseInFrame", "protobuf"),
+    (
+        "/embodia/scene/world",
+        "protobuf",
+        "foxglove.SceneUpdate",
+        "protobuf",
+    ),
+    (
+        "/embodia/scene/robot",
+        "protobuf",
+        "foxglove.SceneUpdate",
+        "protobuf",
+    ),
+    (
+        "/embodia/scene/detections",
+        "protobuf",
+        "foxglove.SceneUpdate",
+        "protobuf",
+    ),
+    (
+        "/embodia/scene/route",
+        "protobuf",
+        "foxglove.SceneUpdate",
+        "protobuf",
+    ),
+    (
+        "/embodia/pose",
+        "protobuf",
+        "foxglove.PoseInFrame",
+        "protobuf",
+    ),
 ];
 
 /// Channels that carry nothing unless the robot speaks, the gate intervenes or an operator
@@ -183,12 +218,19 @@ fn a_websocket_client_sees_every_channel_and_decodes_a_message_of_each() {
                 .find(|a| a.0 == topic)
                 .unwrap_or_else(|| panic!("unexpected channel {c}"));
             assert_eq!(
-                (c["encoding"].as_str(), c["schemaName"].as_str(), c["schemaEncoding"].as_str()),
+                (
+                    c["encoding"].as_str(),
+                    c["schemaName"].as_str(),
+                    c["schemaEncoding"].as_str()
+                ),
                 (Some(want.1), Some(want.2), Some(want.3)),
                 "{topic}"
             );
             assert!(!c["schema"].as_str().unwrap().is_empty(), "{topic}");
-            channels.insert(c["id"].as_u64().unwrap(), (topic.to_owned(), want.1.to_owned()));
+            channels.insert(
+                c["id"].as_u64().unwrap(),
+                (topic.to_owned(), want.1.to_owned()),
+            );
         }
     }
     let topics: BTreeSet<&str> = channels.values().map(|(t, _)| t.as_str()).collect();
@@ -209,7 +251,11 @@ fn a_websocket_client_sees_every_channel_and_decodes_a_message_of_each() {
     let mut decoded: BTreeMap<String, String> = BTreeMap::new();
     let wanted = ADVERTISED.len() - MAY_STAY_SILENT.len();
     let deadline = Instant::now() + Duration::from_secs(120);
-    while decoded.keys().filter(|t| !MAY_STAY_SILENT.contains(&t.as_str())).count() < wanted
+    while decoded
+        .keys()
+        .filter(|t| !MAY_STAY_SILENT.contains(&t.as_str()))
+        .count()
+        < wanted
         && Instant::now() < deadline
     {
         let Message::Binary(frame) = ws.read().expect("a message") else {
@@ -228,7 +274,10 @@ fn a_websocket_client_sees_every_channel_and_decodes_a_message_of_each() {
         .map(|a| a.0)
         .filter(|t| !decoded.contains_key(*t) && !MAY_STAY_SILENT.contains(t))
         .collect();
-    assert!(missing.is_empty(), "nothing decoded on {missing:?}; got {decoded:#?}");
+    assert!(
+        missing.is_empty(),
+        "nothing decoded on {missing:?}; got {decoded:#?}"
+    );
     assert!(decoded["/embodia/task"].contains("find the red ball"));
     assert!(decoded["/embodia/plan"].contains("look_for"));
     drop(ws);
@@ -263,12 +312,21 @@ fn the_shipped_foxglove_layout_names_only_channels_the_live_view_serves() {
     let layout: Value = serde_json::from_str(&text).expect("the layout is JSON");
     let mut named = BTreeSet::new();
     layout_topics(&layout["configById"], &mut named);
-    for topic in ["/map", "/scan", "/embodia/scene/robot", "/embodia/plan", "/odom"] {
+    for topic in [
+        "/map",
+        "/scan",
+        "/embodia/scene/robot",
+        "/embodia/plan",
+        "/odom",
+    ] {
         assert!(named.contains(topic), "the layout shows {topic}");
     }
     let served: BTreeSet<String> = ADVERTISED.iter().map(|a| a.0.to_owned()).collect();
     let unknown: Vec<&String> = named.difference(&served).collect();
-    assert!(unknown.is_empty(), "the layout names channels nobody serves: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "the layout names channels nobody serves: {unknown:?}"
+    );
     // Every panel the layout arranges is configured, and every configured one is placed.
     let mut placed = BTreeSet::new();
     fn leaves(node: &Value, out: &mut BTreeSet<String>) {
@@ -284,7 +342,11 @@ fn the_shipped_foxglove_layout_names_only_channels_the_live_view_serves() {
         }
     }
     leaves(&layout["layout"], &mut placed);
-    let configured: BTreeSet<String> =
-        layout["configById"].as_object().unwrap().keys().cloned().collect();
+    let configured: BTreeSet<String> = layout["configById"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
     assert_eq!(placed, configured);
 }

@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::Args;
-use embodia::episode::{EpisodeOptions, MemoryChoice, run_episode};
 use embodia::console::Console;
 use embodia::deliberative::Outcome;
+use embodia::episode::{EpisodeOptions, MemoryChoice, run_episode};
 use embodia::live::LiveView;
 use embodia::live::scene::SceneSource;
 use embodia::recording::feed::EntryFeed;
@@ -160,7 +160,8 @@ pub fn run(args: RunArgs, mut agent: embodia::agent::AgentConfig) -> anyhow::Res
     }
     drop(live);
     if let Some(path) = &args.svg {
-        let title = format!("{}: {}", world.name, args.tasks.join(" / "));
+        let tasks: Vec<&str> = report.tasks.iter().map(|t| t.task.as_str()).collect();
+        let title = format!("{}: {}", world.name, tasks.join(" / "));
         let svg = embodia::picture::draw(&world, &report.recording, &safety_topic, &title);
         std::fs::write(path, svg).with_context(|| format!("writing {}", path.display()))?;
     }

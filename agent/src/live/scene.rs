@@ -161,12 +161,8 @@ pub fn robot(source: &SceneSource, odom: &Odometry, t_ns: i64) -> SceneUpdate {
     let p = pose(&odom.pose.pose);
     let d = 2.0 * source.robot_radius;
     body.cylinders = vec![CylinderPrimitive {
-        pose: Some(p.clone()),
-        size: Some(Vector3 {
-            x: d,
-            y: d,
-            z: 0.2,
-        }),
+        pose: Some(p),
+        size: Some(Vector3 { x: d, y: d, z: 0.2 }),
         bottom_scale: 1.0,
         top_scale: 1.0,
         color: color(0.1, 0.4, 0.9, 0.6),
@@ -221,7 +217,11 @@ pub fn detections(msg: &Detection3DArray, t_ns: i64) -> SceneUpdate {
                 .map(|r| format!("{} {:.2}", r.hypothesis.class_id, r.hypothesis.score))
                 .unwrap_or_else(|| d.id.clone());
             e.texts = vec![TextPrimitive {
-                pose: at(c.position.x, c.position.y, c.position.z + s.z.max(0.05) + 0.2),
+                pose: at(
+                    c.position.x,
+                    c.position.y,
+                    c.position.z + s.z.max(0.05) + 0.2,
+                ),
                 billboard: true,
                 font_size: 12.0,
                 scale_invariant: true,
