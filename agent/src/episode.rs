@@ -615,6 +615,20 @@ fn recording_meta(
         planner_args: options.planner_args.clone(),
         memory: options.memory.kind().to_owned(),
         known_objects: options.known_objects.clone(),
+        live_bus: false,
+    })
+}
+
+/// What a recording made on a live bus (`embodia agent`) says about it: the world, the tasks
+/// given on the command line, the parameters and planner; replay refuses it.
+pub fn live_recording_meta(
+    world: &World,
+    tasks: &[String],
+    options: &EpisodeOptions,
+) -> Result<RecordingMeta, AgentError> {
+    Ok(RecordingMeta {
+        live_bus: true,
+        ..recording_meta(world, tasks, options)?
     })
 }
 

@@ -8,12 +8,20 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::Args;
 use embodia::agent::{Agent, AgentConfig, Pacing};
-use embodia::deliberative::Outcome;
+use embodia::deliberative::{Outcome, TaskReport};
+use embodia::episode::{EpisodeOptions, MemoryChoice, live_recording_meta};
+use embodia::live::LiveView;
+use embodia::live::scene::SceneSource;
+use embodia::recording::recorder::Taps;
+use embodia::recording::topics::{Tap, tap};
+use embodia::recording::writer::TeeSink;
+use embodia::recording::{McapSink, Recorder};
+use embodia_ros::msg::std_msgs::String as RosString;
 use embodia_memory::Memory;
 use embodia_perception::SemanticMap;
 use embodia_ros::Bus;
 use embodia_ros::bus::dds::{DdsBus, DdsOptions};
-use embodia_sim::World;
+use embodia_sim::{SimConfig, World};
 
 use super::PlannerArgs;
 
@@ -47,6 +55,15 @@ pub struct AgentArgs {
     /// sourced ROS 2's own middleware; needs a build with `--features r2r`).
     #[arg(long, value_enum, default_value_t = Transport::Dds)]
     transport: Transport,
+    /// Record every topic the agent reads and writes (ROS 2 CDR) and its decisions (JSON) into
+    /// this MCAP file, stamped with the agent's clock when drained (every 20 ms). A live bus
+    /// is not lockstepped: open it in Foxglove or rosbag2; `embodia replay` refuses it.
+    #[arg(long, value_name = "FILE.mcap")]
+    record: Option<PathBuf>,
+    /// Serve a live view to Foxglove on this address (as `embodia run --foxglove`).
+    #[arg(long, value_name = "ADDR", num_args = 0..=1,
+          default_missing_value = embodia::live::DEFAULT_ADDR)]
+    foxglove: Option<std::net::SocketAddr>,
 }
 
 /// The ROS 2 client library the node runs on.
@@ -70,7 +87,18 @@ pub fn run(
         Transport::Dds => {
             let options = DdsOptions::from_env(node, namespace, args.dds_loopback);
             let bus = DdsBus::new(&options).context("joining the DDS domain")?;
-            serve(&bus, args, config, &world)
+            if args.record.is_none() && args.foxglove.is_none() {
+                return serve(&bus, &bus, args, config, &world);
+            }
+            // A participant does not receive its own publications: the recorder is a node of
+            // its own, as `ros2 bag record` is.
+            let recorder = DdsBus::new(&DdsOptions::from_env(
+                &format!("{node}_recorder"),
+                namespace,
+                args.dds_loopback,
+            ))
+            .context("joining the DDS domain (the recorder's node)")?;
+            serve(&bus, &recorder, args, config, &world)
         }
         Transport::Rcl => serve_on_rcl(args, config, &world, node, namespace),
     }
@@ -91,7 +119,8 @@ fn serve_on_rcl(
     }
     let bus = embodia_ros::bus::rcl::RclBus::new(node, namespace)
         .context("starting the rcl node (is ROS 2 sourced?)")?;
-    serve(&bus, args, config, world)
+    // rcl delivers a node's own publications to its subscriptions: one node does both.
+    serve(&bus, &bus, args, config, world)
 }
 
 #[cfg(not(feature = "r2r"))]
@@ -101,8 +130,9 @@ fn serve_on_rcl(_: AgentArgs, _: AgentConfig, _: &World, _: &str, _: &str) -> an
     )
 }
 
-fn serve<B: Bus>(
+fn serve<B: Bus, R: Bus>(
     bus: &B,
+    recorder_bus: &R,
     args: AgentArgs,
     config: AgentConfig,
     world: &World,
@@ -115,7 +145,50 @@ fn serve<B: Bus>(
     };
     let clock = embodia::clock::clock_for(bus, config.use_sim_time)?;
     let mut config = embodia::episode::agent_for_world(config, world);
+    let memory_choice = match (&args.memory, args.no_memory) {
+        (_, true) => MemoryChoice::Off,
+        (Some(path), false) => MemoryChoice::File(embedder.clone(), path.clone()),
+        (None, false) => MemoryChoice::Fresh(embedder.clone()),
+    };
     let planner = args.planner.build(&mut config, embedder)?;
+    let live = match args.foxglove {
+        Some(addr) => {
+            let source = SceneSource::from_world(world, &SimConfig::default().frames.map);
+            let live = LiveView::start(addr, &config, source)?;
+            eprintln!(
+                "live view: ws://{} (Foxglove: Open connection > Foxglove WebSocket; layout launch/foxglove/embodia-layout.json)",
+                live.addr()
+            );
+            Some(live)
+        }
+        None => None,
+    };
+    // Made before the agent starts, so its first messages are recorded too.
+    let mut recording = match (&args.record, &live) {
+        (None, None) => None,
+        (file, live) => {
+            let file = match file {
+                Some(path) => {
+                    let options = EpisodeOptions {
+                        timeout_s: args.timeout,
+                        agent: config.clone(),
+                        memory: memory_choice,
+                        planner_args: args.planner.to_args(),
+                        ..EpisodeOptions::default()
+                    };
+                    let meta = live_recording_meta(world, &args.tasks, &options)?;
+                    Some(McapSink::create(path, &meta)?)
+                }
+                None => None,
+            };
+            let sink = TeeSink::new(file, false).with_feeds(live.iter().map(LiveView::feed).collect());
+            Some(LiveRecording {
+                recorder: Recorder::new(recorder_bus, &config, Taps::All, sink)?,
+                tasks: tap::<RosString, R>(recorder_bus, &config.topics.task)?,
+                clock: clock.clone(),
+            })
+        }
+    };
     tracing::info!(
         world = %world.name,
         planner = planner.name(),
@@ -134,12 +207,24 @@ fn serve<B: Bus>(
     let started = Instant::now();
     let mut next = 0;
     let mut done = 0;
+    let wait = if recording.is_some() {
+        Duration::from_millis(20)
+    } else {
+        Duration::from_millis(100)
+    };
     loop {
         if next == done && next < args.tasks.len() {
+            if let Some(r) = recording.as_mut() {
+                r.task(&args.tasks[next])?;
+            }
             agent.submit(&args.tasks[next]);
             next += 1;
         }
-        if let Ok(r) = agent.reports().recv_timeout(Duration::from_millis(100)) {
+        let report = agent.reports().recv_timeout(wait).ok();
+        if let Some(r) = recording.as_mut() {
+            r.drain(report.as_ref())?;
+        }
+        if let Some(r) = report {
             println!("{}", serde_json::to_string(&r)?);
             // A task interrupted by the agent's last stop is reported, not one of --task's.
             if r.outcome != Outcome::Interrupted {
@@ -154,5 +239,48 @@ fn serve<B: Bus>(
         }
     }
     agent.shutdown();
+    if let Some(r) = recording {
+        r.finish()?;
+    }
+    drop(live);
     Ok(())
+}
+
+/// A recording of a live bus: the recorder, a tap on the task topic (tasks sent by others),
+/// and the clock entries are stamped with.
+struct LiveRecording {
+    recorder: Recorder<TeeSink>,
+    tasks: Box<dyn Tap>,
+    clock: Arc<dyn Fn() -> i64 + Send + Sync>,
+}
+
+impl LiveRecording {
+    /// Records a task given on the command line.
+    fn task(&mut self, text: &str) -> anyhow::Result<()> {
+        Ok(self.recorder.task((self.clock)(), text)?)
+    }
+
+    /// Records what arrived since the last drain, and `report` if a task just ended.
+    fn drain(&mut self, report: Option<&TaskReport>) -> anyhow::Result<()> {
+        let now = (self.clock)();
+        for cdr in self.tasks.drain() {
+            if let Ok(m) = embodia_ros::cdr::decode::<RosString>(&cdr) {
+                self.recorder.task(now, &m.data)?;
+            }
+        }
+        self.recorder.inputs(now)?;
+        self.recorder.outputs(now)?;
+        if let Some(r) = report {
+            self.recorder.report(now, r)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the file's summary and closes it.
+    fn finish(self) -> anyhow::Result<()> {
+        if let (Some(file), _) = self.recorder.into_sink().into_parts() {
+            file.finish()?;
+        }
+        Ok(())
+    }
 }
