@@ -78,7 +78,14 @@ fn an_agent_node_records_the_live_bus_and_replay_refuses_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("agent.mcap");
     let sim = Command::new(bin)
-        .args(["sim", "--dds", "--dds-loopback", "--realtime", "--world", world])
+        .args([
+            "sim",
+            "--dds",
+            "--dds-loopback",
+            "--realtime",
+            "--world",
+            world,
+        ])
         .args(["--duration", "30"])
         .env("ROS_DOMAIN_ID", domain)
         .current_dir(root())
@@ -87,7 +94,13 @@ fn an_agent_node_records_the_live_bus_and_replay_refuses_the_file() {
         .spawn()
         .unwrap();
     let agent = Command::new(bin)
-        .args(["agent", "--dds-loopback", "--no-memory", "--planner", "rules"])
+        .args([
+            "agent",
+            "--dds-loopback",
+            "--no-memory",
+            "--planner",
+            "rules",
+        ])
         .args(["--world", world, "--task", "go to the east room"])
         .args(["--exit-after-tasks", "--timeout", "28"])
         .arg("--record")
@@ -106,7 +119,13 @@ fn an_agent_node_records_the_live_bus_and_replay_refuses_the_file() {
     let recording = embodia::recording::read::read(&file).expect("a complete recording");
     assert!(recording.meta.live_bus);
     assert!(recording.cut_off.is_none());
-    let count = |topic: &str| recording.entries.iter().filter(|e| e.topic == topic).count();
+    let count = |topic: &str| {
+        recording
+            .entries
+            .iter()
+            .filter(|e| e.topic == topic)
+            .count()
+    };
     // Inputs from the simulator's process and outputs of the agent's own, over DDS.
     assert!(count("/scan") > 10, "scans: {}", count("/scan"));
     assert!(count("/odom") > 10, "odometry: {}", count("/odom"));

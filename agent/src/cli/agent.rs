@@ -16,11 +16,11 @@ use embodia::recording::recorder::Taps;
 use embodia::recording::topics::{Tap, tap};
 use embodia::recording::writer::TeeSink;
 use embodia::recording::{McapSink, Recorder};
-use embodia_ros::msg::std_msgs::String as RosString;
 use embodia_memory::Memory;
 use embodia_perception::SemanticMap;
 use embodia_ros::Bus;
 use embodia_ros::bus::dds::{DdsBus, DdsOptions};
+use embodia_ros::msg::std_msgs::String as RosString;
 use embodia_sim::{SimConfig, World};
 
 use super::PlannerArgs;
@@ -181,7 +181,8 @@ fn serve<B: Bus, R: Bus>(
                 }
                 None => None,
             };
-            let sink = TeeSink::new(file, false).with_feeds(live.iter().map(LiveView::feed).collect());
+            let sink =
+                TeeSink::new(file, false).with_feeds(live.iter().map(LiveView::feed).collect());
             Some(LiveRecording {
                 recorder: Recorder::new(recorder_bus, &config, Taps::All, sink)?,
                 tasks: tap::<RosString, R>(recorder_bus, &config.topics.task)?,
