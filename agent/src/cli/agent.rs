@@ -11,7 +11,6 @@ use embodia::agent::{Agent, AgentConfig, Pacing};
 use embodia::deliberative::{Outcome, TaskReport};
 use embodia::episode::{EpisodeOptions, MemoryChoice, live_recording_meta};
 use embodia::live::LiveView;
-use embodia::live::scene::SceneSource;
 use embodia::recording::recorder::Taps;
 use embodia::recording::topics::{Tap, tap};
 use embodia::recording::writer::TeeSink;
@@ -21,9 +20,9 @@ use embodia_perception::SemanticMap;
 use embodia_ros::Bus;
 use embodia_ros::bus::dds::{DdsBus, DdsOptions};
 use embodia_ros::msg::std_msgs::String as RosString;
-use embodia_sim::{SimConfig, World};
+use embodia_sim::World;
 
-use super::PlannerArgs;
+use super::{FoxgloveArg, PlannerArgs};
 
 /// Options of `embodia agent`.
 #[derive(Debug, Args)]
@@ -60,10 +59,8 @@ pub struct AgentArgs {
     /// is not lockstepped: open it in Foxglove or rosbag2; `embodia replay` refuses it.
     #[arg(long, value_name = "FILE.mcap")]
     record: Option<PathBuf>,
-    /// Serve a live view to Foxglove on this address (as `embodia run --foxglove`).
-    #[arg(long, value_name = "ADDR", num_args = 0..=1,
-          default_missing_value = embodia::live::DEFAULT_ADDR)]
-    foxglove: Option<std::net::SocketAddr>,
+    #[command(flatten)]
+    foxglove: FoxgloveArg,
 }
 
 /// The ROS 2 client library the node runs on.
@@ -87,7 +84,7 @@ pub fn run(
         Transport::Dds => {
             let options = DdsOptions::from_env(node, namespace, args.dds_loopback);
             let bus = DdsBus::new(&options).context("joining the DDS domain")?;
-            if args.record.is_none() && args.foxglove.is_none() {
+            if args.record.is_none() && !args.foxglove.wanted() {
                 return serve(&bus, &bus, args, config, &world);
             }
             // A participant does not receive its own publications: the recorder is a node of
@@ -151,18 +148,7 @@ fn serve<B: Bus, R: Bus>(
         (None, false) => MemoryChoice::Fresh(embedder.clone()),
     };
     let planner = args.planner.build(&mut config, embedder)?;
-    let live = match args.foxglove {
-        Some(addr) => {
-            let source = SceneSource::from_world(world, &SimConfig::default().frames.map);
-            let live = LiveView::start(addr, &config, source)?;
-            eprintln!(
-                "live view: ws://{} (Foxglove: Open connection > Foxglove WebSocket; layout launch/foxglove/embodia-layout.json)",
-                live.addr()
-            );
-            Some(live)
-        }
-        None => None,
-    };
+    let live = args.foxglove.start(&config, world)?;
     // Made before the agent starts, so its first messages are recorded too.
     let mut recording = match (&args.record, &live) {
         (None, None) => None,

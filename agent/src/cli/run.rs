@@ -12,12 +12,11 @@ use embodia::console::Console;
 use embodia::deliberative::Outcome;
 use embodia::episode::{EpisodeOptions, MemoryChoice, run_episode};
 use embodia::live::LiveView;
-use embodia::live::scene::SceneSource;
 use embodia::recording::feed::EntryFeed;
-use embodia_sim::{SimConfig, World};
+use embodia_sim::World;
 use serde_json::json;
 
-use super::PlannerArgs;
+use super::{FoxgloveArg, PlannerArgs};
 
 /// Options of `embodia run`.
 #[derive(Debug, Args)]
@@ -38,11 +37,8 @@ pub struct RunArgs {
     /// otherwise as fast as it computes).
     #[arg(long, value_name = "X")]
     speed: Option<f64>,
-    /// Serve a live view of the run to Foxglove (WebSocket, `foxglove.websocket.v1`) on this
-    /// address; open it with the layout launch/foxglove/embodia-layout.json.
-    #[arg(long, value_name = "ADDR", num_args = 0..=1,
-          default_missing_value = embodia::live::DEFAULT_ADDR)]
-    foxglove: Option<std::net::SocketAddr>,
+    #[command(flatten)]
+    foxglove: FoxgloveArg,
     #[command(flatten)]
     planner: PlannerArgs,
     /// Simulator seed.
@@ -80,7 +76,7 @@ pub fn run(args: RunArgs, mut agent: embodia::agent::AgentConfig) -> anyhow::Res
     );
     let speed = match args.speed {
         Some(x) => Some(x),
-        None if interactive || args.foxglove.is_some() => Some(1.0),
+        None if interactive || args.foxglove.wanted() => Some(1.0),
         None => None,
     };
     if let Some(x) = speed {
@@ -101,18 +97,7 @@ pub fn run(args: RunArgs, mut agent: embodia::agent::AgentConfig) -> anyhow::Res
         }
     };
     let safety_topic = agent.topics.safety.clone();
-    let live = match args.foxglove {
-        Some(addr) => {
-            let source = SceneSource::from_world(&world, &SimConfig::default().frames.map);
-            let live = LiveView::start(addr, &agent, source)?;
-            eprintln!(
-                "live view: ws://{} (Foxglove: Open connection > Foxglove WebSocket; layout launch/foxglove/embodia-layout.json)",
-                live.addr()
-            );
-            Some(live)
-        }
-        None => None,
-    };
+    let live = args.foxglove.start(&agent, &world)?;
     let mut feeds: Vec<EntryFeed> = live.iter().map(LiveView::feed).collect();
     let console = interactive.then(|| {
         let (feed, rx) = EntryFeed::bounded(CONSOLE_QUEUE);
