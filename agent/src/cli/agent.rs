@@ -8,20 +8,15 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::Args;
 use embodia::agent::{Agent, AgentConfig, Pacing};
-use embodia::deliberative::{Outcome, TaskReport};
+use embodia::deliberative::Outcome;
 use embodia::episode::{EpisodeOptions, MemoryChoice, live_recording_meta};
-use embodia::live::LiveView;
-use embodia::recording::recorder::Taps;
-use embodia::recording::topics::{Tap, tap};
-use embodia::recording::writer::TeeSink;
-use embodia::recording::{McapSink, Recorder};
 use embodia_memory::Memory;
 use embodia_perception::SemanticMap;
 use embodia_ros::Bus;
 use embodia_ros::bus::dds::{DdsBus, DdsOptions};
-use embodia_ros::msg::std_msgs::String as RosString;
 use embodia_sim::World;
 
+use super::bus_recording::BusRecording;
 use super::{FoxgloveArg, PlannerArgs};
 
 /// Options of `embodia agent`.
@@ -150,32 +145,26 @@ fn serve<B: Bus, R: Bus>(
     let planner = args.planner.build(&mut config, embedder)?;
     let live = args.foxglove.start(&config, world)?;
     // Made before the agent starts, so its first messages are recorded too.
-    let mut recording = match (&args.record, &live) {
-        (None, None) => None,
-        (file, live) => {
-            let file = match file {
-                Some(path) => {
-                    let options = EpisodeOptions {
-                        timeout_s: args.timeout,
-                        agent: config.clone(),
-                        memory: memory_choice,
-                        planner_args: args.planner.to_args(),
-                        ..EpisodeOptions::default()
-                    };
-                    let meta = live_recording_meta(world, &args.tasks, &options)?;
-                    Some(McapSink::create(path, &meta)?)
-                }
-                None => None,
+    let meta = match &args.record {
+        Some(_) => {
+            let options = EpisodeOptions {
+                timeout_s: args.timeout,
+                agent: config.clone(),
+                memory: memory_choice,
+                planner_args: args.planner.to_args(),
+                ..EpisodeOptions::default()
             };
-            let sink =
-                TeeSink::new(file, false).with_feeds(live.iter().map(LiveView::feed).collect());
-            Some(LiveRecording {
-                recorder: Recorder::new(recorder_bus, &config, Taps::All, sink)?,
-                tasks: tap::<RosString, R>(recorder_bus, &config.topics.task)?,
-                clock: clock.clone(),
-            })
+            Some(live_recording_meta(world, &args.tasks, &options)?)
         }
+        None => None,
     };
+    let mut recording = BusRecording::start(
+        recorder_bus,
+        &config,
+        args.record.as_deref(),
+        meta,
+        live.as_ref(),
+    )?;
     tracing::info!(
         world = %world.name,
         planner = planner.name(),
@@ -189,7 +178,7 @@ fn serve<B: Bus, R: Bus>(
         planner,
         memory,
         config,
-        Pacing::WallClock(clock),
+        Pacing::WallClock(clock.clone()),
     )?;
     let started = Instant::now();
     let mut next = 0;
@@ -202,14 +191,14 @@ fn serve<B: Bus, R: Bus>(
     loop {
         if next == done && next < args.tasks.len() {
             if let Some(r) = recording.as_mut() {
-                r.task(&args.tasks[next])?;
+                r.task(clock(), &args.tasks[next])?;
             }
             agent.submit(&args.tasks[next]);
             next += 1;
         }
         let report = agent.reports().recv_timeout(wait).ok();
         if let Some(r) = recording.as_mut() {
-            r.drain(report.as_ref())?;
+            r.drain(clock(), report.as_ref())?;
         }
         if let Some(r) = report {
             println!("{}", serde_json::to_string(&r)?);
@@ -231,43 +220,4 @@ fn serve<B: Bus, R: Bus>(
     }
     drop(live);
     Ok(())
-}
-
-/// A recording of a live bus: the recorder, a tap on the task topic (tasks sent by others),
-/// and the clock entries are stamped with.
-struct LiveRecording {
-    recorder: Recorder<TeeSink>,
-    tasks: Box<dyn Tap>,
-    clock: Arc<dyn Fn() -> i64 + Send + Sync>,
-}
-
-impl LiveRecording {
-    /// Records a task given on the command line.
-    fn task(&mut self, text: &str) -> anyhow::Result<()> {
-        Ok(self.recorder.task((self.clock)(), text)?)
-    }
-
-    /// Records what arrived since the last drain, and `report` if a task just ended.
-    fn drain(&mut self, report: Option<&TaskReport>) -> anyhow::Result<()> {
-        let now = (self.clock)();
-        for cdr in self.tasks.drain() {
-            if let Ok(m) = embodia_ros::cdr::decode::<RosString>(&cdr) {
-                self.recorder.task(now, &m.data)?;
-            }
-        }
-        self.recorder.inputs(now)?;
-        self.recorder.outputs(now)?;
-        if let Some(r) = report {
-            self.recorder.report(now, r)?;
-        }
-        Ok(())
-    }
-
-    /// Writes the file's summary and closes it.
-    fn finish(self) -> anyhow::Result<()> {
-        if let (Some(file), _) = self.recorder.into_sink().into_parts() {
-            file.finish()?;
-        }
-        Ok(())
-    }
 }

@@ -12,6 +12,7 @@ use embodia_memory::Embedder;
 use embodia_ros::args::RosArgs;
 
 mod agent;
+mod bus_recording;
 mod eval;
 pub mod logging;
 mod memory;

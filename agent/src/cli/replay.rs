@@ -62,7 +62,7 @@ pub fn run(args: ReplayArgs, ros: &RosArgs) -> anyhow::Result<()> {
         }
         if recording.meta.live_bus {
             anyhow::bail!(
-                "{} was recorded from a live bus (`embodia agent --record`): nothing in it is lockstepped, so it cannot be replayed. Open it in Foxglove or read it with rosbag2's MCAP storage; for a replayable recording use `embodia run --record`",
+                "{} was recorded from a live bus (`embodia agent` or `embodia sim` with --record): nothing in it is lockstepped, so it cannot be replayed. Open it in Foxglove or read it with rosbag2's MCAP storage; for a replayable recording use `embodia run --record`",
                 file.display()
             );
         }
