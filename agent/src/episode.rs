@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
+use crossbeam_channel::{Receiver, TryRecvError};
 use embodia_actuation::gate::InterventionCounts;
 use embodia_memory::{Embedder, Memory, MemoryStore, WriteSwitch};
 use embodia_perception::{Observation, ObservationKind, SemanticMap, TrackedObject};
@@ -20,6 +21,7 @@ use crate::agent::{Agent, AgentConfig, AgentError, Pacing};
 use crate::deliberative::TaskReport;
 use crate::faults::{Fault, FaultReaction, FaultRelay, FaultyPlanner};
 use crate::planner::Planner;
+use crate::recording::feed::EntryFeed;
 use crate::recording::recorder::Taps;
 use crate::recording::writer::{Entry, TeeSink};
 use crate::recording::{McapSink, Recorder, RecordingMeta};
@@ -139,6 +141,13 @@ pub struct EpisodeOptions {
     /// Keep the robot's speed at every physics step (for `stopped_within` and the faults'
     /// time to stop): 1.6 KB per simulated second, so a soak leaves it off.
     pub speed_trace: bool,
+    /// Hand every recorded message to these too (the live view, an interactive console):
+    /// the run is recorded for them even without a file.
+    pub feeds: Vec<EntryFeed>,
+    /// More tasks, as they arrive (an interactive run): each is given at once, taking over
+    /// from the task in progress, as a new task on `/agent/task` does. After `tasks`; once it
+    /// is closed and the last task has ended, the run settles and ends.
+    pub task_stream: Option<Receiver<String>>,
 }
 
 impl Default for EpisodeOptions {
@@ -157,6 +166,8 @@ impl Default for EpisodeOptions {
             submit_until_s: None,
             on_tick: None,
             speed_trace: true,
+            feeds: Vec::new(),
+            task_stream: None,
         }
     }
 }
@@ -271,7 +282,7 @@ pub fn run_episode(
     let agent_config = agent_for_world(options.agent.clone(), &world);
     let guard = agent_config.deliberative.plan_deadline + Duration::from_secs(10);
     let mut recorder = match (&options.record, options.keep_recording) {
-        (None, false) => None,
+        (None, false) if options.feeds.is_empty() => None,
         (path, keep) => {
             let file = match path {
                 Some(p) => Some(
@@ -280,7 +291,7 @@ pub fn run_episode(
                 ),
                 None => None,
             };
-            let sink = TeeSink::new(file, keep);
+            let sink = TeeSink::new(file, keep).with_feeds(options.feeds.clone());
             Some(
                 Recorder::new(&bus, &agent_config, Taps::All, sink)
                     .map_err(AgentError::Recording)?,
@@ -318,6 +329,8 @@ pub fn run_episode(
     let mut submitted = 0;
     let mut settle_until: Option<f64> = None;
     let mut timed_out = false;
+    // Whether more tasks may still arrive on the stream.
+    let mut stream_open = options.task_stream.is_some();
     // Tasks are given after a control tick (the first one after the first), as a person gives
     // a task to a robot that is already up: it knows where it stands when it plans.
     loop {
@@ -382,6 +395,30 @@ pub fn run_episode(
             f(now_s);
         }
         let streaming = options.submit_until_s.is_none_or(|t| now_s < t);
+        if submitted >= tasks.len()
+            && let Some(stream) = &options.task_stream
+        {
+            loop {
+                match stream.try_recv() {
+                    Ok(task) => {
+                        if let Some(r) = recorder.as_mut() {
+                            record(r.task(now_ns, &task))?;
+                        }
+                        agent.submit(&task);
+                        submitted += 1;
+                        settle_until = None;
+                    }
+                    Err(TryRecvError::Empty) => {
+                        stream_open = true;
+                        break;
+                    }
+                    Err(TryRecvError::Disconnected) => {
+                        stream_open = false;
+                        break;
+                    }
+                }
+            }
+        }
         if ended >= submitted {
             if submitted < tasks.len() && streaming {
                 if let Some(r) = recorder.as_mut() {
@@ -389,7 +426,7 @@ pub fn run_episode(
                 }
                 agent.submit(&tasks[submitted]);
                 submitted += 1;
-            } else if settle_until.is_none() {
+            } else if settle_until.is_none() && !stream_open {
                 settle_until = Some(now_s + options.settle_s);
             }
         }
@@ -397,7 +434,7 @@ pub fn run_episode(
             break;
         }
         if now_s >= options.timeout_s {
-            timed_out = ended < tasks.len();
+            timed_out = ended < submitted.max(tasks.len());
             if timed_out {
                 // A report never hides the task that was still going on.
                 if let Some(mut r) = agent.in_progress() {
@@ -571,12 +608,27 @@ fn recording_meta(
         world_yaml,
         seed: options.seed,
         tasks: tasks.to_vec(),
-        timeout_s: options.timeout_s,
+        // No limit (an interactive run) as the largest finite number: JSON has no infinity.
+        timeout_s: options.timeout_s.min(f64::MAX),
         settle_s: options.settle_s,
         params: crate::params::values(&options.agent),
         planner_args: options.planner_args.clone(),
         memory: options.memory.kind().to_owned(),
         known_objects: options.known_objects.clone(),
+        live_bus: false,
+    })
+}
+
+/// What a recording made on a live bus (`embodia agent`) says about it: the world, the tasks
+/// given on the command line, the parameters and planner; replay refuses it.
+pub fn live_recording_meta(
+    world: &World,
+    tasks: &[String],
+    options: &EpisodeOptions,
+) -> Result<RecordingMeta, AgentError> {
+    Ok(RecordingMeta {
+        live_bus: true,
+        ..recording_meta(world, tasks, options)?
     })
 }
 

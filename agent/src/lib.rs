@@ -8,10 +8,12 @@
 pub mod activity;
 pub mod agent;
 pub mod clock;
+pub mod console;
 pub mod deliberative;
 pub mod episode;
 pub mod faults;
 pub mod inbox;
+pub mod live;
 pub mod params;
 pub mod picture;
 pub mod priority;

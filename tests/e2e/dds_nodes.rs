@@ -2,17 +2,14 @@
 //! ros_gz_bridge and a robot's controller. Opens DDS sockets: ignored in a plain run;
 //! `scripts/dds-tests.sh` runs it inside a fresh network namespace (loopback only).
 
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
 use crate::root;
 
-#[test]
-#[ignore = "opens DDS sockets: run inside a network namespace with scripts/dds-tests.sh"]
-fn agent_node_drives_the_simulator_node_to_the_kitchen_over_dds() {
-    let bin = env!("CARGO_BIN_EXE_embodia");
-    let world = "launch/worlds/apartment.yaml";
-    let domain = "23";
-    let sim = Command::new(bin)
+/// `embodia sim` as a DDS node on loopback in `domain`, in real time for `seconds`; its JSON
+/// summary on stdout.
+fn sim_node(world: &str, domain: &str, seconds: &str) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_embodia"))
         .args([
             "sim",
             "--dds",
@@ -20,15 +17,23 @@ fn agent_node_drives_the_simulator_node_to_the_kitchen_over_dds() {
             "--realtime",
             "--world",
             world,
-            "--duration",
-            "40",
         ])
+        .args(["--duration", seconds])
         .env("ROS_DOMAIN_ID", domain)
         .current_dir(root())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+#[ignore = "opens DDS sockets: run inside a network namespace with scripts/dds-tests.sh"]
+fn agent_node_drives_the_simulator_node_to_the_kitchen_over_dds() {
+    let bin = env!("CARGO_BIN_EXE_embodia");
+    let world = "launch/worlds/apartment.yaml";
+    let domain = "23";
+    let sim = sim_node(world, domain, "40");
     let agent = Command::new(bin)
         .args([
             "agent",
@@ -67,4 +72,65 @@ fn agent_node_drives_the_simulator_node_to_the_kitchen_over_dds() {
         "the robot is in the kitchen: ({x}, {y})"
     );
     assert!(sim["max_speed_mps"].as_f64().unwrap() <= 0.5 + 1e-9);
+}
+
+#[test]
+#[ignore = "opens DDS sockets: run inside a network namespace with scripts/dds-tests.sh"]
+fn an_agent_node_records_the_live_bus_and_replay_refuses_the_file() {
+    let bin = env!("CARGO_BIN_EXE_embodia");
+    let world = "launch/worlds/test_room.yaml";
+    let domain = "24";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("agent.mcap");
+    let sim = sim_node(world, domain, "30");
+    let agent = Command::new(bin)
+        .args([
+            "agent",
+            "--dds-loopback",
+            "--no-memory",
+            "--planner",
+            "rules",
+        ])
+        .args(["--world", world, "--task", "go to the east room"])
+        .args(["--exit-after-tasks", "--timeout", "28"])
+        .arg("--record")
+        .arg(&file)
+        .args(["--ros-args", "-p", "use_sim_time:=true"])
+        .env("ROS_DOMAIN_ID", domain)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    sim.wait_with_output().unwrap();
+    assert!(
+        agent.status.success(),
+        "agent failed: {}",
+        String::from_utf8_lossy(&agent.stderr)
+    );
+    let recording = embodia::recording::read::read(&file).expect("a complete recording");
+    assert!(recording.meta.live_bus);
+    assert!(recording.cut_off.is_none());
+    let count = |topic: &str| {
+        recording
+            .entries
+            .iter()
+            .filter(|e| e.topic == topic)
+            .count()
+    };
+    // Inputs from the simulator's process and outputs of the agent's own, over DDS.
+    assert!(count("/scan") > 10, "scans: {}", count("/scan"));
+    assert!(count("/odom") > 10, "odometry: {}", count("/odom"));
+    assert!(count("/cmd_vel") > 10, "commands: {}", count("/cmd_vel"));
+    assert_eq!(count("/embodia/task"), 1);
+    assert_eq!(count("/embodia/report"), 1);
+    assert!(count("/embodia/plan") >= 1);
+    let times: Vec<i64> = recording.entries.iter().map(|e| e.t_ns).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "stamped in order");
+    let replay = Command::new(bin)
+        .arg("replay")
+        .arg(&file)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(replay.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&replay.stderr).contains("recorded from a live bus"));
 }

@@ -1,10 +1,13 @@
 //! End-to-end tests: the `embodia` binary as a user runs it. One binary, a module per area.
 
 mod agent_loop;
+mod browser;
 mod cyclone_interop;
 mod dds_nodes;
+mod interactive;
 mod kill_restart;
 mod launch_files;
+mod live_view;
 mod llm_planner;
 mod memory_cli;
 mod recording;

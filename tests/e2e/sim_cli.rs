@@ -119,3 +119,51 @@ fn a_missing_world_file_and_bad_teleop_are_clear_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--teleop"));
 }
+
+#[test]
+fn sim_records_what_it_publishes_and_reads_stamped_with_simulated_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sim.mcap").display().to_string();
+    let out = embodia(&[
+        "sim",
+        "--world",
+        "launch/worlds/test_room.yaml",
+        "--teleop",
+        "0.3,0.2",
+        "--duration",
+        "5",
+        "--record",
+        &file,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let recording = embodia::recording::read::read(std::path::Path::new(&file)).unwrap();
+    assert!(recording.meta.live_bus);
+    let count = |topic: &str| {
+        recording
+            .entries
+            .iter()
+            .filter(|e| e.topic == topic)
+            .count()
+    };
+    // 5 simulated seconds: scans at 10 Hz, odometry at 50 Hz, a teleop command per 0.1 s.
+    assert_eq!(count("/map"), 1);
+    assert!(
+        (49..=51).contains(&count("/scan")),
+        "scans: {}",
+        count("/scan")
+    );
+    assert!(
+        (249..=251).contains(&count("/odom")),
+        "odometry: {}",
+        count("/odom")
+    );
+    assert_eq!(count("/cmd_vel"), 50);
+    let last = recording.entries.last().unwrap().t_ns;
+    assert_eq!(last, 5_000_000_000, "stamped with simulated time");
+    let replay = embodia(&["replay", &file]);
+    assert_eq!(replay.status.code(), Some(2));
+}

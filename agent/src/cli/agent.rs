@@ -9,13 +9,15 @@ use anyhow::Context;
 use clap::Args;
 use embodia::agent::{Agent, AgentConfig, Pacing};
 use embodia::deliberative::Outcome;
+use embodia::episode::{EpisodeOptions, MemoryChoice, live_recording_meta};
 use embodia_memory::Memory;
 use embodia_perception::SemanticMap;
 use embodia_ros::Bus;
 use embodia_ros::bus::dds::{DdsBus, DdsOptions};
 use embodia_sim::World;
 
-use super::PlannerArgs;
+use super::bus_recording::BusRecording;
+use super::{FoxgloveArg, PlannerArgs};
 
 /// Options of `embodia agent`.
 #[derive(Debug, Args)]
@@ -47,6 +49,13 @@ pub struct AgentArgs {
     /// sourced ROS 2's own middleware; needs a build with `--features r2r`).
     #[arg(long, value_enum, default_value_t = Transport::Dds)]
     transport: Transport,
+    /// Record every topic the agent reads and writes (ROS 2 CDR) and its decisions (JSON) into
+    /// this MCAP file, stamped with the agent's clock when drained (every 20 ms). A live bus
+    /// is not lockstepped: open it in Foxglove or rosbag2; `embodia replay` refuses it.
+    #[arg(long, value_name = "FILE.mcap")]
+    record: Option<PathBuf>,
+    #[command(flatten)]
+    foxglove: FoxgloveArg,
 }
 
 /// The ROS 2 client library the node runs on.
@@ -70,7 +79,18 @@ pub fn run(
         Transport::Dds => {
             let options = DdsOptions::from_env(node, namespace, args.dds_loopback);
             let bus = DdsBus::new(&options).context("joining the DDS domain")?;
-            serve(&bus, args, config, &world)
+            if args.record.is_none() && !args.foxglove.wanted() {
+                return serve(&bus, &bus, args, config, &world);
+            }
+            // A participant does not receive its own publications: the recorder is a node of
+            // its own, as `ros2 bag record` is.
+            let recorder = DdsBus::new(&DdsOptions::from_env(
+                &format!("{node}_recorder"),
+                namespace,
+                args.dds_loopback,
+            ))
+            .context("joining the DDS domain (the recorder's node)")?;
+            serve(&bus, &recorder, args, config, &world)
         }
         Transport::Rcl => serve_on_rcl(args, config, &world, node, namespace),
     }
@@ -91,7 +111,8 @@ fn serve_on_rcl(
     }
     let bus = embodia_ros::bus::rcl::RclBus::new(node, namespace)
         .context("starting the rcl node (is ROS 2 sourced?)")?;
-    serve(&bus, args, config, world)
+    // rcl delivers a node's own publications to its subscriptions: one node does both.
+    serve(&bus, &bus, args, config, world)
 }
 
 #[cfg(not(feature = "r2r"))]
@@ -101,8 +122,9 @@ fn serve_on_rcl(_: AgentArgs, _: AgentConfig, _: &World, _: &str, _: &str) -> an
     )
 }
 
-fn serve<B: Bus>(
+fn serve<B: Bus, R: Bus>(
     bus: &B,
+    recorder_bus: &R,
     args: AgentArgs,
     config: AgentConfig,
     world: &World,
@@ -115,7 +137,34 @@ fn serve<B: Bus>(
     };
     let clock = embodia::clock::clock_for(bus, config.use_sim_time)?;
     let mut config = embodia::episode::agent_for_world(config, world);
+    let memory_choice = match (&args.memory, args.no_memory) {
+        (_, true) => MemoryChoice::Off,
+        (Some(path), false) => MemoryChoice::File(embedder.clone(), path.clone()),
+        (None, false) => MemoryChoice::Fresh(embedder.clone()),
+    };
     let planner = args.planner.build(&mut config, embedder)?;
+    let live = args.foxglove.start(&config, world)?;
+    // Made before the agent starts, so its first messages are recorded too.
+    let meta = match &args.record {
+        Some(_) => {
+            let options = EpisodeOptions {
+                timeout_s: args.timeout,
+                agent: config.clone(),
+                memory: memory_choice,
+                planner_args: args.planner.to_args(),
+                ..EpisodeOptions::default()
+            };
+            Some(live_recording_meta(world, &args.tasks, &options)?)
+        }
+        None => None,
+    };
+    let mut recording = BusRecording::start(
+        recorder_bus,
+        &config,
+        args.record.as_deref(),
+        meta,
+        live.as_ref(),
+    )?;
     tracing::info!(
         world = %world.name,
         planner = planner.name(),
@@ -129,17 +178,29 @@ fn serve<B: Bus>(
         planner,
         memory,
         config,
-        Pacing::WallClock(clock),
+        Pacing::WallClock(clock.clone()),
     )?;
     let started = Instant::now();
     let mut next = 0;
     let mut done = 0;
+    let wait = if recording.is_some() {
+        Duration::from_millis(20)
+    } else {
+        Duration::from_millis(100)
+    };
     loop {
         if next == done && next < args.tasks.len() {
+            if let Some(r) = recording.as_mut() {
+                r.task(clock(), &args.tasks[next])?;
+            }
             agent.submit(&args.tasks[next]);
             next += 1;
         }
-        if let Ok(r) = agent.reports().recv_timeout(Duration::from_millis(100)) {
+        let report = agent.reports().recv_timeout(wait).ok();
+        if let Some(r) = recording.as_mut() {
+            r.drain(clock(), report.as_ref())?;
+        }
+        if let Some(r) = report {
             println!("{}", serde_json::to_string(&r)?);
             // A task interrupted by the agent's last stop is reported, not one of --task's.
             if r.outcome != Outcome::Interrupted {
@@ -154,5 +215,9 @@ fn serve<B: Bus>(
         }
     }
     agent.shutdown();
+    if let Some(r) = recording {
+        r.finish()?;
+    }
+    drop(live);
     Ok(())
 }

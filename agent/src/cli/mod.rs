@@ -12,6 +12,7 @@ use embodia_memory::Embedder;
 use embodia_ros::args::RosArgs;
 
 mod agent;
+mod bus_recording;
 mod eval;
 pub mod logging;
 mod memory;
@@ -200,6 +201,43 @@ impl PlannerArgs {
                     .with_prior_weight(self.prior_weight),
             ),
         })
+    }
+}
+
+/// `--foxglove [ADDR]`, for the commands that can serve a live view.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FoxgloveArg {
+    /// Serve a live view to Foxglove (WebSocket) on this address; open it with the layout
+    /// launch/foxglove/embodia-layout.json.
+    #[arg(long, value_name = "ADDR", num_args = 0..=1,
+          default_missing_value = embodia::live::DEFAULT_ADDR)]
+    foxglove: Option<std::net::SocketAddr>,
+}
+
+impl FoxgloveArg {
+    /// Whether a live view was asked for.
+    fn wanted(&self) -> bool {
+        self.foxglove.is_some()
+    }
+
+    /// The live view of an agent configured by `config` in `world`, when asked for; says on
+    /// stderr where it listens.
+    fn start(
+        &self,
+        config: &AgentConfig,
+        world: &embodia_sim::World,
+    ) -> anyhow::Result<Option<embodia::live::LiveView>> {
+        let Some(addr) = self.foxglove else {
+            return Ok(None);
+        };
+        let map_frame = embodia_sim::SimConfig::default().frames.map;
+        let source = embodia::live::scene::SceneSource::from_world(world, &map_frame);
+        let live = embodia::live::LiveView::start(addr, config, source)?;
+        eprintln!(
+            "live view: ws://{} (Foxglove: Open connection > Foxglove WebSocket; layout launch/foxglove/embodia-layout.json)",
+            live.addr()
+        );
+        Ok(Some(live))
     }
 }
 

@@ -60,6 +60,12 @@ pub fn run(args: ReplayArgs, ros: &RosArgs) -> anyhow::Result<()> {
                 file.display()
             );
         }
+        if recording.meta.live_bus {
+            anyhow::bail!(
+                "{} was recorded from a live bus (`embodia agent` or `embodia sim` with --record): nothing in it is lockstepped, so it cannot be replayed. Open it in Foxglove or read it with rosbag2's MCAP storage; for a replayable recording use `embodia run --record`",
+                file.display()
+            );
+        }
         let (world, planner, options) = rebuild(file, &recording, ros)?;
         if args.rerecord {
             let world = Arc::new(World::load(&recording.meta.world_file).with_context(|| {

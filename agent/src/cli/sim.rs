@@ -6,11 +6,16 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use clap::Args;
+use embodia::agent::AgentConfig;
+use embodia::episode::{EpisodeOptions, live_recording_meta};
 use embodia_ros::msg::geometry_msgs::{Twist, TwistStamped};
 use embodia_ros::msg::std_msgs::Header;
 use embodia_ros::{Bus, Publisher, QosProfile, bus::InProcBus};
 use embodia_sim::{Lockstep, Pacer, RealTime, SimConfig, SimNode, Simulator, World};
 use serde::Serialize;
+
+use super::FoxgloveArg;
+use super::bus_recording::BusRecording;
 
 /// Options of `embodia sim`.
 #[derive(Debug, Args)]
@@ -46,6 +51,12 @@ pub struct SimArgs {
     /// With --dds: use only the loopback interface.
     #[arg(long)]
     dds_loopback: bool,
+    /// Record every topic the simulator publishes and reads (ROS 2 CDR) into this MCAP file,
+    /// stamped with simulated time every 0.1 s (a bag to look at; `embodia replay` refuses it).
+    #[arg(long, value_name = "FILE.mcap")]
+    record: Option<PathBuf>,
+    #[command(flatten)]
+    foxglove: FoxgloveArg,
 }
 
 #[derive(Debug, Serialize)]
@@ -105,20 +116,61 @@ pub fn run(args: SimArgs) -> anyhow::Result<()> {
         let options =
             embodia_ros::bus::dds::DdsOptions::from_env("embodia_sim", "/", args.dds_loopback);
         let bus = embodia_ros::bus::dds::DdsBus::new(&options).context("joining the DDS domain")?;
-        return simulate(bus, args, teleop, world, config);
+        if args.record.is_none() && !args.foxglove.wanted() {
+            return simulate(&bus, &bus, args, teleop, world, config);
+        }
+        // A participant does not receive its own publications: the recorder is a node of its own.
+        let recorder =
+            embodia_ros::bus::dds::DdsBus::new(&embodia_ros::bus::dds::DdsOptions::from_env(
+                "embodia_sim_recorder",
+                "/",
+                args.dds_loopback,
+            ))
+            .context("joining the DDS domain (the recorder's node)")?;
+        return simulate(&bus, &recorder, args, teleop, world, config);
     }
-    simulate(InProcBus::new(), args, teleop, world, config)
+    let bus = InProcBus::new();
+    simulate(&bus, &bus, args, teleop, world, config)
 }
 
-fn simulate<B: Bus>(
-    bus: B,
+fn simulate<B: Bus, R: Bus>(
+    bus: &B,
+    recorder_bus: &R,
     args: SimArgs,
     teleop: Option<(f64, f64)>,
     world: Arc<World>,
     config: SimConfig,
 ) -> anyhow::Result<()> {
+    let agent = AgentConfig {
+        stamped_cmd_vel: args.stamped_cmd_vel,
+        ..AgentConfig::default()
+    };
+    let live = args.foxglove.start(&agent, &world)?;
+    let meta = match &args.record {
+        Some(_) => {
+            let options = EpisodeOptions {
+                seed: args.seed,
+                timeout_s: args.duration,
+                agent: agent.clone(),
+                ..EpisodeOptions::default()
+            };
+            Some(live_recording_meta(&world, &[], &options)?)
+        }
+        None => None,
+    };
+    // Made before the simulator, so its first (latched) messages are recorded too.
+    let mut recording = BusRecording::start(
+        recorder_bus,
+        &agent,
+        args.record.as_deref(),
+        meta,
+        live.as_ref(),
+    )?;
     let sim = Simulator::new(world.clone(), config).context("simulator settings")?;
-    let mut node = SimNode::new(&bus, sim)?;
+    let mut node = SimNode::new(bus, sim)?;
+    if let Some(r) = recording.as_mut() {
+        r.drain(node.sim().time_ns(), None)?;
+    }
     let publisher = match (teleop, args.stamped_cmd_vel) {
         (None, _) => None,
         (Some(_), false) => Some(Teleop::Plain(
@@ -148,7 +200,14 @@ fn simulate<B: Bus>(
             }
         }
         node.run_for(0.1, pacer.as_mut())?;
+        if let Some(r) = recording.as_mut() {
+            r.drain(node.sim().time_ns(), None)?;
+        }
     }
+    if let Some(r) = recording {
+        r.finish()?;
+    }
+    drop(live);
     let stats = node.sim().stats();
     let pose = node.sim().pose();
     let report = SimReport {

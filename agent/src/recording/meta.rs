@@ -42,6 +42,10 @@ pub struct RecordingMeta {
     pub memory: String,
     /// Objects the robot knew of before the start.
     pub known_objects: Vec<String>,
+    /// Recorded from a live bus (`embodia agent`): messages stamped when drained, nothing
+    /// lockstepped, so replay refuses it. Absent in lockstepped recordings.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub live_bus: bool,
 }
 
 /// Fields stored as they are; every other field is stored as JSON.
@@ -115,6 +119,7 @@ mod tests {
             planner_args: vec!["--planner".into(), "rules".into()],
             memory: "off".into(),
             known_objects: vec![],
+            live_bus: false,
         }
     }
 

@@ -10,6 +10,7 @@
 //! every [`writer::FLUSH_EVERY_NS`] of simulated time, so a process killed mid-run loses at most
 //! that much: everything up to the last complete chunk stays readable.
 
+pub mod feed;
 pub mod meta;
 pub mod read;
 pub mod recorder;

@@ -147,6 +147,7 @@ mod tests {
             planner_args: vec![],
             memory: "off".into(),
             known_objects: vec![],
+            live_bus: false,
         }
     }
 

@@ -8,6 +8,7 @@ use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use super::RecordingError;
+use super::feed::EntryFeed;
 use super::meta::{METADATA_NAME, RecordingMeta};
 
 /// The chunk size the writer aims for: large enough for zstd to do well, small enough that a
@@ -60,10 +61,12 @@ impl Sink for VecSink {
     }
 }
 
-/// A file, a list in memory, or both; counts what it was given per topic.
+/// A file, a list in memory, feeds to other threads (live view, console), or any of them;
+/// counts what it was given per topic.
 pub struct TeeSink {
     file: Option<McapSink>,
     kept: Option<VecSink>,
+    feeds: Vec<EntryFeed>,
     counts: BTreeMap<String, u64>,
 }
 
@@ -73,8 +76,15 @@ impl TeeSink {
         Self {
             file,
             kept: keep.then(VecSink::default),
+            feeds: Vec::new(),
             counts: BTreeMap::new(),
         }
+    }
+
+    /// Also hands every entry to `feeds` (without waiting: see [`EntryFeed`]).
+    pub fn with_feeds(mut self, feeds: Vec<EntryFeed>) -> Self {
+        self.feeds = feeds;
+        self
     }
 
     /// Messages per topic so far.
@@ -91,6 +101,9 @@ impl TeeSink {
 impl Sink for TeeSink {
     fn put(&mut self, entry: Entry) -> Result<(), RecordingError> {
         *self.counts.entry(entry.topic.clone()).or_insert(0) += 1;
+        for feed in &self.feeds {
+            feed.send(entry.clone());
+        }
         if let Some(k) = self.kept.as_mut() {
             k.put(entry.clone())?;
         }
