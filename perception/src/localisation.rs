@@ -268,7 +268,7 @@ mod tests {
         l.add(&[tf("map", "odom", 3.0, 0.0, 0.0, 0)]);
         assert!(l.locate("odom", (0.0, 0.0, 0.0), &none, S / 2).is_some());
         assert_eq!(l.locate("odom", (0.0, 0.0, 0.0), &none, 3 * S), None);
-        assert!(matches!(l.source(), PoseSource::Lost { why } if why.contains("2.0 s old")));
+        assert!(matches!(l.source(), PoseSource::Lost { why } if why.contains("3.0 s old")));
         // The localiser publishes again: back to /tf.
         l.add(&[tf("map", "odom", 3.1, 0.0, 0.0, 3 * S)]);
         let p = l.locate("odom", (0.0, 0.0, 0.0), &none, 3 * S).unwrap();

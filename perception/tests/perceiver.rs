@@ -446,3 +446,60 @@ fn each_detection_message_marks_what_the_camera_covered_even_when_it_saw_nothing
     let (x, y) = seen.cell_of(embodia_world::V2::new(0.2, 0.55)).unwrap();
     assert_eq!(seen.seen_at(x, y), None);
 }
+
+/// The simulator playing a localiser: /odom is in an odom frame 1.5 m and 0.4 rad off the map,
+/// and map -> odom is on /tf. Perception's pose must be the true (map) pose, not odometry's.
+#[test]
+fn the_pose_is_in_the_map_frame_when_a_localiser_publishes_map_to_odom() {
+    let bus = InProcBus::new();
+    let world = Arc::new(World::parse(WORLD, "w").unwrap());
+    let config = SimConfig {
+        map_to_odom: Some([1.5, -0.5, 0.4]),
+        ..SimConfig::default()
+    };
+    let mut node = SimNode::new(&bus, Simulator::new(world.clone(), config).unwrap()).unwrap();
+    let mut perceiver = Perceiver::new(
+        &bus,
+        Arc::new(SemanticMap::from_world(&world)),
+        PerceptionConfig::default(),
+    )
+    .unwrap();
+    let cmd = bus
+        .publisher::<Twist>("/cmd_vel", QosProfile::DEFAULT)
+        .unwrap();
+    for _ in 0..20 {
+        cmd.publish(&Twist::planar(0.3, 0.2)).unwrap();
+        node.run_for(0.1, &mut Lockstep).unwrap();
+        perceiver.update(node.sim().time_ns());
+    }
+    let truth = node.sim().pose();
+    let r = perceiver.state().robot.expect("a pose");
+    assert!(
+        (r.x - truth.x).abs() < 1e-6 && (r.y - truth.y).abs() < 1e-6,
+        "perceived ({}, {}) vs true ({}, {})",
+        r.x,
+        r.y,
+        truth.x,
+        truth.y
+    );
+    assert!((r.theta - truth.theta).abs() < 1e-6);
+    assert!(matches!(
+        perceiver.pose_source(),
+        embodia_perception::PoseSource::Tf { chain } if chain == &["map", "odom"]
+    ));
+    assert_eq!(perceiver.state().place.as_deref(), Some("west"));
+}
+
+/// Without a localiser (no map -> odom anywhere), odometry's frame is the map.
+#[test]
+fn odometry_alone_is_the_pose_when_nothing_localises() {
+    let mut r = rig();
+    r.odom.publish(&odom(S, 4.0, 1.0, 0.0)).unwrap();
+    r.perceiver.update(S);
+    let p = r.perceiver.state().robot.unwrap();
+    assert_eq!((p.x, p.y), (4.0, 1.0));
+    assert_eq!(
+        r.perceiver.pose_source(),
+        &embodia_perception::PoseSource::Odometry
+    );
+}
