@@ -14,6 +14,7 @@ pub mod faults;
 pub mod inbox;
 pub mod params;
 pub mod picture;
+pub mod places;
 pub mod priority;
 pub mod reactive;
 pub mod recording;

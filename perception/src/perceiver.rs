@@ -184,6 +184,11 @@ impl Perceiver {
         self.imu_yaw_rate
     }
 
+    /// Replaces the places and keep-out zones (a place was named while running).
+    pub fn set_semantic(&mut self, semantic: Arc<SemanticMap>) {
+        self.state.semantic = semantic;
+    }
+
     /// Adds objects known from memory (seen in an earlier task or run) that perception is not
     /// tracking now, so skills can go to them. Tracked objects are never overwritten.
     pub fn recall_objects(&mut self, objects: Vec<TrackedObject>) {

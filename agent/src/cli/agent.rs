@@ -14,15 +14,21 @@ use embodia_perception::SemanticMap;
 use embodia_ros::Bus;
 use embodia_ros::bus::dds::{DdsBus, DdsOptions};
 use embodia_sim::World;
+use embodia_world::PlacesFile;
 
 use super::PlannerArgs;
 
 /// Options of `embodia agent`.
 #[derive(Debug, Args)]
 pub struct AgentArgs {
-    /// World file giving the named places and keep-out zones.
+    /// World file of the built-in simulator or Gazebo (its named places and keep-out zones
+    /// are used). On a real robot use --places instead.
+    #[arg(long, conflicts_with = "places")]
+    world: Option<PathBuf>,
+    /// Places file of a real robot: named places and keep-out zones in the map frame (see
+    /// launch/places.yaml). Also the `places_file` parameter.
     #[arg(long)]
-    world: PathBuf,
+    places: Option<PathBuf>,
     #[command(flatten)]
     planner: PlannerArgs,
     /// Tasks to do in order (more arrive on /agent/task).
@@ -65,25 +71,60 @@ pub fn run(
     node: &str,
     namespace: &str,
 ) -> anyhow::Result<()> {
-    let world = World::load(&args.world)?;
+    let site = Site::load(&args, config)?;
     match args.transport {
         Transport::Dds => {
             let options = DdsOptions::from_env(node, namespace, args.dds_loopback);
             let bus = DdsBus::new(&options).context("joining the DDS domain")?;
-            serve(&bus, args, config, &world)
+            serve(&bus, args, site)
         }
-        Transport::Rcl => serve_on_rcl(args, config, &world, node, namespace),
+        Transport::Rcl => serve_on_rcl(args, site, node, namespace),
+    }
+}
+
+/// Where the agent works: its places and keep-out zones, and its settings fitted to them.
+struct Site {
+    /// What the log calls it: the world's name or the places file.
+    name: String,
+    semantic: SemanticMap,
+    config: AgentConfig,
+}
+
+impl Site {
+    /// From `--world` (the robot's limits capped by the world's robot) or from `--places` /
+    /// `places_file` (the limits are the parameters'): exactly one of them.
+    fn load(args: &AgentArgs, config: AgentConfig) -> anyhow::Result<Self> {
+        let places = args.places.clone().or_else(|| config.places_file.clone());
+        match (&args.world, places) {
+            (Some(_), Some(p)) => anyhow::bail!(
+                "both --world and a places file ({}) were given. Fix: use --world for the simulator or Gazebo, --places (or the places_file parameter) on a real robot, not both",
+                p.display()
+            ),
+            (None, None) => anyhow::bail!(
+                "embodia agent needs to know its places. Fix: on a real robot give --places FILE (named places and keep-out zones in the map frame, e.g. launch/places.yaml, or -p places_file:=FILE); with the simulator or Gazebo give --world FILE"
+            ),
+            (Some(w), None) => {
+                let world = World::load(w)?;
+                Ok(Self {
+                    name: world.name.clone(),
+                    semantic: SemanticMap::from_world(&world),
+                    config: embodia::episode::agent_for_world(config, &world),
+                })
+            }
+            (None, Some(p)) => {
+                let file = PlacesFile::load(&p)?;
+                Ok(Self {
+                    name: p.display().to_string(),
+                    semantic: SemanticMap::from_places(&file),
+                    config,
+                })
+            }
+        }
     }
 }
 
 #[cfg(feature = "r2r")]
-fn serve_on_rcl(
-    args: AgentArgs,
-    config: AgentConfig,
-    world: &World,
-    node: &str,
-    namespace: &str,
-) -> anyhow::Result<()> {
+fn serve_on_rcl(args: AgentArgs, site: Site, node: &str, namespace: &str) -> anyhow::Result<()> {
     if args.dds_loopback {
         anyhow::bail!(
             "--dds-loopback applies to --transport dds; with rcl, restrict the RMW in its own configuration (e.g. CYCLONEDDS_URI)"
@@ -91,33 +132,28 @@ fn serve_on_rcl(
     }
     let bus = embodia_ros::bus::rcl::RclBus::new(node, namespace)
         .context("starting the rcl node (is ROS 2 sourced?)")?;
-    serve(&bus, args, config, world)
+    serve(&bus, args, site)
 }
 
 #[cfg(not(feature = "r2r"))]
-fn serve_on_rcl(_: AgentArgs, _: AgentConfig, _: &World, _: &str, _: &str) -> anyhow::Result<()> {
+fn serve_on_rcl(_: AgentArgs, _: Site, _: &str, _: &str) -> anyhow::Result<()> {
     anyhow::bail!(
         "--transport rcl needs a build with the r2r feature: source ROS 2, then `cargo build --release --features r2r`; or use --transport dds, which needs no ROS 2 install"
     )
 }
 
-fn serve<B: Bus>(
-    bus: &B,
-    args: AgentArgs,
-    config: AgentConfig,
-    world: &World,
-) -> anyhow::Result<()> {
+fn serve<B: Bus>(bus: &B, args: AgentArgs, site: Site) -> anyhow::Result<()> {
     let embedder = super::embedder()?;
     let memory = if args.no_memory {
         None
     } else {
         Some(Memory::open(embedder.clone(), args.memory.as_deref())?)
     };
-    let clock = embodia::clock::clock_for(bus, config.use_sim_time)?;
-    let mut config = embodia::episode::agent_for_world(config, world);
+    let clock = embodia::clock::clock_for(bus, site.config.use_sim_time)?;
+    let mut config = site.config;
     let planner = args.planner.build(&mut config, embedder)?;
     tracing::info!(
-        world = %world.name,
+        places = %site.name,
         planner = planner.name(),
         tasks = %config.topics.task,
         cmd_vel = %config.topics.cmd_vel,
@@ -125,7 +161,7 @@ fn serve<B: Bus>(
     );
     let agent = Agent::start(
         bus,
-        Arc::new(SemanticMap::from_world(world)),
+        Arc::new(site.semantic),
         planner,
         memory,
         config,

@@ -222,6 +222,7 @@ fn agent_config(ros: &RosArgs) -> anyhow::Result<AgentConfig> {
         &mut t.say,
         &mut t.safety,
         &mut t.safety_reset,
+        &mut t.places,
     ] {
         *topic = ros.resolve_topic(topic);
     }
@@ -235,6 +236,7 @@ fn agent_config(ros: &RosArgs) -> anyhow::Result<AgentConfig> {
         &mut p.imu,
         &mut p.emergency_stop,
         &mut p.tf_static,
+        &mut p.tf,
     ] {
         *topic = ros.resolve_topic(topic);
     }
