@@ -73,7 +73,7 @@ impl PlaceBook {
         }
         if let Some(f) = self.file.places.iter().find(|f| f.is_called(&p.name)) {
             return Err(format!(
-                "{} is already a place of the places file ({}); choose another name",
+                "{} is already the name of a place from the file ({}); choose another name",
                 p.name, f.name
             ));
         }
@@ -197,7 +197,7 @@ mod tests {
     fn a_files_name_or_alias_cannot_be_taken_and_limits_hold() {
         let mut book = PlaceBook::new(file(), vec![]);
         let e = book.name(named("Galley", 3.0)).unwrap_err();
-        assert!(e.contains("places file (kitchen)"), "{e}");
+        assert!(e.contains("a place from the file (kitchen)"), "{e}");
         let mut huge = named("field", 0.0);
         huge.radius = 50.0;
         assert!(book.name(huge).is_err());

@@ -7,6 +7,7 @@ mod kill_restart;
 mod launch_files;
 mod llm_planner;
 mod memory_cli;
+mod places;
 mod recording;
 mod run_cli;
 mod scenarios;
