@@ -546,13 +546,20 @@ pub fn values(config: &AgentConfig) -> BTreeMap<String, String> {
 }
 
 /// Parameters from [`values`]' text back to typed values (each read as its parameter's type,
-/// so a string that looks like a number stays a string).
+/// so a string that looks like a number stays a string). An empty string is a parameter that
+/// was not set (`places_file` without a file) and is left out.
 pub fn from_values(
     values: &BTreeMap<String, String>,
 ) -> Result<BTreeMap<String, ParamValue>, ParamError> {
     let specs = registry();
     values
         .iter()
+        .filter(|(name, text)| {
+            !(text.is_empty()
+                && specs
+                    .iter()
+                    .any(|s| s.name == name.as_str() && s.kind == Kind::String))
+        })
         .map(|(name, text)| {
             let spec = specs
                 .iter()
