@@ -17,12 +17,12 @@ use serde_json::json;
 use tracing::Instrument;
 
 use crate::activity::Activity;
+use crate::places::PlaceBook;
 use crate::planner::{
     FailedStep, KnownObject, KnownPlace, MemoryHandle, PlanRequest, Planner, Recall, WorldSummary,
 };
 use crate::reactive::{ReactiveCommand, ReactiveEvent};
 use crate::remembering::{Change, MemoryWrites, RETRY_S, UNSTORED_LIMIT, Unstored, WriteHealth};
-use crate::places::PlaceBook;
 use crate::task::validate_task;
 use embodia_memory::NamedPlace;
 use embodia_planner::understand::{Naming, place_naming};
@@ -699,7 +699,9 @@ impl Deliberative {
                 self.note_write(world.now_ns, Ok(()));
                 format!("I will remember this place as the {name}.")
             }
-            None => format!("I will remember this place as the {name} until I stop (I have no memory file)."),
+            None => format!(
+                "I will remember this place as the {name} until I stop (I have no memory file)."
+            ),
         };
         self.conclude(Outcome::Succeeded, text);
     }

@@ -587,7 +587,9 @@ impl MemoryStore {
             let (key, value) = row.map_err(db_fail)?;
             match serde_json::from_str::<NamedPlace>(value.value()) {
                 Ok(p) => out.push(p),
-                Err(e) => tracing::warn!(key = key.value(), error = %e, "skipping a named place that does not parse"),
+                Err(e) => {
+                    tracing::warn!(key = key.value(), error = %e, "skipping a named place that does not parse")
+                }
             }
         }
         Ok(out)

@@ -111,7 +111,9 @@ impl Localiser {
             if at == self.map_frame {
                 chain.reverse();
                 return match oldest {
-                    Some(stamp) if now_ns - stamp > self.timeout_ns => Lookup::Stale(now_ns - stamp),
+                    Some(stamp) if now_ns - stamp > self.timeout_ns => {
+                        Lookup::Stale(now_ns - stamp)
+                    }
                     _ => Lookup::Fresh(pose, chain),
                 };
             }
@@ -196,7 +198,11 @@ fn log_switch(from: &PoseSource, to: &PoseSource, map: &str, odom: &str) {
 
 fn wrap(a: f64) -> f64 {
     let a = (a + std::f64::consts::PI).rem_euclid(std::f64::consts::TAU) - std::f64::consts::PI;
-    if a <= -std::f64::consts::PI { a + std::f64::consts::TAU } else { a }
+    if a <= -std::f64::consts::PI {
+        a + std::f64::consts::TAU
+    } else {
+        a
+    }
 }
 
 #[cfg(test)]
@@ -237,11 +243,15 @@ mod tests {
         let half_pi = std::f64::consts::FRAC_PI_2;
         l.add(&[tf("map", "odom", 2.0, 1.0, half_pi, 0)]);
         // 1 m ahead in odom is 1 m along the map's +y from the odom origin at (2, 1).
-        let p = l.locate("odom", (1.0, 0.0, 0.0), &SensorMounts::default(), 0).unwrap();
+        let p = l
+            .locate("odom", (1.0, 0.0, 0.0), &SensorMounts::default(), 0)
+            .unwrap();
         assert!(close(p, (2.0, 2.0, half_pi)), "{p:?}");
         assert_eq!(
             l.source(),
-            &PoseSource::Tf { chain: vec!["map".into(), "odom".into()] }
+            &PoseSource::Tf {
+                chain: vec!["map".into(), "odom".into()]
+            }
         );
     }
 
@@ -257,7 +267,9 @@ mod tests {
         assert!(close(p, (8.0, -0.5, 0.2 + std::f64::consts::PI)), "{p:?}");
         assert_eq!(
             l.source(),
-            &PoseSource::Tf { chain: vec!["map".into(), "earth".into(), "odom".into()] }
+            &PoseSource::Tf {
+                chain: vec!["map".into(), "earth".into(), "odom".into()]
+            }
         );
     }
 
@@ -290,7 +302,10 @@ mod tests {
         // AMCL stamps map -> odom transform_tolerance ahead of the scan it came from.
         let mut l = Localiser::new("map", S);
         l.add(&[tf("map", "odom", 1.0, 0.0, 0.0, 5 * S)]);
-        assert!(l.locate("odom", (0.0, 0.0, 0.0), &SensorMounts::default(), 4 * S).is_some());
+        assert!(
+            l.locate("odom", (0.0, 0.0, 0.0), &SensorMounts::default(), 4 * S)
+                .is_some()
+        );
         assert!(matches!(l.source(), PoseSource::Tf { .. }));
     }
 
@@ -305,6 +320,9 @@ mod tests {
             ]),
             3
         );
-        assert_eq!(l.lookup("odom", &SensorMounts::default(), 0), Lookup::Missing);
+        assert_eq!(
+            l.lookup("odom", &SensorMounts::default(), 0),
+            Lookup::Missing
+        );
     }
 }

@@ -285,9 +285,9 @@ impl Perceiver {
             };
             let odom_pose = (p.position.x, p.position.y, q.yaw());
             // None: the localiser is stale; the pose is held and ages into a stop.
-            let Some((x, y, theta)) =
-                self.localiser
-                    .locate(frame, odom_pose, &self.mounts, now_ns)
+            let Some((x, y, theta)) = self
+                .localiser
+                .locate(frame, odom_pose, &self.mounts, now_ns)
             else {
                 continue;
             };

@@ -27,7 +27,11 @@ fn the_xml_launch_file_starts_the_agent_with_the_shipped_params() {
         .find(|n| n.has_tag_name("node"))
         .expect("a node");
     assert_eq!(node.attribute("exec"), Some("embodia"));
-    assert!(node.attribute("args").unwrap().starts_with("agent --places"));
+    assert!(
+        node.attribute("args")
+            .unwrap()
+            .starts_with("agent --places")
+    );
     let defaults: Vec<&str> = doc
         .descendants()
         .filter_map(|n| n.attribute("default"))
@@ -134,7 +138,12 @@ fn the_python_launch_files_parse_and_reference_existing_files() {
             Err(e) => panic!("python3 is needed to check {name}: {e}"),
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        for file in ["embodia.yaml", "apartment.yaml", "gz_bridge.yaml", "places.yaml"] {
+        for file in [
+            "embodia.yaml",
+            "apartment.yaml",
+            "gz_bridge.yaml",
+            "places.yaml",
+        ] {
             if text.contains(&format!("\"{file}\"")) {
                 assert!(
                     [

@@ -108,7 +108,10 @@ fn the_agent_needs_exactly_one_of_world_and_places() {
     let out = embodia(&["agent", "--no-memory"]);
     assert!(!out.status.success());
     let e = String::from_utf8_lossy(&out.stderr);
-    assert!(e.contains("--places FILE") && e.contains("--world FILE"), "{e}");
+    assert!(
+        e.contains("--places FILE") && e.contains("--world FILE"),
+        "{e}"
+    );
     let out = embodia(&[
         "agent",
         "--no-memory",
@@ -127,7 +130,11 @@ fn the_agent_needs_exactly_one_of_world_and_places() {
 fn a_places_file_in_another_frame_is_refused_naming_file_field_and_fix() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("odom_places.yaml");
-    std::fs::write(&file, "frame: odom\nplaces:\n  dock: {center: [0, 0], radius: 1}\n").unwrap();
+    std::fs::write(
+        &file,
+        "frame: odom\nplaces:\n  dock: {center: [0, 0], radius: 1}\n",
+    )
+    .unwrap();
     let out = embodia(&["agent", "--no-memory", "--places", file.to_str().unwrap()]);
     assert!(!out.status.success());
     let e = String::from_utf8_lossy(&out.stderr);

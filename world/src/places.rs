@@ -136,7 +136,10 @@ keep_out:
         assert_eq!(e.field(), Some("frame"));
         let text = e.to_string();
         assert!(text.starts_with("places.yaml: frame:"), "{text}");
-        assert!(text.contains("\"odom\"") && text.contains("frame: map"), "{text}");
+        assert!(
+            text.contains("\"odom\"") && text.contains("frame: map"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -165,7 +168,11 @@ keep_out:
         assert!(e.to_string().contains("at least 3 points"));
         let e = refused(&with("aliases: [galley]", "aliases: [Charging Dock]"));
         assert_eq!(e.field(), Some("places.charging dock"));
-        assert!(e.to_string().contains("already used by places.kitchen.aliases[0]"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("already used by places.kitchen.aliases[0]"),
+            "{e}"
+        );
         let e = refused(&with(
             "  charging dock:",
             "  kitchen: {center: [0, 0], radius: 1}\n  charging dock:",

@@ -112,7 +112,11 @@ pub fn run(args: SimArgs) -> anyhow::Result<()> {
     let mut config = SimConfig {
         seed: args.seed,
         stamped_cmd_vel: args.stamped_cmd_vel,
-        map_to_odom: args.map_to_odom.as_deref().map(parse_map_to_odom).transpose()?,
+        map_to_odom: args
+            .map_to_odom
+            .as_deref()
+            .map(parse_map_to_odom)
+            .transpose()?,
         ..SimConfig::default()
     };
     config.lidar.range_max = args.lidar_range;
@@ -195,7 +199,10 @@ mod tests {
         assert_eq!(parse_map_to_odom("1,-0.5,0.3").unwrap(), [1.0, -0.5, 0.3]);
         for bad in ["1,2", "1,2,nan", "a,b,c"] {
             let e = parse_map_to_odom(bad).unwrap_err().to_string();
-            assert!(e.contains("--map-to-odom") && e.contains("e.g."), "{bad}: {e}");
+            assert!(
+                e.contains("--map-to-odom") && e.contains("e.g."),
+                "{bad}: {e}"
+            );
         }
     }
 

@@ -1729,5 +1729,13 @@ pub const NAME_PLACE_PHRASES: &[&str] = &[
 
 /// Words before a naming phrase that change nothing ("please", "could you").
 pub const NAME_PLACE_OPENERS: &[&str] = &[
-    "please", "could you", "can you", "would you", "will you", "kindly", "ok", "okay", "now",
+    "please",
+    "could you",
+    "can you",
+    "would you",
+    "will you",
+    "kindly",
+    "ok",
+    "okay",
+    "now",
 ];

@@ -141,10 +141,16 @@ mod tests {
 
     #[test]
     fn the_ways_people_name_a_spot_give_the_name() {
-        assert_eq!(name("remember this place as the charging dock"), "charging dock");
+        assert_eq!(
+            name("remember this place as the charging dock"),
+            "charging dock"
+        );
         assert_eq!(name("Please call this spot Bob's desk."), "Bob's desk");
         assert_eq!(name("save this spot as pantry, please"), "pantry");
-        assert_eq!(name("could you mark this location as the loading bay"), "loading bay");
+        assert_eq!(
+            name("could you mark this location as the loading bay"),
+            "loading bay"
+        );
         assert_eq!(name("this place is called reception"), "reception");
         assert_eq!(name("Remember this place as   the  dock!"), "dock");
     }
