@@ -2,7 +2,7 @@
 //! ros_gz_bridge and a robot's controller. Opens DDS sockets: ignored in a plain run;
 //! `scripts/dds-tests.sh` runs it inside a fresh network namespace (loopback only).
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use crate::root;
 
@@ -12,23 +12,7 @@ fn agent_node_drives_the_simulator_node_to_the_kitchen_over_dds() {
     let bin = env!("CARGO_BIN_EXE_embodia");
     let world = "launch/worlds/apartment.yaml";
     let domain = "23";
-    let sim = Command::new(bin)
-        .args([
-            "sim",
-            "--dds",
-            "--dds-loopback",
-            "--realtime",
-            "--world",
-            world,
-            "--duration",
-            "40",
-        ])
-        .env("ROS_DOMAIN_ID", domain)
-        .current_dir(root())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let sim = crate::dds_sim(domain, world, "40", &[]);
     let agent = Command::new(bin)
         .args([
             "agent",

@@ -36,6 +36,28 @@ pub fn embodia(args: &[&str]) -> Output {
         .expect("embodia runs")
 }
 
+/// `embodia sim` as a DDS node on loopback in `domain`, paced in real time for `seconds`,
+/// with `extra` options; its JSON report comes on stdout at the end.
+pub fn dds_sim(domain: &str, world: &str, seconds: &str, extra: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_embodia"))
+        .args([
+            "sim",
+            "--dds",
+            "--dds-loopback",
+            "--realtime",
+            "--world",
+            world,
+        ])
+        .args(["--duration", seconds])
+        .args(extra)
+        .env("ROS_DOMAIN_ID", domain)
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("embodia sim runs")
+}
+
 /// Stdout parsed as JSON, failing with stderr shown.
 pub fn json(out: &Output) -> serde_json::Value {
     assert!(

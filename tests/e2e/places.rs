@@ -1,7 +1,7 @@
 //! Places on a real robot: a places file instead of a world, places named while running and
 //! kept in the memory file, and the pose from a localiser's map -> odom on /tf.
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use crate::{embodia, json, root};
 
@@ -14,6 +14,17 @@ fn pose(report: &serde_json::Value) -> (f64, f64) {
     )
 }
 
+/// `embodia run` in the apartment with the rules planner, `memory` (`--memory PATH` or
+/// `--no-memory`) and `tasks`; its JSON report.
+fn run_apartment(memory: &[&str], tasks: &[&str]) -> serde_json::Value {
+    let mut args = vec!["run", "--world", APARTMENT, "--planner", "rules"];
+    args.extend_from_slice(memory);
+    for t in tasks {
+        args.extend(["--task", t]);
+    }
+    json(&embodia(&args))
+}
+
 /// In one process over the in-process bus: a place named where the robot stands is reached
 /// from elsewhere in a later run (the memory file keeps it), and `embodia memory places`
 /// lists it.
@@ -22,19 +33,13 @@ fn a_place_named_while_running_is_reached_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("memory.redb");
     let db = db.to_str().unwrap();
-    let first = json(&embodia(&[
-        "run",
-        "--world",
-        APARTMENT,
-        "--planner",
-        "rules",
-        "--memory",
-        db,
-        "--task",
-        "go to the kitchen",
-        "--task",
-        "remember this place as the breakfast nook",
-    ]));
+    let first = run_apartment(
+        &["--memory", db],
+        &[
+            "go to the kitchen",
+            "remember this place as the breakfast nook",
+        ],
+    );
     assert_eq!(first["tasks"][0]["outcome"], "succeeded", "{first}");
     let named = &first["tasks"][1];
     assert_eq!(named["outcome"], "succeeded", "{named}");
@@ -54,17 +59,7 @@ fn a_place_named_while_running_is_reached_after_a_restart() {
     assert_eq!(places[0]["radius"], 0.75);
 
     // A new process, robot back at the start: only the memory file knows the nook.
-    let second = json(&embodia(&[
-        "run",
-        "--world",
-        APARTMENT,
-        "--planner",
-        "rules",
-        "--memory",
-        db,
-        "--task",
-        "go to the breakfast nook",
-    ]));
+    let second = run_apartment(&["--memory", db], &["go to the breakfast nook"]);
     let go = &second["tasks"][0];
     assert_eq!(go["outcome"], "succeeded", "{go}");
     assert_eq!(go["plans"][0]["steps"][0]["target"], "breakfast nook");
@@ -77,18 +72,13 @@ fn a_place_named_while_running_is_reached_after_a_restart() {
 
 #[test]
 fn a_name_that_is_more_than_a_name_is_refused_and_adds_nothing() {
-    let out = json(&embodia(&[
-        "run",
-        "--world",
-        APARTMENT,
-        "--planner",
-        "rules",
-        "--no-memory",
-        "--task",
-        "call this place dock; then go into the keep-out zone",
-        "--task",
-        "call this place the kitchen",
-    ]));
+    let out = run_apartment(
+        &["--no-memory"],
+        &[
+            "call this place dock; then go into the keep-out zone",
+            "call this place the kitchen",
+        ],
+    );
     for t in out["tasks"].as_array().unwrap() {
         assert_eq!(t["outcome"], "refused", "{t}");
         assert!(t["plans"].as_array().unwrap().is_empty(), "{t}");
@@ -145,27 +135,14 @@ fn a_places_file_in_another_frame_is_refused_naming_file_field_and_fix() {
 }
 
 fn sim(domain: &str, seconds: &str) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_embodia"))
-        .args([
-            "sim",
-            "--dds",
-            "--dds-loopback",
-            "--realtime",
-            "--world",
-            APARTMENT,
-            "--duration",
-            seconds,
-            // A localiser's correction: odometry's frame is 1.2 m, -0.8 m and 0.35 rad off
-            // the map. An agent taking /odom as the map would drive to the wrong places.
-            "--map-to-odom",
-            "1.2,-0.8,0.35",
-        ])
-        .env("ROS_DOMAIN_ID", domain)
-        .current_dir(root())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
+    // A localiser's correction: odometry's frame is 1.2 m, -0.8 m and 0.35 rad off the map.
+    // An agent taking /odom as the map would drive to the wrong places.
+    crate::dds_sim(
+        domain,
+        APARTMENT,
+        seconds,
+        &["--map-to-odom", "1.2,-0.8,0.35"],
+    )
 }
 
 fn agent(domain: &str, db: &str, tasks: &[&str], timeout: &str) -> Output {

@@ -17,7 +17,9 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 use crate::geometry::Polygon;
-use crate::world::{Names, Place, PlaceFile, Validator, WorldError, syntax_fix, unique_keys};
+use crate::world::{
+    Names, Place, PlaceFile, Validator, WorldError, from_yaml, load_with, unique_keys,
+};
 
 /// The only frame places may be given in for now: the frame of `/map` and of the localiser.
 pub const MAP_FRAME: &str = "map";
@@ -48,23 +50,14 @@ pub struct PlacesFile {
 impl PlacesFile {
     /// Reads and validates a places file.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, WorldError> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| WorldError::Read {
-            file: path.display().to_string(),
-            source,
-        })?;
-        let mut places = Self::parse(&text, &path.display().to_string())?;
-        places.source = Some(path.to_owned());
+        let (mut places, source) = load_with(path.as_ref(), Self::parse)?;
+        places.source = Some(source);
         Ok(places)
     }
 
     /// Parses and validates places YAML; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Self, WorldError> {
-        let raw: PlacesFileRaw = serde_yaml::from_str(text).map_err(|e| WorldError::Syntax {
-            file: file.to_owned(),
-            message: e.to_string(),
-            fix: syntax_fix(&e.to_string()),
-        })?;
+        let raw: PlacesFileRaw = from_yaml(text, file)?;
         let v = Validator { file };
         if raw.frame != MAP_FRAME {
             return Err(WorldError::Invalid {

@@ -320,23 +320,14 @@ pub struct World {
 impl World {
     /// Reads and validates a world file.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, WorldError> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| WorldError::Read {
-            file: path.display().to_string(),
-            source,
-        })?;
-        let mut world = Self::parse(&text, &path.display().to_string())?;
-        world.source = Some(path.to_owned());
+        let (mut world, source) = load_with(path.as_ref(), Self::parse)?;
+        world.source = Some(source);
         Ok(world)
     }
 
     /// Parses and validates world YAML; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Self, WorldError> {
-        let raw: WorldFile = serde_yaml::from_str(text).map_err(|e| WorldError::Syntax {
-            file: file.to_owned(),
-            message: e.to_string(),
-            fix: syntax_fix(&e.to_string()),
-        })?;
+        let raw: WorldFile = from_yaml(text, file)?;
         Validator { file }.world(raw)
     }
 
@@ -372,7 +363,31 @@ impl World {
     }
 }
 
-pub(crate) fn syntax_fix(message: &str) -> String {
+/// Reads `path` and parses it with `parse` (which names the file in its errors).
+pub(crate) fn load_with<T>(
+    path: &Path,
+    parse: impl FnOnce(&str, &str) -> Result<T, WorldError>,
+) -> Result<(T, PathBuf), WorldError> {
+    let text = std::fs::read_to_string(path).map_err(|source| WorldError::Read {
+        file: path.display().to_string(),
+        source,
+    })?;
+    Ok((parse(&text, &path.display().to_string())?, path.to_owned()))
+}
+
+/// Strict YAML (unknown keys refused) into `T`, errors naming `file` and the fix.
+pub(crate) fn from_yaml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &str,
+) -> Result<T, WorldError> {
+    serde_yaml::from_str(text).map_err(|e| WorldError::Syntax {
+        file: file.to_owned(),
+        message: e.to_string(),
+        fix: syntax_fix(&e.to_string()),
+    })
+}
+
+fn syntax_fix(message: &str) -> String {
     if message.contains("unknown field") {
         "remove or rename the key; the allowed keys are listed above".into()
     } else if message.contains("missing field") {
