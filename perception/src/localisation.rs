@@ -70,6 +70,11 @@ impl Localiser {
         }
     }
 
+    /// Whether a localiser's transform has been used (the odometry frame is then not the map).
+    pub fn heard(&self) -> bool {
+        self.heard_localiser
+    }
+
     /// The source of the newest pose.
     pub fn source(&self) -> &PoseSource {
         &self.source

@@ -13,7 +13,7 @@ use embodia_world::V2;
 use thiserror::Error;
 
 use crate::coverage::{SeenGrid, ViewCone};
-use crate::localisation::Localiser;
+use crate::localisation::{Localiser, Lookup};
 use crate::mounts::{Rigid, SensorMounts};
 use crate::observation::{Observation, ObservationKind};
 use crate::scan::ScanPoints;
@@ -76,7 +76,8 @@ pub struct PerceptionConfig {
     pub topics: Topics,
     /// The robot body frame; detections in it are placed with the odometry pose at their stamp.
     pub base_frame: String,
-    /// Frames taken to coincide with the map frame.
+    /// Frames taken to coincide with the map frame while no localiser publishes (with one,
+    /// detections in them are moved into the map through `/tf`).
     pub global_frames: Vec<String>,
     /// How far in the future a stamp may be before the message is dropped, nanoseconds.
     pub future_tolerance_ns: i64,
@@ -451,7 +452,18 @@ impl Perceiver {
                     self.state.drops.bad_detections += 1;
                     continue;
                 }
-                let global = if self.config.global_frames.iter().any(|f| f == frame) {
+                let global = if *frame == self.config.map_frame {
+                    local
+                } else if *frame != self.config.base_frame && self.localiser.heard() {
+                    // A localiser runs: odom (or any frame it connects) is not the map.
+                    match self.localiser.lookup(frame, &self.mounts, now_ns) {
+                        Lookup::Fresh(to_map, _) => to_map.apply_planar(local),
+                        _ => {
+                            self.state.drops.unplaceable_detections += 1;
+                            continue;
+                        }
+                    }
+                } else if self.config.global_frames.iter().any(|f| f == frame) {
                     local
                 } else if *frame == self.config.base_frame {
                     match self.pose_at(stamp) {

@@ -503,3 +503,36 @@ fn odometry_alone_is_the_pose_when_nothing_localises() {
         &embodia_perception::PoseSource::Odometry
     );
 }
+
+/// With a localiser, a detection in the odom frame is moved into the map through /tf, not
+/// taken as if odom were the map.
+#[test]
+fn detections_in_the_odom_frame_go_through_the_localisers_transform() {
+    use embodia_ros::msg::tf2_msgs::TFMessage;
+    let mut r = rig();
+    let tf = r
+        .bus
+        .publisher::<TFMessage>("/tf", QosProfile::DEFAULT)
+        .unwrap();
+    let mut map_odom = embodia_ros::msg::geometry_msgs::TransformStamped {
+        header: Header::new(Time::from_nanos(S), "map"),
+        child_frame_id: "odom".into(),
+        ..Default::default()
+    };
+    map_odom.transform.translation.x = 2.0;
+    map_odom.transform.rotation.w = 1.0;
+    tf.publish(&TFMessage {
+        transforms: vec![map_odom],
+    })
+    .unwrap();
+    r.odom.publish(&odom(S, 0.0, 1.5, 0.0)).unwrap();
+    r.det
+        .publish(&detection(S, "odom", "red cup", "cup", 1.5, 1.5))
+        .unwrap();
+    r.perceiver.update(S);
+    let robot = r.perceiver.state().robot.unwrap();
+    assert_eq!((robot.x, robot.y), (2.0, 1.5));
+    let cup = r.perceiver.state().object("red cup").expect("placed");
+    assert_eq!((cup.x, cup.y), (3.5, 1.5));
+    assert_eq!(cup.place.as_deref(), Some("east"));
+}
