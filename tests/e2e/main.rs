@@ -11,6 +11,7 @@ mod places;
 mod recording;
 mod run_cli;
 mod scenarios;
+mod sdf_parser;
 mod sim_cli;
 mod soak;
 mod untrusted_labels;
