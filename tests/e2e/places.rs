@@ -2,6 +2,7 @@
 //! kept in the memory file, and the pose from a localiser's map -> odom on /tf.
 
 use std::process::{Command, Output};
+use std::sync::Arc;
 
 use crate::{embodia, json, root};
 
@@ -233,5 +234,68 @@ fn with_only_a_places_file_and_a_localiser_the_agent_reaches_file_and_named_plac
     assert!(
         (end.0 - nook.0).hypot(end.1 - nook.1) <= 0.75,
         "ended at {end:?}, the nook was named at {nook:?}"
+    );
+}
+
+/// `/agent/places` is transient-local: a subscriber joining after the start gets every place,
+/// and one message more, with the new place, when a place is named. The place is then a
+/// destination like any other.
+#[test]
+fn agent_places_shows_every_place_at_start_and_again_when_one_is_named() {
+    use embodia_ros::msg::std_msgs::String as RosString;
+    use embodia_ros::{Bus, Delivery, QosProfile};
+    let mut rig = crate::agent_loop::Rig::new(Arc::new(embodia::RulePlanner::default()), |_| {});
+    let places = rig
+        .bus
+        .subscribe::<RosString>("/agent/places", QosProfile::MAP, Delivery::Queue(10))
+        .unwrap();
+    let parse = |m: RosString| serde_json::from_str::<serde_json::Value>(&m.data).unwrap();
+    let first = parse(places.drain().pop().expect("the latched places"));
+    assert_eq!(first["frame"], "map");
+    assert_eq!(first["places"].as_array().unwrap().len(), 7, "{first}");
+    assert_eq!(first["keep_out"].as_array().unwrap().len(), 1);
+
+    // Before any odometry the robot does not know where it is: nothing is named.
+    rig.agent.submit("remember this place as the sofa corner");
+    rig.advance(0.5);
+    let unplaced = rig.reports.remove(0);
+    assert_eq!(unplaced.outcome, embodia::Outcome::Refused);
+    assert!(unplaced.reason.unwrap().contains("do not know where I am"));
+    assert!(
+        places.drain().is_empty(),
+        "nothing changed, nothing published"
+    );
+
+    rig.agent.submit("remember this place as the sofa corner");
+    rig.advance(1.0);
+    let named = parse(places.drain().pop().expect("published on the change"));
+    let corner = &named["places"][7];
+    assert_eq!(corner["name"], "sofa corner", "{named}");
+    assert_eq!(corner["source"], "named");
+    let start = rig.sim.sim().pose();
+    assert!((corner["center"][0].as_f64().unwrap() - start.x).abs() < 0.05);
+    assert_eq!(
+        named["keep_out"], first["keep_out"],
+        "naming adds no keep-out zone"
+    );
+
+    rig.agent.submit("go to the study");
+    rig.advance(40.0);
+    rig.agent.submit("go to the sofa corner");
+    rig.advance(40.0);
+    let ends: Vec<_> = rig
+        .reports
+        .iter()
+        .map(|r| (r.task.clone(), r.outcome))
+        .collect();
+    assert_eq!(ends.len(), 3, "{ends:?}");
+    assert!(
+        ends.iter().all(|(_, o)| *o == embodia::Outcome::Succeeded),
+        "{ends:?}"
+    );
+    let end = rig.sim.sim().pose();
+    assert!(
+        (end.x - start.x).hypot(end.y - start.y) <= 0.75,
+        "back at the sofa corner: {end:?} vs {start:?}"
     );
 }
