@@ -691,8 +691,10 @@ impl Deliberative {
         let text = match stored {
             Some(Err(e)) => {
                 self.note_write(world.now_ns, Err(e.clone()));
+                // The whole error is in the report and the log; what is said fits a `say`.
+                let short: String = e.chars().take(120).collect();
                 format!(
-                    "I will remember this place as the {name} until I stop, but could not store it: {e}"
+                    "I will remember this place as the {name} until I stop, but could not store it: {short}"
                 )
             }
             Some(Ok(())) => {
