@@ -9,11 +9,11 @@ from launch_ros.substitutions import FindPackageShare
 
 def generate_launch_description():
     share = FindPackageShare("embodia")
-    world = LaunchConfiguration("world")
+    places = LaunchConfiguration("places")
     params = LaunchConfiguration("params_file")
     use_sim_time = LaunchConfiguration("use_sim_time")
     return LaunchDescription([
-        DeclareLaunchArgument("world", default_value=PathJoinSubstitution([share, "launch", "worlds", "apartment.yaml"])),
+        DeclareLaunchArgument("places", default_value=PathJoinSubstitution([share, "launch", "places.yaml"])),
         DeclareLaunchArgument("params_file", default_value=PathJoinSubstitution([share, "launch", "params", "embodia.yaml"])),
         DeclareLaunchArgument("use_sim_time", default_value="false"),
         Node(
@@ -21,7 +21,7 @@ def generate_launch_description():
             executable="embodia",
             name="embodia",
             output="screen",
-            arguments=["agent", "--world", world],
+            arguments=["agent", "--places", places],
             parameters=[params, {"use_sim_time": use_sim_time}],
         ),
     ])

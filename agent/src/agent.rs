@@ -44,6 +44,9 @@ pub struct AgentTopics {
     pub safety: String,
     /// Operator reset of latched stops in (`std_msgs/Bool`, true).
     pub safety_reset: String,
+    /// Every place and keep-out zone out (`std_msgs/String`, JSON, transient-local):
+    /// published at start and whenever a place is named.
+    pub places: String,
 }
 
 impl Default for AgentTopics {
@@ -55,6 +58,7 @@ impl Default for AgentTopics {
             say: "/agent/say".into(),
             safety: "/agent/safety".into(),
             safety_reset: "/agent/safety_reset".into(),
+            places: "/agent/places".into(),
         }
     }
 }
@@ -84,6 +88,10 @@ pub struct AgentConfig {
     pub topics: AgentTopics,
     /// Take time from `/clock` (a simulator's) instead of the system clock.
     pub use_sim_time: bool,
+    /// The places file (a real robot's named places and keep-out zones in the map frame).
+    pub places_file: Option<std::path::PathBuf>,
+    /// Radius of a place named while running ("remember this place as ..."), m.
+    pub named_place_radius: f64,
 }
 
 impl Default for AgentConfig {
@@ -100,6 +108,8 @@ impl Default for AgentConfig {
             resemblance: None,
             topics: AgentTopics::default(),
             use_sim_time: false,
+            places_file: None,
+            named_place_radius: 0.75,
         }
     }
 }
@@ -177,6 +187,19 @@ impl Agent {
             )));
         }
         let t = &config.topics;
+        let remembered = match &memory {
+            Some(m) => m.store().named_places().unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "could not read the named places from memory");
+                Vec::new()
+            }),
+            None => Vec::new(),
+        };
+        let places = crate::places::PlaceBook::new((*semantic).clone(), remembered);
+        let semantic = Arc::new(places.semantic());
+        let places_out = bus.publisher::<RosString>(&t.places, QosProfile::MAP)?;
+        places_out.publish(&RosString {
+            data: places.to_json().to_string(),
+        })?;
         let activity = Arc::new(Activity::default());
         let snapshot = Arc::new(ArcSwap::from_pointee(WorldState {
             semantic: semantic.clone(),
@@ -239,6 +262,9 @@ impl Agent {
             in_progress: in_progress.clone(),
             memory: memory.clone(),
             memory_writes: memory_writes.clone(),
+            places,
+            places_out,
+            named_place_radius: config.named_place_radius,
         });
         let tasks =
             bus.subscribe::<RosString>(&t.task, QosProfile::DEFAULT, Delivery::Queue(32))?;

@@ -17,12 +17,15 @@ use serde_json::json;
 use tracing::Instrument;
 
 use crate::activity::Activity;
+use crate::places::PlaceBook;
 use crate::planner::{
     FailedStep, KnownObject, KnownPlace, MemoryHandle, PlanRequest, Planner, Recall, WorldSummary,
 };
 use crate::reactive::{ReactiveCommand, ReactiveEvent};
 use crate::remembering::{Change, MemoryWrites, RETRY_S, UNSTORED_LIMIT, Unstored, WriteHealth};
 use crate::task::validate_task;
+use embodia_memory::NamedPlace;
+use embodia_planner::understand::{Naming, place_naming};
 
 /// What reaches the deliberative layer.
 #[derive(Debug)]
@@ -187,6 +190,12 @@ pub struct Deliberative {
     /// A task the memory file recorded as in progress when the agent started: the agent
     /// stopped while doing it.
     interrupted: Option<String>,
+    /// The places, with those named while running.
+    places: PlaceBook,
+    /// `/agent/places`.
+    places_out: Publisher<RosString>,
+    /// Radius of a place named while running, m.
+    named_place_radius: f64,
 }
 
 /// Earlier tasks kept for references back to them.
@@ -221,6 +230,12 @@ pub struct DeliberativeParts {
     pub memory: Option<Arc<std::sync::Mutex<Memory>>>,
     /// Where the memory file's write status is shown.
     pub memory_writes: Arc<std::sync::Mutex<MemoryWrites>>,
+    /// The places, with those named in earlier runs.
+    pub places: PlaceBook,
+    /// `/agent/places` (transient-local).
+    pub places_out: Publisher<RosString>,
+    /// Radius of a place named while running, m.
+    pub named_place_radius: f64,
 }
 
 fn summary(world: &WorldState) -> WorldSummary {
@@ -286,6 +301,9 @@ impl Deliberative {
             writes_shown: p.memory_writes,
             history: std::collections::VecDeque::with_capacity(HISTORY + 1),
             interrupted,
+            places: p.places,
+            places_out: p.places_out,
+            named_place_radius: p.named_place_radius,
         }
     }
 
@@ -623,7 +641,71 @@ impl Deliberative {
         });
         let recorded = self.current.as_ref().map(|c| c.report.task.clone());
         self.record_task(recorded.as_deref());
-        self.plan_and_start(None).await;
+        // Naming the current spot is the agent's own act, never a plan step: no planner or
+        // model can add a place.
+        match place_naming(recorded.as_deref().unwrap_or_default()) {
+            Naming::No => self.plan_and_start(None).await,
+            Naming::Refused(reason) => self.refuse(reason),
+            Naming::Name(name) => self.name_place(name),
+        }
+    }
+
+    fn refuse(&mut self, reason: String) {
+        if let Some(c) = &mut self.current {
+            c.report.reason = Some(reason.clone());
+        }
+        self.conclude(Outcome::Refused, format!("I cannot do that: {reason}"));
+    }
+
+    /// Names the robot's current spot: a disc of `named_place_radius` around it, stored in
+    /// the memory file, handed to perception and published on `/agent/places`.
+    fn name_place(&mut self, name: String) {
+        let world = self.snapshot.load_full();
+        let Some(r) = world.robot else {
+            return self.refuse("I do not know where I am yet (no pose from /odom or /tf)".into());
+        };
+        let place = NamedPlace {
+            name: name.clone(),
+            x: r.x,
+            y: r.y,
+            radius: self.named_place_radius,
+            named_ns: world.now_ns + self.memory_epoch_ns,
+        };
+        if let Err(reason) = self.places.name(place.clone()) {
+            return self.refuse(reason);
+        }
+        let stored = self.memory.clone().map(|m| {
+            m.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .store_mut()
+                .put_named_place(&place)
+                .map_err(|e| e.to_string())
+        });
+        let _ = self
+            .commands
+            .send(ReactiveCommand::Places(Arc::new(self.places.semantic())));
+        let _ = self.places_out.publish(&RosString {
+            data: self.places.to_json().to_string(),
+        });
+        tracing::info!(place = %name, x = r.x, y = r.y, radius = place.radius, "named a place");
+        let text = match stored {
+            Some(Err(e)) => {
+                self.note_write(world.now_ns, Err(e.clone()));
+                // The whole error is in the report and the log; what is said fits a `say`.
+                let short: String = e.chars().take(120).collect();
+                format!(
+                    "I will remember this place as the {name} until I stop, but could not store it: {short}"
+                )
+            }
+            Some(Ok(())) => {
+                self.note_write(world.now_ns, Ok(()));
+                format!("I will remember this place as the {name}.")
+            }
+            None => format!(
+                "I will remember this place as the {name} until I stop (I have no memory file)."
+            ),
+        };
+        self.conclude(Outcome::Succeeded, text);
     }
 
     async fn plan_and_start(&mut self, previous_failure: Option<FailedStep>) {

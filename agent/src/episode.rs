@@ -597,13 +597,40 @@ fn recording_meta(
         .source
         .as_ref()
         .ok_or_else(|| AgentError::Config("recording needs a world loaded from a file".into()))?;
+    meta_of(&world.name, source, tasks, options)
+}
+
+/// The metadata of a recording made on a live bus by an agent given a places file (its text
+/// is kept where a world's would be; replay refuses live-bus recordings either way).
+pub fn live_recording_meta_of_places(
+    places_file: &std::path::Path,
+    tasks: &[String],
+    options: &EpisodeOptions,
+) -> Result<RecordingMeta, AgentError> {
+    Ok(RecordingMeta {
+        live_bus: true,
+        ..meta_of(
+            &places_file.display().to_string(),
+            places_file,
+            tasks,
+            options,
+        )?
+    })
+}
+
+fn meta_of(
+    name: &str,
+    source: &std::path::Path,
+    tasks: &[String],
+    options: &EpisodeOptions,
+) -> Result<RecordingMeta, AgentError> {
     let world_yaml = std::fs::read_to_string(source).map_err(|e| {
         AgentError::Config(format!("reading {} to record it: {e}", source.display()))
     })?;
     Ok(RecordingMeta {
         format: crate::recording::meta::FORMAT,
         embodia_version: env!("CARGO_PKG_VERSION").to_owned(),
-        world_name: world.name.clone(),
+        world_name: name.to_owned(),
         world_file: source.display().to_string(),
         world_yaml,
         seed: options.seed,

@@ -16,6 +16,7 @@ pub mod inbox;
 pub mod live;
 pub mod params;
 pub mod picture;
+pub mod places;
 pub mod priority;
 pub mod reactive;
 pub mod recording;

@@ -299,6 +299,38 @@ pub fn registry() -> Vec<ParamSpec> {
             |c| c.use_sim_time.to_string()
         ),
         p!(
+            "places_file",
+            String,
+            "Places file (named places and keep-out zones in the map frame) for a real robot; instead of --world. --places overrides it",
+            |c, v| c.places_file = Some(s(v).into()),
+            |c| c
+                .places_file
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        ),
+        p!(
+            "named_place_radius",
+            Double,
+            "Radius of a place named while running (\"remember this place as the charging dock\"), m",
+            |c, v| c.named_place_radius = f(v),
+            |c| c.named_place_radius.to_string()
+        ),
+        p!(
+            "map_frame",
+            String,
+            "Frame of places and /map; a localiser (AMCL, SLAM) publishes it -> odom on /tf",
+            |c, v| c.perception.map_frame = s(v),
+            |c| c.perception.map_frame.clone()
+        ),
+        p!(
+            "localisation_timeout_s",
+            Double,
+            "A localiser's map -> odom older than this is stale: the pose is held and the gate stops the robot, s",
+            |c, v| c.perception.localisation_timeout_ns = (f(v) * 1e9) as i64,
+            |c| (c.perception.localisation_timeout_ns as f64 * 1e-9).to_string()
+        ),
+        p!(
             "base_frame",
             String,
             "Robot body frame (detections in it are placed with odometry)",
@@ -360,6 +392,20 @@ pub fn registry() -> Vec<ParamSpec> {
             "tf2_msgs/TFMessage in (transient local); places the lidar on the base",
             |c, v| c.perception.topics.tf_static = s(v),
             |c| c.perception.topics.tf_static.clone()
+        ),
+        p!(
+            "topics.tf",
+            String,
+            "tf2_msgs/TFMessage in; a localiser's map -> odom",
+            |c, v| c.perception.topics.tf = s(v),
+            |c| c.perception.topics.tf.clone()
+        ),
+        p!(
+            "topics.places",
+            String,
+            "std_msgs/String JSON of every place and keep-out zone out (transient-local)",
+            |c, v| c.topics.places = s(v),
+            |c| c.topics.places.clone()
         ),
         p!(
             "topics.emergency_stop",
@@ -442,6 +488,23 @@ pub fn apply(
             problem,
         });
     }
+    let r = config.named_place_radius;
+    if !(r > 0.0 && r <= crate::places::MAX_NAMED_PLACE_RADIUS) {
+        return Err(ParamError::Invalid {
+            name: "named_place_radius".into(),
+            problem: format!(
+                "must be in (0, {}] m, got {r}",
+                crate::places::MAX_NAMED_PLACE_RADIUS
+            ),
+        });
+    }
+    let t = config.perception.localisation_timeout_ns;
+    if t <= 0 {
+        return Err(ParamError::Invalid {
+            name: "localisation_timeout_s".into(),
+            problem: format!("must be positive, got {} s", t as f64 * 1e-9),
+        });
+    }
     let cam = config.perception.camera;
     if !(cam.fov_deg > 0.0 && cam.fov_deg <= 360.0) {
         return Err(ParamError::Invalid {
@@ -483,13 +546,20 @@ pub fn values(config: &AgentConfig) -> BTreeMap<String, String> {
 }
 
 /// Parameters from [`values`]' text back to typed values (each read as its parameter's type,
-/// so a string that looks like a number stays a string).
+/// so a string that looks like a number stays a string). An empty string is a parameter that
+/// was not set (`places_file` without a file) and is left out.
 pub fn from_values(
     values: &BTreeMap<String, String>,
 ) -> Result<BTreeMap<String, ParamValue>, ParamError> {
     let specs = registry();
     values
         .iter()
+        .filter(|(name, text)| {
+            !(text.is_empty()
+                && specs
+                    .iter()
+                    .any(|s| s.name == name.as_str() && s.kind == Kind::String))
+        })
         .map(|(name, text)| {
             let spec = specs
                 .iter()

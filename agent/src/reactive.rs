@@ -49,6 +49,8 @@ pub enum ReactiveCommand {
     Cancel,
     /// Objects remembered from earlier, for perception to know of.
     Recall(Vec<embodia_perception::TrackedObject>),
+    /// The places changed (one was named): perception and skills use these from now on.
+    Places(Arc<embodia_perception::SemanticMap>),
 }
 
 /// What the reactive layer reports.
@@ -160,6 +162,7 @@ impl<E: EventSink> ReactiveCore<E> {
                 }
                 ReactiveCommand::Cancel => self.active = None,
                 ReactiveCommand::Recall(objects) => self.perceiver.recall_objects(objects),
+                ReactiveCommand::Places(map) => self.perceiver.set_semantic(map),
             }
         }
         let world = self.perceiver.state();

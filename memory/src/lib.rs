@@ -20,5 +20,5 @@ pub use embedder::{EMBEDDING_DIM, Embedder, EmbedderError};
 pub use entry::{MemoryEntry, NewEntry};
 pub use memory::Memory;
 pub use query::{Hit, Query};
-pub use store::{MemoryStore, StoreError, StoreStats};
+pub use store::{MemoryStore, NamedPlace, StoreError, StoreStats};
 pub use switched::WriteSwitch;

@@ -33,6 +33,8 @@ const FORMAT: &str = "embodia-memory/1";
 /// cleared when it ends, so a task still recorded when the agent starts was interrupted.
 const AGENT_STATE: TableDefinition<&str, &str> = TableDefinition::new("agent_state");
 const TASK_IN_PROGRESS: &str = "task_in_progress";
+/// Places named while running ("remember this place as ..."), by lower-case name, as JSON.
+const NAMED_PLACES: TableDefinition<&str, &str> = TableDefinition::new("named_places");
 
 /// Why the store failed.
 #[derive(Debug, Error)]
@@ -81,6 +83,22 @@ pub enum StoreError {
 
 fn db_fail<E: Into<redb::Error>>(e: E) -> StoreError {
     StoreError::Db(e.into().to_string())
+}
+
+/// A place named while running ("remember this place as the charging dock"): a disc in the
+/// map frame around where the robot stood.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct NamedPlace {
+    /// The name, as said (sanitised).
+    pub name: String,
+    /// Centre, map frame, metres.
+    pub x: f64,
+    /// Centre, map frame, metres.
+    pub y: f64,
+    /// Radius, metres.
+    pub radius: f64,
+    /// When it was named, memory time, nanoseconds.
+    pub named_ns: i64,
 }
 
 /// Counts for `embodia memory stats`.
@@ -545,23 +563,63 @@ impl MemoryStore {
     /// Records `task` as in progress (none: no task), committed with fsync like an insert:
     /// after `kill -9` the next start finds what was interrupted.
     pub fn set_task_in_progress(&mut self, task: Option<&str>) -> Result<(), StoreError> {
+        self.write_small(|txn| {
+            let mut table = txn.open_table(AGENT_STATE).map_err(db_fail)?;
+            match task {
+                Some(t) => table.insert(TASK_IN_PROGRESS, t).map(drop),
+                None => table.remove(TASK_IN_PROGRESS).map(drop),
+            }
+            .map_err(db_fail)
+        })
+    }
+
+    /// The places named while running, in name order. A row that does not parse (written by a
+    /// newer version, or damaged) is skipped with a warning, never fatal.
+    pub fn named_places(&self) -> Result<Vec<NamedPlace>, StoreError> {
+        let read = self.db.begin_read().map_err(db_err)?;
+        let table = match read.open_table(NAMED_PLACES) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(db_fail(e)),
+        };
+        let mut out = Vec::new();
+        for row in table.iter().map_err(db_fail)? {
+            let (key, value) = row.map_err(db_fail)?;
+            match serde_json::from_str::<NamedPlace>(value.value()) {
+                Ok(p) => out.push(p),
+                Err(e) => {
+                    tracing::warn!(key = key.value(), error = %e, "skipping a named place that does not parse")
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stores `place`, replacing one of the same name (case ignored); on disk (fsync) once it
+    /// returns.
+    pub fn put_named_place(&mut self, place: &NamedPlace) -> Result<(), StoreError> {
+        let json = serde_json::to_string(place).map_err(|e| StoreError::Db(e.to_string()))?;
+        let key = place.name.to_lowercase();
+        self.write_small(|txn| {
+            let mut table = txn.open_table(NAMED_PLACES).map_err(db_fail)?;
+            table.insert(key.as_str(), json.as_str()).map_err(db_fail)?;
+            Ok(())
+        })
+    }
+
+    /// One small write transaction (agent state, named places), committed with fsync; a
+    /// failure reopens the file before the next write when it can be reopened.
+    fn write_small(
+        &mut self,
+        write: impl FnOnce(&redb::WriteTransaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         if self.needs_reopen {
             self.reopen()?;
             self.needs_reopen = false;
         }
         let written = (|| {
             let txn = self.db.begin_write().map_err(db_fail)?;
-            {
-                let mut table = txn.open_table(AGENT_STATE).map_err(db_fail)?;
-                match task {
-                    Some(t) => {
-                        table.insert(TASK_IN_PROGRESS, t).map_err(db_fail)?;
-                    }
-                    None => {
-                        table.remove(TASK_IN_PROGRESS).map_err(db_fail)?;
-                    }
-                }
-            }
+            write(&txn)?;
             txn.commit().map_err(db_fail)
         })();
         if written.is_err() {

@@ -527,3 +527,26 @@ fn the_task_in_progress_is_kept_in_the_file_until_cleared() {
         None
     );
 }
+
+#[test]
+fn named_places_survive_reopening_and_a_new_naming_replaces_the_old() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.redb");
+    let dock = |x: f64| embodia_memory::NamedPlace {
+        name: "Charging Dock".into(),
+        x,
+        y: -1.0,
+        radius: 0.75,
+        named_ns: 5,
+    };
+    {
+        let mut store = MemoryStore::open(&path, 4, 100).unwrap();
+        assert!(store.named_places().unwrap().is_empty());
+        store.put_named_place(&dock(1.0)).unwrap();
+        store.put_named_place(&dock(2.0)).unwrap();
+        store.set_task_in_progress(Some("x")).unwrap();
+    }
+    let store = MemoryStore::open(&path, 4, 100).unwrap();
+    assert_eq!(store.named_places().unwrap(), vec![dock(2.0)]);
+    assert_eq!(store.task_in_progress().unwrap().as_deref(), Some("x"));
+}

@@ -8,6 +8,7 @@
 //! trusted and never a panic.
 
 pub mod coverage;
+pub mod localisation;
 pub mod mounts;
 pub mod observation;
 pub mod perceiver;
@@ -17,6 +18,7 @@ pub mod text;
 pub mod world_state;
 
 pub use coverage::{SeenGrid, ViewCone};
+pub use localisation::{Localiser, PoseSource};
 pub use observation::{Observation, ObservationKind};
 pub use perceiver::{Perceiver, PerceptionConfig, PerceptionError, Topics};
 pub use scan::{ScanCoverage, ScanPoints};

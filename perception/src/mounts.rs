@@ -73,6 +73,13 @@ impl Rigid {
         }
     }
 
+    /// The heading this transform turns a planar pose by (rotation about z; roll and pitch
+    /// ignored).
+    pub fn yaw(&self) -> f64 {
+        let [x, y, z, w] = self.q;
+        Quaternion { x, y, z, w }.yaw()
+    }
+
     /// A point of the scan plane (z = 0 in the sensor frame), seen from above in the parent
     /// frame. An upside-down lidar (roll = pi) comes out mirrored, as it should.
     pub fn apply_planar(&self, p: V2) -> V2 {
@@ -104,6 +111,11 @@ impl SensorMounts {
             }
         }
         refused
+    }
+
+    /// The static parent of `frame` and `frame`'s pose in it.
+    pub fn parent(&self, frame: &str) -> Option<(&str, &Rigid)> {
+        self.parents.get(frame).map(|(p, r)| (p.as_str(), r))
     }
 
     /// The pose of `frame` in `base`, following static parents; `None` if not connected.

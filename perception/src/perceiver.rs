@@ -13,6 +13,7 @@ use embodia_world::V2;
 use thiserror::Error;
 
 use crate::coverage::{SeenGrid, ViewCone};
+use crate::localisation::{Localiser, Lookup};
 use crate::mounts::{Rigid, SensorMounts};
 use crate::observation::{Observation, ObservationKind};
 use crate::scan::ScanPoints;
@@ -48,6 +49,8 @@ pub struct Topics {
     pub emergency_stop: String,
     /// `tf2_msgs/TFMessage` (transient-local): where the lidar sits on the base.
     pub tf_static: String,
+    /// `tf2_msgs/TFMessage`: the localiser's `map -> odom`, when one runs.
+    pub tf: String,
 }
 
 impl Default for Topics {
@@ -61,6 +64,7 @@ impl Default for Topics {
             imu: "/imu".into(),
             emergency_stop: "/emergency_stop".into(),
             tf_static: "/tf_static".into(),
+            tf: "/tf".into(),
         }
     }
 }
@@ -72,7 +76,8 @@ pub struct PerceptionConfig {
     pub topics: Topics,
     /// The robot body frame; detections in it are placed with the odometry pose at their stamp.
     pub base_frame: String,
-    /// Frames taken to coincide with the map frame.
+    /// Frames taken to coincide with the map frame while no localiser publishes (with one,
+    /// detections in them are moved into the map through `/tf`).
     pub global_frames: Vec<String>,
     /// How far in the future a stamp may be before the message is dropped, nanoseconds.
     pub future_tolerance_ns: i64,
@@ -88,6 +93,11 @@ pub struct PerceptionConfig {
     pub low_battery: f32,
     /// What one detection message covers, for the record of where the detector has looked.
     pub camera: ViewCone,
+    /// The frame places, `/map` and the pose are in; a localiser publishes it -> odom on `/tf`.
+    pub map_frame: String,
+    /// A localiser's transform older than this is stale (the pose is held and the gate
+    /// stops the robot), nanoseconds.
+    pub localisation_timeout_ns: i64,
 }
 
 impl Default for PerceptionConfig {
@@ -103,6 +113,8 @@ impl Default for PerceptionConfig {
             moved_threshold_m: 0.3,
             low_battery: 0.2,
             camera: ViewCone::default(),
+            map_frame: "map".into(),
+            localisation_timeout_ns: 1_000_000_000,
         }
     }
 }
@@ -118,7 +130,9 @@ pub struct Perceiver {
     imu: Subscription<Imu>,
     estop: Subscription<Bool>,
     tf_static: Subscription<TFMessage>,
+    tf: Subscription<TFMessage>,
     mounts: SensorMounts,
+    localiser: Localiser,
     history: VecDeque<RobotState>,
     state: WorldState,
     /// Latest IMU yaw rate, rad/s.
@@ -143,7 +157,9 @@ impl Perceiver {
             imu: bus.subscribe(&t.imu, sensor, Delivery::Latest)?,
             estop: bus.subscribe(&t.emergency_stop, QosProfile::DEFAULT, Delivery::Queue(16))?,
             tf_static: bus.subscribe(&t.tf_static, QosProfile::MAP, Delivery::Queue(64))?,
+            tf: bus.subscribe(&t.tf, QosProfile::DEFAULT, Delivery::Queue(256))?,
             mounts: SensorMounts::default(),
+            localiser: Localiser::new(&config.map_frame, config.localisation_timeout_ns),
             history: VecDeque::new(),
             state: WorldState {
                 semantic,
@@ -154,6 +170,11 @@ impl Perceiver {
         })
     }
 
+    /// Where the pose comes from now (a localiser on `/tf`, or odometry alone).
+    pub fn pose_source(&self) -> &crate::localisation::PoseSource {
+        self.localiser.source()
+    }
+
     /// The current belief.
     pub fn state(&self) -> &WorldState {
         &self.state
@@ -162,6 +183,11 @@ impl Perceiver {
     /// Latest IMU yaw rate, when an IMU publishes.
     pub fn imu_yaw_rate(&self) -> Option<f64> {
         self.imu_yaw_rate
+    }
+
+    /// Replaces the places and keep-out zones (a place was named while running).
+    pub fn set_semantic(&mut self, semantic: Arc<SemanticMap>) {
+        self.state.semantic = semantic;
     }
 
     /// Adds objects known from memory (seen in an earlier task or run) that perception is not
@@ -196,7 +222,6 @@ impl Perceiver {
         }
         self.state.now_ns = now_ns;
         self.state.estop_requested = self.estop.drain().iter().any(|b| b.data);
-        self.take_odometry(now_ns);
         for msg in self.tf_static.drain() {
             let refused = self.mounts.add(&msg.transforms);
             if refused > 0 {
@@ -204,6 +229,14 @@ impl Perceiver {
                 tracing::warn!(refused, "ignoring static transforms with invalid values");
             }
         }
+        for msg in self.tf.drain() {
+            let refused = self.localiser.add(&msg.transforms);
+            if refused > 0 {
+                self.state.drops.bad_transforms += refused as u64;
+                tracing::warn!(refused, "ignoring /tf transforms with invalid values");
+            }
+        }
+        self.take_odometry(now_ns);
         self.take_scan(now_ns);
         self.take_map();
         self.take_battery(now_ns, &mut out);
@@ -247,11 +280,23 @@ impl Perceiver {
                 self.state.drops.out_of_order += 1;
                 continue;
             }
+            let frame = match o.header.frame_id.as_str() {
+                "" => "odom",
+                f => f,
+            };
+            let odom_pose = (p.position.x, p.position.y, q.yaw());
+            // None: the localiser is stale; the pose is held and ages into a stop.
+            let Some((x, y, theta)) = self
+                .localiser
+                .locate(frame, odom_pose, &self.mounts, now_ns)
+            else {
+                continue;
+            };
             let r = RobotState {
                 stamp_ns: stamp,
-                x: p.position.x,
-                y: p.position.y,
-                theta: q.yaw(),
+                x,
+                y,
+                theta,
                 v: t.linear.x,
                 w: t.angular.z,
             };
@@ -407,7 +452,18 @@ impl Perceiver {
                     self.state.drops.bad_detections += 1;
                     continue;
                 }
-                let global = if self.config.global_frames.iter().any(|f| f == frame) {
+                let global = if *frame == self.config.map_frame {
+                    local
+                } else if *frame != self.config.base_frame && self.localiser.heard() {
+                    // A localiser runs: odom (or any frame it connects) is not the map.
+                    match self.localiser.lookup(frame, &self.mounts, now_ns) {
+                        Lookup::Fresh(to_map, _) => to_map.apply_planar(local),
+                        _ => {
+                            self.state.drops.unplaceable_detections += 1;
+                            continue;
+                        }
+                    }
+                } else if self.config.global_frames.iter().any(|f| f == frame) {
                     local
                 } else if *frame == self.config.base_frame {
                     match self.pose_at(stamp) {

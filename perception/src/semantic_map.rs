@@ -1,6 +1,6 @@
 //! The part of a world the agent is told rather than perceives: named places and keep-out zones.
 
-use embodia_world::{Place, Polygon, V2, World};
+use embodia_world::{Place, PlacesFile, Polygon, V2, World};
 
 /// Named places and geofences, from the world file (or a places file on a real robot).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -18,6 +18,14 @@ impl SemanticMap {
         Self {
             places: world.places.clone(),
             keep_out: world.keep_out.clone(),
+        }
+    }
+
+    /// The places and keep-out zones of a places file (a real robot's).
+    pub fn from_places(file: &PlacesFile) -> Self {
+        Self {
+            places: file.places.clone(),
+            keep_out: file.keep_out.clone(),
         }
     }
 

@@ -10,7 +10,8 @@ use crate::coverage::SeenGrid;
 use crate::scan::ScanPoints;
 use crate::semantic_map::SemanticMap;
 
-/// The robot's pose and velocity from odometry.
+/// The robot's pose in the map frame (odometry, chained with a localiser's `map -> odom`
+/// when one publishes) and its velocity from odometry.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct RobotState {
     /// Odometry stamp, nanoseconds.
@@ -84,6 +85,8 @@ pub struct DropCounters {
     pub unplaced_scans: u64,
     /// Times the clock went backwards and the buffers were cleared.
     pub time_jumps: u64,
+    /// `/tf` transforms with non-finite or non-unit values, or without frame names.
+    pub bad_transforms: u64,
 }
 
 /// The newest belief about the robot and its surroundings.

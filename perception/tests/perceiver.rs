@@ -446,3 +446,93 @@ fn each_detection_message_marks_what_the_camera_covered_even_when_it_saw_nothing
     let (x, y) = seen.cell_of(embodia_world::V2::new(0.2, 0.55)).unwrap();
     assert_eq!(seen.seen_at(x, y), None);
 }
+
+/// The simulator playing a localiser: /odom is in an odom frame 1.5 m and 0.4 rad off the map,
+/// and map -> odom is on /tf. Perception's pose must be the true (map) pose, not odometry's.
+#[test]
+fn the_pose_is_in_the_map_frame_when_a_localiser_publishes_map_to_odom() {
+    let bus = InProcBus::new();
+    let world = Arc::new(World::parse(WORLD, "w").unwrap());
+    let config = SimConfig {
+        map_to_odom: Some([1.5, -0.5, 0.4]),
+        ..SimConfig::default()
+    };
+    let mut node = SimNode::new(&bus, Simulator::new(world.clone(), config).unwrap()).unwrap();
+    let mut perceiver = Perceiver::new(
+        &bus,
+        Arc::new(SemanticMap::from_world(&world)),
+        PerceptionConfig::default(),
+    )
+    .unwrap();
+    let cmd = bus
+        .publisher::<Twist>("/cmd_vel", QosProfile::DEFAULT)
+        .unwrap();
+    for _ in 0..20 {
+        cmd.publish(&Twist::planar(0.3, 0.2)).unwrap();
+        node.run_for(0.1, &mut Lockstep).unwrap();
+        perceiver.update(node.sim().time_ns());
+    }
+    let truth = node.sim().pose();
+    let r = perceiver.state().robot.expect("a pose");
+    assert!(
+        (r.x - truth.x).abs() < 1e-6 && (r.y - truth.y).abs() < 1e-6,
+        "perceived ({}, {}) vs true ({}, {})",
+        r.x,
+        r.y,
+        truth.x,
+        truth.y
+    );
+    assert!((r.theta - truth.theta).abs() < 1e-6);
+    assert!(matches!(
+        perceiver.pose_source(),
+        embodia_perception::PoseSource::Tf { chain } if chain == &["map", "odom"]
+    ));
+    assert_eq!(perceiver.state().place.as_deref(), Some("west"));
+}
+
+/// Without a localiser (no map -> odom anywhere), odometry's frame is the map.
+#[test]
+fn odometry_alone_is_the_pose_when_nothing_localises() {
+    let mut r = rig();
+    r.odom.publish(&odom(S, 4.0, 1.0, 0.0)).unwrap();
+    r.perceiver.update(S);
+    let p = r.perceiver.state().robot.unwrap();
+    assert_eq!((p.x, p.y), (4.0, 1.0));
+    assert_eq!(
+        r.perceiver.pose_source(),
+        &embodia_perception::PoseSource::Odometry
+    );
+}
+
+/// With a localiser, a detection in the odom frame is moved into the map through /tf, not
+/// taken as if odom were the map.
+#[test]
+fn detections_in_the_odom_frame_go_through_the_localisers_transform() {
+    use embodia_ros::msg::tf2_msgs::TFMessage;
+    let mut r = rig();
+    let tf = r
+        .bus
+        .publisher::<TFMessage>("/tf", QosProfile::DEFAULT)
+        .unwrap();
+    let mut map_odom = embodia_ros::msg::geometry_msgs::TransformStamped {
+        header: Header::new(Time::from_nanos(S), "map"),
+        child_frame_id: "odom".into(),
+        ..Default::default()
+    };
+    map_odom.transform.translation.x = 2.0;
+    map_odom.transform.rotation.w = 1.0;
+    tf.publish(&TFMessage {
+        transforms: vec![map_odom],
+    })
+    .unwrap();
+    r.odom.publish(&odom(S, 0.0, 1.5, 0.0)).unwrap();
+    r.det
+        .publish(&detection(S, "odom", "red cup", "cup", 1.5, 1.5))
+        .unwrap();
+    r.perceiver.update(S);
+    let robot = r.perceiver.state().robot.unwrap();
+    assert_eq!((robot.x, robot.y), (2.0, 1.5));
+    let cup = r.perceiver.state().object("red cup").expect("placed");
+    assert_eq!((cup.x, cup.y), (3.5, 1.5));
+    assert_eq!(cup.place.as_deref(), Some("east"));
+}

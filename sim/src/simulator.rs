@@ -97,6 +97,10 @@ pub struct SimConfig {
     pub stamped_cmd_vel: bool,
     /// Frame names.
     pub frames: Frames,
+    /// Where the odometry frame lies in the map (x, y, yaw), published on `/tf` as a localiser
+    /// (AMCL, SLAM) publishes map -> odom; `/odom` is then in that frame, not the map's. None:
+    /// the two frames coincide (a static identity on `/tf_static`), localisation is perfect.
+    pub map_to_odom: Option<[f64; 3]>,
 }
 
 impl Default for SimConfig {
@@ -114,6 +118,7 @@ impl Default for SimConfig {
             odom_twist_noise_std: 0.0,
             stamped_cmd_vel: false,
             frames: Frames::default(),
+            map_to_odom: None,
         }
     }
 }
@@ -143,6 +148,15 @@ impl SimConfig {
                     fix: "choose a rate that divides physics_hz",
                 });
             }
+        }
+        if let Some(m) = self.map_to_odom
+            && !m.iter().all(|v| v.is_finite())
+        {
+            return Err(SimError::Config {
+                field: "map_to_odom",
+                problem: format!("{m:?} is not three finite numbers"),
+                fix: "give x, y (metres) and yaw (radians) of the odom frame in the map",
+            });
         }
         let l = &self.lidar;
         // Written as positive conditions so that NaN fails them.
@@ -331,10 +345,22 @@ impl Simulator {
             .is_multiple_of((self.config.physics_hz / hz) as u64)
     }
 
-    /// `/odom`: pose in the odom frame (which coincides with `map`: localisation is perfect),
+    /// The robot's pose in the odometry frame: its true (map) pose, seen from where
+    /// [`SimConfig::map_to_odom`] puts the odometry frame.
+    fn odom_pose(&self) -> Pose2 {
+        let p = self.robot.pose;
+        let Some([ox, oy, oyaw]) = self.config.map_to_odom else {
+            return p;
+        };
+        let (s, c) = oyaw.sin_cos();
+        let (dx, dy) = (p.x - ox, p.y - oy);
+        Pose2::new(c * dx + s * dy, -s * dx + c * dy, p.theta - oyaw)
+    }
+
+    /// `/odom`: pose in the odom frame (the map's unless [`SimConfig::map_to_odom`] moves it),
     /// body twist with optional noise.
     pub fn odometry(&mut self) -> Odometry {
-        let p = self.robot.pose;
+        let p = self.odom_pose();
         let sigma = self.config.odom_twist_noise_std;
         let mut noise = || {
             if sigma > 0.0 {
@@ -368,29 +394,32 @@ impl Simulator {
         }
     }
 
-    /// `/tf`: odom -> base_link.
+    /// `/tf`: odom -> base_link, and map -> odom when [`SimConfig::map_to_odom`] is set (as a
+    /// localiser publishes it).
     pub fn tf(&self) -> TFMessage {
-        let p = self.robot.pose;
-        TFMessage {
-            transforms: vec![transform(
+        let f = &self.config.frames;
+        let mut transforms = vec![transform(self.stamp(), &f.odom, &f.base, self.odom_pose())];
+        if let Some([x, y, yaw]) = self.config.map_to_odom {
+            transforms.push(transform(
                 self.stamp(),
-                &self.config.frames.odom,
-                &self.config.frames.base,
-                p,
-            )],
+                &f.map,
+                &f.odom,
+                Pose2::new(x, y, yaw),
+            ));
         }
+        TFMessage { transforms }
     }
 
-    /// `/tf_static`: map -> odom (identity) and base_link -> laser (identity).
+    /// `/tf_static`: map -> odom (identity, unless [`SimConfig::map_to_odom`] makes it dynamic)
+    /// and base_link -> laser (identity).
     pub fn tf_static(&self) -> TFMessage {
         let f = &self.config.frames;
         let id = Pose2::new(0.0, 0.0, 0.0);
-        TFMessage {
-            transforms: vec![
-                transform(self.stamp(), &f.map, &f.odom, id),
-                transform(self.stamp(), &f.base, &f.laser, id),
-            ],
+        let mut transforms = vec![transform(self.stamp(), &f.base, &f.laser, id)];
+        if self.config.map_to_odom.is_none() {
+            transforms.insert(0, transform(self.stamp(), &f.map, &f.odom, id));
         }
+        TFMessage { transforms }
     }
 
     /// `/scan`: one lidar sweep from the current pose.

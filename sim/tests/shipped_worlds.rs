@@ -198,3 +198,23 @@ fn the_search_scenarios_warehouse_has_things_on_unnamed_floor() {
         );
     }
 }
+
+/// launch/places.yaml is the apartment's places as a places file (to try `--places` against
+/// the simulator): same places, same regions, same keep-out zones.
+#[test]
+fn the_example_places_file_matches_the_apartment_world() {
+    let file = embodia_world::PlacesFile::load(worlds_dir().join("../places.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let world = load("apartment.yaml");
+    for p in &world.places {
+        let q = file
+            .places
+            .iter()
+            .find(|q| q.name == p.name)
+            .unwrap_or_else(|| panic!("{} is missing from launch/places.yaml", p.name));
+        assert_eq!(q.region, p.region, "{}", p.name);
+    }
+    assert_eq!(file.keep_out, world.keep_out);
+    let door = file.places.iter().find(|p| p.name == "front door").unwrap();
+    assert!(world.clearance(door.region.center()) > world.robot.radius);
+}

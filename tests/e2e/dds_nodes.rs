@@ -2,30 +2,9 @@
 //! ros_gz_bridge and a robot's controller. Opens DDS sockets: ignored in a plain run;
 //! `scripts/dds-tests.sh` runs it inside a fresh network namespace (loopback only).
 
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use crate::root;
-
-/// `embodia sim` as a DDS node on loopback in `domain`, in real time for `seconds`; its JSON
-/// summary on stdout.
-fn sim_node(world: &str, domain: &str, seconds: &str) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_embodia"))
-        .args([
-            "sim",
-            "--dds",
-            "--dds-loopback",
-            "--realtime",
-            "--world",
-            world,
-        ])
-        .args(["--duration", seconds])
-        .env("ROS_DOMAIN_ID", domain)
-        .current_dir(root())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
-}
 
 #[test]
 #[ignore = "opens DDS sockets: run inside a network namespace with scripts/dds-tests.sh"]
@@ -33,7 +12,7 @@ fn agent_node_drives_the_simulator_node_to_the_kitchen_over_dds() {
     let bin = env!("CARGO_BIN_EXE_embodia");
     let world = "launch/worlds/apartment.yaml";
     let domain = "23";
-    let sim = sim_node(world, domain, "40");
+    let sim = crate::dds_sim(domain, world, "40", &[]);
     let agent = Command::new(bin)
         .args([
             "agent",
@@ -82,7 +61,7 @@ fn an_agent_node_records_the_live_bus_and_replay_refuses_the_file() {
     let domain = "24";
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("agent.mcap");
-    let sim = sim_node(world, domain, "30");
+    let sim = crate::dds_sim(domain, world, "30", &[]);
     let agent = Command::new(bin)
         .args([
             "agent",

@@ -27,12 +27,16 @@ fn the_xml_launch_file_starts_the_agent_with_the_shipped_params() {
         .find(|n| n.has_tag_name("node"))
         .expect("a node");
     assert_eq!(node.attribute("exec"), Some("embodia"));
-    assert!(node.attribute("args").unwrap().starts_with("agent --world"));
+    assert!(
+        node.attribute("args")
+            .unwrap()
+            .starts_with("agent --places")
+    );
     let defaults: Vec<&str> = doc
         .descendants()
         .filter_map(|n| n.attribute("default"))
         .collect();
-    for file in ["launch/params/embodia.yaml", "launch/worlds/apartment.yaml"] {
+    for file in ["launch/params/embodia.yaml", "launch/places.yaml"] {
         assert!(
             defaults.iter().any(|d| d.ends_with(file)),
             "{file} is the default"
@@ -134,7 +138,12 @@ fn the_python_launch_files_parse_and_reference_existing_files() {
             Err(e) => panic!("python3 is needed to check {name}: {e}"),
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        for file in ["embodia.yaml", "apartment.yaml", "gz_bridge.yaml"] {
+        for file in [
+            "embodia.yaml",
+            "apartment.yaml",
+            "gz_bridge.yaml",
+            "places.yaml",
+        ] {
             if text.contains(&format!("\"{file}\"")) {
                 assert!(
                     [

@@ -10,9 +10,11 @@ mod launch_files;
 mod live_view;
 mod llm_planner;
 mod memory_cli;
+mod places;
 mod recording;
 mod run_cli;
 mod scenarios;
+mod sdf_parser;
 mod sim_cli;
 mod soak;
 mod untrusted_labels;
@@ -36,6 +38,28 @@ pub fn embodia(args: &[&str]) -> Output {
         .env("RUST_LOG", "warn")
         .output()
         .expect("embodia runs")
+}
+
+/// `embodia sim` as a DDS node on loopback in `domain`, paced in real time for `seconds`,
+/// with `extra` options; its JSON report comes on stdout at the end.
+pub fn dds_sim(domain: &str, world: &str, seconds: &str, extra: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_embodia"))
+        .args([
+            "sim",
+            "--dds",
+            "--dds-loopback",
+            "--realtime",
+            "--world",
+            world,
+        ])
+        .args(["--duration", seconds])
+        .args(extra)
+        .env("ROS_DOMAIN_ID", domain)
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("embodia sim runs")
 }
 
 /// Stdout parsed as JSON, failing with stderr shown.

@@ -6,8 +6,10 @@
 //! without the agent depending on the simulator.
 
 pub mod geometry;
+pub mod places;
 pub mod sdf;
 pub mod world;
 
 pub use geometry::{Circle, Polygon, Rect, V2};
+pub use places::PlacesFile;
 pub use world::{Object, Place, Region, RobotSpec, Wall, World, WorldError};

@@ -26,7 +26,7 @@ pub const MAX_MAP_CELLS_PER_SIDE: f64 = 8192.0;
 #[non_exhaustive]
 pub enum WorldError {
     /// The file could not be read.
-    #[error("{file}: cannot read world file: {source}. Fix: check the path")]
+    #[error("{file}: cannot read the file: {source}. Fix: check the path")]
     Read {
         /// The file.
         file: String,
@@ -88,7 +88,7 @@ struct WorldFile {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PlaceFile {
+pub(crate) struct PlaceFile {
     center: Option<[f64; 2]>,
     radius: Option<f64>,
     polygon: Option<Vec<[f64; 2]>>,
@@ -128,7 +128,7 @@ struct RobotFile {
 
 /// A YAML mapping whose keys must be unique: serde_yaml lets a repeated key overwrite the
 /// first silently, which would lose a place without a word.
-fn unique_keys<'de, D, V>(d: D) -> Result<IndexMap<String, V>, D::Error>
+pub(crate) fn unique_keys<'de, D, V>(d: D) -> Result<IndexMap<String, V>, D::Error>
 where
     D: serde::Deserializer<'de>,
     V: Deserialize<'de>,
@@ -320,23 +320,14 @@ pub struct World {
 impl World {
     /// Reads and validates a world file.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, WorldError> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| WorldError::Read {
-            file: path.display().to_string(),
-            source,
-        })?;
-        let mut world = Self::parse(&text, &path.display().to_string())?;
-        world.source = Some(path.to_owned());
+        let (mut world, source) = load_with(path.as_ref(), Self::parse)?;
+        world.source = Some(source);
         Ok(world)
     }
 
     /// Parses and validates world YAML; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Self, WorldError> {
-        let raw: WorldFile = serde_yaml::from_str(text).map_err(|e| WorldError::Syntax {
-            file: file.to_owned(),
-            message: e.to_string(),
-            fix: syntax_fix(&e.to_string()),
-        })?;
+        let raw: WorldFile = from_yaml(text, file)?;
         Validator { file }.world(raw)
     }
 
@@ -372,6 +363,30 @@ impl World {
     }
 }
 
+/// Reads `path` and parses it with `parse` (which names the file in its errors).
+pub(crate) fn load_with<T>(
+    path: &Path,
+    parse: impl FnOnce(&str, &str) -> Result<T, WorldError>,
+) -> Result<(T, PathBuf), WorldError> {
+    let text = std::fs::read_to_string(path).map_err(|source| WorldError::Read {
+        file: path.display().to_string(),
+        source,
+    })?;
+    Ok((parse(&text, &path.display().to_string())?, path.to_owned()))
+}
+
+/// Strict YAML (unknown keys refused) into `T`, errors naming `file` and the fix.
+pub(crate) fn from_yaml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &str,
+) -> Result<T, WorldError> {
+    serde_yaml::from_str(text).map_err(|e| WorldError::Syntax {
+        file: file.to_owned(),
+        message: e.to_string(),
+        fix: syntax_fix(&e.to_string()),
+    })
+}
+
 fn syntax_fix(message: &str) -> String {
     if message.contains("unknown field") {
         "remove or rename the key; the allowed keys are listed above".into()
@@ -384,11 +399,15 @@ fn syntax_fix(message: &str) -> String {
     }
 }
 
-struct Validator<'a> {
-    file: &'a str,
+pub(crate) struct Validator<'a> {
+    pub(crate) file: &'a str,
 }
 
-type Checked<T> = Result<T, WorldError>;
+/// Names claimed so far in a file, with the field that claimed each (lower case).
+#[derive(Default)]
+pub(crate) struct Names(Vec<(String, String)>);
+
+pub(crate) type Checked<T> = Result<T, WorldError>;
 
 impl Validator<'_> {
     fn err(
@@ -430,7 +449,9 @@ impl Validator<'_> {
         }
     }
 
-    fn inside(&self, field: &str, size: V2, p: V2) -> Checked<()> {
+    /// `p` lies within the world's extent (none: any finite point, as in a map frame).
+    fn inside(&self, field: &str, size: Option<V2>, p: V2) -> Checked<()> {
+        let Some(size) = size else { return Ok(()) };
         if (0.0..=size.x).contains(&p.x) && (0.0..=size.y).contains(&p.y) {
             Ok(())
         } else {
@@ -445,7 +466,7 @@ impl Validator<'_> {
         }
     }
 
-    fn polygon(&self, field: &str, points: &[[f64; 2]], size: V2) -> Checked<Polygon> {
+    fn polygon(&self, field: &str, points: &[[f64; 2]], size: Option<V2>) -> Checked<Polygon> {
         if points.len() < 3 {
             return Err(self.err(
                 field,
@@ -472,6 +493,80 @@ impl Validator<'_> {
             ));
         }
         Ok(poly)
+    }
+
+    /// Claims `name` (case and surrounding space ignored) for `field`; refuses a name already
+    /// claimed, naming its owner.
+    pub(crate) fn claim(&self, names: &mut Names, field: String, name: &str) -> Checked<()> {
+        let key = name.trim().to_lowercase();
+        if key.is_empty() {
+            return Err(self.err(field, "the name is empty", "give it a name"));
+        }
+        if let Some((other, _)) = names.0.iter().find(|(_, n)| *n == key) {
+            return Err(self.err(
+                field,
+                format!("the name {name:?} is already used by {other}"),
+                "give every place and object a unique name (case is ignored)",
+            ));
+        }
+        names.0.push((field, key));
+        Ok(())
+    }
+
+    /// The named places of a file, within `size` when the file has one.
+    pub(crate) fn places(
+        &self,
+        raw: &IndexMap<String, PlaceFile>,
+        size: Option<V2>,
+        names: &mut Names,
+    ) -> Checked<Vec<Place>> {
+        let mut places = Vec::with_capacity(raw.len());
+        for (name, p) in raw {
+            let field = format!("places.{name}");
+            self.claim(names, field.clone(), name)?;
+            let region = match (&p.center, p.radius, &p.polygon) {
+                (Some(c), Some(r), None) => {
+                    self.finite(&format!("{field}.center"), c)?;
+                    self.positive(&format!("{field}.radius"), r)?;
+                    let center = V2::new(c[0], c[1]);
+                    self.inside(&format!("{field}.center"), size, center)?;
+                    Region::Circle(Circle { center, radius: r })
+                }
+                (None, None, Some(poly)) => {
+                    Region::Polygon(self.polygon(&format!("{field}.polygon"), poly, size)?)
+                }
+                _ => {
+                    return Err(self.err(
+                        field,
+                        "a place is either a circle or a polygon",
+                        "give `center` and `radius`, or `polygon` alone",
+                    ));
+                }
+            };
+            let mut aliases = Vec::with_capacity(p.aliases.len());
+            for (j, a) in p.aliases.iter().enumerate() {
+                self.claim(names, format!("{field}.aliases[{j}]"), a)?;
+                aliases.push(a.trim().to_owned());
+            }
+            places.push(Place {
+                name: name.trim().to_owned(),
+                aliases,
+                region,
+            });
+        }
+        Ok(places)
+    }
+
+    /// Keep-out polygons, within `size` when the file has one.
+    pub(crate) fn keep_out(
+        &self,
+        raw: &[Vec<[f64; 2]>],
+        size: Option<V2>,
+    ) -> Checked<Vec<Polygon>> {
+        raw.iter()
+            .enumerate()
+            .map(|(i, k)| self.polygon(&format!("keep_out[{i}]"), k, size))
+            .collect()
     }
 
     fn world(&self, raw: WorldFile) -> Checked<World> {
@@ -501,8 +596,8 @@ impl Validator<'_> {
             let field = format!("walls[{i}]");
             self.finite(&field, w)?;
             let (a, b) = (V2::new(w[0], w[1]), V2::new(w[2], w[3]));
-            self.inside(&field, size, a)?;
-            self.inside(&field, size, b)?;
+            self.inside(&field, Some(size), a)?;
+            self.inside(&field, Some(size), b)?;
             walls.push(Wall {
                 a,
                 b,
@@ -510,62 +605,14 @@ impl Validator<'_> {
             });
         }
 
-        let mut names: Vec<(String, String)> = Vec::new();
-        let mut claim = |field: String, name: &str| -> Checked<()> {
-            let key = name.trim().to_lowercase();
-            if key.is_empty() {
-                return Err(self.err(field, "the name is empty", "give it a name"));
-            }
-            if let Some((other, _)) = names.iter().find(|(_, n)| *n == key) {
-                return Err(self.err(
-                    field,
-                    format!("the name {name:?} is already used by {other}"),
-                    "give every place and object a unique name (case is ignored)",
-                ));
-            }
-            names.push((field.to_string(), key));
-            Ok(())
-        };
-
-        let mut places = Vec::with_capacity(raw.places.len());
-        for (name, p) in &raw.places {
-            let field = format!("places.{name}");
-            claim(field.clone(), name)?;
-            let region = match (&p.center, p.radius, &p.polygon) {
-                (Some(c), Some(r), None) => {
-                    self.finite(&format!("{field}.center"), c)?;
-                    self.positive(&format!("{field}.radius"), r)?;
-                    let center = V2::new(c[0], c[1]);
-                    self.inside(&format!("{field}.center"), size, center)?;
-                    Region::Circle(Circle { center, radius: r })
-                }
-                (None, None, Some(poly)) => {
-                    Region::Polygon(self.polygon(&format!("{field}.polygon"), poly, size)?)
-                }
-                _ => {
-                    return Err(self.err(
-                        field,
-                        "a place is either a circle or a polygon",
-                        "give `center` and `radius`, or `polygon` alone",
-                    ));
-                }
-            };
-            let mut aliases = Vec::with_capacity(p.aliases.len());
-            for (j, a) in p.aliases.iter().enumerate() {
-                claim(format!("{field}.aliases[{j}]"), a)?;
-                aliases.push(a.trim().to_owned());
-            }
-            places.push(Place {
-                name: name.clone(),
-                aliases,
-                region,
-            });
-        }
+        let mut names = Names::default();
+        let places = self.places(&raw.places, Some(size), &mut names)?;
+        let claim = |field: String, name: &str, names: &mut Names| self.claim(names, field, name);
 
         let mut objects = Vec::with_capacity(raw.objects.len());
         for (i, o) in raw.objects.iter().enumerate() {
             let field = format!("objects[{i}]");
-            claim(format!("{field} ({})", o.name), &o.name)?;
+            claim(format!("{field} ({})", o.name), &o.name, &mut names)?;
             if o.class.trim().is_empty() {
                 return Err(self.err(
                     format!("{field}.class"),
@@ -575,7 +622,7 @@ impl Validator<'_> {
             }
             self.finite(&format!("{field}.at"), &o.at)?;
             let at = V2::new(o.at[0], o.at[1]);
-            self.inside(&format!("{field}.at"), size, at)?;
+            self.inside(&format!("{field}.at"), Some(size), at)?;
             let obj_size = o.size.unwrap_or(DEFAULT_OBJECT_SIZE);
             self.positive(&format!("{field}.size"), obj_size)?;
             objects.push(Object {
@@ -588,12 +635,7 @@ impl Validator<'_> {
             });
         }
 
-        let keep_out = raw
-            .keep_out
-            .iter()
-            .enumerate()
-            .map(|(i, k)| self.polygon(&format!("keep_out[{i}]"), k, size))
-            .collect::<Checked<Vec<_>>>()?;
+        let keep_out = self.keep_out(&raw.keep_out, Some(size))?;
 
         let r = &raw.robot;
         self.finite("robot.start", &r.start)?;
@@ -603,7 +645,7 @@ impl Validator<'_> {
         self.positive("robot.max_linear_accel", r.max_linear_accel)?;
         self.positive("robot.max_angular_accel", r.max_angular_accel)?;
         let start = V2::new(r.start[0], r.start[1]);
-        self.inside("robot.start", size, start)?;
+        self.inside("robot.start", Some(size), start)?;
         if let Some(i) = walls.iter().position(|w| w.rect.distance(start) < r.radius) {
             return Err(self.err(
                 "robot.start",

@@ -9,12 +9,15 @@ use anyhow::Context;
 use clap::Args;
 use embodia::agent::{Agent, AgentConfig, Pacing};
 use embodia::deliberative::Outcome;
-use embodia::episode::{EpisodeOptions, MemoryChoice, live_recording_meta};
+use embodia::episode::{
+    EpisodeOptions, MemoryChoice, live_recording_meta, live_recording_meta_of_places,
+};
 use embodia_memory::Memory;
 use embodia_perception::SemanticMap;
 use embodia_ros::Bus;
 use embodia_ros::bus::dds::{DdsBus, DdsOptions};
 use embodia_sim::World;
+use embodia_world::PlacesFile;
 
 use super::bus_recording::BusRecording;
 use super::{FoxgloveArg, PlannerArgs};
@@ -22,9 +25,14 @@ use super::{FoxgloveArg, PlannerArgs};
 /// Options of `embodia agent`.
 #[derive(Debug, Args)]
 pub struct AgentArgs {
-    /// World file giving the named places and keep-out zones.
+    /// World file of the built-in simulator or Gazebo (its named places and keep-out zones
+    /// are used). On a real robot use --places instead.
+    #[arg(long, conflicts_with = "places")]
+    world: Option<PathBuf>,
+    /// Places file of a real robot: named places and keep-out zones in the map frame (see
+    /// launch/places.yaml). Also the `places_file` parameter.
     #[arg(long)]
-    world: PathBuf,
+    places: Option<PathBuf>,
     #[command(flatten)]
     planner: PlannerArgs,
     /// Tasks to do in order (more arrive on /agent/task).
@@ -74,13 +82,13 @@ pub fn run(
     node: &str,
     namespace: &str,
 ) -> anyhow::Result<()> {
-    let world = World::load(&args.world)?;
+    let site = Site::load(&args, config)?;
     match args.transport {
         Transport::Dds => {
             let options = DdsOptions::from_env(node, namespace, args.dds_loopback);
             let bus = DdsBus::new(&options).context("joining the DDS domain")?;
             if args.record.is_none() && !args.foxglove.wanted() {
-                return serve(&bus, &bus, args, config, &world);
+                return serve(&bus, &bus, args, site);
             }
             // A participant does not receive its own publications: the recorder is a node of
             // its own, as `ros2 bag record` is.
@@ -90,20 +98,63 @@ pub fn run(
                 args.dds_loopback,
             ))
             .context("joining the DDS domain (the recorder's node)")?;
-            serve(&bus, &recorder, args, config, &world)
+            serve(&bus, &recorder, args, site)
         }
-        Transport::Rcl => serve_on_rcl(args, config, &world, node, namespace),
+        Transport::Rcl => serve_on_rcl(args, site, node, namespace),
+    }
+}
+
+/// Where the agent works: its places and keep-out zones, and its settings fitted to them.
+struct Site {
+    /// What the log calls it: the world's name or the places file.
+    name: String,
+    /// The world file, when the agent runs in a simulated world.
+    world: Option<World>,
+    /// The places file, when the agent runs on a robot.
+    places_file: Option<PathBuf>,
+    semantic: SemanticMap,
+    config: AgentConfig,
+}
+
+impl Site {
+    /// From `--world` (the robot's limits capped by the world's robot) or from `--places` /
+    /// `places_file` (the limits are the parameters'): exactly one of them.
+    fn load(args: &AgentArgs, config: AgentConfig) -> anyhow::Result<Self> {
+        let places = args.places.clone().or_else(|| config.places_file.clone());
+        match (&args.world, places) {
+            (Some(_), Some(p)) => anyhow::bail!(
+                "both --world and a places file ({}) were given. Fix: use --world for the simulator or Gazebo, --places (or the places_file parameter) on a real robot, not both",
+                p.display()
+            ),
+            (None, None) => anyhow::bail!(
+                "embodia agent needs to know its places. Fix: on a real robot give --places FILE (named places and keep-out zones in the map frame, e.g. launch/places.yaml, or -p places_file:=FILE); with the simulator or Gazebo give --world FILE"
+            ),
+            (Some(w), None) => {
+                let world = World::load(w)?;
+                Ok(Self {
+                    name: world.name.clone(),
+                    semantic: SemanticMap::from_world(&world),
+                    config: embodia::episode::agent_for_world(config, &world),
+                    world: Some(world),
+                    places_file: None,
+                })
+            }
+            (None, Some(p)) => {
+                let file = PlacesFile::load(&p)?;
+                Ok(Self {
+                    name: p.display().to_string(),
+                    semantic: SemanticMap::from_places(&file),
+                    config,
+                    world: None,
+                    places_file: Some(p),
+                })
+            }
+        }
     }
 }
 
 #[cfg(feature = "r2r")]
-fn serve_on_rcl(
-    args: AgentArgs,
-    config: AgentConfig,
-    world: &World,
-    node: &str,
-    namespace: &str,
-) -> anyhow::Result<()> {
+fn serve_on_rcl(args: AgentArgs, site: Site, node: &str, namespace: &str) -> anyhow::Result<()> {
     if args.dds_loopback {
         anyhow::bail!(
             "--dds-loopback applies to --transport dds; with rcl, restrict the RMW in its own configuration (e.g. CYCLONEDDS_URI)"
@@ -112,11 +163,11 @@ fn serve_on_rcl(
     let bus = embodia_ros::bus::rcl::RclBus::new(node, namespace)
         .context("starting the rcl node (is ROS 2 sourced?)")?;
     // rcl delivers a node's own publications to its subscriptions: one node does both.
-    serve(&bus, &bus, args, config, world)
+    serve(&bus, &bus, args, site)
 }
 
 #[cfg(not(feature = "r2r"))]
-fn serve_on_rcl(_: AgentArgs, _: AgentConfig, _: &World, _: &str, _: &str) -> anyhow::Result<()> {
+fn serve_on_rcl(_: AgentArgs, _: Site, _: &str, _: &str) -> anyhow::Result<()> {
     anyhow::bail!(
         "--transport rcl needs a build with the r2r feature: source ROS 2, then `cargo build --release --features r2r`; or use --transport dds, which needs no ROS 2 install"
     )
@@ -126,8 +177,7 @@ fn serve<B: Bus, R: Bus>(
     bus: &B,
     recorder_bus: &R,
     args: AgentArgs,
-    config: AgentConfig,
-    world: &World,
+    site: Site,
 ) -> anyhow::Result<()> {
     let embedder = super::embedder()?;
     let memory = if args.no_memory {
@@ -135,15 +185,17 @@ fn serve<B: Bus, R: Bus>(
     } else {
         Some(Memory::open(embedder.clone(), args.memory.as_deref())?)
     };
-    let clock = embodia::clock::clock_for(bus, config.use_sim_time)?;
-    let mut config = embodia::episode::agent_for_world(config, world);
+    let clock = embodia::clock::clock_for(bus, site.config.use_sim_time)?;
+    let mut config = site.config;
     let memory_choice = match (&args.memory, args.no_memory) {
         (_, true) => MemoryChoice::Off,
         (Some(path), false) => MemoryChoice::File(embedder.clone(), path.clone()),
         (None, false) => MemoryChoice::Fresh(embedder.clone()),
     };
     let planner = args.planner.build(&mut config, embedder)?;
-    let live = args.foxglove.start(&config, world)?;
+    let live = args
+        .foxglove
+        .start_with(&config, &site.semantic, config.gate.robot_radius)?;
     // Made before the agent starts, so its first messages are recorded too.
     let meta = match &args.record {
         Some(_) => {
@@ -154,7 +206,13 @@ fn serve<B: Bus, R: Bus>(
                 planner_args: args.planner.to_args(),
                 ..EpisodeOptions::default()
             };
-            Some(live_recording_meta(world, &args.tasks, &options)?)
+            Some(match (&site.world, &site.places_file) {
+                (Some(world), _) => live_recording_meta(world, &args.tasks, &options)?,
+                (None, Some(file)) => live_recording_meta_of_places(file, &args.tasks, &options)?,
+                (None, None) => {
+                    anyhow::bail!("recording needs the world or places file the agent was given")
+                }
+            })
         }
         None => None,
     };
@@ -166,7 +224,7 @@ fn serve<B: Bus, R: Bus>(
         live.as_ref(),
     )?;
     tracing::info!(
-        world = %world.name,
+        places = %site.name,
         planner = planner.name(),
         tasks = %config.topics.task,
         cmd_vel = %config.topics.cmd_vel,
@@ -174,7 +232,7 @@ fn serve<B: Bus, R: Bus>(
     );
     let agent = Agent::start(
         bus,
-        Arc::new(SemanticMap::from_world(world)),
+        Arc::new(site.semantic),
         planner,
         memory,
         config,

@@ -24,6 +24,12 @@ enum MemoryCommand {
         #[arg(long)]
         db: PathBuf,
     },
+    /// The places named while running ("remember this place as ..."), as JSON.
+    Places {
+        /// The memory file.
+        #[arg(long)]
+        db: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -98,7 +104,13 @@ pub fn run(args: MemoryArgs) -> anyhow::Result<()> {
     match args.command {
         MemoryCommand::Stats { db } => {
             let store = open_existing(&db)?;
-            println!("{}", serde_json::to_string_pretty(&store.stats())?);
+            let mut stats = serde_json::to_value(store.stats())?;
+            stats["named_places"] = json!(store.named_places()?.len());
+            println!("{}", serde_json::to_string_pretty(&stats)?);
+        }
+        MemoryCommand::Places { db } => {
+            let store = open_existing(&db)?;
+            println!("{}", serde_json::to_string_pretty(&store.named_places()?)?);
         }
         MemoryCommand::Query(q) => {
             anyhow::ensure!(

@@ -9,6 +9,7 @@ use embodia::planner::grounding::{Grounder, Semantic};
 use embodia::planner::{ChoiceMode, DefaultPlanner};
 use embodia::{LlmPlanner, Planner, RulePlanner};
 use embodia_memory::Embedder;
+use embodia_perception::SemanticMap;
 use embodia_ros::args::RosArgs;
 
 mod agent;
@@ -227,11 +228,27 @@ impl FoxgloveArg {
         config: &AgentConfig,
         world: &embodia_sim::World,
     ) -> anyhow::Result<Option<embodia::live::LiveView>> {
+        self.start_with(config, &SemanticMap::from_world(world), world.robot.radius)
+    }
+
+    /// The live view drawing `semantic`'s places and keep-out zones (a world's or a places
+    /// file's).
+    fn start_with(
+        &self,
+        config: &AgentConfig,
+        semantic: &SemanticMap,
+        robot_radius: f64,
+    ) -> anyhow::Result<Option<embodia::live::LiveView>> {
         let Some(addr) = self.foxglove else {
             return Ok(None);
         };
         let map_frame = embodia_sim::SimConfig::default().frames.map;
-        let source = embodia::live::scene::SceneSource::from_world(world, &map_frame);
+        let source = embodia::live::scene::SceneSource::from_places(
+            &semantic.places,
+            &semantic.keep_out,
+            robot_radius,
+            &map_frame,
+        );
         let live = embodia::live::LiveView::start(addr, config, source)?;
         eprintln!(
             "live view: ws://{} (Foxglove: Open connection > Foxglove WebSocket; layout launch/foxglove/embodia-layout.json)",
@@ -260,6 +277,7 @@ fn agent_config(ros: &RosArgs) -> anyhow::Result<AgentConfig> {
         &mut t.say,
         &mut t.safety,
         &mut t.safety_reset,
+        &mut t.places,
     ] {
         *topic = ros.resolve_topic(topic);
     }
@@ -273,6 +291,7 @@ fn agent_config(ros: &RosArgs) -> anyhow::Result<AgentConfig> {
         &mut p.imu,
         &mut p.emergency_stop,
         &mut p.tf_static,
+        &mut p.tf,
     ] {
         *topic = ros.resolve_topic(topic);
     }

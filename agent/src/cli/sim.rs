@@ -57,6 +57,11 @@ pub struct SimArgs {
     record: Option<PathBuf>,
     #[command(flatten)]
     foxglove: FoxgloveArg,
+    /// Play a localiser: publish map -> odom at X,Y,YAW (metres, radians) on /tf and give
+    /// /odom in that odom frame, as a robot with AMCL or SLAM does (default: the frames
+    /// coincide, a static identity).
+    #[arg(long, value_name = "X,Y,YAW", allow_hyphen_values = true)]
+    map_to_odom: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -84,6 +89,16 @@ enum Teleop {
     Stamped(Publisher<TwistStamped>),
 }
 
+fn parse_map_to_odom(text: &str) -> anyhow::Result<[f64; 3]> {
+    let parsed: Option<Vec<f64>> = text.split(',').map(|p| p.trim().parse().ok()).collect();
+    match parsed.as_deref() {
+        Some(&[x, y, yaw]) if [x, y, yaw].iter().all(|v| v.is_finite()) => Ok([x, y, yaw]),
+        _ => bail!(
+            "--map-to-odom {text:?} is not X,Y,YAW with three finite numbers; write e.g. --map-to-odom 1.0,-0.5,0.3"
+        ),
+    }
+}
+
 fn parse_teleop(text: &str) -> anyhow::Result<(f64, f64)> {
     let parts: Vec<&str> = text.split(',').map(str::trim).collect();
     let parsed: Option<Vec<f64>> = parts.iter().map(|p| p.parse::<f64>().ok()).collect();
@@ -108,6 +123,11 @@ pub fn run(args: SimArgs) -> anyhow::Result<()> {
     let mut config = SimConfig {
         seed: args.seed,
         stamped_cmd_vel: args.stamped_cmd_vel,
+        map_to_odom: args
+            .map_to_odom
+            .as_deref()
+            .map(parse_map_to_odom)
+            .transpose()?,
         ..SimConfig::default()
     };
     config.lidar.range_max = args.lidar_range;
@@ -232,6 +252,18 @@ fn simulate<B: Bus, R: Bus>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn map_to_odom_takes_three_finite_numbers() {
+        assert_eq!(parse_map_to_odom("1,-0.5,0.3").unwrap(), [1.0, -0.5, 0.3]);
+        for bad in ["1,2", "1,2,nan", "a,b,c"] {
+            let e = parse_map_to_odom(bad).unwrap_err().to_string();
+            assert!(
+                e.contains("--map-to-odom") && e.contains("e.g."),
+                "{bad}: {e}"
+            );
+        }
+    }
 
     #[test]
     fn teleop_takes_two_finite_numbers() {

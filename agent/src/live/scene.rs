@@ -30,15 +30,29 @@ pub struct SceneSource {
 impl SceneSource {
     /// The scene of a simulated world.
     pub fn from_world(world: &World, map_frame: &str) -> Self {
+        Self::from_places(
+            &world.places,
+            &world.keep_out,
+            world.robot.radius,
+            map_frame,
+        )
+    }
+
+    /// The scene of named places and keep-out zones (a world's, or a robot's places file).
+    pub fn from_places(
+        places: &[embodia_world::Place],
+        keep_out: &[embodia_world::Polygon],
+        robot_radius: f64,
+        map_frame: &str,
+    ) -> Self {
         Self {
             map_frame: map_frame.to_owned(),
-            keep_out: world.keep_out.iter().map(|p| p.points.clone()).collect(),
-            places: world
-                .places
+            keep_out: keep_out.iter().map(|p| p.points.clone()).collect(),
+            places: places
                 .iter()
                 .map(|p| (p.name.clone(), p.region.center()))
                 .collect(),
-            robot_radius: world.robot.radius,
+            robot_radius,
         }
     }
 

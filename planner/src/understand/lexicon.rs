@@ -1737,3 +1737,44 @@ pub const NEED: &[&str] = &[
     "we ran out of",
     "we've run out of",
 ];
+
+/// Phrases that name the robot's current spot; what follows is the name ("remember this place
+/// as the charging dock", "call this spot Bob's desk"). Only these, at the start of a task,
+/// add a place: nothing a planner or model writes can.
+pub const NAME_PLACE_PHRASES: &[&str] = &[
+    "remember this place as",
+    "remember this spot as",
+    "remember this location as",
+    "remember this position as",
+    "remember here as",
+    "save this place as",
+    "save this spot as",
+    "save this location as",
+    "save this position as",
+    "mark this place as",
+    "mark this spot as",
+    "mark this location as",
+    "call this place",
+    "call this spot",
+    "call this location",
+    "call here",
+    "name this place",
+    "name this spot",
+    "name this location",
+    "this place is called",
+    "this spot is called",
+    "this location is called",
+];
+
+/// Words before a naming phrase that change nothing ("please", "could you").
+pub const NAME_PLACE_OPENERS: &[&str] = &[
+    "please",
+    "could you",
+    "can you",
+    "would you",
+    "will you",
+    "kindly",
+    "ok",
+    "okay",
+    "now",
+];

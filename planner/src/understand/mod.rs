@@ -12,6 +12,7 @@
 mod clause;
 pub mod lexicon;
 mod motion;
+pub mod naming;
 mod normalize;
 mod repair;
 mod split;
@@ -26,6 +27,7 @@ use normalize::*;
 use split::*;
 
 pub use clause::duration;
+pub use naming::{Naming, place_naming};
 pub use normalize::is_foreign;
 pub use target::read_target;
 
