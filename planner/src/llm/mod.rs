@@ -7,6 +7,7 @@
 pub mod language;
 mod numbers;
 mod prompt;
+pub mod syntax;
 
 use std::collections::VecDeque;
 use std::path::Path;
@@ -16,7 +17,7 @@ use embodia_actuation::{Plan, PlanLimits};
 use embodia_llm::{Decoding, GrammarSpec, Llm, LoadOptions, PrefixCache};
 use embodia_memory::Embedder;
 
-pub use language::{Vocabulary, describe_sighting, grammar, parse};
+pub use language::{Vocabulary, describe_sighting, gbnf, grammar, parse, plan_grammar};
 pub use prompt::EXAMPLES;
 
 use crate::{PlanRequest, Planner, PlannerError};
