@@ -84,6 +84,8 @@ pub struct AgentConfig {
     pub topics: AgentTopics,
     /// Take time from `/clock` (a simulator's) instead of the system clock.
     pub use_sim_time: bool,
+    /// Where `--planner remote` sends requests.
+    pub remote_planner: embodia_planner::RemoteSettings,
 }
 
 impl Default for AgentConfig {
@@ -100,6 +102,7 @@ impl Default for AgentConfig {
             resemblance: None,
             topics: AgentTopics::default(),
             use_sim_time: false,
+            remote_planner: embodia_planner::RemoteSettings::default(),
         }
     }
 }

@@ -128,7 +128,7 @@ pub enum RemoteFailure {
     #[error("the server did not answer within {0:.1} s")]
     Timeout(f64),
     /// No connection, or it broke.
-    #[error("no connection to the server: {0}")]
+    #[error("the connection to the server failed: {0}")]
     Connection(String),
     /// The server answered with an error status.
     #[error("the server answered HTTP {status}: {body}")]

@@ -8,6 +8,7 @@ mod launch_files;
 mod llm_planner;
 mod memory_cli;
 mod recording;
+mod remote_planner;
 mod run_cli;
 mod scenarios;
 mod sim_cli;
