@@ -308,13 +308,6 @@ pub fn registry() -> Vec<ParamSpec> {
             |c| c.perception.base_frame.clone()
         ),
         p!(
-            "topics.cmd_vel",
-            String,
-            "Velocity commands out",
-            |c, v| c.topics.cmd_vel = s(v),
-            |c| c.topics.cmd_vel.clone()
-        ),
-        p!(
             "planner_url",
             OptionalString,
             "Inference server for `--planner remote` (OpenAI-compatible: base URL or full `/v1/chat/completions` / `/v1/completions` URL); API key from EMBODIA_PLANNER_API_KEY",
@@ -341,6 +334,13 @@ pub fn registry() -> Vec<ParamSpec> {
             "Send the plan grammar (GBNF, llama.cpp's `grammar` field) to the inference server",
             |c, v| c.remote_planner.grammar = b(v),
             |c| c.remote_planner.grammar.to_string()
+        ),
+        p!(
+            "topics.cmd_vel",
+            String,
+            "Velocity commands out",
+            |c, v| c.topics.cmd_vel = s(v),
+            |c| c.topics.cmd_vel.clone()
         ),
         p!(
             "topics.scan",
@@ -562,7 +562,10 @@ pub fn table() -> String {
                 .name()
                 .trim_start_matches("a ")
                 .trim_start_matches("an "),
-            (s.get)(&defaults),
+            match (s.get)(&defaults) {
+                v if v.is_empty() => "\"\"".to_owned(),
+                v => v,
+            },
             s.doc
         ));
     }

@@ -281,9 +281,7 @@ impl RemotePlanner {
         if let Some(key) = &self.key {
             call = call.header("Authorization", format!("Bearer {}", key.0));
         }
-        let mut response = call
-            .send(body.to_string())
-            .map_err(|e| self.transport(e))?;
+        let mut response = call.send(body.to_string()).map_err(|e| self.transport(e))?;
         let status = response.status().as_u16();
         let text = response
             .body_mut()

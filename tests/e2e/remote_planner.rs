@@ -220,7 +220,9 @@ fn a_server_killed_mid_request_leaves_the_plan_to_the_device_and_says_so() {
     let killed = Instant::now();
     let out = child.wait_with_output().unwrap();
     let line = &lines(&out)[0];
-    let reason = line["how"]["fallback"]["reason"].as_str().unwrap_or_default();
+    let reason = line["how"]["fallback"]["reason"]
+        .as_str()
+        .unwrap_or_default();
     assert!(reason.contains("connection"), "{line}");
     assert_eq!(line["plan"]["steps"][0]["target"], "kitchen", "{line}");
     assert!(
@@ -289,7 +291,10 @@ fn invalid_replies_are_rejected_and_the_key_is_never_shown() {
     let key = "sk-embodia-test-4f2b9c";
     let tasks = ["go to the kitchen"; 5];
     let out = Command::new(env!("CARGO_BIN_EXE_embodia"))
-        .args(plan_args(&["--planner", "remote", "--planner-url", &url], &tasks))
+        .args(plan_args(
+            &["--planner", "remote", "--planner-url", &url],
+            &tasks,
+        ))
         .current_dir(root())
         .env("RUST_LOG", "info")
         .env("EMBODIA_PLANNER_API_KEY", key)

@@ -226,16 +226,10 @@ pub fn plan_grammar(vocab: &Vocabulary, limits: &PlanLimits) -> Grammar {
             "wait".into(),
             Seq(vec![lit("wait "), r("SECONDS"), lit(" seconds")]),
         ),
-        Rule::Rule(
-            "say".into(),
-            Seq(vec![lit("say \""), r("TEXT"), lit("\"")]),
-        ),
+        Rule::Rule("say".into(), Seq(vec![lit("say \""), r("TEXT"), lit("\"")])),
         Rule::Rule("stop".into(), lit("stop")),
         Rule::Rule("look".into(), Alt(look)),
-        Rule::Rule(
-            "point".into(),
-            Seq(vec![r("COORD"), lit(", "), r("COORD")]),
-        ),
+        Rule::Rule("point".into(), Seq(vec![r("COORD"), lit(", "), r("COORD")])),
         Rule::Terminal("DEG".into(), deg),
         Rule::Terminal("METRES".into(), metres),
         Rule::Terminal("SECONDS".into(), seconds),
