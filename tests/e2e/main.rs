@@ -50,3 +50,16 @@ pub fn json(out: &Output) -> serde_json::Value {
         )
     })
 }
+
+/// Each line of `embodia plan`'s stdout as JSON, failing with stderr shown.
+pub fn plan_lines(out: &Output) -> Vec<serde_json::Value> {
+    assert!(
+        out.status.success(),
+        "embodia failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}

@@ -9,10 +9,10 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::{embodia, root};
+use crate::{embodia, plan_lines, root};
 
 const APARTMENT: &str = "launch/worlds/apartment.yaml";
 
@@ -102,16 +102,16 @@ impl Drop for LlamaServer {
     }
 }
 
-fn lines(out: &Output) -> Vec<serde_json::Value> {
-    assert!(
-        out.status.success(),
-        "embodia failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+/// `--planner remote` at `url` with a timeout.
+fn remote<'a>(url: &'a str, timeout_s: &'a str) -> [&'a str; 6] {
+    [
+        "--planner",
+        "remote",
+        "--planner-url",
+        url,
+        "--planner-timeout-s",
+        timeout_s,
+    ]
 }
 
 fn plan_args<'a>(planner: &'a [&'a str], tasks: &'a [&'a str]) -> Vec<&'a str> {
@@ -140,19 +140,9 @@ fn a_real_server_plans_the_scenario_tasks_as_validly_as_the_device() {
     let Some(python) = llama_python() else { return };
     let server = LlamaServer::start(&python);
     let url = server.url();
-    let remote = lines(&embodia(&plan_args(
-        &[
-            "--planner",
-            "remote",
-            "--planner-url",
-            &url,
-            "--planner-timeout-s",
-            "300",
-        ],
-        SCENARIO_TASKS,
-    )));
+    let remote = plan_lines(&embodia(&plan_args(&remote(&url, "300"), SCENARIO_TASKS)));
     // Greedy, one beam, no contrast: the decoding the server does, on the same prompt.
-    let device = lines(&embodia(&plan_args(
+    let device = plan_lines(&embodia(&plan_args(
         &["--planner", "llm", "--beams", "1", "--contrast", "0"],
         SCENARIO_TASKS,
     )));
@@ -189,17 +179,7 @@ fn a_server_killed_mid_request_leaves_the_plan_to_the_device_and_says_so() {
     let mut server = LlamaServer::start(&python);
     let url = server.url();
     let child = Command::new(env!("CARGO_BIN_EXE_embodia"))
-        .args(plan_args(
-            &[
-                "--planner",
-                "remote",
-                "--planner-url",
-                &url,
-                "--planner-timeout-s",
-                "120",
-            ],
-            &["go to the kitchen"],
-        ))
+        .args(plan_args(&remote(&url, "120"), &["go to the kitchen"]))
         .current_dir(root())
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -219,7 +199,7 @@ fn a_server_killed_mid_request_leaves_the_plan_to_the_device_and_says_so() {
     server.kill();
     let killed = Instant::now();
     let out = child.wait_with_output().unwrap();
-    let line = &lines(&out)[0];
+    let line = &plan_lines(&out)[0];
     let reason = line["how"]["fallback"]["reason"]
         .as_str()
         .unwrap_or_default();
@@ -238,18 +218,8 @@ fn a_server_slower_than_the_deadline_leaves_the_plan_to_the_device() {
     let server = LlamaServer::start(&python);
     let url = server.url();
     let started = Instant::now();
-    let out = embodia(&plan_args(
-        &[
-            "--planner",
-            "remote",
-            "--planner-url",
-            &url,
-            "--planner-timeout-s",
-            "0.3",
-        ],
-        &["turn left 90 degrees"],
-    ));
-    let line = &lines(&out)[0];
+    let out = embodia(&plan_args(&remote(&url, "0.3"), &["turn left 90 degrees"]));
+    let line = &plan_lines(&out)[0];
     assert_eq!(
         line["how"]["fallback"]["reason"], "the server did not answer within 0.3 s",
         "{line}"
@@ -308,7 +278,7 @@ fn invalid_replies_are_rejected_and_the_key_is_never_shown() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!all.contains(key), "the key leaked:\n{all}");
-    let reasons: Vec<String> = lines(&out)
+    let reasons: Vec<String> = plan_lines(&out)
         .iter()
         .map(|l| {
             assert_eq!(l["plan"]["steps"][0]["target"], "kitchen", "{l}");

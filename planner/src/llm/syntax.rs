@@ -81,51 +81,55 @@ fn quoted(s: &str) -> String {
     serde_json::to_string(s).expect("a string serializes")
 }
 
+/// How a dialect writes a literal and a rule name.
+struct Dialect {
+    literal: fn(&str) -> String,
+    name: fn(&str) -> String,
+}
+
+const LARK: Dialect = Dialect {
+    literal: quoted,
+    name: str::to_owned,
+};
+
+const GBNF: Dialect = Dialect {
+    literal: gbnf_literal,
+    name: gbnf_name,
+};
+
 fn lark(e: &Expr, top: bool) -> String {
+    render(e, top, &LARK)
+}
+
+fn gbnf(e: &Expr, top: bool) -> String {
+    render(e, top, &GBNF)
+}
+
+/// Both dialects share the operators: juxtaposition, `|`, parentheses, `{min,max}`.
+fn render(e: &Expr, top: bool, d: &Dialect) -> String {
     match e {
-        Expr::Lit(s) => quoted(s),
-        Expr::Ref(r) => r.clone(),
+        Expr::Lit(s) => (d.literal)(s),
+        Expr::Ref(r) => (d.name)(r),
         Expr::Seq(items) => items
             .iter()
-            .map(|i| lark(i, false))
+            .map(|i| render(i, false, d))
             .collect::<Vec<_>>()
             .join(" "),
         Expr::Alt(items) => {
             let body = items
                 .iter()
-                .map(|i| lark(i, false))
+                .map(|i| render(i, false, d))
                 .collect::<Vec<_>>()
                 .join(" | ");
             if top { body } else { format!("({body})") }
         }
-        Expr::Repeat(inner, min, max) => format!("({}){{{min},{max}}}", lark(inner, true)),
+        Expr::Repeat(inner, min, max) => format!("({}){{{min},{max}}}", render(inner, true, d)),
     }
 }
 
 /// GBNF names take letters, digits and dashes.
 fn gbnf_name(name: &str) -> String {
     name.replace('_', "-")
-}
-
-fn gbnf(e: &Expr, top: bool) -> String {
-    match e {
-        Expr::Lit(s) => gbnf_literal(s),
-        Expr::Ref(r) => gbnf_name(r),
-        Expr::Seq(items) => items
-            .iter()
-            .map(|i| gbnf(i, false))
-            .collect::<Vec<_>>()
-            .join(" "),
-        Expr::Alt(items) => {
-            let body = items
-                .iter()
-                .map(|i| gbnf(i, false))
-                .collect::<Vec<_>>()
-                .join(" | ");
-            if top { body } else { format!("({body})") }
-        }
-        Expr::Repeat(inner, min, max) => format!("({}){{{min},{max}}}", gbnf(inner, true)),
-    }
 }
 
 /// A GBNF string literal: printable ASCII as is (but `"` and `\`), everything else escaped.
