@@ -18,4 +18,6 @@ trap 'rm -f "$log"' EXIT
 cargo test --workspace --locked 2>&1 | tee "$log"
 # DDS tests open sockets: they run inside a fresh network namespace (loopback only).
 bash scripts/dds-tests.sh 2>&1 | tee -a "$log"
+# The remote planner against a real llama.cpp server (loopback only).
+bash scripts/remote-planner-tests.sh 2>&1 | tee -a "$log"
 awk '/^test result:/ { passed += $4; failed += $6 } END { printf "tests: %d passed, %d failed\n", passed, failed }' "$log"

@@ -92,6 +92,8 @@ pub struct AgentConfig {
     pub places_file: Option<std::path::PathBuf>,
     /// Radius of a place named while running ("remember this place as ..."), m.
     pub named_place_radius: f64,
+    /// Where `--planner remote` sends requests.
+    pub remote_planner: embodia_planner::RemoteSettings,
 }
 
 impl Default for AgentConfig {
@@ -110,6 +112,7 @@ impl Default for AgentConfig {
             use_sim_time: false,
             places_file: None,
             named_place_radius: 0.75,
+            remote_planner: embodia_planner::RemoteSettings::default(),
         }
     }
 }

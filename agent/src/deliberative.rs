@@ -73,6 +73,10 @@ pub struct TaskReport {
     /// How each planning call decided (`rules`, `model_scored`, ...), when the planner says.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub planned_by: Vec<String>,
+    /// Planning calls where the chosen planner failed and another planned instead (the remote
+    /// planner's server timed out, broke or wrote an invalid plan): why, one per such call.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub planner_fallbacks: Vec<String>,
     /// For a task still in progress: the step being carried out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_step: Option<Step>,
@@ -96,6 +100,7 @@ impl TaskReport {
             said: vec![],
             planning_ms: vec![],
             planned_by: vec![],
+            planner_fallbacks: vec![],
             current_step: None,
             state: None,
             memory_error: None,
@@ -757,9 +762,16 @@ impl Deliberative {
         }
         let elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
         let mut by = None;
+        let mut fallback = None;
         let result = result.map(|joined| {
             joined.map(|(plan, how)| {
                 by = how["by"].as_str().map(str::to_owned);
+                fallback = how["fallback"]["reason"].as_str().map(|reason| {
+                    format!(
+                        "{} planner: {reason}; planned on the device instead",
+                        how["fallback"]["from"].as_str().unwrap_or("the chosen")
+                    )
+                });
                 plan
             })
         });
@@ -779,6 +791,9 @@ impl Deliberative {
         c.report.planning_ms.push(elapsed_ms);
         if let Some(by) = by {
             c.report.planned_by.push(by);
+        }
+        if let Some(fallback) = fallback {
+            c.report.planner_fallbacks.push(fallback);
         }
         match plan {
             Ok(plan) => {

@@ -54,6 +54,8 @@ pub enum Kind {
     Bool,
     /// `string`.
     String,
+    /// `string`, where empty means "none" (a setting that is off until given).
+    OptionalString,
 }
 
 impl Kind {
@@ -62,7 +64,7 @@ impl Kind {
             Kind::Double => "a double",
             Kind::Integer => "an integer",
             Kind::Bool => "a bool",
-            Kind::String => "a string",
+            Kind::String | Kind::OptionalString => "a string",
         }
     }
 }
@@ -338,6 +340,34 @@ pub fn registry() -> Vec<ParamSpec> {
             |c| c.perception.base_frame.clone()
         ),
         p!(
+            "planner_url",
+            OptionalString,
+            "Inference server for `--planner remote` (OpenAI-compatible: base URL or full `/v1/chat/completions` / `/v1/completions` URL); API key from EMBODIA_PLANNER_API_KEY",
+            |c, v| c.remote_planner.url = s(v),
+            |c| c.remote_planner.url.clone()
+        ),
+        p!(
+            "planner_model",
+            OptionalString,
+            "Model name sent to the inference server (empty: none sent)",
+            |c, v| c.remote_planner.model = s(v),
+            |c| c.remote_planner.model.clone()
+        ),
+        p!(
+            "planner_timeout_s",
+            Double,
+            "A remote plan not back within this falls back to the on-device planner, s (keep it well under the planning deadline)",
+            |c, v| c.remote_planner.timeout_s = f(v),
+            |c| c.remote_planner.timeout_s.to_string()
+        ),
+        p!(
+            "planner_grammar",
+            Bool,
+            "Send the plan grammar (GBNF, llama.cpp's `grammar` field) to the inference server",
+            |c, v| c.remote_planner.grammar = b(v),
+            |c| c.remote_planner.grammar.to_string()
+        ),
+        p!(
             "topics.cmd_vel",
             String,
             "Velocity commands out",
@@ -470,6 +500,7 @@ pub fn apply(
             (Kind::Integer, ParamValue::Integer(_)) => true,
             (Kind::Bool, ParamValue::Bool(_)) => true,
             (Kind::String, ParamValue::String(s)) => !s.is_empty(),
+            (Kind::OptionalString, ParamValue::String(_)) => true,
             _ => false,
         };
         if !ok {
@@ -527,6 +558,13 @@ pub fn apply(
             problem: format!("must be in (0, 1], got {}", config.coverage.goal_fraction),
         });
     }
+    let timeout = config.remote_planner.timeout_s;
+    if !(timeout > 0.0 && timeout <= 600.0) {
+        return Err(ParamError::Invalid {
+            name: "planner_timeout_s".into(),
+            problem: format!("must be in (0, 600] s, got {timeout}"),
+        });
+    }
     if !(config.control_hz.is_finite() && config.control_hz > 0.0 && config.control_hz <= 1000.0) {
         return Err(ParamError::Invalid {
             name: "control_hz".into(),
@@ -575,7 +613,7 @@ pub fn from_values(
                 Kind::Double => ParamValue::Double(text.parse().map_err(|_| wrong())?),
                 Kind::Integer => ParamValue::Integer(text.parse().map_err(|_| wrong())?),
                 Kind::Bool => ParamValue::Bool(text.parse().map_err(|_| wrong())?),
-                Kind::String => ParamValue::String(text.clone()),
+                Kind::String | Kind::OptionalString => ParamValue::String(text.clone()),
             };
             Ok((name.clone(), value))
         })
@@ -594,7 +632,10 @@ pub fn table() -> String {
                 .name()
                 .trim_start_matches("a ")
                 .trim_start_matches("an "),
-            (s.get)(&defaults),
+            match (s.get)(&defaults) {
+                v if v.is_empty() => "\"\"".to_owned(),
+                v => v,
+            },
             s.doc
         ));
     }

@@ -15,6 +15,7 @@ pub mod grounding;
 pub mod knowledge;
 pub mod llm;
 pub mod prior;
+pub mod remote;
 mod request;
 pub mod resemblance;
 pub mod rules;
@@ -27,6 +28,7 @@ use thiserror::Error;
 pub use choose::{ChoiceMode, DefaultPlanner};
 pub use llm::LlmPlanner;
 pub use prior::KnowledgePrior;
+pub use remote::{RemotePlanner, RemoteSettings};
 pub use request::{
     Cancel, FailedStep, KnownObject, KnownPlace, MemoryHandle, PlanRequest, Recall, WorldSummary,
 };

@@ -3,19 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::{embodia, root};
-
-fn plan_lines(out: &std::process::Output) -> Vec<serde_json::Value> {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
+use crate::{embodia, plan_lines, root};
 
 /// Varied, paraphrased and hostile tasks: whatever the model writes is a valid plan over
 /// known things with in-range numbers, because the grammar admits nothing else.

@@ -12,6 +12,7 @@ mod llm_planner;
 mod memory_cli;
 mod places;
 mod recording;
+mod remote_planner;
 mod run_cli;
 mod scenarios;
 mod sdf_parser;
@@ -75,4 +76,17 @@ pub fn json(out: &Output) -> serde_json::Value {
             String::from_utf8_lossy(&out.stdout)
         )
     })
+}
+
+/// Each line of `embodia plan`'s stdout as JSON, failing with stderr shown.
+pub fn plan_lines(out: &Output) -> Vec<serde_json::Value> {
+    assert!(
+        out.status.success(),
+        "embodia failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }

@@ -6,7 +6,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use embodia::agent::AgentConfig;
 use embodia::planner::grounding::{Grounder, Semantic};
-use embodia::planner::{ChoiceMode, DefaultPlanner};
+use embodia::planner::remote::{API_KEY_ENV, ApiKey};
+use embodia::planner::{ChoiceMode, DefaultPlanner, RemotePlanner, RemoteSettings};
 use embodia::{LlmPlanner, Planner, RulePlanner};
 use embodia_memory::Embedder;
 use embodia_perception::SemanticMap;
@@ -73,6 +74,9 @@ pub enum PlannerChoice {
     Llm,
     /// The rules alone (their best guess when they are not certain).
     Rules,
+    /// An inference server (OpenAI-compatible, `--planner-url`) writing every plan with the
+    /// on-device model's prompt and grammar; the default planner plans when it cannot.
+    Remote,
 }
 
 /// How the model decides what the rules are unsure of (`--planner default`).
@@ -114,6 +118,20 @@ pub struct PlannerArgs {
     /// Seed for `--temperature` sampling.
     #[arg(long, default_value_t = 0)]
     sample_seed: u64,
+    /// The inference server for `--planner remote` (overrides the `planner_url` parameter):
+    /// a base URL (`http://127.0.0.1:8080`) or a full `/v1/chat/completions` or
+    /// `/v1/completions` URL. The API key, if any, is read from EMBODIA_PLANNER_API_KEY.
+    #[arg(long, value_name = "URL")]
+    planner_url: Option<String>,
+    /// The model name sent to the server (`planner_model`).
+    #[arg(long, value_name = "NAME")]
+    planner_model: Option<String>,
+    /// Seconds a remote plan may take before the on-device planner plans (`planner_timeout_s`).
+    #[arg(long, value_name = "SECONDS")]
+    planner_timeout_s: Option<f64>,
+    /// Send the plan grammar to the server as GBNF (`planner_grammar`).
+    #[arg(long, value_name = "BOOL")]
+    planner_grammar: Option<bool>,
 }
 
 impl PlannerArgs {
@@ -141,7 +159,38 @@ impl PlannerArgs {
         if let Some(t) = self.temperature {
             out.push(format!("--temperature={t}"));
         }
+        // The server's address and settings, never its key.
+        if let Some(u) = &self.planner_url {
+            out.push(format!("--planner-url={u}"));
+        }
+        if let Some(m) = &self.planner_model {
+            out.push(format!("--planner-model={m}"));
+        }
+        if let Some(t) = self.planner_timeout_s {
+            out.push(format!("--planner-timeout-s={t}"));
+        }
+        if let Some(g) = self.planner_grammar {
+            out.push(format!("--planner-grammar={g}"));
+        }
         out
+    }
+
+    /// The remote planner's settings: the parameters, then these options over them.
+    fn remote_settings(&self, params: &RemoteSettings) -> RemoteSettings {
+        let mut s = params.clone();
+        if let Some(u) = &self.planner_url {
+            s.url = u.clone();
+        }
+        if let Some(m) = &self.planner_model {
+            s.model = m.clone();
+        }
+        if let Some(t) = self.planner_timeout_s {
+            s.timeout_s = t;
+        }
+        if let Some(g) = self.planner_grammar {
+            s.grammar = g;
+        }
+        s
     }
 
     /// Whether the planner runs the model (which uses every core: run one episode at a time).
@@ -156,6 +205,11 @@ impl PlannerArgs {
         embedder: Arc<Embedder>,
     ) -> anyhow::Result<Arc<dyn Planner>> {
         let limits = agent.deliberative.limits.clone();
+        let settings = self.remote_settings(&agent.remote_planner);
+        anyhow::ensure!(
+            self.planner != PlannerChoice::Remote || !settings.url.is_empty(),
+            "--planner remote needs the server. Fix: add --planner-url http://HOST:PORT (or -p planner_url:=URL)"
+        );
         let semantic = Semantic::new(
             embedder.clone(),
             embodia::planner::knowledge::Knowledge::shipped(),
@@ -181,7 +235,7 @@ impl PlannerArgs {
                 .ensure(&embodia_models::home())?
                 .join(embodia_models::SMOLLM2_GGUF),
         };
-        let mut model = LlmPlanner::load_with(&path, embedder, limits)?
+        let mut model = LlmPlanner::load_with(&path, embedder, limits.clone())?
             .with_beam_width(self.beams)
             .with_contrast(self.contrast)
             .with_score_contrast(self.score_contrast);
@@ -191,16 +245,33 @@ impl PlannerArgs {
                 seed: self.sample_seed,
             });
         }
+        let default = |model: LlmPlanner| {
+            DefaultPlanner::new(rules, Some(model))
+                .with_mode(match self.choice {
+                    ChoiceArg::Score => ChoiceMode::Score,
+                    ChoiceArg::Write => ChoiceMode::Write,
+                })
+                .with_prior_weight(self.prior_weight)
+        };
         Ok(match self.planner {
             PlannerChoice::Llm => Arc::new(model),
-            _ => Arc::new(
-                DefaultPlanner::new(rules, Some(model))
-                    .with_mode(match self.choice {
-                        ChoiceArg::Score => ChoiceMode::Score,
-                        ChoiceArg::Write => ChoiceMode::Write,
-                    })
-                    .with_prior_weight(self.prior_weight),
-            ),
+            PlannerChoice::Remote => {
+                let deadline = agent.deliberative.plan_deadline.as_secs_f64();
+                if settings.timeout_s >= deadline {
+                    tracing::warn!(
+                        timeout_s = settings.timeout_s,
+                        deadline_s = deadline,
+                        "the remote planner's timeout is not under the planning deadline: a slow server leaves the on-device planner no time"
+                    );
+                }
+                let fallback: Arc<dyn Planner> = Arc::new(default(model.clone()));
+                let key = ApiKey::from_env(API_KEY_ENV);
+                Arc::new(
+                    RemotePlanner::new(settings, key, model, fallback, limits)
+                        .context("setting up the remote planner")?,
+                )
+            }
+            _ => Arc::new(default(model)),
         })
     }
 }

@@ -7,6 +7,7 @@
 use embodia_actuation::{PlanLimits, Step};
 
 use super::numbers::{decimal_upto, uint_upto};
+use super::syntax::{Expr, GbnfError, Grammar, Rule};
 use crate::grounding::{Grounder, Meaning, PLAUSIBLE};
 use crate::request::MemoryHandle;
 use crate::{PlannerError, WorldSummary, answer};
@@ -147,70 +148,118 @@ impl Vocabulary {
     }
 }
 
-fn alternatives(items: &[String]) -> String {
-    items
-        .iter()
-        .map(|s| serde_json::to_string(s).expect("string"))
-        .collect::<Vec<_>>()
-        .join(" | ")
-}
-
 /// The Lark grammar of plans for this vocabulary and these limits.
 pub fn grammar(vocab: &Vocabulary, limits: &PlanLimits) -> String {
-    let max_steps = limits.max_steps.clamp(1, 6);
+    plan_grammar(vocab, limits).to_lark()
+}
+
+/// The same grammar as GBNF, for an inference server (llama.cpp's `grammar` field).
+pub fn gbnf(vocab: &Vocabulary, limits: &PlanLimits) -> Result<String, GbnfError> {
+    plan_grammar(vocab, limits).to_gbnf()
+}
+
+/// The grammar of plans for this vocabulary and these limits, as data.
+pub fn plan_grammar(vocab: &Vocabulary, limits: &PlanLimits) -> Grammar {
+    use Expr::{Alt, Lit, Ref, Repeat, Seq};
+    let lit = |s: &str| Lit(s.to_owned());
+    let r = |s: &str| Ref(s.to_owned());
+    let max_steps = limits.max_steps.clamp(1, 6) as u32;
     let deg = uint_upto((limits.max_rotate_degrees.min(360.0)).floor().max(1.0) as u32);
     let metres = decimal_upto(limits.max_move_metres.floor().max(1.0) as u32);
     let seconds = uint_upto(limits.max_wait_seconds.floor().max(1.0) as u32);
     let say = limits.max_say_chars.min(SAY_CHARS);
     // Only what exists is offered: a command whose argument could not be written would let
     // the model start it and then leave it nowhere to go.
-    let things: Vec<&str> = [("object", &vocab.objects), ("mention", &vocab.mentions)]
+    let things: Vec<Expr> = [("object", &vocab.objects), ("mention", &vocab.mentions)]
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(n, _)| n)
+        .map(|(n, _)| r(n))
         .collect();
-    let destinations: Vec<&str> = [("place", &vocab.places), ("object", &vocab.objects)]
+    let destinations: Vec<Expr> = [("place", &vocab.places), ("object", &vocab.objects)]
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(n, _)| n)
-        .chain(["point"])
+        .map(|(n, _)| r(n))
+        .chain([r("point")])
         .collect();
     let mut commands = vec!["go", "turn", "move", "wait", "say", "stop", "look"];
-    let mut g = format!("go: \"go to \" ({})\n", destinations.join(" | "));
+    let mut rules = vec![Rule::Rule(
+        "go".into(),
+        Seq(vec![lit("go to "), Alt(destinations)]),
+    )];
     if !things.is_empty() {
         commands.extend(["find", "where"]);
-        g += &format!("find: \"find \" ({})\n", things.join(" | "));
-        g += &format!("where: \"tell where \" ({})\n", things.join(" | "));
+        rules.push(Rule::Rule(
+            "find".into(),
+            Seq(vec![lit("find "), Alt(things.clone())]),
+        ));
+        rules.push(Rule::Rule(
+            "where".into(),
+            Seq(vec![lit("tell where "), Alt(things)]),
+        ));
     }
-    g += &format!(
-        r#"turn: "turn " ("left" | "right") " " DEG " degrees"
-move: "move " ("forward" | "back") " " METRES " metres"
-wait: "wait " SECONDS " seconds"
-say: "say \"" TEXT "\""
-stop: "stop"
-look: "look around" | "look around " place
-point: COORD ", " COORD
-DEG: /{deg}/
-METRES: /{metres}/
-SECONDS: /{seconds}/
-COORD: /-?[0-9]{{1,3}}(\.[0-9]{{1,2}})?/
-TEXT: /[A-Za-z0-9 ,.!?'-]{{1,{say}}}/
-"#
-    );
+    let mut look = vec![lit("look around")];
+    if !vocab.places.is_empty() {
+        look.push(Seq(vec![lit("look around "), r("place")]));
+    }
+    rules.extend([
+        Rule::Rule(
+            "turn".into(),
+            Seq(vec![
+                lit("turn "),
+                Alt(vec![lit("left"), lit("right")]),
+                lit(" "),
+                r("DEG"),
+                lit(" degrees"),
+            ]),
+        ),
+        Rule::Rule(
+            "move".into(),
+            Seq(vec![
+                lit("move "),
+                Alt(vec![lit("forward"), lit("back")]),
+                lit(" "),
+                r("METRES"),
+                lit(" metres"),
+            ]),
+        ),
+        Rule::Rule(
+            "wait".into(),
+            Seq(vec![lit("wait "), r("SECONDS"), lit(" seconds")]),
+        ),
+        Rule::Rule("say".into(), Seq(vec![lit("say \""), r("TEXT"), lit("\"")])),
+        Rule::Rule("stop".into(), lit("stop")),
+        Rule::Rule("look".into(), Alt(look)),
+        Rule::Rule("point".into(), Seq(vec![r("COORD"), lit(", "), r("COORD")])),
+        Rule::Terminal("DEG".into(), deg),
+        Rule::Terminal("METRES".into(), metres),
+        Rule::Terminal("SECONDS".into(), seconds),
+        Rule::Terminal("COORD".into(), r"-?[0-9]{1,3}(\.[0-9]{1,2})?".into()),
+        Rule::Terminal("TEXT".into(), format!("[A-Za-z0-9 ,.!?'-]{{1,{say}}}")),
+    ]);
     for (name, items) in [
         ("place", &vocab.places),
         ("object", &vocab.objects),
         ("mention", &vocab.mentions),
     ] {
         if !items.is_empty() {
-            g += &format!("{name}: {}\n", alternatives(items));
+            rules.push(Rule::Rule(
+                name.into(),
+                Alt(items.iter().map(|i| lit(i)).collect()),
+            ));
         }
     }
-    format!(
-        "start: step (\"; \" step){{0,{}}}\nstep: {}\n{g}",
-        max_steps - 1,
-        commands.join(" | ")
-    )
+    let mut all = vec![
+        Rule::Rule(
+            "start".into(),
+            Seq(vec![
+                r("step"),
+                Repeat(Box::new(Seq(vec![lit("; "), r("step")])), 0, max_steps - 1),
+            ]),
+        ),
+        Rule::Rule("step".into(), Alt(commands.into_iter().map(r).collect())),
+    ];
+    all.extend(rules);
+    Grammar { rules: all }
 }
 
 /// Turns the model's text into steps. The grammar guarantees the shape; anything else is
@@ -397,6 +446,37 @@ mod tests {
             !g.contains("find") && !g.contains("object") && g.contains("go: \"go to \" (point)"),
             "{g}"
         );
+    }
+
+    #[test]
+    fn a_server_gets_the_same_grammar_as_gbnf() {
+        let v = Vocabulary::of("find the blue book", &world());
+        let limits = PlanLimits {
+            max_steps: 3,
+            max_rotate_degrees: 45.0,
+            ..PlanLimits::default()
+        };
+        let g = gbnf(&v, &limits).unwrap();
+        for line in [
+            r#"root ::= step ("; " step){0,2}"#,
+            "step ::= go | turn | move | wait | say | stop | look | find | where",
+            r#"go ::= "go to " (place | object | point)"#,
+            r#"say ::= "say \"" TEXT "\"""#,
+            r#"DEG ::= ([0-9] | [1-3] [0-9] | "4" [0-5])"#,
+            r#"place ::= "kitchen" | "living room""#,
+            r#"mention ::= "blue book""#,
+        ] {
+            assert!(g.lines().any(|l| l == line), "{line} missing from\n{g}");
+        }
+        // The same rules, in the same order, as the Lark the on-device decoder gets.
+        let names = |text: &str, sep: &str| -> Vec<String> {
+            text.lines()
+                .map(|l| l.split(sep).next().unwrap_or("").to_owned())
+                .collect()
+        };
+        let lark = names(&grammar(&v, &limits), ": ");
+        let gbnf_names = names(&g, " ::= ");
+        assert_eq!(lark[1..], gbnf_names[1..]);
     }
 
     #[test]

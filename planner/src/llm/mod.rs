@@ -7,6 +7,7 @@
 pub mod language;
 mod numbers;
 mod prompt;
+pub mod syntax;
 
 use std::collections::VecDeque;
 use std::path::Path;
@@ -16,7 +17,7 @@ use embodia_actuation::{Plan, PlanLimits};
 use embodia_llm::{Decoding, GrammarSpec, Llm, LoadOptions, PrefixCache};
 use embodia_memory::Embedder;
 
-pub use language::{Vocabulary, describe_sighting, grammar, parse};
+pub use language::{Vocabulary, describe_sighting, gbnf, grammar, parse, plan_grammar};
 pub use prompt::EXAMPLES;
 
 use crate::{PlanRequest, Planner, PlannerError};
@@ -279,6 +280,46 @@ impl LlmPlanner {
         })
     }
 
+    /// The worked examples shown for `request`: the `examples` nearest the task, the nearest
+    /// last (right before the task).
+    fn shown_examples(
+        &self,
+        request: &PlanRequest,
+        examples: usize,
+    ) -> Result<Vec<usize>, PlannerError> {
+        let mut shown = match &self.retriever {
+            Some(r) => r.nearest(&request.task)?,
+            None => (0..EXAMPLES.len()).collect(),
+        };
+        let drop = shown.len().saturating_sub(examples);
+        shown.drain(..drop);
+        Ok(shown)
+    }
+
+    /// The conversation the model writes a plan after (system prompt, the examples nearest
+    /// the task, the request's turn with the places, objects and memories): what a remote
+    /// server is sent, so that it plans from the same grounding and prompt.
+    pub fn conversation(
+        &self,
+        request: &PlanRequest,
+    ) -> Result<Vec<embodia_llm::ChatMessage>, PlannerError> {
+        let vocab = Vocabulary::of(&request.task, &request.world);
+        let mut messages = prompt::messages_with(&self.shown_examples(request, EXAMPLES_SHOWN)?);
+        messages.push(embodia_llm::ChatMessage::new(
+            "user",
+            prompt::user_turn(&self.llm, &vocab, &request.memories, &request.task),
+        ));
+        Ok(messages)
+    }
+
+    /// [`Self::conversation`] laid out in this model's chat template, ready for the answer:
+    /// the very text the on-device model is given.
+    pub fn prompt_text(&self, request: &PlanRequest) -> Result<String, PlannerError> {
+        self.llm
+            .chat_prompt(&self.conversation(request)?, true)
+            .map_err(|e| PlannerError::Internal(e.to_string()))
+    }
+
     /// The prompt with the task and the one without (for contrast), and the KV cache of
     /// everything they share (run once for both).
     fn prompts(
@@ -288,14 +329,7 @@ impl LlmPlanner {
         examples: usize,
     ) -> Result<Prompts, PlannerError> {
         let internal = |e: embodia_llm::LlmError| PlannerError::Internal(e.to_string());
-        let mut shown = match &self.retriever {
-            Some(r) => r.nearest(&request.task)?,
-            None => (0..EXAMPLES.len()).collect(),
-        };
-        // The nearest examples stand last, right before the task.
-        let drop = shown.len().saturating_sub(examples);
-        shown.drain(..drop);
-        let conversation = prompt::messages_with(&shown);
+        let conversation = prompt::messages_with(&self.shown_examples(request, examples)?);
         let user = prompt::user_turn(&self.llm, vocab, &request.memories, &request.task);
         let text = prompt::render(&self.llm, conversation.clone(), user).map_err(internal)?;
         let null_user = prompt::user_turn(&self.llm, vocab, &request.memories, "");
@@ -398,7 +432,7 @@ impl LlmPlanner {
 }
 
 /// Without the grammar, the model may name things nobody mentioned: such a plan is invalid.
-fn check_vocabulary(plan: &Plan, vocab: &Vocabulary) -> Result<(), PlannerError> {
+pub(crate) fn check_vocabulary(plan: &Plan, vocab: &Vocabulary) -> Result<(), PlannerError> {
     for step in &plan.steps {
         if let embodia_actuation::Step::NavigateTo { target }
         | embodia_actuation::Step::LookFor { target } = step
