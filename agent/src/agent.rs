@@ -2,7 +2,7 @@
 //! deliberative layer on a tokio runtime; the topics that connect them to the world.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -21,7 +21,8 @@ use thiserror::Error;
 
 use crate::activity::Activity;
 use crate::deliberative::{
-    Deliberative, DeliberativeConfig, DeliberativeInput, DeliberativeParts, InProgress, TaskReport,
+    Deliberative, DeliberativeConfig, DeliberativeInput, DeliberativeParts, InProgress, TaskId,
+    TaskReport,
 };
 use crate::inbox::{InboxSender, OBSERVATION_CAPACITY};
 use crate::planner::Planner;
@@ -36,6 +37,9 @@ pub struct AgentTopics {
     pub cmd_vel: String,
     /// Tasks in (`std_msgs/String`).
     pub task: String,
+    /// Tasks as a ROS 2 action (`embodia_interfaces/action/ExecuteTask`), with feedback,
+    /// result and cancel.
+    pub execute_task: String,
     /// Status out (`std_msgs/String`, JSON).
     pub status: String,
     /// Speech out (`std_msgs/String`).
@@ -51,6 +55,7 @@ impl Default for AgentTopics {
         Self {
             cmd_vel: "/cmd_vel".into(),
             task: "/agent/task".into(),
+            execute_task: "/agent/execute_task".into(),
             status: "/agent/status".into(),
             say: "/agent/say".into(),
             safety: "/agent/safety".into(),
@@ -140,6 +145,52 @@ pub enum Pacing {
     WallClock(Arc<dyn Fn() -> i64 + Send + Sync>),
 }
 
+/// Hands tasks to a running agent from another thread (an action server), each with an id its
+/// progress and report carry, and cancels them. Clones share the agent.
+#[derive(Clone)]
+pub struct TaskHandle {
+    inbox: InboxSender,
+    activity: Arc<Activity>,
+    next_id: Arc<AtomicU64>,
+    in_progress: InProgress,
+}
+
+impl TaskHandle {
+    fn send(&self, input: DeliberativeInput) -> bool {
+        self.activity.enter();
+        if !self.inbox.send(input) {
+            self.activity.exit();
+            return false;
+        }
+        true
+    }
+
+    /// Hands `task` in (it replaces the task in progress, as one from `/agent/task` does);
+    /// its id, or none if the agent is shutting down.
+    pub fn submit(&self, task: &str) -> Option<TaskId> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        self.send(DeliberativeInput::Tracked {
+            id,
+            text: task.to_owned(),
+        })
+        .then_some(id)
+    }
+
+    /// Asks for the task `id` to stop (the robot stands still; it ends
+    /// [`crate::deliberative::Outcome::Canceled`]), if it is still in progress.
+    pub fn cancel(&self, id: TaskId) -> bool {
+        self.send(DeliberativeInput::Cancel { id })
+    }
+
+    /// The task in progress, if one is.
+    pub fn in_progress(&self) -> Option<TaskReport> {
+        self.in_progress
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
 /// A running agent.
 pub struct Agent {
     inbox: InboxSender,
@@ -155,6 +206,7 @@ pub struct Agent {
     commands: Sender<ReactiveCommand>,
     memory: Option<Arc<std::sync::Mutex<embodia_memory::Memory>>>,
     memory_writes: Arc<std::sync::Mutex<MemoryWrites>>,
+    next_id: Arc<AtomicU64>,
 }
 
 impl Agent {
@@ -336,7 +388,18 @@ impl Agent {
             commands: cmd_tx,
             memory,
             memory_writes,
+            next_id: Arc::new(AtomicU64::new(0)),
         })
+    }
+
+    /// A handle that hands tasks in with ids and cancels them, from any thread.
+    pub fn tasks(&self) -> TaskHandle {
+        TaskHandle {
+            inbox: self.inbox.clone(),
+            activity: self.activity.clone(),
+            next_id: self.next_id.clone(),
+            in_progress: self.in_progress.clone(),
+        }
     }
 
     /// The task in progress, if one is: its plans, what was said, the current step.

@@ -376,6 +376,13 @@ pub fn registry() -> Vec<ParamSpec> {
             |c| c.topics.task.clone()
         ),
         p!(
+            "topics.execute_task",
+            String,
+            "embodia_interfaces/action/ExecuteTask action served (DDS transport)",
+            |c, v| c.topics.execute_task = s(v),
+            |c| c.topics.execute_task.clone()
+        ),
+        p!(
             "topics.status",
             String,
             "std_msgs/String JSON status out",

@@ -123,6 +123,7 @@ fn serve<B: Bus>(
         cmd_vel = %config.topics.cmd_vel,
         "embodia agent ready: send a task as std_msgs/String; velocity goes out through the safety gate"
     );
+    let execute_task = config.topics.execute_task.clone();
     let agent = Agent::start(
         bus,
         Arc::new(SemanticMap::from_world(world)),
@@ -131,6 +132,7 @@ fn serve<B: Bus>(
         config,
         Pacing::WallClock(clock),
     )?;
+    let actions = embodia::task_action::TaskActionServer::start(bus, &execute_task, agent.tasks());
     let started = Instant::now();
     let mut next = 0;
     let mut done = 0;
@@ -140,6 +142,7 @@ fn serve<B: Bus>(
             next += 1;
         }
         if let Ok(r) = agent.reports().recv_timeout(Duration::from_millis(100)) {
+            actions.report(&r);
             println!("{}", serde_json::to_string(&r)?);
             // A task interrupted by the agent's last stop is reported, not one of --task's.
             if r.outcome != Outcome::Interrupted {
@@ -153,6 +156,7 @@ fn serve<B: Bus>(
             anyhow::bail!("the tasks did not end within {} s", args.timeout);
         }
     }
+    drop(actions);
     agent.shutdown();
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! silently breaks interoperability. The CDR fixture tests pin every type.
 
 pub mod builtin_interfaces;
+pub mod embodia_interfaces;
 pub mod geometry_msgs;
 pub mod nav_msgs;
 pub mod rosgraph_msgs;
