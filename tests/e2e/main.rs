@@ -12,6 +12,7 @@ mod run_cli;
 mod scenarios;
 mod sim_cli;
 mod soak;
+mod task_action;
 mod untrusted_labels;
 
 use std::path::PathBuf;

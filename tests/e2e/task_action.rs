@@ -1,0 +1,163 @@
+//! `/agent/execute_task` from an independent ROS 2 action client: Eclipse Cyclone DDS in Python
+//! (`tests/interop/action_peer.py`) speaking the action protocol itself — the send_goal,
+//! get_result and cancel_goal services with rmw_cyclonedds' request framing, the feedback and
+//! status topics. The agent drives `embodia sim --dds` (two processes, DDS only).
+//!
+//! Opens DDS sockets: ignored in a plain run; `scripts/dds-tests.sh` runs it inside a fresh
+//! network namespace (loopback only), and every participant is bound to 127.0.0.1.
+
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+use crate::root;
+
+fn python() -> String {
+    std::env::var("EMBODIA_CYCLONEDDS_PYTHON").expect(
+        "EMBODIA_CYCLONEDDS_PYTHON is not set: run these tests with scripts/dds-tests.sh, which makes the cyclonedds venv",
+    )
+}
+
+fn f(v: &Value, key: &str) -> f64 {
+    v[key]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{key} missing in {v}"))
+}
+
+#[test]
+#[ignore = "opens DDS sockets: run inside a network namespace with scripts/dds-tests.sh"]
+fn an_action_client_gets_feedback_and_results_and_a_cancel_stops_the_robot() {
+    let bin = env!("CARGO_BIN_EXE_embodia");
+    let world = "launch/worlds/apartment.yaml";
+    let domain = "47";
+    let mut sim = Command::new(bin)
+        .args([
+            "sim",
+            "--dds",
+            "--dds-loopback",
+            "--realtime",
+            "--world",
+            world,
+            "--duration",
+            "150",
+        ])
+        .env("ROS_DOMAIN_ID", domain)
+        .env("RUST_LOG", "error")
+        .current_dir(root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut agent = Command::new(bin)
+        .args([
+            "agent",
+            "--dds-loopback",
+            "--no-memory",
+            "--world",
+            world,
+            "--ros-args",
+            "-p",
+            "use_sim_time:=true",
+        ])
+        .env("ROS_DOMAIN_ID", domain)
+        // The peer frames service samples as rmw_cyclonedds does.
+        .env("RMW_IMPLEMENTATION", "rmw_cyclonedds_cpp")
+        .env("RUST_LOG", "warn,rustdds=error,ros2_client=error")
+        .current_dir(root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let peer = Command::new(python())
+        .arg(root().join("tests/interop/action_peer.py"))
+        .args(["task-client", "--seconds", "120"])
+        .env("ROS_DOMAIN_ID", domain)
+        .env_remove("CYCLONEDDS_URI")
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("the cyclonedds venv's python runs");
+    let _ = agent.kill();
+    let _ = agent.wait();
+    let _ = sim.kill();
+    let _ = sim.wait();
+    assert!(peer.status.success(), "the action peer failed");
+    let r: Value = serde_json::from_slice(&peer.stdout).unwrap_or_else(|e| {
+        panic!(
+            "peer output is not JSON ({e}): {}",
+            String::from_utf8_lossy(&peer.stdout)
+        )
+    });
+    assert_eq!(r["server_found"], true, "the action server was discovered");
+    let goals = r["goals"].as_array().unwrap();
+    assert_eq!(goals.len(), 3, "{r}");
+    let commands = r["commands"].as_array().unwrap();
+
+    // A goal run to its end: accepted, feedback with the plan and the step, then SUCCEEDED.
+    let done = &goals[0];
+    assert_eq!(done["accepted"], true, "{done}");
+    assert_eq!(done["status"], "succeeded", "{done}");
+    assert_eq!(done["result"]["outcome"], "succeeded", "{done}");
+    let feedback = done["feedback"].as_array().unwrap();
+    assert!(
+        feedback.iter().any(|fb| fb["state"] == "running"
+            && fb["current_step"].as_i64() >= Some(0)
+            && fb["plan"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s.as_str().unwrap().contains("navigate_to"))),
+        "feedback showed the plan and the step being run: {feedback:?}"
+    );
+
+    // A goal canceled while the robot drives: the cancel is accepted for that goal, the goal
+    // ends CANCELED, and every command from shortly after the end on is zero.
+    let canceled = &goals[1];
+    assert_eq!(canceled["accepted"], true, "{canceled}");
+    let cancel = &canceled["cancel"];
+    assert_eq!(cancel["return_code"], 0, "cancel accepted: {canceled}");
+    assert!(
+        cancel["goals_canceling"]
+            .as_array()
+            .unwrap()
+            .contains(&cancel["goal_id"]),
+        "{cancel}"
+    );
+    assert_eq!(canceled["status"], "canceled", "{canceled}");
+    assert_eq!(canceled["result"]["outcome"], "canceled", "{canceled}");
+    let sent = f(canceled, "sent_at");
+    let cancel_at = f(canceled, "cancel_sent_at");
+    let ended = f(canceled, "ended_at");
+    assert!(
+        commands
+            .iter()
+            .any(|c| (sent..cancel_at).contains(&f(c, "t")) && f(c, "linear") > 0.05),
+        "the robot was moving when the cancel was sent"
+    );
+    // The gate ramps down within its deceleration limit; allow 1 s for it and the wire.
+    let after: Vec<&Value> = commands
+        .iter()
+        .filter(|c| f(c, "t") > ended + 1.0 && f(c, "t") <= f(&r, "settled_at"))
+        .collect();
+    assert!(!after.is_empty(), "commands kept coming after the cancel");
+    for c in &after {
+        assert_eq!(f(c, "linear"), 0.0, "moving after the cancel: {c}");
+        assert_eq!(f(c, "angular"), 0.0, "turning after the cancel: {c}");
+    }
+    let last = commands
+        .iter()
+        .rfind(|c| f(c, "t") <= f(&r, "settled_at"))
+        .unwrap();
+    assert_eq!((f(last, "linear"), f(last, "angular")), (0.0, 0.0));
+
+    // A goal the agent refuses: accepted, then ABORTED with outcome refused and the reason.
+    let refused = &goals[2];
+    assert_eq!(refused["status"], "aborted", "{refused}");
+    assert_eq!(refused["result"]["outcome"], "refused", "{refused}");
+    assert!(
+        refused["result"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("control character"),
+        "{refused}"
+    );
+}

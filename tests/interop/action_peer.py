@@ -1,0 +1,309 @@
+#!/usr/bin/env python3
+"""An independent ROS 2 action peer for embodia: Eclipse Cyclone DDS (PyPI `cyclonedds==11.0.1`)
+speaking the ROS 2 action wire protocol itself, with no ROS 2 install and no embodia code.
+
+An action is three services and two topics: requests on `rq/<action>/_action/<service>Request`,
+replies on `rr/<action>/_action/<service>Reply` (send_goal, get_result, cancel_goal), and
+`rt/<action>/_action/feedback` and `rt/<action>/_action/status`. Service samples are framed as
+rmw_cyclonedds frames them: a 16-byte request header (the client's GUID half and a sequence
+number) before the request, echoed before the reply; embodia is run with
+RMW_IMPLEMENTATION=rmw_cyclonedds_cpp so it uses that framing.
+
+Loopback only (see cyclone_peer.py). Every loop is bounded in time and count.
+
+Modes (one JSON object on stdout at the end; progress on stderr):
+
+  task-client  sends /agent/execute_task goals to `embodia agent`: one to run to its end, one
+               to cancel once the robot is moving, one the agent must refuse. Records feedback,
+               results, the cancel reply, and every /cmd_vel (Twist) with its arrival time.
+
+    python action_peer.py MODE [--seconds S] [--task-done T] [--task-cancel T]
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cyclone_peer import DEFAULT, LATCHED, Node, Time, Twist, log, take  # noqa: E402  (sets CYCLONEDDS_URI)
+
+from cyclonedds.idl import IdlStruct  # noqa: E402
+from cyclonedds.idl.types import array, int8, int32, int64, sequence, uint8, uint64  # noqa: E402
+from cyclonedds.pub import DataWriter  # noqa: E402
+from cyclonedds.sub import DataReader  # noqa: E402
+from cyclonedds.topic import Topic  # noqa: E402
+
+
+# --- action_msgs and unique_identifier_msgs, as rosidl generates them --------------------------
+
+@dataclass
+class UUID(IdlStruct, typename="unique_identifier_msgs::msg::dds_::UUID_"):
+    uuid: array[uint8, 16] = field(default_factory=lambda: [0] * 16)
+
+
+@dataclass
+class GoalInfo(IdlStruct, typename="action_msgs::msg::dds_::GoalInfo_"):
+    goal_id: UUID = field(default_factory=UUID)
+    stamp: Time = field(default_factory=Time)
+
+
+@dataclass
+class GoalStatus(IdlStruct, typename="action_msgs::msg::dds_::GoalStatus_"):
+    goal_info: GoalInfo = field(default_factory=GoalInfo)
+    status: int8 = 0
+
+
+@dataclass
+class GoalStatusArray(IdlStruct, typename="action_msgs::msg::dds_::GoalStatusArray_"):
+    status_list: sequence[GoalStatus] = field(default_factory=list)
+
+
+# The rmw_cyclonedds request header, in front of every service request and reply.
+@dataclass
+class CancelGoalRequest(IdlStruct, typename="action_msgs::srv::dds_::CancelGoal_Request_"):
+    client_guid: uint64 = 0
+    seq: int64 = 0
+    goal_info: GoalInfo = field(default_factory=GoalInfo)
+
+
+@dataclass
+class CancelGoalResponse(IdlStruct, typename="action_msgs::srv::dds_::CancelGoal_Response_"):
+    client_guid: uint64 = 0
+    seq: int64 = 0
+    return_code: int8 = 0
+    goals_canceling: sequence[GoalInfo] = field(default_factory=list)
+
+
+STATUS = {0: "unknown", 1: "accepted", 2: "executing", 3: "canceling", 4: "succeeded", 5: "canceled",
+          6: "aborted"}
+
+
+# --- embodia_interfaces/action/ExecuteTask (interfaces/embodia_interfaces/action/ExecuteTask.action)
+
+@dataclass
+class ExecuteTaskGoal(IdlStruct, typename="embodia_interfaces::action::dds_::ExecuteTask_Goal_"):
+    task: str = ""
+
+
+@dataclass
+class ExecuteTaskResult(IdlStruct, typename="embodia_interfaces::action::dds_::ExecuteTask_Result_"):
+    outcome: str = ""
+    reason: str = ""
+    said: sequence[str] = field(default_factory=list)
+
+
+@dataclass
+class ExecuteTaskFeedback(IdlStruct, typename="embodia_interfaces::action::dds_::ExecuteTask_Feedback_"):
+    state: str = ""
+    plan: sequence[str] = field(default_factory=list)
+    current_step: int32 = -1
+    said: sequence[str] = field(default_factory=list)
+
+
+@dataclass
+class ExecuteTaskSendGoalRequest(IdlStruct, typename="embodia_interfaces::action::dds_::ExecuteTask_SendGoal_Request_"):
+    client_guid: uint64 = 0
+    seq: int64 = 0
+    goal_id: UUID = field(default_factory=UUID)
+    goal: ExecuteTaskGoal = field(default_factory=ExecuteTaskGoal)
+
+
+@dataclass
+class ExecuteTaskSendGoalResponse(IdlStruct, typename="embodia_interfaces::action::dds_::ExecuteTask_SendGoal_Response_"):
+    client_guid: uint64 = 0
+    seq: int64 = 0
+    accepted: bool = False
+    stamp: Time = field(default_factory=Time)
+
+
+@dataclass
+class ExecuteTaskGetResultRequest(IdlStruct, typename="embodia_interfaces::action::dds_::ExecuteTask_GetResult_Request_"):
+    client_guid: uint64 = 0
+    seq: int64 = 0
+    goal_id: UUID = field(default_factory=UUID)
+
+
+@dataclass
+class ExecuteTaskGetResultResponse(IdlStruct, typename="embodia_interfaces::action::dds_::ExecuteTask_GetResult_Response_"):
+    client_guid: uint64 = 0
+    seq: int64 = 0
+    status: int8 = 0
+    result: ExecuteTaskResult = field(default_factory=ExecuteTaskResult)
+
+
+@dataclass
+class ExecuteTaskFeedbackMessage(IdlStruct, typename="embodia_interfaces::action::dds_::ExecuteTask_FeedbackMessage_"):
+    goal_id: UUID = field(default_factory=UUID)
+    feedback: ExecuteTaskFeedback = field(default_factory=ExecuteTaskFeedback)
+
+
+# --- a minimal action client ---------------------------------------------------------------------
+
+class ActionClient:
+    """The client side of one action, over plain DDS readers and writers."""
+
+    def __init__(self, node, name, types):
+        send_req, send_rep, res_req, res_rep, feedback = types
+        self.dp = node.dp
+        base = name.strip("/") + "/_action/"
+        self.guid = int.from_bytes(os.urandom(8), "little") >> 1
+        self.seq = 0
+
+        def service(srv, req, rep):
+            w = DataWriter(self.dp, Topic(self.dp, "rq/" + base + srv + "Request", req), qos=DEFAULT)
+            r = DataReader(self.dp, Topic(self.dp, "rr/" + base + srv + "Reply", rep), qos=DEFAULT)
+            return w, r
+
+        self.send_goal = service("send_goal", send_req, send_rep)
+        self.get_result = service("get_result", res_req, res_rep)
+        self.cancel = service("cancel_goal", CancelGoalRequest, CancelGoalResponse)
+        self.types = types
+        self.feedback = DataReader(self.dp, Topic(self.dp, "rt/" + base + "feedback", feedback), qos=DEFAULT)
+        self.status = DataReader(self.dp, Topic(self.dp, "rt/" + base + "status", GoalStatusArray), qos=LATCHED)
+        self.pending = {}  # sequence -> reply
+
+    def wait_for_server(self, limit_s):
+        end = time.monotonic() + limit_s
+        writers = [self.send_goal[0], self.get_result[0], self.cancel[0]]
+        while time.monotonic() < end:
+            if all(len(w.get_matched_subscriptions()) > 0 for w in writers):
+                time.sleep(0.5)  # and the reply writers matched our readers
+                return True
+            time.sleep(0.05)
+        return False
+
+    def request(self, service, **fields):
+        self.seq += 1
+        writer, _ = service
+        kind = {id(self.send_goal): self.types[0], id(self.get_result): self.types[2],
+                id(self.cancel): CancelGoalRequest}[id(service)]
+        writer.write(kind(client_guid=self.guid, seq=self.seq, **fields))
+        return self.seq
+
+    def reply(self, service, seq, deadline):
+        """The reply to request `seq`, or None at `deadline` (monotonic)."""
+        _, reader = service
+        while time.monotonic() < deadline:
+            for s in take(reader):
+                if s.client_guid == self.guid:
+                    self.pending[(id(service), s.seq)] = s
+            got = self.pending.pop((id(service), seq), None)
+            if got is not None:
+                return got
+            time.sleep(0.02)
+        return None
+
+
+def new_goal_id():
+    return UUID(uuid=list(uuid.uuid4().bytes))
+
+
+class Velocity:
+    """Every /cmd_vel with its arrival time (seconds since `t0`)."""
+
+    def __init__(self, node, t0):
+        self.reader = node.reader("cmd_vel", Twist, DEFAULT)
+        self.t0 = t0
+        self.commands = []
+
+    def poll(self):
+        now = time.monotonic() - self.t0
+        for c in take(self.reader):
+            self.commands.append({"t": round(now, 3), "linear": c.linear.x, "angular": c.angular.z})
+
+
+def run_task_client(limit_s, task_done, task_cancel, task_refused):
+    t0 = time.monotonic()
+    end = t0 + limit_s
+    node = Node()
+    client = ActionClient(node, "/agent/execute_task",
+                          (ExecuteTaskSendGoalRequest, ExecuteTaskSendGoalResponse,
+                           ExecuteTaskGetResultRequest, ExecuteTaskGetResultResponse,
+                           ExecuteTaskFeedbackMessage))
+    vel = Velocity(node, t0)
+    report = {"server_found": False, "goals": []}
+    if not client.wait_for_server(min(30.0, limit_s)):
+        log("no /agent/execute_task server")
+        return report
+    report["server_found"] = True
+    log(f"server found after {time.monotonic() - t0:.1f} s")
+
+    def run_goal(task, cancel_when_moving):
+        goal_id = new_goal_id()
+        g = {"task": task, "accepted": None, "feedback": [], "status": None, "result": None,
+             "cancel": None, "sent_at": round(time.monotonic() - t0, 3)}
+        report["goals"].append(g)
+        seq = client.request(client.send_goal, goal_id=goal_id, goal=ExecuteTaskGoal(task=task))
+        rep = client.reply(client.send_goal, seq, min(end, time.monotonic() + 10))
+        if rep is None:
+            log(f"no send_goal reply for {task!r}")
+            return g
+        g["accepted"] = bool(rep.accepted)
+        if not rep.accepted:
+            return g
+        rseq = client.request(client.get_result, goal_id=goal_id)
+        cancel_seq = None
+        moving = False
+        while time.monotonic() < end:
+            vel.poll()
+            for f in take(client.feedback):
+                if list(f.goal_id.uuid) == list(goal_id.uuid):
+                    fb = f.feedback
+                    g["feedback"].append({"t": round(time.monotonic() - t0, 3), "state": fb.state,
+                                          "plan": list(fb.plan), "current_step": fb.current_step,
+                                          "said": list(fb.said)})
+            moving = moving or any(abs(c["linear"]) > 0.05 and c["t"] >= g["sent_at"]
+                                   for c in vel.commands)
+            if cancel_when_moving and cancel_seq is None and moving and g["feedback"]:
+                cancel_seq = client.request(client.cancel, goal_info=GoalInfo(goal_id=goal_id))
+                g["cancel_sent_at"] = round(time.monotonic() - t0, 3)
+                log(f"cancel sent for {task!r}")
+            if cancel_seq is not None and g["cancel"] is None:
+                c = client.reply(client.cancel, cancel_seq, time.monotonic() + 0.01)
+                if c is not None:
+                    g["cancel"] = {"return_code": c.return_code,
+                                   "goals_canceling": [bytes(i.goal_id.uuid).hex() for i in c.goals_canceling],
+                                   "goal_id": bytes(goal_id.uuid).hex()}
+            r = client.reply(client.get_result, rseq, time.monotonic() + 0.05)
+            if r is not None:
+                g["status"] = STATUS.get(r.status, str(r.status))
+                g["result"] = {"outcome": r.result.outcome, "reason": r.result.reason,
+                               "said": list(r.result.said)}
+                g["ended_at"] = round(time.monotonic() - t0, 3)
+                log(f"{task!r}: {g['status']} ({r.result.outcome}: {r.result.reason})")
+                break
+        return g
+
+    run_goal(task_done, False)
+    run_goal(task_cancel, True)
+    # After the cancel: what reaches /cmd_vel for the next 2 s (the robot must stand still).
+    settle = time.monotonic() + 2.0
+    while time.monotonic() < min(settle, end):
+        vel.poll()
+        time.sleep(0.02)
+    report["settled_at"] = round(time.monotonic() - t0, 3)
+    run_goal(task_refused, False)
+    vel.poll()
+    report["commands"] = vel.commands
+    return report
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=["task-client"])
+    ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--task-done", default="go to the kitchen")
+    ap.add_argument("--task-cancel", default="go to the study")
+    ap.add_argument("--task-refused", default="go\u001b[2J to the kitchen")
+    a = ap.parse_args()
+    limit = min(a.seconds, 300.0)
+    out = run_task_client(limit, a.task_done, a.task_cancel, a.task_refused)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
