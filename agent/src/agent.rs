@@ -48,7 +48,47 @@ pub struct AgentTopics {
     pub safety: String,
     /// Operator reset of latched stops in (`std_msgs/Bool`, true).
     pub safety_reset: String,
+    /// Nav2's controller output in (`geometry_msgs/Twist`), when Nav2 drives `navigate_to`:
+    /// it reaches `/cmd_vel` only through the gate.
+    pub nav2_cmd_vel: String,
 }
+
+/// How `navigate_to` drives.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Navigation {
+    /// The agent's own costmap planner and path follower.
+    #[default]
+    Builtin,
+    /// Nav2's `navigate_to_pose` action; Nav2's velocity passes the gate.
+    Nav2,
+    /// Nav2 if its action server is discovered at start, else built in.
+    Auto,
+}
+
+impl std::str::FromStr for Navigation {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "builtin" => Ok(Self::Builtin),
+            "nav2" => Ok(Self::Nav2),
+            "auto" => Ok(Self::Auto),
+            other => Err(format!("must be builtin, nav2 or auto, got {other:?}")),
+        }
+    }
+}
+
+impl std::fmt::Display for Navigation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Builtin => "builtin",
+            Self::Nav2 => "nav2",
+            Self::Auto => "auto",
+        })
+    }
+}
+
+/// How long `navigation: auto` looks for Nav2's action server at start.
+const NAV2_DISCOVERY: Duration = Duration::from_secs(3);
 
 impl Default for AgentTopics {
     fn default() -> Self {
@@ -60,6 +100,7 @@ impl Default for AgentTopics {
             say: "/agent/say".into(),
             safety: "/agent/safety".into(),
             safety_reset: "/agent/safety_reset".into(),
+            nav2_cmd_vel: "/cmd_vel_nav".into(),
         }
     }
 }
@@ -89,6 +130,10 @@ pub struct AgentConfig {
     pub topics: AgentTopics,
     /// Take time from `/clock` (a simulator's) instead of the system clock.
     pub use_sim_time: bool,
+    /// How `navigate_to` drives.
+    pub navigation: Navigation,
+    /// Nav2's `NavigateToPose` action name.
+    pub nav2_action: String,
 }
 
 impl Default for AgentConfig {
@@ -105,6 +150,8 @@ impl Default for AgentConfig {
             resemblance: None,
             topics: AgentTopics::default(),
             use_sim_time: false,
+            navigation: Navigation::Builtin,
+            nav2_action: "/navigate_to_pose".into(),
         }
     }
 }
@@ -191,6 +238,58 @@ impl TaskHandle {
     }
 }
 
+/// The link to Nav2 that `navigation` asks for: none for builtin; for nav2, a client of its
+/// action (refused on a transport without actions); for auto, that client only if a server is
+/// discovered within [`NAV2_DISCOVERY`]. The choice is logged once.
+fn nav2_link<B: Bus>(
+    bus: &B,
+    config: &AgentConfig,
+) -> Result<Option<Arc<embodia_actuation::skills::nav2::Nav2Link>>, AgentError> {
+    if config.navigation == Navigation::Builtin {
+        return Ok(None);
+    }
+    let client = match bus
+        .action_client::<embodia_ros::msg::nav2_msgs::NavigateToPose>(&config.nav2_action)
+    {
+        Ok(c) => c,
+        Err(e) if config.navigation == Navigation::Auto => {
+            tracing::info!(error = %e, "navigation: auto -> builtin (no actions on this transport)");
+            return Ok(None);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if config.navigation == Navigation::Auto && !client.wait_for_server(NAV2_DISCOVERY) {
+        tracing::info!(
+            action = %config.nav2_action,
+            "navigation: auto -> builtin (no Nav2 server found within {} s)",
+            NAV2_DISCOVERY.as_secs()
+        );
+        return Ok(None);
+    }
+    let velocity = bus.subscribe::<embodia_ros::msg::geometry_msgs::Twist>(
+        &config.topics.nav2_cmd_vel,
+        QosProfile::DEFAULT,
+        Delivery::Latest,
+    )?;
+    tracing::info!(
+        action = %config.nav2_action,
+        velocity_in = %config.topics.nav2_cmd_vel,
+        cmd_vel = %config.topics.cmd_vel,
+        "navigation: nav2 (navigate_to sends Nav2 goals; Nav2's velocity passes the gate)"
+    );
+    Ok(Some(Arc::new(
+        embodia_actuation::skills::nav2::Nav2Link::new(
+            client,
+            velocity,
+            config
+                .perception
+                .global_frames
+                .first()
+                .map_or("map", String::as_str),
+        ),
+    )))
+}
+
 /// A running agent.
 pub struct Agent {
     inbox: InboxSender,
@@ -248,6 +347,7 @@ impl Agent {
             config.stamped_cmd_vel,
             &config.perception.base_frame,
         )?;
+        let nav2 = nav2_link(bus, &config)?;
         let core = ReactiveCore::new(ReactiveParts {
             perceiver: Perceiver::new(bus, semantic, config.perception.clone())?,
             gate: SafetyGate::new(gate_config.clone(), cmd_vel)?,
@@ -261,7 +361,8 @@ impl Agent {
                 prior: config.search_prior.clone(),
                 resemblance: config.resemblance.clone(),
                 background: matches!(pacing, Pacing::WallClock(_)),
-            }),
+            })
+            .with_nav2_if(nav2),
             commands: cmd_rx,
             events: InboxEvents::new(inbox_tx.clone(), activity.clone()),
             say: bus.publisher(&t.say, QosProfile::DEFAULT)?,

@@ -16,11 +16,11 @@ use crate::message::Message;
 /// A ROS 2 action type: its three messages and its name (`pkg/action/Type`).
 pub trait Action: Send + 'static {
     /// What a client asks for.
-    type Goal: Message;
+    type Goal: Message + Sync;
     /// What a client is told at the end.
-    type Result: Message;
+    type Result: Message + Sync;
     /// What a client is told while the goal runs.
-    type Feedback: Message;
+    type Feedback: Message + Sync;
     /// Fully qualified ROS 2 type name, e.g. `nav2_msgs/action/NavigateToPose`.
     const TYPE_NAME: &'static str;
 
@@ -136,5 +136,107 @@ pub(crate) fn unsupported(action: &str) -> BusError {
     BusError::Unsupported {
         what: format!("the action {action}"),
         fix: "run the node with --transport dds (the built-in DDS transport serves actions)",
+    }
+}
+
+/// What a client hears of the goal it sent as `tag`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientEvent<F, R> {
+    /// The server took the goal.
+    Accepted {
+        /// The goal's tag.
+        tag: u64,
+    },
+    /// The server refused the goal.
+    Rejected {
+        /// The goal's tag.
+        tag: u64,
+    },
+    /// Progress.
+    Feedback {
+        /// The goal's tag.
+        tag: u64,
+        /// The progress.
+        feedback: F,
+    },
+    /// The goal ended.
+    Finished {
+        /// The goal's tag.
+        tag: u64,
+        /// How.
+        end: GoalEnd,
+        /// Its result.
+        result: R,
+    },
+    /// No answer, or the request could not be sent.
+    Failed {
+        /// The goal's tag.
+        tag: u64,
+        /// What went wrong.
+        error: String,
+    },
+}
+
+/// What a client asks of its backend.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientCommand<G> {
+    /// Send `goal`, known as `tag` in events. A goal still open is canceled first: one goal at
+    /// a time.
+    Send {
+        /// The caller's name for the goal.
+        tag: u64,
+        /// The goal.
+        goal: G,
+    },
+    /// Cancel the goal sent as `tag`, if it is still open.
+    Cancel {
+        /// The goal's tag.
+        tag: u64,
+    },
+}
+
+/// A client of an action: commands out, events in. Dropping it cancels its open goal.
+pub struct ActionClient<A: Action> {
+    name: String,
+    events: Receiver<ClientEvent<A::Feedback, A::Result>>,
+    commands: Box<dyn Fn(ClientCommand<A::Goal>) -> bool + Send + Sync>,
+    server_seen: Box<dyn Fn(std::time::Duration) -> bool + Send + Sync>,
+}
+
+impl<A: Action> ActionClient<A> {
+    /// Wraps a backend's ends: its events, where commands go (false once it stopped), and
+    /// how to wait for a server to be discovered.
+    pub fn new(
+        name: String,
+        events: Receiver<ClientEvent<A::Feedback, A::Result>>,
+        commands: impl Fn(ClientCommand<A::Goal>) -> bool + Send + Sync + 'static,
+        server_seen: impl Fn(std::time::Duration) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            name,
+            events,
+            commands: Box::new(commands),
+            server_seen: Box::new(server_seen),
+        }
+    }
+
+    /// The resolved action name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Events of the goals sent, oldest first.
+    pub fn events(&self) -> &Receiver<ClientEvent<A::Feedback, A::Result>> {
+        &self.events
+    }
+
+    /// Sends a command; false if the backend has stopped.
+    pub fn command(&self, command: ClientCommand<A::Goal>) -> bool {
+        (self.commands)(command)
+    }
+
+    /// Waits up to `limit` (wall time) for a server of the action to be discovered.
+    pub fn wait_for_server(&self, limit: std::time::Duration) -> bool {
+        (self.server_seen)(limit)
     }
 }

@@ -19,7 +19,7 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, Sender, TrySendError};
 use thiserror::Error;
 
-use crate::action::{Action, ActionServer};
+use crate::action::{Action, ActionClient, ActionServer};
 use crate::message::Message;
 use crate::qos::QosProfile;
 
@@ -44,6 +44,12 @@ pub trait Bus: Clone + Send + Sync + 'static {
     /// Serves the action `A` as `name` (`/agent/execute_task`). Only backends that speak the
     /// action protocol override this; the others refuse with [`BusError::Unsupported`].
     fn action_server<A: Action>(&self, name: &str) -> Result<ActionServer<A>, BusError> {
+        Err(crate::action::unsupported(name))
+    }
+
+    /// A client of the action `A` served as `name` (`/navigate_to_pose`). Only backends that
+    /// speak the action protocol override this; the others refuse with [`BusError::Unsupported`].
+    fn action_client<A: Action>(&self, name: &str) -> Result<ActionClient<A>, BusError> {
         Err(crate::action::unsupported(name))
     }
 }

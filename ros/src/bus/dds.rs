@@ -240,4 +240,11 @@ impl Bus for DdsBus {
         let mut node = self.node.lock().unwrap_or_else(|p| p.into_inner());
         action::serve::<A>(&mut node, name, self.services.mapping())
     }
+
+    fn action_client<A: crate::action::Action>(
+        &self,
+        name: &str,
+    ) -> Result<crate::action::ActionClient<A>, BusError> {
+        action::client::<A>(&self.node, name, self.services.mapping())
+    }
 }

@@ -6,6 +6,7 @@
 pub mod builtin_interfaces;
 pub mod embodia_interfaces;
 pub mod geometry_msgs;
+pub mod nav2_msgs;
 pub mod nav_msgs;
 pub mod rosgraph_msgs;
 pub mod sensor_msgs;

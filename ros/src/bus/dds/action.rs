@@ -7,20 +7,23 @@
 //! passed on, and the node finishes the goal once it has stopped.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::channel::{mpsc, oneshot};
 use futures::stream::FuturesUnordered;
 use futures::{FutureExt, StreamExt};
 use ros2_client::action::{
-    ActionServerQosPolicies, AsyncActionServer, ExecutingGoalHandle, GoalEndStatus,
+    ActionClientQosPolicies, ActionServerQosPolicies, AsyncActionServer, ExecutingGoalHandle,
+    GoalEndStatus,
 };
 use ros2_client::qos::{Durability, History, QosProfile as RQos, Reliability, WhenFull};
 use ros2_client::{ActionTypeName, Name, Node};
 use serde::{Deserialize, Serialize};
 
 use crate::action::{
-    Action, ActionServer, GoalEnd, GoalKey, ServerEvent, ServerReply, server_channels,
+    Action, ActionClient, ActionServer, ClientCommand, ClientEvent, GoalEnd, GoalKey, ServerEvent,
+    ServerReply, server_channels,
 };
 use crate::bus::{BusError, resolve_topic_name};
 use crate::message::Message;
@@ -228,6 +231,217 @@ async fn run<A: Action>(
                 if let Err((key, e)) = done {
                     tracing::warn!(action = name, key, error = %e, "a goal's result was not delivered");
                 }
+            }
+        }
+    }
+}
+
+/// How often the client thread looks for replies, feedback and commands.
+const CLIENT_POLL: Duration = Duration::from_millis(20);
+/// A goal not answered within this fails.
+const ACCEPT_WAIT: Duration = Duration::from_secs(5);
+
+type ClientEvt<A> = ClientEvent<<A as Action>::Feedback, <A as Action>::Result>;
+type Client<A> = ros2_client::action::ActionClient<
+    Wire<<A as Action>::Goal>,
+    Wire<<A as Action>::Result>,
+    Wire<<A as Action>::Feedback>,
+>;
+
+/// Creates a client of `name` on `node` and starts its polling thread.
+pub(super) fn client<A: Action>(
+    node_handle: &Arc<Mutex<Node>>,
+    name: &str,
+    mapping: ros2_client::ServiceMapping,
+) -> Result<ActionClient<A>, BusError> {
+    let (resolved, ros_name) = action_name(name)?;
+    let (reliable, status) = action_qos();
+    let client: Client<A> = node_handle
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .create_action_client(
+            mapping,
+            &ros_name,
+            &ActionTypeName::new(A::package(), A::type_short_name()),
+            ActionClientQosPolicies {
+                goal_service: reliable.clone(),
+                result_service: reliable.clone(),
+                cancel_service: reliable.clone(),
+                feedback_subscription: reliable,
+                status_subscription: status,
+            },
+        )
+        .map_err(|e| BusError::Backend {
+            topic: resolved.clone(),
+            message: format!("{e:?}"),
+        })?;
+    let client = Arc::new(client);
+    let (events_tx, events_rx) = crossbeam_channel::unbounded();
+    let (commands_tx, commands_rx) = crossbeam_channel::unbounded::<ClientCommand<A::Goal>>();
+    let polled = client.clone();
+    let shown = resolved.clone();
+    std::thread::Builder::new()
+        .name(format!(
+            "embodia-action-client-{}",
+            resolved.trim_start_matches('/')
+        ))
+        .spawn(move || poll_client::<A>(&polled, &shown, &commands_rx, &events_tx))
+        .map_err(|e| BusError::Backend {
+            topic: resolved.clone(),
+            message: e.to_string(),
+        })?;
+    let node = node_handle.clone();
+    let waited = client;
+    Ok(ActionClient::new(
+        resolved,
+        events_rx,
+        move |c| commands_tx.send(c).is_ok(),
+        move |limit| {
+            // The node is held while waiting: call this before the node is busy (start-up).
+            let node = node.lock().unwrap_or_else(|p| p.into_inner());
+            let found = waited.goal_client().wait_for_service(&node);
+            let timeout = deadline(limit);
+            futures::executor::block_on(async {
+                futures::select! {
+                    () = found.fuse() => true,
+                    _ = timeout.fuse() => false,
+                }
+            })
+        },
+    ))
+}
+
+/// The one goal a client has open.
+struct Open {
+    tag: u64,
+    goal_id: ros2_client::action::GoalId,
+    state: OpenState,
+}
+
+enum OpenState {
+    /// Sent at `at`; waiting for the server's answer to request `req`.
+    Sent {
+        req: ros2_client::service::RmwRequestId,
+        at: std::time::Instant,
+    },
+    /// Accepted; the result was asked for with request `req`.
+    Accepted {
+        req: ros2_client::service::RmwRequestId,
+    },
+}
+
+fn poll_client<A: Action>(
+    client: &Client<A>,
+    name: &str,
+    commands: &crossbeam_channel::Receiver<ClientCommand<A::Goal>>,
+    events: &crossbeam_channel::Sender<ClientEvt<A>>,
+) {
+    let mut open: Option<Open> = None;
+    let cancel = |o: &Open| {
+        if let Err(e) = client.cancel_goal(o.goal_id) {
+            tracing::warn!(action = name, tag = o.tag, error = ?e, "could not send a cancel");
+        }
+    };
+    loop {
+        match commands.recv_timeout(CLIENT_POLL) {
+            Ok(ClientCommand::Send { tag, goal }) => {
+                if let Some(o) = open.take() {
+                    cancel(&o);
+                }
+                match client.send_goal(Wire(goal)) {
+                    Ok((req, goal_id)) => {
+                        open = Some(Open {
+                            tag,
+                            goal_id,
+                            state: OpenState::Sent {
+                                req,
+                                at: std::time::Instant::now(),
+                            },
+                        })
+                    }
+                    Err(e) => {
+                        let _ = events.send(ClientEvent::Failed {
+                            tag,
+                            error: format!("the goal could not be sent: {e:?}"),
+                        });
+                    }
+                }
+            }
+            Ok(ClientCommand::Cancel { tag }) => {
+                if open.as_ref().is_some_and(|o| o.tag == tag) {
+                    if let Some(o) = open.take() {
+                        cancel(&o);
+                    }
+                }
+            }
+            Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
+            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => {
+                if let Some(o) = open.take() {
+                    cancel(&o);
+                }
+                return;
+            }
+        }
+        let Some(o) = open.as_mut() else { continue };
+        let (tag, goal_id) = (o.tag, o.goal_id);
+        let event = match &o.state {
+            OpenState::Sent { req, at } => match client.receive_goal_response(*req) {
+                Ok(Some(r)) if r.accepted => match client.request_result(goal_id) {
+                    Ok(req) => {
+                        o.state = OpenState::Accepted { req };
+                        Some(ClientEvent::Accepted { tag })
+                    }
+                    Err(e) => Some(ClientEvent::Failed {
+                        tag,
+                        error: format!("the result could not be asked for: {e:?}"),
+                    }),
+                },
+                Ok(Some(_)) => Some(ClientEvent::Rejected { tag }),
+                Ok(None) if at.elapsed() > ACCEPT_WAIT => Some(ClientEvent::Failed {
+                    tag,
+                    error: format!(
+                        "{name} did not answer the goal within {} s",
+                        ACCEPT_WAIT.as_secs()
+                    ),
+                }),
+                Ok(None) => None,
+                Err(e) => Some(ClientEvent::Failed {
+                    tag,
+                    error: format!("the answer did not decode: {e:?}"),
+                }),
+            },
+            OpenState::Accepted { req } => {
+                while let Ok(Some(Wire(feedback))) = client.receive_feedback(goal_id) {
+                    let _ = events.send(ClientEvent::Feedback { tag, feedback });
+                }
+                match client.receive_result(*req) {
+                    Ok(Some((status, Wire(result)))) => Some(ClientEvent::Finished {
+                        tag,
+                        end: match status {
+                            ros2_client::action::GoalStatusEnum::Succeeded => GoalEnd::Succeeded,
+                            ros2_client::action::GoalStatusEnum::Canceled => GoalEnd::Canceled,
+                            _ => GoalEnd::Aborted,
+                        },
+                        result,
+                    }),
+                    Ok(None) => None,
+                    Err(e) => Some(ClientEvent::Failed {
+                        tag,
+                        error: format!("the result did not decode: {e:?}"),
+                    }),
+                }
+            }
+        };
+        if let Some(event) = event {
+            let ends = !matches!(
+                event,
+                ClientEvent::Accepted { .. } | ClientEvent::Feedback { .. }
+            );
+            if ends {
+                open = None;
+            }
+            if events.send(event).is_err() {
+                return;
             }
         }
     }
