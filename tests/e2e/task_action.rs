@@ -161,3 +161,138 @@ fn an_action_client_gets_feedback_and_results_and_a_cancel_stops_the_robot() {
         "{refused}"
     );
 }
+
+/// `navigation: nav2` against a Nav2 played by an independent Cyclone DDS peer: the
+/// `navigate_to_pose` server accepts and drives (its velocity on `/cmd_vel_nav`) then succeeds,
+/// aborts (the agent replans, then fails with Nav2's reason), and is canceled when the task's
+/// client cancels the task — while its velocity keeps coming, which the gate must not pass.
+#[test]
+#[ignore = "opens DDS sockets: run inside a network namespace with scripts/dds-tests.sh"]
+fn nav2_drives_navigate_to_through_the_gate_and_its_ends_become_step_outcomes() {
+    let bin = env!("CARGO_BIN_EXE_embodia");
+    let world = "launch/worlds/apartment.yaml";
+    let domain = "48";
+    let mut sim = Command::new(bin)
+        .args([
+            "sim",
+            "--dds",
+            "--dds-loopback",
+            "--realtime",
+            "--world",
+            world,
+            "--duration",
+            "150",
+        ])
+        .env("ROS_DOMAIN_ID", domain)
+        .env("RUST_LOG", "error")
+        .current_dir(root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut agent = Command::new(bin)
+        .args([
+            "agent",
+            "--dds-loopback",
+            "--no-memory",
+            "--world",
+            world,
+            "--ros-args",
+            "-p",
+            "use_sim_time:=true",
+            "-p",
+            "navigation:=nav2",
+        ])
+        .env("ROS_DOMAIN_ID", domain)
+        .env("RMW_IMPLEMENTATION", "rmw_cyclonedds_cpp")
+        .env("RUST_LOG", "warn,rustdds=error,ros2_client=error")
+        .current_dir(root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let peer = Command::new(python())
+        .arg(root().join("tests/interop/action_peer.py"))
+        .args(["nav2", "--seconds", "120"])
+        .env("ROS_DOMAIN_ID", domain)
+        .env_remove("CYCLONEDDS_URI")
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("the cyclonedds venv's python runs");
+    let _ = agent.kill();
+    let _ = agent.wait();
+    let _ = sim.kill();
+    let _ = sim.wait();
+    assert!(peer.status.success(), "the Nav2 peer failed");
+    let r: Value = serde_json::from_slice(&peer.stdout).unwrap_or_else(|e| {
+        panic!(
+            "peer output is not JSON ({e}): {}",
+            String::from_utf8_lossy(&peer.stdout)
+        )
+    });
+    assert_eq!(r["server_found"], true, "{r}");
+    let tasks = r["tasks"].as_array().unwrap();
+    let goals = r["nav2_goals"].as_array().unwrap();
+    let commands = r["commands"].as_array().unwrap();
+    let in_region = |region: &str| {
+        goals
+            .iter()
+            .filter(|g| g["region"] == region)
+            .collect::<Vec<_>>()
+    };
+
+    // Succeeds: one goal in the kitchen, in the map frame; Nav2's velocity reached /cmd_vel
+    // through the gate while it drove (0.2 m/s asked, within the gate's limits).
+    let kitchen = in_region("kitchen");
+    assert_eq!(kitchen.len(), 1, "{goals:?}");
+    assert_eq!(kitchen[0]["frame"], "map");
+    assert_eq!(kitchen[0]["status"], "succeeded");
+    assert_eq!(tasks[0]["result"]["outcome"], "succeeded", "{}", tasks[0]);
+    let (k0, k1) = (f(kitchen[0], "started"), f(kitchen[0], "ended"));
+    let driving: Vec<&Value> = commands
+        .iter()
+        .filter(|c| (k0 + 0.5..k1).contains(&f(c, "t")))
+        .collect();
+    assert!(
+        driving.iter().any(|c| f(c, "linear") > 0.1),
+        "Nav2's velocity passed the gate: {driving:?}"
+    );
+    for c in commands {
+        assert!(f(c, "linear") <= 0.2 + 1e-9, "more than Nav2 asked: {c}");
+    }
+
+    // Aborted: the step fails as retryable, the agent replans (a new goal each time) and the
+    // task fails with Nav2's reason.
+    let study = in_region("study");
+    assert_eq!(study.len(), 3, "the first goal and two replans: {goals:?}");
+    assert!(study.iter().all(|g| g["status"] == "aborted"));
+    assert_eq!(tasks[1]["status"], "aborted", "{}", tasks[1]);
+    assert_eq!(tasks[1]["result"]["outcome"], "failed", "{}", tasks[1]);
+    let reason = tasks[1]["result"]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("Nav2 aborted the goal (TIMEOUT): controller_server: no progress"),
+        "{reason}"
+    );
+
+    // Canceled: the task's cancel cancels the Nav2 goal; Nav2's velocity kept coming for
+    // 2.5 s after, and none of it reached /cmd_vel: from shortly after the cancel, all zero.
+    let bedroom = in_region("bedroom");
+    assert_eq!(bedroom.len(), 1, "{goals:?}");
+    assert_eq!(bedroom[0]["status"], "canceled", "{goals:?}");
+    assert_eq!(r["nav2_cancels"][0]["goal_found"], true, "{r}");
+    assert_eq!(tasks[2]["status"], "canceled", "{}", tasks[2]);
+    assert_eq!(tasks[2]["result"]["outcome"], "canceled", "{}", tasks[2]);
+    let ended = f(bedroom[0], "ended");
+    let after: Vec<&Value> = commands
+        .iter()
+        .filter(|c| f(c, "t") > ended + 1.0)
+        .collect();
+    assert!(!after.is_empty(), "commands kept coming after the cancel");
+    for c in &after {
+        assert_eq!(
+            (f(c, "linear"), f(c, "angular")),
+            (0.0, 0.0),
+            "moving after the cancel: {c}"
+        );
+    }
+}

@@ -16,6 +16,13 @@ Modes (one JSON object on stdout at the end; progress on stderr):
   task-client  sends /agent/execute_task goals to `embodia agent`: one to run to its end, one
                to cancel once the robot is moving, one the agent must refuse. Records feedback,
                results, the cancel reply, and every /cmd_vel (Twist) with its arrival time.
+  nav2         plays Nav2 for `embodia agent --ros-args -p navigation:=nav2`: serves
+               /navigate_to_pose (nav2_msgs/action/NavigateToPose) and publishes the controller's
+               velocity on /cmd_vel_nav while a goal runs, and gives the agent three tasks over
+               /agent/execute_task. Kitchen goals are accepted, driven with feedback and
+               succeed; study goals are aborted (TIMEOUT); the bedroom task is canceled by its
+               client while Nav2 drives, and Nav2 keeps publishing velocity for 2.5 s after its
+               goal was canceled. Records the goals, cancel requests, results and /cmd_vel.
 
     python action_peer.py MODE [--seconds S] [--task-done T] [--task-cancel T]
 """
@@ -29,10 +36,10 @@ import uuid
 from dataclasses import dataclass, field
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cyclone_peer import DEFAULT, LATCHED, Node, Time, Twist, log, take  # noqa: E402  (sets CYCLONEDDS_URI)
+from cyclone_peer import DEFAULT, LATCHED, Header, Node, Pose, Time, Twist, Vector3, log, take  # noqa: E402  (sets CYCLONEDDS_URI)
 
 from cyclonedds.idl import IdlStruct  # noqa: E402
-from cyclonedds.idl.types import array, int8, int32, int64, sequence, uint8, uint64  # noqa: E402
+from cyclonedds.idl.types import array, float32, int8, int16, int32, int64, sequence, uint8, uint16, uint32, uint64  # noqa: E402
 from cyclonedds.pub import DataWriter  # noqa: E402
 from cyclonedds.sub import DataReader  # noqa: E402
 from cyclonedds.topic import Topic  # noqa: E402
@@ -139,6 +146,78 @@ class ExecuteTaskGetResultResponse(IdlStruct, typename="embodia_interfaces::acti
 class ExecuteTaskFeedbackMessage(IdlStruct, typename="embodia_interfaces::action::dds_::ExecuteTask_FeedbackMessage_"):
     goal_id: UUID = field(default_factory=UUID)
     feedback: ExecuteTaskFeedback = field(default_factory=ExecuteTaskFeedback)
+
+
+# --- nav2_msgs/action/NavigateToPose (Jazzy), as rosidl generates it ------------------------------
+
+@dataclass
+class Duration(IdlStruct, typename="builtin_interfaces::msg::dds_::Duration_"):
+    sec: int32 = 0
+    nanosec: uint32 = 0
+
+
+@dataclass
+class PoseStamped(IdlStruct, typename="geometry_msgs::msg::dds_::PoseStamped_"):
+    header: Header = field(default_factory=Header)
+    pose: Pose = field(default_factory=Pose)
+
+
+@dataclass
+class NavGoal(IdlStruct, typename="nav2_msgs::action::dds_::NavigateToPose_Goal_"):
+    pose: PoseStamped = field(default_factory=PoseStamped)
+    behavior_tree: str = ""
+
+
+@dataclass
+class NavResult(IdlStruct, typename="nav2_msgs::action::dds_::NavigateToPose_Result_"):
+    error_code: uint16 = 0
+    error_msg: str = ""
+
+
+@dataclass
+class NavFeedback(IdlStruct, typename="nav2_msgs::action::dds_::NavigateToPose_Feedback_"):
+    current_pose: PoseStamped = field(default_factory=PoseStamped)
+    navigation_time: Duration = field(default_factory=Duration)
+    estimated_time_remaining: Duration = field(default_factory=Duration)
+    number_of_recoveries: int16 = 0
+    distance_remaining: float32 = 0.0
+
+
+@dataclass
+class NavSendGoalRequest(IdlStruct, typename="nav2_msgs::action::dds_::NavigateToPose_SendGoal_Request_"):
+    client_guid: uint64 = 0
+    seq: int64 = 0
+    goal_id: UUID = field(default_factory=UUID)
+    goal: NavGoal = field(default_factory=NavGoal)
+
+
+@dataclass
+class NavSendGoalResponse(IdlStruct, typename="nav2_msgs::action::dds_::NavigateToPose_SendGoal_Response_"):
+    client_guid: uint64 = 0
+    seq: int64 = 0
+    accepted: bool = False
+    stamp: Time = field(default_factory=Time)
+
+
+@dataclass
+class NavGetResultRequest(IdlStruct, typename="nav2_msgs::action::dds_::NavigateToPose_GetResult_Request_"):
+    client_guid: uint64 = 0
+    seq: int64 = 0
+    goal_id: UUID = field(default_factory=UUID)
+
+
+@dataclass
+class NavGetResultResponse(IdlStruct, typename="nav2_msgs::action::dds_::NavigateToPose_GetResult_Response_"):
+    client_guid: uint64 = 0
+    seq: int64 = 0
+    status: int8 = 0
+    result: NavResult = field(default_factory=NavResult)
+
+
+@dataclass
+class NavFeedbackMessage(IdlStruct, typename="nav2_msgs::action::dds_::NavigateToPose_FeedbackMessage_"):
+    goal_id: UUID = field(default_factory=UUID)
+    feedback: NavFeedback = field(default_factory=NavFeedback)
 
 
 # --- a minimal action client ---------------------------------------------------------------------
@@ -292,16 +371,201 @@ def run_task_client(limit_s, task_done, task_cancel, task_refused):
     return report
 
 
+# --- Nav2 played: a navigate_to_pose server ------------------------------------------------------
+
+KITCHEN = ((0.0, 4.0), (4.6, 8.0))
+STUDY = ((7.5, 12.0), (0.0, 3.4))
+BEDROOM = ((4.0, 8.0), (4.6, 8.0))
+
+
+def inside(region, x, y):
+    (x0, x1), (y0, y1) = region
+    return x0 <= x <= x1 and y0 <= y <= y1
+
+
+class Nav2Server:
+    """The server side of /navigate_to_pose over plain DDS readers and writers."""
+
+    DRIVE_S = 2.0  # a kitchen goal drives this long, then succeeds
+    AFTER_CANCEL_S = 2.5  # velocity keeps coming this long after a cancel (a lagging controller)
+
+    def __init__(self, node, t0):
+        dp = node.dp
+        base = "navigate_to_pose/_action/"
+
+        def service(srv, req, rep):
+            r = DataReader(dp, Topic(dp, "rq/" + base + srv + "Request", req), qos=DEFAULT)
+            w = DataWriter(dp, Topic(dp, "rr/" + base + srv + "Reply", rep), qos=DEFAULT)
+            return r, w
+
+        self.send_goal = service("send_goal", NavSendGoalRequest, NavSendGoalResponse)
+        self.get_result = service("get_result", NavGetResultRequest, NavGetResultResponse)
+        self.cancel = service("cancel_goal", CancelGoalRequest, CancelGoalResponse)
+        self.feedback = DataWriter(dp, Topic(dp, "rt/" + base + "feedback", NavFeedbackMessage), qos=DEFAULT)
+        self.status = DataWriter(dp, Topic(dp, "rt/" + base + "status", GoalStatusArray), qos=LATCHED)
+        self.velocity = node.writer("cmd_vel_nav", Twist, DEFAULT)
+        self.t0 = t0
+        self.goals = []  # dicts: id, x, y, region, status, started, ended, result, result_req
+        self.cancels = []
+        self.velocity_until = 0.0
+
+    def now(self):
+        return time.monotonic() - self.t0
+
+    def publish_status(self):
+        self.status.write(GoalStatusArray(status_list=[
+            GoalStatus(goal_info=GoalInfo(goal_id=UUID(uuid=g["id"])), status=g["code"]) for g in self.goals]))
+
+    def finish(self, g, code, error_code=0, error_msg=""):
+        g["code"] = code
+        g["status"] = STATUS[code]
+        g["ended"] = round(self.now(), 3)
+        g["result"] = NavResult(error_code=error_code, error_msg=error_msg)
+        self.publish_status()
+
+    def step(self):
+        now = self.now()
+        reader, writer = self.send_goal
+        for req in take(reader):
+            x, y = req.goal.pose.pose.position.x, req.goal.pose.pose.position.y
+            region = ("kitchen" if inside(KITCHEN, x, y) else "study" if inside(STUDY, x, y)
+                      else "bedroom" if inside(BEDROOM, x, y) else "elsewhere")
+            g = {"id": list(req.goal_id.uuid), "x": x, "y": y, "region": region, "frame": req.goal.pose.header.frame_id,
+                 "code": 2, "status": "executing", "started": round(now, 3), "ended": None,
+                 "result": None, "result_req": None, "result_sent": False, "feedback": 0}
+            self.goals.append(g)
+            writer.write(NavSendGoalResponse(client_guid=req.client_guid, seq=req.seq, accepted=True,
+                                             stamp=Time(sec=int(now))))
+            self.publish_status()
+            log(f"nav2: goal to ({x:.2f}, {y:.2f}) in {region}")
+        reader, writer = self.get_result
+        for req in take(reader):
+            for g in self.goals:
+                if g["id"] == list(req.goal_id.uuid):
+                    g["result_req"] = (req.client_guid, req.seq)
+        reader, writer = self.cancel
+        for req in take(reader):
+            wanted = list(req.goal_info.goal_id.uuid)
+            canceling = [g for g in self.goals if g["id"] == wanted and g["ended"] is None]
+            writer.write(CancelGoalResponse(client_guid=req.client_guid, seq=req.seq,
+                                            return_code=0 if canceling else 2,
+                                            goals_canceling=[GoalInfo(goal_id=UUID(uuid=g["id"])) for g in canceling]))
+            self.cancels.append({"t": round(now, 3), "goal_found": bool(canceling)})
+            for g in canceling:
+                self.finish(g, 5)
+                self.velocity_until = now + self.AFTER_CANCEL_S
+                log(f"nav2: goal in {g['region']} canceled")
+        for g in self.goals:
+            if g["ended"] is not None:
+                continue
+            if g["region"] == "kitchen" and now - g["started"] >= self.DRIVE_S:
+                self.finish(g, 4)
+            elif g["region"] == "study" and now - g["started"] >= 0.3:
+                self.finish(g, 6, 9003, "controller_server: no progress")
+            elif g["region"] not in ("kitchen", "study", "bedroom"):
+                self.finish(g, 6, 9000, "goal outside the known rooms")
+        driving = [g for g in self.goals if g["ended"] is None and g["region"] in ("kitchen", "bedroom")]
+        for g in driving:
+            g["feedback"] += 1
+            self.feedback.write(NavFeedbackMessage(goal_id=UUID(uuid=g["id"]), feedback=NavFeedback(
+                distance_remaining=1.0, navigation_time=Duration(sec=int(now - g["started"])))))
+        if driving or now < self.velocity_until:
+            self.velocity.write(Twist(linear=Vector3(x=0.2), angular=Vector3(z=0.1)))
+        for g in self.goals:
+            if g["ended"] is not None and g["result_req"] and not g["result_sent"]:
+                guid, seq = g["result_req"]
+                self.get_result[1].write(NavGetResultResponse(client_guid=guid, seq=seq, status=g["code"],
+                                                              result=g["result"]))
+                g["result_sent"] = True
+
+    def report(self):
+        return [{k: v for k, v in g.items() if k not in ("id", "result_req", "result")} |
+                {"error_code": g["result"].error_code if g["result"] else None} for g in self.goals]
+
+
+def run_nav2(limit_s):
+    t0 = time.monotonic()
+    end = t0 + limit_s
+    node = Node()
+    nav2 = Nav2Server(node, t0)
+    client = ActionClient(node, "/agent/execute_task",
+                          (ExecuteTaskSendGoalRequest, ExecuteTaskSendGoalResponse,
+                           ExecuteTaskGetResultRequest, ExecuteTaskGetResultResponse,
+                           ExecuteTaskFeedbackMessage))
+    vel = Velocity(node, t0)
+    report = {"server_found": False, "tasks": []}
+
+    def idle(seconds):
+        stop = min(end, time.monotonic() + seconds)
+        while time.monotonic() < stop:
+            nav2.step()
+            vel.poll()
+            time.sleep(0.02)
+
+    found_by = time.monotonic() + min(30.0, limit_s)
+    while time.monotonic() < found_by and not client.wait_for_server(0.1):
+        nav2.step()
+    if not client.wait_for_server(0.1):
+        return report
+    report["server_found"] = True
+    idle(1.0)
+
+    def task(text, cancel_after_s=None):
+        t = {"task": text, "sent_at": round(time.monotonic() - t0, 3), "status": None, "result": None}
+        report["tasks"].append(t)
+        goal_id = new_goal_id()
+        seq = client.request(client.send_goal, goal_id=goal_id, goal=ExecuteTaskGoal(task=text))
+        deadline = min(end, time.monotonic() + 10)
+        rep = None
+        while rep is None and time.monotonic() < deadline:
+            nav2.step()
+            rep = client.reply(client.send_goal, seq, time.monotonic() + 0.02)
+        if rep is None or not rep.accepted:
+            return t
+        rseq = client.request(client.get_result, goal_id=goal_id)
+        cancel_at = None if cancel_after_s is None else time.monotonic() + cancel_after_s
+        while time.monotonic() < end:
+            nav2.step()
+            vel.poll()
+            if cancel_at is not None and time.monotonic() >= cancel_at:
+                client.request(client.cancel, goal_info=GoalInfo(goal_id=goal_id))
+                t["cancel_sent_at"] = round(time.monotonic() - t0, 3)
+                cancel_at = None
+            r = client.reply(client.get_result, rseq, time.monotonic() + 0.02)
+            if r is not None:
+                t["status"] = STATUS.get(r.status, str(r.status))
+                t["result"] = {"outcome": r.result.outcome, "reason": r.result.reason}
+                t["ended_at"] = round(time.monotonic() - t0, 3)
+                log(f"task {text!r}: {t['status']} ({r.result.outcome}: {r.result.reason})")
+                return t
+        return t
+
+    task("go to the kitchen")
+    idle(1.0)
+    task("go to the study")
+    idle(1.0)
+    task("go to the bedroom", cancel_after_s=4.0)
+    idle(3.0)
+    report["ended_at"] = round(time.monotonic() - t0, 3)
+    report["nav2_goals"] = nav2.report()
+    report["nav2_cancels"] = nav2.cancels
+    report["commands"] = vel.commands
+    return report
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["task-client"])
+    ap.add_argument("mode", choices=["task-client", "nav2"])
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--task-done", default="go to the kitchen")
     ap.add_argument("--task-cancel", default="go to the study")
     ap.add_argument("--task-refused", default="go\u001b[2J to the kitchen")
     a = ap.parse_args()
     limit = min(a.seconds, 300.0)
-    out = run_task_client(limit, a.task_done, a.task_cancel, a.task_refused)
+    if a.mode == "nav2":
+        out = run_nav2(limit)
+    else:
+        out = run_task_client(limit, a.task_done, a.task_cancel, a.task_refused)
     print(json.dumps(out))
 
 
