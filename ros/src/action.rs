@@ -8,7 +8,7 @@
 //! stops what it does and finishes the goal as [`GoalEnd::Canceled`] — so a client always
 //! learns the end from the result, as ROS 2 clients expect.
 
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::Receiver;
 
 use crate::bus::BusError;
 use crate::message::Message;
@@ -87,11 +87,15 @@ pub enum ServerReply<F, R> {
     },
 }
 
+/// A reply as a served action's node sends it.
+pub type Reply<A> = ServerReply<<A as Action>::Feedback, <A as Action>::Result>;
+type ReplyFn<A> = Box<dyn Fn(Reply<A>) -> bool + Send + Sync>;
+
 /// A served action: events from clients in, replies out. Dropping it stops the server.
 pub struct ActionServer<A: Action> {
     name: String,
     events: Receiver<ServerEvent<A::Goal>>,
-    replies: Box<dyn Fn(ServerReply<A::Feedback, A::Result>) -> bool + Send + Sync>,
+    replies: ReplyFn<A>,
 }
 
 impl<A: Action> ActionServer<A> {
@@ -123,12 +127,6 @@ impl<A: Action> ActionServer<A> {
     pub fn reply(&self, reply: ServerReply<A::Feedback, A::Result>) -> bool {
         (self.replies)(reply)
     }
-}
-
-/// The channel pair a backend's server loop and its [`ActionServer`] handle share.
-pub(crate) fn server_channels<A: Action>()
--> (Sender<ServerEvent<A::Goal>>, Receiver<ServerEvent<A::Goal>>) {
-    crossbeam_channel::unbounded()
 }
 
 /// The error of a backend that has no actions.

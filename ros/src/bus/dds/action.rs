@@ -22,8 +22,8 @@ use ros2_client::{ActionTypeName, Name, Node};
 use serde::{Deserialize, Serialize};
 
 use crate::action::{
-    Action, ActionClient, ActionServer, ClientCommand, ClientEvent, GoalEnd, GoalKey, ServerEvent,
-    ServerReply, server_channels,
+    Action, ActionClient, ActionServer, ClientCommand, ClientEvent, GoalEnd, GoalKey, Reply,
+    ServerEvent, ServerReply,
 };
 use crate::bus::{BusError, resolve_topic_name};
 use crate::message::Message;
@@ -71,7 +71,6 @@ type Server<A> = AsyncActionServer<
     Wire<<A as Action>::Result>,
     Wire<<A as Action>::Feedback>,
 >;
-type Reply<A> = ServerReply<<A as Action>::Feedback, <A as Action>::Result>;
 
 /// Creates the server on `node` and starts its thread.
 pub(super) fn serve<A: Action>(
@@ -98,7 +97,7 @@ pub(super) fn serve<A: Action>(
             topic: resolved.clone(),
             message: format!("{e:?}"),
         })?;
-    let (events_tx, events_rx) = server_channels::<A>();
+    let (events_tx, events_rx) = crossbeam_channel::unbounded();
     let (replies_tx, replies_rx) = mpsc::unbounded::<Reply<A>>();
     let shown = resolved.clone();
     std::thread::Builder::new()
@@ -368,10 +367,8 @@ fn poll_client<A: Action>(
                 }
             }
             Ok(ClientCommand::Cancel { tag }) => {
-                if open.as_ref().is_some_and(|o| o.tag == tag) {
-                    if let Some(o) = open.take() {
-                        cancel(&o);
-                    }
+                if let Some(o) = open.take_if(|o| o.tag == tag) {
+                    cancel(&o);
                 }
             }
             Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
