@@ -10,76 +10,71 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
+use crate::cyclone_interop::{f, python};
 use crate::root;
 
-fn python() -> String {
-    std::env::var("EMBODIA_CYCLONEDDS_PYTHON").expect(
-        "EMBODIA_CYCLONEDDS_PYTHON is not set: run these tests with scripts/dds-tests.sh, which makes the cyclonedds venv",
-    )
-}
-
-fn f(v: &Value, key: &str) -> f64 {
-    v[key]
-        .as_f64()
-        .unwrap_or_else(|| panic!("{key} missing in {v}"))
-}
-
-#[test]
-#[ignore = "opens DDS sockets: run inside a network namespace with scripts/dds-tests.sh"]
-fn an_action_client_gets_feedback_and_results_and_a_cancel_stops_the_robot() {
+/// Runs `embodia sim --dds` (the apartment) and `embodia agent` (with `agent_params` as
+/// `-p` parameters) as DDS nodes on `domain`, then the action peer in `mode`; returns the peer's
+/// report once it ends (both nodes are then stopped).
+fn against_sim(domain: &str, agent_params: &[&str], mode: &str) -> Value {
     let bin = env!("CARGO_BIN_EXE_embodia");
     let world = "launch/worlds/apartment.yaml";
-    let domain = "47";
-    let mut sim = Command::new(bin)
-        .args([
-            "sim",
-            "--dds",
-            "--dds-loopback",
-            "--realtime",
-            "--world",
-            world,
-            "--duration",
-            "150",
-        ])
-        .env("ROS_DOMAIN_ID", domain)
-        .env("RUST_LOG", "error")
-        .current_dir(root())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut agent = Command::new(bin)
-        .args([
-            "agent",
-            "--dds-loopback",
-            "--no-memory",
-            "--world",
-            world,
-            "--ros-args",
-            "-p",
-            "use_sim_time:=true",
-        ])
-        .env("ROS_DOMAIN_ID", domain)
-        // The peer frames service samples as rmw_cyclonedds does.
-        .env("RMW_IMPLEMENTATION", "rmw_cyclonedds_cpp")
-        .env("RUST_LOG", "warn,rustdds=error,ros2_client=error")
-        .current_dir(root())
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
+    let node = |args: &[&str], log: &str, stderr: Stdio| {
+        Command::new(bin)
+            .args(args)
+            .env("ROS_DOMAIN_ID", domain)
+            // The peer frames service samples as rmw_cyclonedds does.
+            .env("RMW_IMPLEMENTATION", "rmw_cyclonedds_cpp")
+            .env("RUST_LOG", log)
+            .current_dir(root())
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            .spawn()
+            .unwrap()
+    };
+    let sim_args = [
+        "sim",
+        "--dds",
+        "--dds-loopback",
+        "--realtime",
+        "--world",
+        world,
+    ];
+    let sim = node(
+        &[&sim_args[..], &["--duration", "150"]].concat(),
+        "error",
+        Stdio::null(),
+    );
+    let mut args = vec![
+        "agent",
+        "--dds-loopback",
+        "--no-memory",
+        "--world",
+        world,
+        "--ros-args",
+        "-p",
+        "use_sim_time:=true",
+    ];
+    for p in agent_params {
+        args.extend(["-p", p]);
+    }
+    let agent = node(
+        &args,
+        "warn,rustdds=error,ros2_client=error",
+        Stdio::inherit(),
+    );
     let peer = Command::new(python())
         .arg(root().join("tests/interop/action_peer.py"))
-        .args(["task-client", "--seconds", "120"])
+        .args([mode, "--seconds", "120"])
         .env("ROS_DOMAIN_ID", domain)
         .env_remove("CYCLONEDDS_URI")
         .stderr(Stdio::inherit())
         .output()
         .expect("the cyclonedds venv's python runs");
-    let _ = agent.kill();
-    let _ = agent.wait();
-    let _ = sim.kill();
-    let _ = sim.wait();
+    for mut child in [agent, sim] {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
     assert!(peer.status.success(), "the action peer failed");
     let r: Value = serde_json::from_slice(&peer.stdout).unwrap_or_else(|e| {
         panic!(
@@ -87,7 +82,17 @@ fn an_action_client_gets_feedback_and_results_and_a_cancel_stops_the_robot() {
             String::from_utf8_lossy(&peer.stdout)
         )
     });
-    assert_eq!(r["server_found"], true, "the action server was discovered");
+    assert_eq!(
+        r["server_found"], true,
+        "the action server was discovered: {r}"
+    );
+    r
+}
+
+#[test]
+#[ignore = "opens DDS sockets: run inside a network namespace with scripts/dds-tests.sh"]
+fn an_action_client_gets_feedback_and_results_and_a_cancel_stops_the_robot() {
+    let r = against_sim("47", &[], "task-client");
     let goals = r["goals"].as_array().unwrap();
     assert_eq!(goals.len(), 3, "{r}");
     let commands = r["commands"].as_array().unwrap();
@@ -169,68 +174,7 @@ fn an_action_client_gets_feedback_and_results_and_a_cancel_stops_the_robot() {
 #[test]
 #[ignore = "opens DDS sockets: run inside a network namespace with scripts/dds-tests.sh"]
 fn nav2_drives_navigate_to_through_the_gate_and_its_ends_become_step_outcomes() {
-    let bin = env!("CARGO_BIN_EXE_embodia");
-    let world = "launch/worlds/apartment.yaml";
-    let domain = "48";
-    let mut sim = Command::new(bin)
-        .args([
-            "sim",
-            "--dds",
-            "--dds-loopback",
-            "--realtime",
-            "--world",
-            world,
-            "--duration",
-            "150",
-        ])
-        .env("ROS_DOMAIN_ID", domain)
-        .env("RUST_LOG", "error")
-        .current_dir(root())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut agent = Command::new(bin)
-        .args([
-            "agent",
-            "--dds-loopback",
-            "--no-memory",
-            "--world",
-            world,
-            "--ros-args",
-            "-p",
-            "use_sim_time:=true",
-            "-p",
-            "navigation:=nav2",
-        ])
-        .env("ROS_DOMAIN_ID", domain)
-        .env("RMW_IMPLEMENTATION", "rmw_cyclonedds_cpp")
-        .env("RUST_LOG", "warn,rustdds=error,ros2_client=error")
-        .current_dir(root())
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let peer = Command::new(python())
-        .arg(root().join("tests/interop/action_peer.py"))
-        .args(["nav2", "--seconds", "120"])
-        .env("ROS_DOMAIN_ID", domain)
-        .env_remove("CYCLONEDDS_URI")
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("the cyclonedds venv's python runs");
-    let _ = agent.kill();
-    let _ = agent.wait();
-    let _ = sim.kill();
-    let _ = sim.wait();
-    assert!(peer.status.success(), "the Nav2 peer failed");
-    let r: Value = serde_json::from_slice(&peer.stdout).unwrap_or_else(|e| {
-        panic!(
-            "peer output is not JSON ({e}): {}",
-            String::from_utf8_lossy(&peer.stdout)
-        )
-    });
-    assert_eq!(r["server_found"], true, "{r}");
+    let r = against_sim("48", &["navigation:=nav2"], "nav2");
     let tasks = r["tasks"].as_array().unwrap();
     let goals = r["nav2_goals"].as_array().unwrap();
     let commands = r["commands"].as_array().unwrap();
