@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cyclone_peer import DEFAULT, LATCHED, Header, Node, Pose, Time, Twist, Vector3, log, take  # noqa: E402  (sets CYCLONEDDS_URI)
 
-from cyclonedds.idl import IdlStruct  # noqa: E402
+from cyclonedds.idl import IdlStruct, make_idl_struct  # noqa: E402
 from cyclonedds.idl.types import array, float32, int8, int16, int32, int64, sequence, uint8, uint16, uint32, uint64  # noqa: E402
 from cyclonedds.pub import DataWriter  # noqa: E402
 from cyclonedds.sub import DataReader  # noqa: E402
@@ -89,6 +89,21 @@ STATUS = {0: "unknown", 1: "accepted", 2: "executing", 3: "canceling", 4: "succe
           6: "aborted"}
 
 
+def action_types(package, name, goal, result, feedback):
+    """The five wire types rosidl makes of an action beside its goal, result and feedback:
+    send_goal and get_result requests and replies (each behind the rmw_cyclonedds request
+    header) and the feedback message, in that order."""
+    def struct(suffix, fields, header=True):
+        head = {"client_guid": uint64, "seq": int64} if header else {}
+        return make_idl_struct(f"{name}_{suffix}", f"{package}::action::dds_::{name}_{suffix}_",
+                               {**head, **fields})
+    return (struct("SendGoal_Request", {"goal_id": UUID, "goal": goal}),
+            struct("SendGoal_Response", {"accepted": bool, "stamp": Time}),
+            struct("GetResult_Request", {"goal_id": UUID}),
+            struct("GetResult_Response", {"status": int8, "result": result}),
+            struct("FeedbackMessage", {"goal_id": UUID, "feedback": feedback}, header=False))
+
+
 # --- embodia_interfaces/action/ExecuteTask (interfaces/embodia_interfaces/action/ExecuteTask.action)
 
 @dataclass
@@ -111,41 +126,8 @@ class ExecuteTaskFeedback(IdlStruct, typename="embodia_interfaces::action::dds_:
     said: sequence[str] = field(default_factory=list)
 
 
-@dataclass
-class ExecuteTaskSendGoalRequest(IdlStruct, typename="embodia_interfaces::action::dds_::ExecuteTask_SendGoal_Request_"):
-    client_guid: uint64 = 0
-    seq: int64 = 0
-    goal_id: UUID = field(default_factory=UUID)
-    goal: ExecuteTaskGoal = field(default_factory=ExecuteTaskGoal)
-
-
-@dataclass
-class ExecuteTaskSendGoalResponse(IdlStruct, typename="embodia_interfaces::action::dds_::ExecuteTask_SendGoal_Response_"):
-    client_guid: uint64 = 0
-    seq: int64 = 0
-    accepted: bool = False
-    stamp: Time = field(default_factory=Time)
-
-
-@dataclass
-class ExecuteTaskGetResultRequest(IdlStruct, typename="embodia_interfaces::action::dds_::ExecuteTask_GetResult_Request_"):
-    client_guid: uint64 = 0
-    seq: int64 = 0
-    goal_id: UUID = field(default_factory=UUID)
-
-
-@dataclass
-class ExecuteTaskGetResultResponse(IdlStruct, typename="embodia_interfaces::action::dds_::ExecuteTask_GetResult_Response_"):
-    client_guid: uint64 = 0
-    seq: int64 = 0
-    status: int8 = 0
-    result: ExecuteTaskResult = field(default_factory=ExecuteTaskResult)
-
-
-@dataclass
-class ExecuteTaskFeedbackMessage(IdlStruct, typename="embodia_interfaces::action::dds_::ExecuteTask_FeedbackMessage_"):
-    goal_id: UUID = field(default_factory=UUID)
-    feedback: ExecuteTaskFeedback = field(default_factory=ExecuteTaskFeedback)
+ExecuteTask = action_types("embodia_interfaces", "ExecuteTask", ExecuteTaskGoal, ExecuteTaskResult,
+                           ExecuteTaskFeedback)
 
 
 # --- nav2_msgs/action/NavigateToPose (Jazzy), as rosidl generates it ------------------------------
@@ -183,41 +165,7 @@ class NavFeedback(IdlStruct, typename="nav2_msgs::action::dds_::NavigateToPose_F
     distance_remaining: float32 = 0.0
 
 
-@dataclass
-class NavSendGoalRequest(IdlStruct, typename="nav2_msgs::action::dds_::NavigateToPose_SendGoal_Request_"):
-    client_guid: uint64 = 0
-    seq: int64 = 0
-    goal_id: UUID = field(default_factory=UUID)
-    goal: NavGoal = field(default_factory=NavGoal)
-
-
-@dataclass
-class NavSendGoalResponse(IdlStruct, typename="nav2_msgs::action::dds_::NavigateToPose_SendGoal_Response_"):
-    client_guid: uint64 = 0
-    seq: int64 = 0
-    accepted: bool = False
-    stamp: Time = field(default_factory=Time)
-
-
-@dataclass
-class NavGetResultRequest(IdlStruct, typename="nav2_msgs::action::dds_::NavigateToPose_GetResult_Request_"):
-    client_guid: uint64 = 0
-    seq: int64 = 0
-    goal_id: UUID = field(default_factory=UUID)
-
-
-@dataclass
-class NavGetResultResponse(IdlStruct, typename="nav2_msgs::action::dds_::NavigateToPose_GetResult_Response_"):
-    client_guid: uint64 = 0
-    seq: int64 = 0
-    status: int8 = 0
-    result: NavResult = field(default_factory=NavResult)
-
-
-@dataclass
-class NavFeedbackMessage(IdlStruct, typename="nav2_msgs::action::dds_::NavigateToPose_FeedbackMessage_"):
-    goal_id: UUID = field(default_factory=UUID)
-    feedback: NavFeedback = field(default_factory=NavFeedback)
+NavigateToPose = action_types("nav2_msgs", "NavigateToPose", NavGoal, NavResult, NavFeedback)
 
 
 # --- a minimal action client ---------------------------------------------------------------------
@@ -299,10 +247,7 @@ def run_task_client(limit_s, task_done, task_cancel, task_refused):
     t0 = time.monotonic()
     end = t0 + limit_s
     node = Node()
-    client = ActionClient(node, "/agent/execute_task",
-                          (ExecuteTaskSendGoalRequest, ExecuteTaskSendGoalResponse,
-                           ExecuteTaskGetResultRequest, ExecuteTaskGetResultResponse,
-                           ExecuteTaskFeedbackMessage))
+    client = ActionClient(node, "/agent/execute_task", ExecuteTask)
     vel = Velocity(node, t0)
     report = {"server_found": False, "goals": []}
     if not client.wait_for_server(min(30.0, limit_s)):
@@ -398,10 +343,12 @@ class Nav2Server:
             w = DataWriter(dp, Topic(dp, "rr/" + base + srv + "Reply", rep), qos=DEFAULT)
             return r, w
 
-        self.send_goal = service("send_goal", NavSendGoalRequest, NavSendGoalResponse)
-        self.get_result = service("get_result", NavGetResultRequest, NavGetResultResponse)
+        send_req, send_rep, res_req, res_rep, feedback = NavigateToPose
+        self.types = NavigateToPose
+        self.send_goal = service("send_goal", send_req, send_rep)
+        self.get_result = service("get_result", res_req, res_rep)
         self.cancel = service("cancel_goal", CancelGoalRequest, CancelGoalResponse)
-        self.feedback = DataWriter(dp, Topic(dp, "rt/" + base + "feedback", NavFeedbackMessage), qos=DEFAULT)
+        self.feedback = DataWriter(dp, Topic(dp, "rt/" + base + "feedback", feedback), qos=DEFAULT)
         self.status = DataWriter(dp, Topic(dp, "rt/" + base + "status", GoalStatusArray), qos=LATCHED)
         self.velocity = node.writer("cmd_vel_nav", Twist, DEFAULT)
         self.t0 = t0
@@ -434,7 +381,7 @@ class Nav2Server:
                  "code": 2, "status": "executing", "started": round(now, 3), "ended": None,
                  "result": None, "result_req": None, "result_sent": False, "feedback": 0}
             self.goals.append(g)
-            writer.write(NavSendGoalResponse(client_guid=req.client_guid, seq=req.seq, accepted=True,
+            writer.write(self.types[1](client_guid=req.client_guid, seq=req.seq, accepted=True,
                                              stamp=Time(sec=int(now))))
             self.publish_status()
             log(f"nav2: goal to ({x:.2f}, {y:.2f}) in {region}")
@@ -467,14 +414,14 @@ class Nav2Server:
         driving = [g for g in self.goals if g["ended"] is None and g["region"] in ("kitchen", "bedroom")]
         for g in driving:
             g["feedback"] += 1
-            self.feedback.write(NavFeedbackMessage(goal_id=UUID(uuid=g["id"]), feedback=NavFeedback(
+            self.feedback.write(self.types[4](goal_id=UUID(uuid=g["id"]), feedback=NavFeedback(
                 distance_remaining=1.0, navigation_time=Duration(sec=int(now - g["started"])))))
         if driving or now < self.velocity_until:
             self.velocity.write(Twist(linear=Vector3(x=0.2), angular=Vector3(z=0.1)))
         for g in self.goals:
             if g["ended"] is not None and g["result_req"] and not g["result_sent"]:
                 guid, seq = g["result_req"]
-                self.get_result[1].write(NavGetResultResponse(client_guid=guid, seq=seq, status=g["code"],
+                self.get_result[1].write(self.types[3](client_guid=guid, seq=seq, status=g["code"],
                                                               result=g["result"]))
                 g["result_sent"] = True
 
@@ -488,10 +435,7 @@ def run_nav2(limit_s):
     end = t0 + limit_s
     node = Node()
     nav2 = Nav2Server(node, t0)
-    client = ActionClient(node, "/agent/execute_task",
-                          (ExecuteTaskSendGoalRequest, ExecuteTaskSendGoalResponse,
-                           ExecuteTaskGetResultRequest, ExecuteTaskGetResultResponse,
-                           ExecuteTaskFeedbackMessage))
+    client = ActionClient(node, "/agent/execute_task", ExecuteTask)
     vel = Velocity(node, t0)
     report = {"server_found": False, "tasks": []}
 
