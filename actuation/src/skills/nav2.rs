@@ -77,6 +77,8 @@ impl Nav2Link {
             s.newest = None;
             s.next_tag
         };
+        // A command left from an earlier goal is not this goal's.
+        let _ = self.velocity.latest();
         let goal = NavigateToPoseGoal {
             pose: PoseStamped {
                 header: Header::new(Time::from_nanos(now_ns), self.frame.clone()),
