@@ -2,7 +2,7 @@
 //! deliberative layer on a tokio runtime; the topics that connect them to the world.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -21,7 +21,8 @@ use thiserror::Error;
 
 use crate::activity::Activity;
 use crate::deliberative::{
-    Deliberative, DeliberativeConfig, DeliberativeInput, DeliberativeParts, InProgress, TaskReport,
+    Deliberative, DeliberativeConfig, DeliberativeInput, DeliberativeParts, InProgress, TaskId,
+    TaskReport,
 };
 use crate::inbox::{InboxSender, OBSERVATION_CAPACITY};
 use crate::planner::Planner;
@@ -36,6 +37,9 @@ pub struct AgentTopics {
     pub cmd_vel: String,
     /// Tasks in (`std_msgs/String`).
     pub task: String,
+    /// Tasks as a ROS 2 action (`embodia_interfaces/action/ExecuteTask`), with feedback,
+    /// result and cancel.
+    pub execute_task: String,
     /// Status out (`std_msgs/String`, JSON).
     pub status: String,
     /// Speech out (`std_msgs/String`).
@@ -47,18 +51,60 @@ pub struct AgentTopics {
     /// Every place and keep-out zone out (`std_msgs/String`, JSON, transient-local):
     /// published at start and whenever a place is named.
     pub places: String,
+    /// Nav2's controller output in (`geometry_msgs/Twist`), when Nav2 drives `navigate_to`:
+    /// it reaches `/cmd_vel` only through the gate.
+    pub nav2_cmd_vel: String,
 }
+
+/// How `navigate_to` drives.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Navigation {
+    /// The agent's own costmap planner and path follower.
+    #[default]
+    Builtin,
+    /// Nav2's `navigate_to_pose` action; Nav2's velocity passes the gate.
+    Nav2,
+    /// Nav2 if its action server is discovered at start, else built in.
+    Auto,
+}
+
+impl std::str::FromStr for Navigation {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "builtin" => Ok(Self::Builtin),
+            "nav2" => Ok(Self::Nav2),
+            "auto" => Ok(Self::Auto),
+            other => Err(format!("must be builtin, nav2 or auto, got {other:?}")),
+        }
+    }
+}
+
+impl std::fmt::Display for Navigation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Builtin => "builtin",
+            Self::Nav2 => "nav2",
+            Self::Auto => "auto",
+        })
+    }
+}
+
+/// How long `navigation: auto` looks for Nav2's action server at start.
+const NAV2_DISCOVERY: Duration = Duration::from_secs(3);
 
 impl Default for AgentTopics {
     fn default() -> Self {
         Self {
             cmd_vel: "/cmd_vel".into(),
             task: "/agent/task".into(),
+            execute_task: "/agent/execute_task".into(),
             status: "/agent/status".into(),
             say: "/agent/say".into(),
             safety: "/agent/safety".into(),
             safety_reset: "/agent/safety_reset".into(),
             places: "/agent/places".into(),
+            nav2_cmd_vel: "/cmd_vel_nav".into(),
         }
     }
 }
@@ -94,6 +140,10 @@ pub struct AgentConfig {
     pub named_place_radius: f64,
     /// Where `--planner remote` sends requests.
     pub remote_planner: embodia_planner::RemoteSettings,
+    /// How `navigate_to` drives.
+    pub navigation: Navigation,
+    /// Nav2's `NavigateToPose` action name.
+    pub nav2_action: String,
 }
 
 impl Default for AgentConfig {
@@ -113,6 +163,8 @@ impl Default for AgentConfig {
             places_file: None,
             named_place_radius: 0.75,
             remote_planner: embodia_planner::RemoteSettings::default(),
+            navigation: Navigation::Builtin,
+            nav2_action: "/navigate_to_pose".into(),
         }
     }
 }
@@ -153,6 +205,104 @@ pub enum Pacing {
     WallClock(Arc<dyn Fn() -> i64 + Send + Sync>),
 }
 
+/// Hands tasks to a running agent from another thread (an action server), each with an id its
+/// progress and report carry, and cancels them. Clones share the agent.
+#[derive(Clone)]
+pub struct TaskHandle {
+    inbox: InboxSender,
+    activity: Arc<Activity>,
+    next_id: Arc<AtomicU64>,
+    in_progress: InProgress,
+}
+
+impl TaskHandle {
+    fn send(&self, input: DeliberativeInput) -> bool {
+        self.activity.enter();
+        if !self.inbox.send(input) {
+            self.activity.exit();
+            return false;
+        }
+        true
+    }
+
+    /// Hands `task` in (it replaces the task in progress, as one from `/agent/task` does);
+    /// its id, or none if the agent is shutting down.
+    pub fn submit(&self, task: &str) -> Option<TaskId> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        self.send(DeliberativeInput::Tracked {
+            id,
+            text: task.to_owned(),
+        })
+        .then_some(id)
+    }
+
+    /// Asks for the task `id` to stop (the robot stands still; it ends
+    /// [`crate::deliberative::Outcome::Canceled`]), if it is still in progress.
+    pub fn cancel(&self, id: TaskId) -> bool {
+        self.send(DeliberativeInput::Cancel { id })
+    }
+
+    /// The task in progress, if one is.
+    pub fn in_progress(&self) -> Option<TaskReport> {
+        self.in_progress
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
+/// The link to Nav2 that `navigation` asks for: none for builtin; for nav2, a client of its
+/// action (refused on a transport without actions); for auto, that client only if a server is
+/// discovered within [`NAV2_DISCOVERY`]. The choice is logged once.
+fn nav2_link<B: Bus>(
+    bus: &B,
+    config: &AgentConfig,
+) -> Result<Option<Arc<embodia_actuation::skills::nav2::Nav2Link>>, AgentError> {
+    if config.navigation == Navigation::Builtin {
+        return Ok(None);
+    }
+    let client = match bus
+        .action_client::<embodia_ros::msg::nav2_msgs::NavigateToPose>(&config.nav2_action)
+    {
+        Ok(c) => c,
+        Err(e) if config.navigation == Navigation::Auto => {
+            tracing::info!(error = %e, "navigation: auto -> builtin (no actions on this transport)");
+            return Ok(None);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if config.navigation == Navigation::Auto && !client.wait_for_server(NAV2_DISCOVERY) {
+        tracing::info!(
+            action = %config.nav2_action,
+            "navigation: auto -> builtin (no Nav2 server found within {} s)",
+            NAV2_DISCOVERY.as_secs()
+        );
+        return Ok(None);
+    }
+    let velocity = bus.subscribe::<embodia_ros::msg::geometry_msgs::Twist>(
+        &config.topics.nav2_cmd_vel,
+        QosProfile::DEFAULT,
+        Delivery::Latest,
+    )?;
+    tracing::info!(
+        action = %config.nav2_action,
+        velocity_in = %config.topics.nav2_cmd_vel,
+        cmd_vel = %config.topics.cmd_vel,
+        "navigation: nav2 (navigate_to sends Nav2 goals; Nav2's velocity passes the gate)"
+    );
+    Ok(Some(Arc::new(
+        embodia_actuation::skills::nav2::Nav2Link::new(
+            client,
+            velocity,
+            config
+                .perception
+                .global_frames
+                .first()
+                .map_or("map", String::as_str),
+        ),
+    )))
+}
+
 /// A running agent.
 pub struct Agent {
     inbox: InboxSender,
@@ -168,6 +318,7 @@ pub struct Agent {
     commands: Sender<ReactiveCommand>,
     memory: Option<Arc<std::sync::Mutex<embodia_memory::Memory>>>,
     memory_writes: Arc<std::sync::Mutex<MemoryWrites>>,
+    next_id: Arc<AtomicU64>,
 }
 
 impl Agent {
@@ -222,6 +373,7 @@ impl Agent {
             config.stamped_cmd_vel,
             &config.perception.base_frame,
         )?;
+        let nav2 = nav2_link(bus, &config)?;
         let core = ReactiveCore::new(ReactiveParts {
             perceiver: Perceiver::new(bus, semantic, config.perception.clone())?,
             gate: SafetyGate::new(gate_config.clone(), cmd_vel)?,
@@ -235,7 +387,8 @@ impl Agent {
                 prior: config.search_prior.clone(),
                 resemblance: config.resemblance.clone(),
                 background: matches!(pacing, Pacing::WallClock(_)),
-            }),
+            })
+            .with_nav2_if(nav2),
             commands: cmd_rx,
             events: InboxEvents::new(inbox_tx.clone(), activity.clone()),
             say: bus.publisher(&t.say, QosProfile::DEFAULT)?,
@@ -365,7 +518,18 @@ impl Agent {
             commands: cmd_tx,
             memory,
             memory_writes,
+            next_id: Arc::new(AtomicU64::new(0)),
         })
+    }
+
+    /// A handle that hands tasks in with ids and cancels them, from any thread.
+    pub fn tasks(&self) -> TaskHandle {
+        TaskHandle {
+            inbox: self.inbox.clone(),
+            activity: self.activity.clone(),
+            next_id: self.next_id.clone(),
+            in_progress: self.in_progress.clone(),
+        }
     }
 
     /// The task in progress, if one is: its plans, what was said, the current step.

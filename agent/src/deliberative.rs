@@ -27,11 +27,28 @@ use crate::task::validate_task;
 use embodia_memory::NamedPlace;
 use embodia_planner::understand::{Naming, place_naming};
 
+/// Names a task handed in through the API, so its progress and report can be told apart
+/// from other tasks' (an action goal's).
+pub type TaskId = u64;
+
 /// What reaches the deliberative layer.
 #[derive(Debug)]
 pub enum DeliberativeInput {
     /// A task from a person.
     Task(String),
+    /// A task whose report and progress carry `id`.
+    Tracked {
+        /// The task's id.
+        id: TaskId,
+        /// The task.
+        text: String,
+    },
+    /// Stop the task `id` if it is still in progress: the robot stands still and the task
+    /// ends [`Outcome::Canceled`].
+    Cancel {
+        /// The task's id.
+        id: TaskId,
+    },
     /// Something from the reactive layer.
     Event(ReactiveEvent),
 }
@@ -48,6 +65,8 @@ pub enum Outcome {
     Refused,
     /// A newer task replaced it.
     Preempted,
+    /// Whoever gave it canceled it (an action client); the robot was stopped.
+    Canceled,
     /// The run ended (its time ran out) before the task did.
     Unfinished,
     /// The agent stopped (killed, crashed, lost power) while doing it; reported when it
@@ -58,6 +77,9 @@ pub enum Outcome {
 /// One task's record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaskReport {
+    /// The id it was handed in with, if it was (not part of the printed report).
+    #[serde(skip)]
+    pub id: Option<TaskId>,
     /// The task as given.
     pub task: String,
     /// How it ended.
@@ -80,6 +102,10 @@ pub struct TaskReport {
     /// For a task still in progress: the step being carried out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_step: Option<Step>,
+    /// For a task still in progress: the index of that step in the newest plan (not part of
+    /// the printed report).
+    #[serde(skip)]
+    pub step_index: Option<usize>,
     /// For a task still in progress: what it was doing (`planning`, `running`, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
@@ -93,6 +119,7 @@ impl TaskReport {
     /// A report of `task` with `outcome` and nothing done yet.
     pub fn new(task: String, outcome: Outcome) -> Self {
         Self {
+            id: None,
             task,
             outcome,
             reason: None,
@@ -102,6 +129,7 @@ impl TaskReport {
             planned_by: vec![],
             planner_fallbacks: vec![],
             current_step: None,
+            step_index: None,
             state: None,
             memory_error: None,
         }
@@ -352,13 +380,14 @@ impl Deliberative {
 
     /// Reports a task that no step of this agent's carried out (refused, or interrupted by
     /// its last stop): on `/agent/status` and as a task report.
-    fn report_unstarted(&self, task: String, outcome: Outcome, reason: String) {
+    fn report_unstarted(&self, id: Option<TaskId>, task: String, outcome: Outcome, reason: String) {
         let state = serde_json::to_value(outcome).unwrap_or_default();
         let msg = json!({ "task": task, "plan": null, "current_step": null, "state": state, "reason": reason });
         let _ = self.status.publish(&RosString {
             data: msg.to_string(),
         });
         let _ = self.reports.send(TaskReport {
+            id,
             reason: Some(reason),
             ..TaskReport::new(task, outcome)
         });
@@ -372,7 +401,7 @@ impl Deliberative {
         };
         let reason = "the agent stopped (killed, crashed or lost power) while doing this task; it was not resumed: give it again if it is still wanted".to_owned();
         tracing::warn!(task = %task, "task interrupted when the agent last stopped; not resumed");
-        self.report_unstarted(task, Outcome::Interrupted, reason);
+        self.report_unstarted(None, task, Outcome::Interrupted, reason);
         self.record_task(None);
     }
 
@@ -516,8 +545,13 @@ impl Deliberative {
             match input {
                 DeliberativeInput::Task(text) => {
                     let span = tracing::info_span!("task", text = %text.chars().take(80).collect::<String>());
-                    self.on_task(text).instrument(span).await
+                    self.on_task(text, None).instrument(span).await
                 }
+                DeliberativeInput::Tracked { id, text } => {
+                    let span = tracing::info_span!("task", id, text = %text.chars().take(80).collect::<String>());
+                    self.on_task(text, Some(id)).instrument(span).await
+                }
+                DeliberativeInput::Cancel { id } => self.on_cancel(id),
                 DeliberativeInput::Event(e) => self.on_event(e).await,
             }
             if self.current.is_none() {
@@ -535,6 +569,10 @@ impl Deliberative {
         let shown = self.current.as_ref().map(|c| TaskReport {
             current_step: match &c.phase {
                 Phase::Running { plan, index } => plan.steps.get(*index).cloned(),
+                Phase::Concluding { .. } => None,
+            },
+            step_index: match &c.phase {
+                Phase::Running { index, .. } => Some(*index),
                 Phase::Concluding { .. } => None,
             },
             state: Some(state.to_owned()),
@@ -580,6 +618,7 @@ impl Deliberative {
                 Outcome::Failed => "failed",
                 Outcome::Refused => "refused",
                 Outcome::Preempted => "preempted",
+                Outcome::Canceled => "canceled",
                 Outcome::Unfinished => "unfinished",
                 Outcome::Interrupted => "interrupted",
             };
@@ -611,14 +650,27 @@ impl Deliberative {
         self.send_step(Step::Say { text });
     }
 
-    async fn on_task(&mut self, text: String) {
+    /// Ends the task `id` as canceled if it is the one in progress: the running step is
+    /// dropped and the reactive layer commands standing still through the gate. A task
+    /// already ended (or never known) is left alone.
+    fn on_cancel(&mut self, id: TaskId) {
+        let Some(c) = &mut self.current else { return };
+        if c.report.id != Some(id) {
+            return;
+        }
+        let _ = self.commands.send(ReactiveCommand::Cancel);
+        c.report.reason = Some("canceled by its client; the robot was stopped".into());
+        self.finish(Outcome::Canceled);
+    }
+
+    async fn on_task(&mut self, text: String, id: Option<TaskId>) {
         let task = match validate_task(&text) {
             Ok(t) => t,
             Err(e) => {
                 // Refused before anything moves, and without touching a task already running.
                 let shown: String = text.chars().take(200).collect();
                 tracing::warn!(reason = %e, "task refused");
-                self.report_unstarted(shown, Outcome::Refused, e.to_string());
+                self.report_unstarted(id, shown, Outcome::Refused, e.to_string());
                 return;
             }
         };
@@ -630,6 +682,7 @@ impl Deliberative {
             self.finish(Outcome::Preempted);
         }
         let report = TaskReport {
+            id,
             memory_error: self.writes.failing().map(str::to_owned),
             ..TaskReport::new(task, Outcome::Failed)
         };

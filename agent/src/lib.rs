@@ -24,6 +24,7 @@ pub mod remembering;
 pub mod scenario;
 pub mod soak;
 pub mod task;
+pub mod task_action;
 
 pub use agent::{Agent, AgentConfig, AgentError, Pacing};
 pub use deliberative::{Outcome, TaskReport};

@@ -280,6 +280,20 @@ pub fn registry() -> Vec<ParamSpec> {
             |c| c.stamped_cmd_vel.to_string()
         ),
         p!(
+            "navigation",
+            String,
+            "How navigate_to drives: builtin (own planner and follower), nav2 (Nav2's navigate_to_pose; its velocity passes the gate) or auto (nav2 if its server is found at start)",
+            |c, v| c.navigation = s(v).parse().unwrap_or_default(),
+            |c| c.navigation.to_string()
+        ),
+        p!(
+            "nav2_action",
+            String,
+            "Nav2's nav2_msgs/action/NavigateToPose action (navigation nav2 or auto)",
+            |c, v| c.nav2_action = s(v),
+            |c| c.nav2_action.clone()
+        ),
+        p!(
             "plan_deadline_s",
             Double,
             "A plan not ready in this long fails the task, s",
@@ -452,6 +466,13 @@ pub fn registry() -> Vec<ParamSpec> {
             |c| c.topics.task.clone()
         ),
         p!(
+            "topics.execute_task",
+            String,
+            "embodia_interfaces/action/ExecuteTask action served (DDS transport)",
+            |c, v| c.topics.execute_task = s(v),
+            |c| c.topics.execute_task.clone()
+        ),
+        p!(
             "topics.status",
             String,
             "std_msgs/String JSON status out",
@@ -478,6 +499,13 @@ pub fn registry() -> Vec<ParamSpec> {
             "std_msgs/Bool in; true clears latched stops",
             |c, v| c.topics.safety_reset = s(v),
             |c| c.topics.safety_reset.clone()
+        ),
+        p!(
+            "topics.nav2_cmd_vel",
+            String,
+            "geometry_msgs/Twist in: Nav2's controller output, remapped here; passed through the gate",
+            |c, v| c.topics.nav2_cmd_vel = s(v),
+            |c| c.topics.nav2_cmd_vel.clone()
         ),
     ]
 }
@@ -509,6 +537,14 @@ pub fn apply(
                 expected: spec.kind.name(),
                 got: value.type_name(),
                 value: format!("{value:?}"),
+            });
+        }
+        if spec.name == "navigation"
+            && let Err(problem) = s(value).parse::<crate::agent::Navigation>()
+        {
+            return Err(ParamError::Invalid {
+                name: name.clone(),
+                problem,
             });
         }
         (spec.set)(config, value);

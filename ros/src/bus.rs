@@ -19,6 +19,7 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, Sender, TrySendError};
 use thiserror::Error;
 
+use crate::action::{Action, ActionClient, ActionServer};
 use crate::message::Message;
 use crate::qos::QosProfile;
 
@@ -39,6 +40,18 @@ pub trait Bus: Clone + Send + Sync + 'static {
         qos: QosProfile,
         delivery: Delivery,
     ) -> Result<Subscription<M>, BusError>;
+
+    /// Serves the action `A` as `name` (`/agent/execute_task`). Only backends that speak the
+    /// action protocol override this; the others refuse with [`BusError::Unsupported`].
+    fn action_server<A: Action>(&self, name: &str) -> Result<ActionServer<A>, BusError> {
+        Err(crate::action::unsupported(name))
+    }
+
+    /// A client of the action `A` served as `name` (`/navigate_to_pose`). Only backends that
+    /// speak the action protocol override this; the others refuse with [`BusError::Unsupported`].
+    fn action_client<A: Action>(&self, name: &str) -> Result<ActionClient<A>, BusError> {
+        Err(crate::action::unsupported(name))
+    }
 }
 
 /// How a subscription buffers samples it has not read yet.
@@ -82,6 +95,14 @@ pub enum BusError {
         topic: String,
         /// What rule it breaks.
         reason: &'static str,
+    },
+    /// The backend cannot do what was asked.
+    #[error("{what} is not supported by this transport; {fix}")]
+    Unsupported {
+        /// What was asked for.
+        what: String,
+        /// How to get it.
+        fix: &'static str,
     },
     /// The transport failed.
     #[error("bus backend failed on {topic}: {message}")]

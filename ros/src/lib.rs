@@ -6,6 +6,7 @@
 //! through the [`bus::Bus`] trait and never learns whether the other side is the in-process
 //! simulator, Gazebo behind `ros_gz_bridge`, or a real robot over DDS.
 
+pub mod action;
 pub mod args;
 pub mod bus;
 pub mod cdr;

@@ -19,7 +19,8 @@ const MAX_ANGULAR: f64 = 1.0;
 const MAX_LINEAR_ACCEL: f64 = 0.8;
 const MAX_SCAN_AGE_S: f64 = 0.5;
 
-fn python() -> String {
+/// The cyclonedds venv's interpreter (`scripts/dds-tests.sh` makes it).
+pub(crate) fn python() -> String {
     std::env::var("EMBODIA_CYCLONEDDS_PYTHON").expect(
         "EMBODIA_CYCLONEDDS_PYTHON is not set: run these tests with scripts/dds-tests.sh, which makes the cyclonedds venv",
     )
@@ -59,7 +60,8 @@ fn embodia(args: &[&str], domain: &str) -> Child {
         .expect("embodia starts")
 }
 
-fn f(v: &Value, key: &str) -> f64 {
+/// The number at `key` of `v`, failing with `v` shown.
+pub(crate) fn f(v: &Value, key: &str) -> f64 {
     v[key]
         .as_f64()
         .unwrap_or_else(|| panic!("{key} missing in {v}"))

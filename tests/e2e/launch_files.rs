@@ -118,6 +118,7 @@ fn every_bridged_topic_is_one_the_agent_uses_with_its_type() {
 fn the_python_launch_files_parse_and_reference_existing_files() {
     for name in [
         "embodia.launch.py",
+        "embodia_nav2.launch.py",
         "embodia_sim.launch.py",
         "gazebo.launch.py",
     ] {
@@ -240,4 +241,16 @@ fn the_gazebo_world_mirrors_the_apartment_and_speaks_the_bridged_topics() {
         text("max_linear_velocity")[0].parse::<f64>().unwrap(),
         world.robot.max_linear
     );
+}
+
+/// With Nav2, the gate takes the collision monitor's place: the monitor's output is rewritten
+/// to the topic the agent reads as Nav2's velocity, and the agent alone publishes /cmd_vel.
+#[test]
+fn the_nav2_launch_file_puts_the_gate_between_nav2_and_the_wheels() {
+    let text = std::fs::read_to_string(launch("embodia_nav2.launch.py")).unwrap();
+    assert!(text.contains(r#"GATE_IN = "cmd_vel_monitored""#));
+    assert!(text.contains(r#"param_rewrites={"cmd_vel_out_topic": GATE_IN}"#));
+    assert!(text.contains(r#""topics.nav2_cmd_vel": "/" + GATE_IN"#));
+    assert!(text.contains(r#""navigation": "nav2""#));
+    assert!(text.contains(r#""topics.cmd_vel": "/cmd_vel""#));
 }

@@ -18,6 +18,7 @@ mod scenarios;
 mod sdf_parser;
 mod sim_cli;
 mod soak;
+mod task_action;
 mod untrusted_labels;
 
 use std::path::PathBuf;

@@ -8,6 +8,7 @@
 pub mod describe;
 mod look_for;
 mod motion;
+pub mod nav2;
 mod navigate;
 pub mod targets;
 
@@ -118,6 +119,9 @@ pub struct NavResources {
     pub follow: FollowConfig,
     /// How searches cover the floor.
     pub search: SearchConfig,
+    /// Nav2, when `navigate_to` goes through it (`navigation: nav2`); none for the built-in
+    /// planner and follower.
+    pub nav2: Option<Arc<nav2::Nav2Link>>,
     cached: Option<(Arc<OccupancyGrid>, Arc<Costmap>)>,
 }
 
@@ -134,7 +138,22 @@ impl NavResources {
                 ..FollowConfig::default()
             },
             search: SearchConfig::default(),
+            nav2: None,
             cached: None,
+        }
+    }
+
+    /// The same with `navigate_to` going through Nav2.
+    pub fn with_nav2(mut self, link: Arc<nav2::Nav2Link>) -> Self {
+        self.nav2 = Some(link);
+        self
+    }
+
+    /// The same with `navigate_to` going through Nav2 when a link is given.
+    pub fn with_nav2_if(self, link: Option<Arc<nav2::Nav2Link>>) -> Self {
+        match link {
+            Some(l) => self.with_nav2(l),
+            None => self,
         }
     }
 

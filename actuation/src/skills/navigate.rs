@@ -2,6 +2,11 @@
 
 use embodia_world::V2;
 
+use std::sync::Arc;
+
+use embodia_ros::action::ClientEvent;
+
+use super::nav2::{Nav2Link, outcome};
 use super::targets::{Goal, resolve};
 use super::{Failure, Skill, SkillContext, SkillOutput};
 use crate::nav::{Cell, Costmap, LETHAL_COST, PurePursuit, astar};
@@ -47,6 +52,17 @@ pub struct NavigateTo {
     last_replan_ns: i64,
     /// Arrived; turning to face the object since then.
     facing_since_ns: Option<i64>,
+    /// The Nav2 goal open for this step (canceled if the step ends first).
+    nav2_goal: Option<(Arc<Nav2Link>, u64)>,
+}
+
+impl Drop for NavigateTo {
+    /// A step canceled or replaced while Nav2 drives: Nav2's goal is canceled too.
+    fn drop(&mut self) {
+        if let Some((link, tag)) = self.nav2_goal.take() {
+            link.cancel(tag);
+        }
+    }
 }
 
 impl NavigateTo {
@@ -63,6 +79,7 @@ impl NavigateTo {
             blocked_since_ns: None,
             last_replan_ns: 0,
             facing_since_ns: None,
+            nav2_goal: None,
         }
     }
 
@@ -223,6 +240,66 @@ impl NavigateTo {
     }
 }
 
+impl NavigateTo {
+    /// Nav2 drives: the goal pose is sent once, Nav2's velocity is this skill's command (and
+    /// so passes the gate), and Nav2's result ends the step.
+    fn tick_nav2(
+        &mut self,
+        link: &Arc<Nav2Link>,
+        map: &Costmap,
+        pos: V2,
+        theta: f64,
+        now: i64,
+    ) -> SkillOutput {
+        if self.facing_since_ns.is_some() {
+            return self.arrive(map, pos, theta, now);
+        }
+        let tag = match &self.nav2_goal {
+            Some((_, tag)) => *tag,
+            None => {
+                let (goal, cell) = self.goal.as_ref().expect("planned");
+                let p = map.center_of(*cell);
+                let toward = match goal {
+                    Goal::Object { at, .. } => at - p,
+                    _ => p - pos,
+                };
+                let yaw = toward.y.atan2(toward.x);
+                match link.send(p.x, p.y, yaw, now) {
+                    Some(tag) => {
+                        tracing::info!(target = %self.target, x = p.x, y = p.y, "Nav2 goal sent");
+                        self.nav2_goal = Some((link.clone(), tag));
+                        tag
+                    }
+                    None => {
+                        return SkillOutput::failed(Failure::transient("the Nav2 client stopped"));
+                    }
+                }
+            }
+        };
+        for event in link.events(tag) {
+            let failure = match event {
+                ClientEvent::Accepted { .. } | ClientEvent::Feedback { .. } => continue,
+                ClientEvent::Rejected { .. } => "Nav2 rejected the goal".to_owned(),
+                ClientEvent::Failed { error, .. } => error,
+                ClientEvent::Finished { end, result, .. } => match outcome(end, &result) {
+                    Ok(()) => {
+                        self.nav2_goal = None;
+                        return self.arrive(map, pos, theta, now);
+                    }
+                    Err(reason) => reason,
+                },
+            };
+            self.nav2_goal = None;
+            return SkillOutput::failed(Failure::transient(format!(
+                "{failure} (navigating to {:?})",
+                self.target
+            )));
+        }
+        let (v, w) = link.velocity(now);
+        SkillOutput::drive(v, w)
+    }
+}
+
 impl Skill for NavigateTo {
     fn name(&self) -> &'static str {
         "navigate_to"
@@ -246,6 +323,9 @@ impl Skill for NavigateTo {
             }
             self.best_at_ns = now;
             self.last_replan_ns = now;
+        }
+        if let Some(link) = ctx.nav.nav2.clone() {
+            return self.tick_nav2(&link, &map, pos, robot.theta, now);
         }
         let goal_point = map.center_of(self.goal.as_ref().expect("planned").1);
         if self.facing_since_ns.is_some() || (goal_point - pos).norm() < ARRIVED_M {

@@ -230,6 +230,7 @@ fn serve<B: Bus, R: Bus>(
         cmd_vel = %config.topics.cmd_vel,
         "embodia agent ready: send a task as std_msgs/String; velocity goes out through the safety gate"
     );
+    let execute_task = config.topics.execute_task.clone();
     let agent = Agent::start(
         bus,
         Arc::new(site.semantic),
@@ -238,6 +239,7 @@ fn serve<B: Bus, R: Bus>(
         config,
         Pacing::WallClock(clock.clone()),
     )?;
+    let actions = embodia::task_action::TaskActionServer::start(bus, &execute_task, agent.tasks());
     let started = Instant::now();
     let mut next = 0;
     let mut done = 0;
@@ -259,6 +261,7 @@ fn serve<B: Bus, R: Bus>(
             r.drain(clock(), report.as_ref())?;
         }
         if let Some(r) = report {
+            actions.report(&r);
             println!("{}", serde_json::to_string(&r)?);
             // A task interrupted by the agent's last stop is reported, not one of --task's.
             if r.outcome != Outcome::Interrupted {
@@ -272,6 +275,7 @@ fn serve<B: Bus, R: Bus>(
             anyhow::bail!("the tasks did not end within {} s", args.timeout);
         }
     }
+    drop(actions);
     agent.shutdown();
     if let Some(r) = recording {
         r.finish()?;

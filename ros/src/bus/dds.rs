@@ -4,6 +4,9 @@
 //! any ROS 2 node (rclcpp over Cyclone DDS or Fast DDS) sees this node's topics. The node's
 //! spinner runs on its own thread (without it discovery never completes); each subscription
 //! has a thread that moves samples into the same bounded [`Inbox`] the in-process bus uses.
+//! Actions are served by ros2-client's action server ([`action`]).
+
+mod action;
 
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
@@ -32,6 +35,36 @@ pub struct DdsOptions {
     pub namespace: String,
     /// Only these interfaces' addresses are used and advertised (loopback in tests and CI).
     pub only_networks: Option<Vec<IpAddr>>,
+    /// How service (and so action) requests and replies are laid out; ROS 2's RMWs differ.
+    pub services: ServiceLayout,
+}
+
+/// How requests and replies of ROS 2 services are framed on DDS. Each RMW has its own; a
+/// service client and server only understand each other with the same one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceLayout {
+    /// rmw_fastrtps (ROS 2's default RMW) and rmw_connextdds: the request id travels in the
+    /// sample's related-sample identity.
+    Enhanced,
+    /// rmw_cyclonedds: a 16-byte header (client GUID half and sequence number) before the data.
+    Cyclone,
+}
+
+impl ServiceLayout {
+    /// The layout of the RMW `RMW_IMPLEMENTATION` names (ROS 2's default, Fast DDS, without it).
+    pub fn for_rmw(rmw: Option<&str>) -> Self {
+        match rmw {
+            Some(r) if r.contains("cyclonedds") => Self::Cyclone,
+            _ => Self::Enhanced,
+        }
+    }
+
+    fn mapping(self) -> ros2_client::ServiceMapping {
+        match self {
+            Self::Enhanced => ros2_client::ServiceMapping::Enhanced,
+            Self::Cyclone => ros2_client::ServiceMapping::Cyclone,
+        }
+    }
 }
 
 impl DdsOptions {
@@ -44,6 +77,8 @@ impl DdsOptions {
             .unwrap_or(0);
         let mut options = Self::loopback(node, domain);
         options.namespace = namespace.to_owned();
+        options.services =
+            ServiceLayout::for_rmw(std::env::var("RMW_IMPLEMENTATION").ok().as_deref());
         if !loopback_only {
             options.only_networks = None;
         }
@@ -57,6 +92,7 @@ impl DdsOptions {
             node: node.into(),
             namespace: "/".into(),
             only_networks: Some(vec![IpAddr::from([127, 0, 0, 1])]),
+            services: ServiceLayout::Enhanced,
         }
     }
 }
@@ -65,6 +101,7 @@ impl DdsOptions {
 #[derive(Clone)]
 pub struct DdsBus {
     node: Arc<Mutex<Node>>,
+    services: ServiceLayout,
 }
 
 fn backend(topic: &str, e: impl std::fmt::Debug) -> BusError {
@@ -117,6 +154,7 @@ impl DdsBus {
             .map_err(|e| backend("<spinner>", e))?;
         Ok(Self {
             node: Arc::new(Mutex::new(node)),
+            services: options.services,
         })
     }
 
@@ -193,5 +231,20 @@ impl Bus for DdsBus {
             .map(|sample| sample.map(|(msg, _info)| msg).map_err(|e| format!("{e:?}")))
         };
         deliver_stream("dds", name, samples, delivery)
+    }
+
+    fn action_server<A: crate::action::Action>(
+        &self,
+        name: &str,
+    ) -> Result<crate::action::ActionServer<A>, BusError> {
+        let mut node = self.node.lock().unwrap_or_else(|p| p.into_inner());
+        action::serve::<A>(&mut node, name, self.services.mapping())
+    }
+
+    fn action_client<A: crate::action::Action>(
+        &self,
+        name: &str,
+    ) -> Result<crate::action::ActionClient<A>, BusError> {
+        action::client::<A>(&self.node, name, self.services.mapping())
     }
 }

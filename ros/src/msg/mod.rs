@@ -4,7 +4,9 @@
 //! silently breaks interoperability. The CDR fixture tests pin every type.
 
 pub mod builtin_interfaces;
+pub mod embodia_interfaces;
 pub mod geometry_msgs;
+pub mod nav2_msgs;
 pub mod nav_msgs;
 pub mod rosgraph_msgs;
 pub mod sensor_msgs;
