@@ -13,11 +13,12 @@ if ! python="$(bash scripts/llama-server-venv.sh)"; then
 fi
 export EMBODIA_LLAMA_SERVER_PYTHON="$python"
 # The models and the build come first, outside any namespace.
-cargo run --locked --quiet -p embodia -- models fetch >/dev/null
-cargo test -p embodia --test e2e --locked --no-run
+# The same selection as the main test run (--workspace), so its build is reused, not redone.
+cargo test --workspace --locked --no-run
+"${CARGO_TARGET_DIR:-target}/debug/embodia" models fetch >/dev/null
 # One at a time: each test runs a server and the planner on a shared 2-core budget. Inside a
 # fresh network namespace when one can be made (only loopback exists there).
-run='cargo test -p embodia --test e2e --locked remote_planner -- --ignored --test-threads=1'
+run='cargo test --workspace --locked remote_planner -- --ignored --test-threads=1'
 if unshare -n true 2>/dev/null; then
   exec unshare -n sh -c "ip link set lo up && $run"
 fi

@@ -8,5 +8,7 @@ if pkg-config --exists sdformat12 2>/dev/null; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
-$SUDO apt-get install -y --no-install-recommends libsdformat-dev pkg-config g++
+pkgs=(libsdformat-dev pkg-config g++)
+$SUDO apt-get install -y -q --no-install-recommends "${pkgs[@]}" >&2 ||
+  { $SUDO apt-get update -q >&2 && $SUDO apt-get install -y -q --no-install-recommends "${pkgs[@]}" >&2; }
 pkg-config --modversion sdformat12
