@@ -13,8 +13,9 @@ use serde_json::Value;
 use crate::cyclone_interop::{f, python};
 use crate::root;
 
-/// Runs `embodia sim --dds` (the apartment) and `embodia agent` (with `agent_params` as
-/// `-p` parameters) as DDS nodes on `domain`, then the action peer in `mode`; returns the peer's
+/// Runs `embodia sim --dds` (the apartment) and `embodia agent` — as on a real robot, with only
+/// its places file (`launch/places.yaml`, the apartment's places), no world file; `agent_params`
+/// as `-p` parameters — as DDS nodes on `domain`, then the action peer in `mode`; returns the peer's
 /// report once it ends (both nodes are then stopped).
 fn against_sim(domain: &str, agent_params: &[&str], mode: &str) -> Value {
     let bin = env!("CARGO_BIN_EXE_embodia");
@@ -49,8 +50,8 @@ fn against_sim(domain: &str, agent_params: &[&str], mode: &str) -> Value {
         "agent",
         "--dds-loopback",
         "--no-memory",
-        "--world",
-        world,
+        "--places",
+        "launch/places.yaml",
         "--ros-args",
         "-p",
         "use_sim_time:=true",
