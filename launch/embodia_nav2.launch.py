@@ -25,7 +25,7 @@ GATE_IN = "cmd_vel_monitored"
 def generate_launch_description():
     share = FindPackageShare("embodia")
     nav2 = FindPackageShare("nav2_bringup")
-    world = LaunchConfiguration("world")
+    places = LaunchConfiguration("places")
     params = LaunchConfiguration("params_file")
     nav2_params = LaunchConfiguration("nav2_params_file")
     use_sim_time = LaunchConfiguration("use_sim_time")
@@ -35,7 +35,8 @@ def generate_launch_description():
         convert_types=True,
     )
     return LaunchDescription([
-        DeclareLaunchArgument("world", default_value=PathJoinSubstitution([share, "launch", "worlds", "apartment.yaml"])),
+        # A real robot's named places and keep-out zones in the map frame (not a simulator world).
+        DeclareLaunchArgument("places", default_value=PathJoinSubstitution([share, "launch", "places.yaml"])),
         DeclareLaunchArgument("params_file", default_value=PathJoinSubstitution([share, "launch", "params", "embodia.yaml"])),
         DeclareLaunchArgument("nav2_params_file", default_value=PathJoinSubstitution([nav2, "params", "nav2_params.yaml"])),
         DeclareLaunchArgument("use_sim_time", default_value="false"),
@@ -51,7 +52,7 @@ def generate_launch_description():
             executable="embodia",
             name="embodia",
             output="screen",
-            arguments=["agent", "--world", world],
+            arguments=["agent", "--places", places],
             parameters=[params, {
                 "use_sim_time": use_sim_time,
                 "navigation": "nav2",

@@ -253,4 +253,6 @@ fn the_nav2_launch_file_puts_the_gate_between_nav2_and_the_wheels() {
     assert!(text.contains(r#""topics.nav2_cmd_vel": "/" + GATE_IN"#));
     assert!(text.contains(r#""navigation": "nav2""#));
     assert!(text.contains(r#""topics.cmd_vel": "/cmd_vel""#));
+    // A robot's places file, not a simulator world.
+    assert!(text.contains(r#"arguments=["agent", "--places", places]"#));
 }
