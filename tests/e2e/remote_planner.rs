@@ -87,7 +87,7 @@ impl LlamaServer {
     }
 
     fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        format!("http://{}", loopback(self.port))
     }
 
     fn kill(&mut self) {
@@ -257,7 +257,10 @@ fn invalid_replies_are_rejected_and_the_key_is_never_shown() {
     BufReader::new(stub.stdout.take().unwrap())
         .read_line(&mut port)
         .unwrap();
-    let url = format!("http://127.0.0.1:{}/v1", port.trim());
+    let url = format!(
+        "http://{}/v1",
+        loopback(port.trim().parse().expect("the stub prints its port"))
+    );
     let key = "sk-embodia-test-4f2b9c";
     let tasks = ["go to the kitchen"; 5];
     let out = Command::new(env!("CARGO_BIN_EXE_embodia"))
@@ -313,7 +316,7 @@ fn invalid_replies_are_rejected_and_the_key_is_never_shown() {
 /// says the remote planner failed and why.
 #[test]
 fn with_no_server_the_task_report_records_the_fallback() {
-    let url = format!("http://127.0.0.1:{}", free_port());
+    let url = format!("http://{}", loopback(free_port()));
     let report = crate::json(&embodia(&[
         "run",
         "--world",
@@ -341,4 +344,9 @@ fn the_remote_planner_without_a_server_address_says_how_to_give_one() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("Fix: add --planner-url"), "{err}");
+}
+
+/// 127.0.0.1:`port`, the only address the tests talk to.
+fn loopback(port: u16) -> std::net::SocketAddr {
+    std::net::SocketAddr::from(([127, 0, 0, 1], port))
 }

@@ -119,7 +119,7 @@ pub struct PlannerArgs {
     #[arg(long, default_value_t = 0)]
     sample_seed: u64,
     /// The inference server for `--planner remote` (overrides the `planner_url` parameter):
-    /// a base URL (`http://127.0.0.1:8080`) or a full `/v1/chat/completions` or
+    /// a base URL (`http://HOST:PORT`; on this machine HOST is 127.0.0.1) or a full `/v1/chat/completions` or
     /// `/v1/completions` URL. The API key, if any, is read from EMBODIA_PLANNER_API_KEY.
     #[arg(long, value_name = "URL")]
     planner_url: Option<String>,
