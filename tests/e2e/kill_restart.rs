@@ -87,22 +87,7 @@ fn killed_mid_task_the_agent_restarts_with_its_memory_intact_and_reports_the_tas
     let stored = memory_stats(db);
     assert!(stored["entries"].as_u64().unwrap() >= 1, "{stored}");
 
-    let sim = Command::new(env!("CARGO_BIN_EXE_embodia"))
-        .args([
-            "sim",
-            "--dds",
-            "--dds-loopback",
-            "--realtime",
-            "--world",
-            WORLD,
-        ])
-        .args(["--duration", "20"])
-        .env("ROS_DOMAIN_ID", DOMAIN)
-        .current_dir(root())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let sim = crate::dds_sim(DOMAIN, WORLD, "20", &[]);
 
     // First life: the task is planned and the robot sets off; then SIGKILL.
     let mut first = agent(db, &["go to the kitchen"]);
