@@ -10,5 +10,7 @@
 set -euo pipefail
 version="0.3.36"
 export CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF -DGGML_AMX_INT8=OFF -DGGML_OPENMP=OFF"
+# Every core for the one-time build (CI has two).
+export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}"
 exec bash "$(dirname "$0")/pip-venv.sh" scripts/llama-server-venv.sh \
   "venv-llama-cpp-python-server-$version-avx2" "llama-cpp-python[server]==$version" llama_cpp.server.app
