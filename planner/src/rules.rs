@@ -874,26 +874,21 @@ impl RulePlanner {
     /// Whether `text` names a numbered place of a series this world has, by a number it does
     /// not have ("gate 22" where there are gates 14 to 16): a place that is not here.
     fn number_not_in_series(&self, text: &str, w: &WorldSummary) -> bool {
-        let typed = crate::grounding::content_words(text);
-        let is_number = |x: &String| x.chars().all(|c| c.is_ascii_digit());
-        let (numbers, rest): (Vec<String>, Vec<String>) = typed.into_iter().partition(is_number);
+        let (numbers, rest) =
+            crate::grounding::numbers_and_words(&crate::grounding::content_words(text));
         if numbers.is_empty() || rest.is_empty() {
             return false;
         }
         let series: Vec<Vec<String>> = w
             .places
             .iter()
-            .map(|p| crate::grounding::content_words(&p.name))
-            .filter(|n| n.iter().any(is_number))
-            .filter(|n| {
-                let words: Vec<String> = n.iter().filter(|x| !is_number(x)).cloned().collect();
-                crate::text::phrase_similarity(&rest, &words) >= CONFIDENT
+            .map(|p| crate::grounding::numbers_and_words(&crate::grounding::content_words(&p.name)))
+            .filter(|(n, words)| {
+                !n.is_empty() && crate::text::phrase_similarity(&rest, words) >= CONFIDENT
             })
+            .map(|(n, _)| n)
             .collect();
-        !series.is_empty()
-            && series
-                .iter()
-                .all(|n| n.iter().filter(|x| is_number(x)).ne(numbers.iter()))
+        !series.is_empty() && series.iter().all(|n| *n != numbers)
     }
 
     fn go(&self, t: &Target, r: &PlanRequest) -> Composed {

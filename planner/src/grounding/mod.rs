@@ -197,22 +197,24 @@ fn without_generic(ws: &[String]) -> Vec<String> {
 /// Whether typed words give a number and a place's name gives another: "gate 22" is not
 /// "gate 15" however alike the rest (numbers are never typing slips of each other).
 fn numbers_differ(typed: &[String], place: &KnownPlace) -> bool {
-    let numbers = |ws: &[String]| -> Vec<String> {
-        ws.iter()
-            .filter(|w| w.chars().all(|c| c.is_ascii_digit()))
-            .cloned()
-            .collect()
-    };
-    let said = numbers(typed);
+    let (said, _) = numbers_and_words(typed);
     if said.is_empty() {
         return false;
     }
     std::iter::once(&place.name)
         .chain(&place.aliases)
-        .map(|n| numbers(&content_words(n)))
+        .map(|n| numbers_and_words(&content_words(n)).0)
         .filter(|n| !n.is_empty())
         .all(|n| n != said)
-        && !numbers(&content_words(&place.name)).is_empty()
+        && !numbers_and_words(&content_words(&place.name)).0.is_empty()
+}
+
+/// Content words split into the numbers among them and the other words, each in order.
+pub fn numbers_and_words(words: &[String]) -> (Vec<String>, Vec<String>) {
+    words
+        .iter()
+        .cloned()
+        .partition(|w| w.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// How well typed words name `name`, tolerating a left-out generic word.
