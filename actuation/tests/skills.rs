@@ -511,6 +511,7 @@ fn an_object_behind_a_keep_out_zone_is_approached_as_close_as_is_safe_and_it_say
         .recall_objects(vec![embodia_perception::TrackedObject {
             name: "green ball".into(),
             class: "ball".into(),
+            color: None,
             x: 5.0,
             y: 2.0,
             place: Some("east room".into()),
@@ -572,6 +573,7 @@ fn a_stale_sighting_from_memory_does_not_end_the_search() {
         .recall_objects(vec![embodia_perception::TrackedObject {
             name: "red ball".into(),
             class: "ball".into(),
+            color: None,
             x: 1.0,
             y: 3.3,
             place: Some("west room".into()),
@@ -603,6 +605,7 @@ fn a_recent_sighting_ends_the_search_at_once() {
         .recall_objects(vec![embodia_perception::TrackedObject {
             name: "red ball".into(),
             class: "ball".into(),
+            color: None,
             x: 5.0,
             y: 1.0,
             place: Some("east room".into()),

@@ -199,6 +199,7 @@ fn main() {
                                 object_name: Some(format!("thing {n}")),
                                 object_class: Some("thing".into()),
                                 object_position: Some((n as f64 % 10.0, 0.0)),
+                                object_color: None,
                                 embedding: v,
                             }
                         })

@@ -280,14 +280,7 @@ fn summary(world: &WorldState) -> WorldSummary {
         objects: world
             .objects
             .iter()
-            .map(|o| KnownObject {
-                name: o.name.clone(),
-                class: o.class.clone(),
-                x: o.x,
-                y: o.y,
-                place: o.place.clone(),
-                seen_ago_s: (world.now_ns - o.last_seen_ns).max(0) as f64 * 1e-9,
-            })
+            .map(|o| KnownObject::of(o, world.now_ns))
             .collect(),
     }
 }
@@ -515,6 +508,7 @@ impl Deliberative {
                     (!tracked.contains(&name.to_lowercase())).then(|| TrackedObject {
                         name,
                         class: e.object_class.clone().unwrap_or_default(),
+                        color: e.object_color.clone(),
                         x,
                         y,
                         place: e.place.clone(),
@@ -775,14 +769,7 @@ impl Deliberative {
         let (memories, remembered) = self.recall(&task, &world).await;
         let mut world_summary = summary(&world);
         for o in &remembered {
-            world_summary.objects.push(KnownObject {
-                name: o.name.clone(),
-                class: o.class.clone(),
-                x: o.x,
-                y: o.y,
-                place: o.place.clone(),
-                seen_ago_s: (world.now_ns - o.last_seen_ns).max(0) as f64 * 1e-9,
-            });
+            world_summary.objects.push(KnownObject::of(o, world.now_ns));
         }
         if !remembered.is_empty() {
             let _ = self.commands.send(ReactiveCommand::Recall(remembered));
@@ -956,6 +943,7 @@ impl Recall for MemoryRecall {
                     KnownObject {
                         name: h.entry.object_name.clone()?,
                         class: h.entry.object_class.clone().unwrap_or_default(),
+                        color: h.entry.object_color.clone(),
                         x,
                         y,
                         place: h.entry.place.clone(),

@@ -676,6 +676,7 @@ fn sightings_before_start(
             Ok(TrackedObject {
                 name: o.name.clone(),
                 class: o.class.clone(),
+                color: o.color.clone(),
                 x: o.at.x,
                 y: o.at.y,
                 place: world.place_at(o.at).map(|p| p.name.clone()),

@@ -322,6 +322,7 @@ mod tests {
             object_name: Some(format!("thing {i}")),
             object_class: Some("thing".into()),
             object_position: Some((1.0, 2.0)),
+            object_color: None,
             source_topic: "/detections".into(),
         }
     }

@@ -169,6 +169,7 @@ mod tests {
             object_name: None,
             object_class: None,
             object_position: None,
+            object_color: None,
             embedding: vec![1.0],
         }
     }

@@ -48,6 +48,7 @@ fn entry(i: usize, rng: &mut Rng) -> NewEntry {
         object_name: Some(format!("object {i}")),
         object_class: Some(format!("class {}", i % 50)),
         object_position: Some((x, y)),
+        object_color: None,
         embedding: rng.unit(),
     }
 }

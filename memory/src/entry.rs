@@ -28,6 +28,10 @@ pub struct MemoryEntry {
     pub object_class: Option<String>,
     /// Object position, when about an object.
     pub object_position: Option<(f64, f64)>,
+    /// Object colour, when the detector told it (absent from files written before colours
+    /// were kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_color: Option<String>,
 }
 
 impl MemoryEntry {
@@ -56,6 +60,8 @@ pub struct NewEntry {
     pub object_class: Option<String>,
     /// Object position.
     pub object_position: Option<(f64, f64)>,
+    /// Object colour.
+    pub object_color: Option<String>,
     /// Unit embedding of `text`.
     pub embedding: Vec<f32>,
 }
@@ -72,7 +78,27 @@ impl NewEntry {
             object_name: o.object_name.clone(),
             object_class: o.object_class.clone(),
             object_position: o.object_position,
+            object_color: o.object_color.clone(),
             embedding,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_written_before_colours_were_kept_still_read_and_colours_round_trip() {
+        let old = r#"{"id":3,"time_ns":5,"first_seen_ns":1,"count":2,"pose":[1.0,2.0,0.0],
+            "place":"lounge","text":"saw armchair at (4.0, 1.0) in lounge",
+            "source_topic":"/detections","object_name":"armchair","object_class":"chair",
+            "object_position":[4.0,1.0]}"#;
+        let mut e: MemoryEntry = serde_json::from_str(old).unwrap();
+        assert_eq!(e.object_color, None);
+        assert_eq!(e.object_name.as_deref(), Some("armchair"));
+        e.object_color = Some("green".into());
+        let back: MemoryEntry = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+        assert_eq!(back, e);
     }
 }

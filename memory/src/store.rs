@@ -237,6 +237,7 @@ fn merge_sighting(e: &mut MemoryEntry, vector: &mut [f32], n: &NewEntry) {
         e.text = n.text.clone();
         e.object_class = n.object_class.clone().or(e.object_class.take());
         e.object_position = n.object_position.or(e.object_position);
+        e.object_color = n.object_color.clone().or(e.object_color.take());
         vector.copy_from_slice(&n.embedding);
     }
 }
@@ -702,6 +703,7 @@ impl MemoryStore {
                             object_name: n.object_name.clone(),
                             object_class: n.object_class.clone(),
                             object_position: n.object_position,
+                            object_color: n.object_color.clone(),
                         },
                         vector: n.embedding.clone(),
                     });

@@ -25,6 +25,7 @@ fn entry(i: u64) -> NewEntry {
         object_name: Some(format!("object {i}")),
         object_class: Some("thing".into()),
         object_position: Some((i as f64, 1.0)),
+        object_color: None,
         embedding: v,
     }
 }

@@ -29,6 +29,7 @@ fn sighting(name: &str, class: &str, t: i64, at: (f64, f64), place: &str, seed: 
         object_name: Some(name.into()),
         object_class: Some(class.into()),
         object_position: Some(at),
+        object_color: None,
         embedding: unit(seed),
     }
 }
@@ -43,6 +44,7 @@ fn note(text: &str, t: i64, seed: u64) -> NewEntry {
         object_name: None,
         object_class: None,
         object_position: None,
+        object_color: None,
         embedding: unit(seed),
     }
 }

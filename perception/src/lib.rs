@@ -7,6 +7,7 @@
 //! wrong array lengths, unknown frames, stamps from the future) is dropped and counted, never
 //! trusted and never a panic.
 
+pub mod attributes;
 pub mod coverage;
 pub mod localisation;
 pub mod mounts;

@@ -36,6 +36,8 @@ pub struct Observation {
     pub object_class: Option<String>,
     /// Object position, when about an object.
     pub object_position: Option<(f64, f64)>,
+    /// Object colour, when about an object whose colour the detector reported.
+    pub object_color: Option<String>,
     /// Topic the observation came from.
     pub source_topic: String,
 }
@@ -59,13 +61,16 @@ impl Observation {
             kind,
             text: format!(
                 "saw {} at ({:.1}, {:.1}){where_}",
-                object.name, object.x, object.y
+                crate::attributes::described(&object.name, object.color.as_deref()),
+                object.x,
+                object.y
             ),
             robot_pose,
             place: object.place.clone(),
             object_name: Some(object.name.clone()),
             object_class: Some(object.class.clone()),
             object_position: Some((object.x, object.y)),
+            object_color: object.color.clone(),
             source_topic: source_topic.to_owned(),
         }
     }

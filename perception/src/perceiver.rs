@@ -483,7 +483,8 @@ impl Perceiver {
                     continue;
                 };
                 visible.push(name.clone());
-                if let Some(obs) = self.track(name, class, global, stamp) {
+                let color = crate::attributes::color_of(&d.results);
+                if let Some(obs) = self.track(name, class, color, global, stamp) {
                     out.push(obs);
                 }
             }
@@ -517,7 +518,14 @@ impl Perceiver {
         );
     }
 
-    fn track(&mut self, name: String, class: String, at: V2, stamp: i64) -> Option<Observation> {
+    fn track(
+        &mut self,
+        name: String,
+        class: String,
+        color: Option<String>,
+        at: V2,
+        stamp: i64,
+    ) -> Option<Observation> {
         let place = self.state.semantic.place_at(at).map(|p| p.name.clone());
         let cfg = &self.config;
         let (kind, index) = match self.state.objects.iter().position(|o| o.name == name) {
@@ -531,6 +539,10 @@ impl Perceiver {
                 o.y = at.y;
                 o.place = place;
                 o.class = class;
+                // A colour once told stays when a later look cannot tell it (far, dark).
+                if color.is_some() {
+                    o.color = color;
+                }
                 (
                     (moved || long_gap).then_some(ObservationKind::ObjectSeenAgain)?,
                     i,
@@ -540,6 +552,7 @@ impl Perceiver {
                 self.state.objects.push(TrackedObject {
                     name,
                     class,
+                    color,
                     x: at.x,
                     y: at.y,
                     place,
@@ -606,6 +619,7 @@ impl Perceiver {
             object_name: None,
             object_class: None,
             object_position: None,
+            object_color: None,
             source_topic: topic.to_owned(),
         }
     }

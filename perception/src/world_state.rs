@@ -42,6 +42,9 @@ pub struct TrackedObject {
     pub name: String,
     /// Class (`class_id`, sanitised).
     pub class: String,
+    /// Colour, when the detector reports one (a `color:NAME` hypothesis, see
+    /// [`crate::attributes`]); people tell things apart by it and ask about it.
+    pub color: Option<String>,
     /// Last position in the map frame.
     pub x: f64,
     /// Last position in the map frame.

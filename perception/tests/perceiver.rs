@@ -26,7 +26,7 @@ places:
   west: {polygon: [[0, 0], [3, 0], [3, 3], [0, 3]]}
   east: {polygon: [[3, 0], [6, 0], [6, 3], [3, 3]]}
 objects:
-  - {name: red cup, class: cup, at: [2.0, 1.5], size: 0.1, solid: false}
+  - {name: red cup, class: cup, color: red, at: [2.0, 1.5], size: 0.1, solid: false}
 robot: {start: [1.0, 1.5, 0.0], radius: 0.18}
 "#;
 
@@ -118,6 +118,37 @@ fn detections_in_the_body_frame_are_placed_with_the_pose_at_their_stamp() {
     assert_eq!(seen[0].text, "saw red cup at (1.0, 2.0) in west");
     assert_eq!(seen[0].source_topic, "/detections");
     assert_eq!(seen[0].object_class.as_deref(), Some("cup"));
+}
+
+#[test]
+fn a_colour_the_detector_tells_is_kept_with_the_object_and_said_in_the_memory_text() {
+    let mut r = rig();
+    r.odom.publish(&odom(S, 1.0, 1.0, 0.0)).unwrap();
+    let mut d = detection(S, "base_link", "armchair", "chair", 1.0, 0.0);
+    let mut colour = d.detections[0].results[0].clone();
+    colour.hypothesis.class_id = embodia_ros::msg::vision_msgs::color_hypothesis("green");
+    d.detections[0].results.push(colour);
+    r.det.publish(&d).unwrap();
+    let obs = r.perceiver.update(S);
+    let chair = r.perceiver.state().object("armchair").unwrap();
+    assert_eq!(chair.color.as_deref(), Some("green"));
+    assert_eq!(obs[0].text, "saw green armchair at (2.0, 1.0) in west");
+    assert_eq!(obs[0].object_color.as_deref(), Some("green"));
+    // A later look that cannot tell the colour does not forget it.
+    r.odom.publish(&odom(40 * S, 1.0, 1.0, 0.0)).unwrap();
+    r.det
+        .publish(&detection(
+            40 * S,
+            "base_link",
+            "armchair",
+            "chair",
+            1.0,
+            0.0,
+        ))
+        .unwrap();
+    r.perceiver.update(40 * S);
+    let chair = r.perceiver.state().object("armchair").unwrap();
+    assert_eq!(chair.color.as_deref(), Some("green"));
 }
 
 #[test]
@@ -292,6 +323,8 @@ fn against_the_simulator_the_cup_is_found_where_it_is_and_places_are_entered() {
         (cup.position() - embodia_world::V2::new(2.0, 1.5)).norm() < 0.1,
         "{cup:?}"
     );
+    // The colour the world gives rides with the detection.
+    assert_eq!(cup.color.as_deref(), Some("red"));
     assert_eq!(entered, ["west", "east"]);
     assert!(s.scan.is_some() && s.map.is_some() && s.battery.is_some());
     assert_eq!(s.drops, Default::default());

@@ -29,6 +29,7 @@ fn world() -> WorldSummary {
     let obj = |name: &str, class: &str, place: &str| KnownObject {
         name: name.into(),
         class: class.into(),
+        color: None,
         x: 1.0,
         y: 1.0,
         place: Some(place.into()),

@@ -33,28 +33,54 @@ fn place_phrase(o: &KnownObject) -> String {
 pub fn where_seen(objects: &[&KnownObject]) -> String {
     let mut sorted: Vec<&&KnownObject> = objects.iter().collect();
     sorted.sort_by(|a, b| a.seen_ago_s.total_cmp(&b.seen_ago_s));
-    let budget = say_budget("Yes. I last saw ");
-    let mut text = String::new();
-    for o in sorted.iter().take(5) {
-        let part = format!(
+    let parts = sorted.iter().take(5).map(|o| {
+        format!(
             "{} at ({:.1}, {:.1}){}, {}",
-            the(&o.name),
+            the(&o.described()),
             o.x,
             o.y,
             place_phrase(o),
             ago(o.seen_ago_s)
-        );
+        )
+    });
+    let text = join_within(parts, "; and ", say_budget("Yes. I last saw "));
+    format!("I last saw {text}.")
+}
+
+/// The colour of each object, as the detector told it, with where it was seen (at most
+/// three, and only as many as fit in one `say`).
+pub fn colours(objects: &[&KnownObject]) -> String {
+    let parts = objects.iter().take(3).map(|o| match o.color.as_deref() {
+        Some(c) => format!("The {}{} was {c}.", o.name, place_phrase(o)),
+        None => format!(
+            "I saw the {}{}, but I could not tell its colour.",
+            o.name,
+            place_phrase(o)
+        ),
+    });
+    join_within(parts, " ", say_budget(""))
+}
+
+/// The parts joined by `sep`, as many as fit in `budget` characters (the first always).
+fn join_within(parts: impl Iterator<Item = String>, sep: &str, budget: usize) -> String {
+    let mut text = String::new();
+    for part in parts {
         let more = if text.is_empty() {
             part
         } else {
-            format!("{text}; and {part}")
+            format!("{text}{sep}{part}")
         };
         if !text.is_empty() && more.chars().count() > budget {
             break;
         }
         text = more;
     }
-    format!("I last saw {text}.")
+    text
+}
+
+/// Nothing seen that the words name, so no colour to tell.
+pub fn colour_not_seen(what: &str) -> String {
+    format!("I have not seen {what}, so I cannot tell its colour.")
 }
 
 /// Yes, with where; used for "have you seen X?".
@@ -85,7 +111,7 @@ pub fn seen_in(place: &str, world: &WorldSummary) -> String {
                 .as_deref()
                 .is_some_and(|p| p.eq_ignore_ascii_case(place))
         })
-        .map(|o| (o.name.clone(), o.class.clone()))
+        .map(|o| (o.described(), o.class.clone()))
         .collect();
     if objects.is_empty() {
         format!("I have not seen anything in the {place}.")
@@ -103,7 +129,7 @@ pub fn seen_anywhere(world: &WorldSummary) -> String {
     let objects: Vec<(String, String)> = world
         .objects
         .iter()
-        .map(|o| (o.name.clone(), o.class.clone()))
+        .map(|o| (o.described(), o.class.clone()))
         .collect();
     if objects.is_empty() {
         "I have not seen any objects yet.".to_owned()
@@ -142,6 +168,7 @@ mod tests {
         KnownObject {
             name: name.into(),
             class: name.split(' ').next_back().unwrap_or(name).into(),
+            color: None,
             x: 1.0,
             y: 2.0,
             place: Some(place.into()),

@@ -14,6 +14,8 @@ pub struct KnownObject {
     pub name: String,
     /// Class.
     pub class: String,
+    /// Colour, when the detector told it.
+    pub color: Option<String>,
     /// Last position, map frame.
     pub x: f64,
     /// Last position, map frame.
@@ -25,6 +27,25 @@ pub struct KnownObject {
 }
 
 impl KnownObject {
+    /// A tracked object as the planner sees it at `now_ns`.
+    pub fn of(o: &embodia_perception::TrackedObject, now_ns: i64) -> Self {
+        KnownObject {
+            name: o.name.clone(),
+            class: o.class.clone(),
+            color: o.color.clone(),
+            x: o.x,
+            y: o.y,
+            place: o.place.clone(),
+            seen_ago_s: (now_ns - o.last_seen_ns).max(0) as f64 * 1e-9,
+        }
+    }
+
+    /// The name with the colour in front when the name does not say it: how the object is
+    /// spoken of.
+    pub fn described(&self) -> String {
+        embodia_perception::attributes::described(&self.name, self.color.as_deref())
+    }
+
     /// The last position.
     pub fn position(&self) -> V2 {
         V2::new(self.x, self.y)
@@ -101,6 +122,7 @@ impl WorldSummary {
                     .map(|o| KnownObject {
                         name: o.name.clone(),
                         class: o.class.clone(),
+                        color: o.color.clone(),
                         x: o.at.x,
                         y: o.at.y,
                         place: world.place_at(o.at).map(|p| p.name.clone()),

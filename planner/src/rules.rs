@@ -702,6 +702,7 @@ impl RulePlanner {
             Frame::Find(t) => self.find(t, r),
             Frame::Where(t) => self.where_is(t, r, false),
             Frame::Seen(t) => self.where_is(t, r, true),
+            Frame::Colour(t) => self.colour_of(t, r),
             Frame::Describe { place, now } => self.describe(place.as_ref(), *now, r),
             Frame::Need(text) => self.need(text, r),
             Frame::Turn(d) => Ok(vec![alt(vec![Step::Rotate { degrees: *d }], 1.0)]),
@@ -1277,33 +1278,8 @@ impl RulePlanner {
             }
             other => (target_text(other), None),
         };
-        let found: Vec<&Ranked> = Vec::new();
-        let objects = g.objects_named(&text, w, &r.memory);
-        let mut found = found;
-        let best = objects.first().map_or(0.0, |b| b.score);
-        // "where are the fridges": every one seen, not only the best named.
-        let plural = crate::grounding::content_words(&text)
-            .last()
-            .is_some_and(|h| h.ends_with('s') && crate::text::stem(h) != *h);
-        let window = if plural { 0.3 } else { 0.05 };
-        for o in &objects {
-            if o.score >= PLAUSIBLE && o.score >= best - window {
-                if let Some(pf) = &place_filter
-                    && object_place(&o.meaning, w).as_deref() != Some(pf.as_str())
-                {
-                    continue;
-                }
-                found.push(o);
-            }
-        }
-        if !found.is_empty() {
-            let seen: Vec<&crate::request::KnownObject> = found
-                .iter()
-                .filter_map(|o| match &o.meaning {
-                    Meaning::Object(n) => w.objects.iter().find(|k| &k.name == n),
-                    _ => None,
-                })
-                .collect();
+        let (seen, best) = self.seen_named(&text, place_filter.as_deref(), r);
+        if !seen.is_empty() {
             let text = if yes_no {
                 answer::seen_yes(&seen)
             } else {
@@ -1336,13 +1312,64 @@ impl RulePlanner {
             } else {
                 not_seen
             },
-            if found.is_empty() {
+            if seen.is_empty() {
                 plausible_thing
             } else {
                 0.3
             },
         ));
         Ok(rank(alts))
+    }
+
+    /// The seen objects `text` names (in `place` when given) and the best one's score: the
+    /// best named, or every one seen when the name is plural ("where are the fridges").
+    fn seen_named<'w>(
+        &self,
+        text: &str,
+        place: Option<&str>,
+        r: &'w PlanRequest,
+    ) -> (Vec<&'w crate::request::KnownObject>, f32) {
+        let w = &r.world;
+        let objects = self.grounder.objects_named(text, w, &r.memory);
+        let best = objects.first().map_or(0.0, |b| b.score);
+        let plural = crate::grounding::content_words(text)
+            .last()
+            .is_some_and(|h| h.ends_with('s') && crate::text::stem(h) != *h);
+        let window = if plural { 0.3 } else { 0.05 };
+        let seen = objects
+            .iter()
+            .filter(|o| o.score >= PLAUSIBLE && o.score >= best - window)
+            .filter(|o| place.is_none_or(|pf| object_place(&o.meaning, w).as_deref() == Some(pf)))
+            .filter_map(|o| match &o.meaning {
+                Meaning::Object(n) => w.objects.iter().find(|k| &k.name == n),
+                _ => None,
+            })
+            .collect();
+        (seen, best)
+    }
+
+    /// "What colour is the armchair?": the colour the detector told, for each seen thing the
+    /// words name; never a guess, never a search.
+    fn colour_of(&self, t: &Target, r: &PlanRequest) -> Composed {
+        let w = &r.world;
+        let (text, place) = match t {
+            Target::In(inner, place) => (
+                target_text(inner),
+                best_place(&self.grounder, place, w).map(|p| p.0),
+            ),
+            other => (target_text(other), None),
+        };
+        let what = crate::grounding::content_words(&text).join(" ");
+        let (seen, best) = self.seen_named(&text, place.as_deref(), r);
+        let label = format!("tell the colour of {what}");
+        let say = |text: String, s: f32| Alternative {
+            label: Some(label.clone()),
+            ..alt(vec![Step::Say { text }], s)
+        };
+        if seen.is_empty() {
+            return Ok(vec![say(answer::colour_not_seen(&what), 0.8)]);
+        }
+        Ok(vec![say(answer::colours(&seen), best)])
     }
 
     fn describe(&self, place: Option<&Target>, now: bool, r: &PlanRequest) -> Composed {
@@ -1546,7 +1573,7 @@ fn qualified_object(mut r: Ranked, qualifiers: &[String], w: &WorldSummary) -> R
     if let Meaning::Object(n) = &r.meaning
         && let Some(o) = w.objects.iter().find(|o| &o.name == n)
     {
-        let own = format!("{} {}", o.name, o.class).to_lowercase();
+        let own = format!("{} {}", o.described(), o.class).to_lowercase();
         let missing = qualifiers
             .iter()
             .filter(|q| {
@@ -1576,7 +1603,9 @@ fn resolve_references(
 ) -> Vec<Clause> {
     fn referent(f: &Frame) -> Option<Target> {
         match f {
-            Frame::Go(t) | Frame::Find(t) | Frame::Where(t) | Frame::Seen(t) => Some(t.clone()),
+            Frame::Go(t) | Frame::Find(t) | Frame::Where(t) | Frame::Seen(t) | Frame::Colour(t) => {
+                Some(t.clone())
+            }
             Frame::Describe { place: Some(t), .. } => Some(t.clone()),
             Frame::Need(n) => Some(Target::Purpose(n.clone())),
             // Chatter can introduce what a later "it" means ("my daughter left her stuffed
@@ -1648,7 +1677,7 @@ fn resolve_references(
             }
         }
         match &mut c.frame {
-            Frame::Go(t) | Frame::Find(t) | Frame::Where(t) | Frame::Seen(t) => {
+            Frame::Go(t) | Frame::Find(t) | Frame::Where(t) | Frame::Seen(t) | Frame::Colour(t) => {
                 fill(t, &last, &last_place)
             }
             Frame::Describe { place: Some(t), .. } => fill(t, &last, &last_place),

@@ -14,6 +14,7 @@ use embodia_ros::msg::std_msgs::Header;
 use embodia_ros::msg::tf2_msgs::TFMessage;
 use embodia_ros::msg::vision_msgs::{
     BoundingBox3D, Detection3D, Detection3DArray, ObjectHypothesis, ObjectHypothesisWithPose,
+    color_hypothesis,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -441,8 +442,9 @@ impl Simulator {
         }
     }
 
-    /// `/detections`: what the detector sees now, in the body frame. `class_id` is the class,
-    /// `id` the object's name.
+    /// `/detections`: what the detector sees now, in the body frame. `class_id` of the first
+    /// hypothesis is the class, a second one its colour (`color:NAME`), `id` the object's
+    /// name.
     pub fn detections(&mut self) -> Detection3DArray {
         let header = Header::new(self.stamp(), &self.config.frames.base);
         let sightings =
@@ -453,18 +455,28 @@ impl Simulator {
             .into_iter()
             .map(|s| {
                 let pose = Pose::planar(s.relative.x, s.relative.y, 0.0);
+                let hypothesis = |class_id: String| ObjectHypothesisWithPose {
+                    hypothesis: ObjectHypothesis {
+                        class_id,
+                        score: s.score,
+                    },
+                    pose: PoseWithCovariance {
+                        pose,
+                        covariance: [0.0; 36],
+                    },
+                };
+                // The class first; then the colour, when the world gives one.
+                let results = std::iter::once(hypothesis(s.object.class.clone()))
+                    .chain(
+                        s.object
+                            .color
+                            .as_deref()
+                            .map(|c| hypothesis(color_hypothesis(c))),
+                    )
+                    .collect();
                 Detection3D {
                     header: header.clone(),
-                    results: vec![ObjectHypothesisWithPose {
-                        hypothesis: ObjectHypothesis {
-                            class_id: s.object.class.clone(),
-                            score: s.score,
-                        },
-                        pose: PoseWithCovariance {
-                            pose,
-                            covariance: [0.0; 36],
-                        },
-                    }],
+                    results,
                     bbox: BoundingBox3D {
                         center: pose,
                         size: Vector3::new(s.object.size, s.object.size, s.object.size),

@@ -105,6 +105,7 @@ fn names_any(alternatives: &str, object: &TrackedObject) -> bool {
 fn first_naming(alternatives: &str, object: &TrackedObject) -> Option<usize> {
     let name = object.name.to_lowercase();
     let class = object.class.to_lowercase();
+    let color = object.color.as_deref().unwrap_or_default().to_lowercase();
     alternatives
         .split(" or ")
         .map(str::trim)
@@ -115,7 +116,7 @@ fn first_naming(alternatives: &str, object: &TrackedObject) -> Option<usize> {
                 || t == class
                 || joined == name.replace(' ', "")
                 || joined == class.replace(' ', "")
-                || words_of(t, &name, &class)
+                || words_of(t, &name, &class, &color)
         })
 }
 
@@ -150,13 +151,17 @@ fn singular(w: &str) -> &str {
         .unwrap_or(w)
 }
 
-fn words_of(target: &str, name: &str, class: &str) -> bool {
+/// Whether the target's words are all the object's (its name, class, or the colour the
+/// detector told: "green chair" names an armchair seen green) and its last word is the
+/// object's head noun or class.
+fn words_of(target: &str, name: &str, class: &str, color: &str) -> bool {
     let t: Vec<&str> = target.split_whitespace().map(singular).collect();
     let n: Vec<&str> = name.split_whitespace().map(singular).collect();
     let c: Vec<&str> = class.split_whitespace().map(singular).collect();
     let Some(head) = t.last() else { return false };
     (n.last() == Some(head) || c.last() == Some(head))
-        && t.iter().all(|w| n.contains(w) || c.contains(w))
+        && t.iter()
+            .all(|w| n.contains(w) || c.contains(w) || color.split_whitespace().any(|k| k == *w))
 }
 
 /// The tracked objects `target` names exactly: those its earlier names name first (the
@@ -227,13 +232,19 @@ pub fn resembling<'w>(
         .iter()
         .filter(|o| o.last_seen_ns >= since_ns)
         .filter_map(|o| {
-            let mut s = resemblance.score(described, &o.name, &o.class, wait)?;
+            let mut s = resemblance.score(described, &spoken_of(o), &o.class, wait)?;
             if matches(target, o) {
                 s += NAMED_BONUS;
             }
             (s.is_finite() && s >= at_least).then_some((o, s))
         })
         .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.name.cmp(&a.0.name)))
+}
+
+/// An object as a description is held against it: its name, with the colour the detector
+/// told in front when the name does not say it.
+fn spoken_of(o: &TrackedObject) -> String {
+    embodia_perception::attributes::described(&o.name, o.color.as_deref())
 }
 
 /// Every seen object's fit to `target`'s description, best first (names count, as in
@@ -249,7 +260,7 @@ pub fn fits<'w>(
     let mut out = Vec::with_capacity(world.objects.len());
     let mut pending = false;
     for o in &world.objects {
-        match resemblance.score(described, &o.name, &o.class, wait) {
+        match resemblance.score(described, &spoken_of(o), &o.class, wait) {
             Some(s) if s.is_finite() => {
                 let bonus = if matches(target, o) { NAMED_BONUS } else { 0.0 };
                 out.push((o, s + bonus));
@@ -371,6 +382,7 @@ mod tests {
         TrackedObject {
             name: name.into(),
             class: class.into(),
+            color: None,
             x: 0.0,
             y: 0.0,
             place: None,
@@ -400,6 +412,22 @@ mod tests {
         let laptop = obj("Priya's laptop", "laptop");
         assert!(matches("priyas laptop", &laptop) && matches("priya's laptop", &laptop));
         assert_eq!(normalize("  The Kitchen "), "kitchen");
+    }
+
+    #[test]
+    fn a_colour_the_detector_told_names_the_thing_with_its_kind() {
+        let case = TrackedObject {
+            color: Some("purple".into()),
+            ..obj("unattended suitcase", "suitcase")
+        };
+        assert!(matches("purple suitcase", &case));
+        assert!(!matches("green suitcase", &case));
+        // A colour alone names nothing.
+        assert!(!matches("purple", &case));
+        assert!(!matches(
+            "purple suitcase",
+            &obj("unattended suitcase", "suitcase")
+        ));
     }
 
     #[test]

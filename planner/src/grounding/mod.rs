@@ -697,7 +697,13 @@ impl Grounder {
         let mut out = Vec::new();
         for o in &world.objects {
             let meaning = Meaning::Object(o.name.clone());
-            let full = name_score(&typed, &o.name, self);
+            // Its colour is one of its words ("the green chair" for an armchair seen green).
+            let described = o.described();
+            let full = name_score(&typed, &o.name, self).max(if described != o.name {
+                name_score(&typed, &described, self)
+            } else {
+                0.0
+            });
             push_best(
                 &mut out,
                 Ranked {
@@ -716,7 +722,7 @@ impl Grounder {
             );
             // Another name of its kind ("couch" for a sofa); typed words that neither that
             // name nor the object's own name explain ("red" for a white mug) count against.
-            let own: Vec<String> = content_words(&o.name)
+            let own: Vec<String> = content_words(&described)
                 .into_iter()
                 .chain(content_words(&o.class))
                 .collect();
@@ -746,7 +752,7 @@ impl Grounder {
                 },
             );
             if full < CONFIDENT
-                && let Some(c) = self.cos(phrase, &o.name)
+                && let Some(c) = self.cos(phrase, &described)
             {
                 push_best(
                     &mut out,
@@ -978,7 +984,8 @@ fn partial_score(typed: &[String], o: &KnownObject, lex: &dyn Lexicon) -> f32 {
     if !heads.iter().any(|h| word_similarity_in(head, h, lex) > 0.0) {
         return 0.0;
     }
-    let known: Vec<&String> = name.iter().chain(&class).collect();
+    let color = o.color.as_deref().map(content_words).unwrap_or_default();
+    let known: Vec<&String> = name.iter().chain(&class).chain(&color).collect();
     let matched = typed
         .iter()
         .filter(|t| known.iter().any(|k| word_similarity_in(t, k, lex) > 0.0))

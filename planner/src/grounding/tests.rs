@@ -21,6 +21,7 @@ fn object(name: &str, class: &str, place: &str) -> KnownObject {
     KnownObject {
         name: name.into(),
         class: class.into(),
+        color: None,
         x: 0.0,
         y: 0.0,
         place: Some(place.into()),

@@ -408,6 +408,7 @@ mod tests {
             objects: vec![KnownObject {
                 name: "green mug".into(),
                 class: "mug".into(),
+                color: None,
                 x: 1.0,
                 y: 2.0,
                 place: Some("kitchen".into()),

@@ -25,6 +25,7 @@ fn obj(name: &str, class: &str, x: f64, y: f64, place: &str) -> KnownObject {
     KnownObject {
         name: name.into(),
         class: class.into(),
+        color: None,
         x,
         y,
         place: Some(place.into()),
@@ -376,4 +377,81 @@ fn a_number_a_series_of_places_lacks_is_a_place_not_here() {
     assert!(p.best_plan().is_none(), "{p:?}");
     let p = RulePlanner::default().propose(&PlanRequest::new("go to gate 15", w));
     assert_eq!(p.best_plan().unwrap().steps, [nav("gate 15")]);
+}
+
+/// The house with colours the detector told: a green armchair, a red and a blue chair.
+fn coloured_world() -> WorldSummary {
+    let mut w = world(true);
+    let coloured = |name: &str, class: &str, color: &str, x, y, place| KnownObject {
+        color: Some(color.into()),
+        ..obj(name, class, x, y, place)
+    };
+    w.objects
+        .push(coloured("armchair", "chair", "green", 4.0, 1.0, "lounge"));
+    w.objects.push(coloured(
+        "desk chair",
+        "chair",
+        "red",
+        10.0,
+        7.0,
+        "master bedroom",
+    ));
+    w.objects
+        .push(coloured("stool", "chair", "blue", 2.0, 7.0, "kitchen"));
+    w
+}
+
+fn say_of(task: &str, w: &WorldSummary) -> String {
+    let p = RulePlanner::default().propose(&PlanRequest::new(task, w.clone()));
+    match p.best_plan().map(|b| b.steps) {
+        Some(steps) => match steps.as_slice() {
+            [Step::Say { text }] => text.clone(),
+            other => panic!("{task}: {other:?}"),
+        },
+        None => panic!("{task}: {p:?}"),
+    }
+}
+
+#[test]
+fn a_colour_question_is_answered_from_what_the_detector_told() {
+    let w = coloured_world();
+    for task in [
+        "what colour is the armchair?",
+        "what color was the armchair in the lounge",
+        "can you tell me what colour the armchair is",
+        "what's the colour of the armchair",
+    ] {
+        let text = say_of(task, &w);
+        assert!(
+            text.contains("green") && text.contains("lounge"),
+            "{task}: {text}"
+        );
+    }
+    // Said by part of its name: still the armchair's colour, and no other chair's.
+    let text = say_of("what colour was the desk chair?", &w);
+    assert!(text.contains("red") && !text.contains("green"), "{text}");
+    // A colour never told is not made up; a thing never seen is not searched for.
+    let text = say_of("what colour is the toolbox?", &w);
+    assert!(
+        text.contains("could not tell") && text.contains("garage"),
+        "{text}"
+    );
+    let text = say_of("what colour is the piano?", &w);
+    assert!(text.contains("not seen piano"), "{text}");
+}
+
+#[test]
+fn a_colour_told_by_the_detector_tells_one_thing_from_another() {
+    let w = coloured_world();
+    // The names say no colour; the colours seen pick the one meant.
+    let p = RulePlanner::default().propose(&PlanRequest::new("go to the blue chair", w.clone()));
+    assert_eq!(p.best_plan().unwrap().steps, [nav("stool")], "{p:?}");
+    let text = say_of("where did you see the green chair?", &w);
+    assert!(
+        text.contains("green armchair") && text.contains("lounge"),
+        "{text}"
+    );
+    // Answers name the colour with the thing.
+    let text = say_of("what did you see in the kitchen?", &w);
+    assert!(text.contains("blue stool"), "{text}");
 }

@@ -13,6 +13,7 @@ pub(super) enum Intent {
     Lost,
     Where,
     Seen,
+    Colour,
     DescribePast,
     DescribeNow,
     Turn,
@@ -28,7 +29,7 @@ pub(super) enum Intent {
 /// The intent whose phrase starts `t` (longest phrase wins; on equal length, the order of
 /// the list below).
 pub(super) fn intent_of(t: &str) -> Option<(Intent, &'static str, &str)> {
-    let lists: [(Intent, &[&'static str]); 15] = [
+    let lists: [(Intent, &[&'static str]); 16] = [
         (Intent::Stop, STOP),
         (Intent::ComeBack, COME_BACK),
         (Intent::Report, REPORT),
@@ -36,6 +37,7 @@ pub(super) fn intent_of(t: &str) -> Option<(Intent, &'static str, &str)> {
         (Intent::DescribeNow, DESCRIBE_NOW),
         (Intent::Where, WHERE),
         (Intent::Seen, SEEN),
+        (Intent::Colour, COLOUR),
         (Intent::Lost, LOST),
         (Intent::Find, FIND),
         (Intent::Go, go_phrases()),
@@ -53,7 +55,74 @@ pub(super) fn intent_of(t: &str) -> Option<(Intent, &'static str, &str)> {
             best = Some((intent, p, rest));
         }
     }
-    best
+    best.or_else(|| which_place(t)).or_else(|| located(t))
+}
+
+/// Words after "which"/"what" that ask for something other than a place ("which colour
+/// is", "what time is").
+const NOT_PLACE_KINDS: &[&str] = &[
+    "colour", "color", "colours", "colors", "time", "size", "kind", "sort", "type", "one", "ones",
+    "way", "day", "shape", "number", "brand", "make",
+];
+
+/// Copulas and verbs of holding between "which <kind of place>" and the thing.
+const WHICH_VERBS: &[&str] = &[
+    "is", "are", "was", "were", "has", "had", "holds", "contains",
+];
+
+/// "which platform were the flowers on", "what shelf is the bleach kept on", "which bay has
+/// the forklift": a place asked for by its kind, whatever the building calls its places.
+/// The kind is one or two words; with a copula the thing must end in a preposition of
+/// place, so "which one is yours" stays unread. Read as a where-question about the thing.
+fn which_place(t: &str) -> Option<(Intent, &'static str, &str)> {
+    let rest = after(t, "which").or_else(|| after(t, "what"))?;
+    let words: Vec<&str> = rest.split(' ').collect();
+    for kind_len in 1..=2 {
+        let (Some(verb), Some(kind)) = (words.get(kind_len), words.get(..kind_len)) else {
+            continue;
+        };
+        if !WHICH_VERBS.contains(verb) || kind.iter().any(|w| NOT_PLACE_KINDS.contains(w)) {
+            continue;
+        }
+        let thing_start = rest.len() - words[kind_len + 1..].join(" ").len();
+        let thing = rest[thing_start..].trim();
+        let holding = matches!(*verb, "has" | "had" | "holds" | "contains");
+        let ends_in_place = matches!(
+            thing.rsplit(' ').next(),
+            Some("in" | "on" | "at" | "inside" | "by" | "near")
+        );
+        if thing.contains(' ') && (holding || ends_in_place) {
+            let phrase = if holding {
+                "which room has"
+            } else {
+                "which room is"
+            };
+            return Some((Intent::Where, phrase, thing));
+        }
+    }
+    None
+}
+
+/// "is the balloon in the dining room or in the bar?", "was my coat on the rack": asked
+/// whether a thing is somewhere. Answered with where it was seen, which settles it either
+/// way; read as a where-question about the thing.
+fn located(t: &str) -> Option<(Intent, &'static str, &str)> {
+    let (_, rest) = longest(t, &["is", "are", "was", "were"])?;
+    let words: Vec<&str> = rest.split(' ').collect();
+    if matches!(
+        words.first(),
+        Some(&("there" | "you" | "we" | "i" | "he" | "she" | "they" | "this" | "that"))
+    ) {
+        return None;
+    }
+    let at = words
+        .iter()
+        .position(|w| matches!(*w, "in" | "on" | "at" | "inside"))?;
+    if at == 0 || at + 1 >= words.len() {
+        return None;
+    }
+    let thing_len = words[..at].join(" ").len();
+    Some((Intent::Where, "where is", rest[..thing_len].trim()))
 }
 
 /// "stand between the sofa and the tv", "wait behind the counter": a verb of being somewhere
@@ -225,7 +294,13 @@ pub(super) fn read_clause(t: &str) -> Vec<Clause> {
                         "in there",
                         "in",
                         "kept in",
+                        "kept on",
+                        "kept at",
                         "stored in",
+                        "stored on",
+                        "left in",
+                        "left on",
+                        "left at",
                         "located in",
                         "at",
                         "on",
@@ -252,6 +327,14 @@ pub(super) fn read_clause(t: &str) -> Vec<Clause> {
                 }
             }
             one(Frame::Where(read_target(thing)))
+        }
+        Intent::Colour => {
+            let thing = strip_tail(rest, COLOUR_TAIL);
+            let thing = strip_tail(thing, WHERE_TAIL);
+            if thing.is_empty() {
+                return one(Frame::Unknown(t.to_owned()));
+            }
+            one(Frame::Colour(read_target(thing)))
         }
         Intent::Seen => {
             let thing = strip_tail(rest, SEEN_TAIL);
@@ -440,6 +523,22 @@ pub(super) fn is_origin_rest(rest: &str) -> bool {
             | "home"
     )
 }
+
+/// What may follow the thing in a question about its colour ("what colour was the van when
+/// you saw it").
+const COLOUR_TAIL: &[&str] = &[
+    "when you saw it",
+    "when you saw them",
+    "when you last saw it",
+    "when you last saw them",
+    "painted",
+    "looked",
+    "look",
+    "seem",
+    "appear",
+    "exactly",
+    "again",
+];
 
 pub(super) const WHERE_TAIL: &[&str] = &[
     "is located",

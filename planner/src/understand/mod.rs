@@ -136,6 +136,8 @@ pub enum Frame {
     Where(Target),
     /// Have you seen it? (answered from what was seen)
     Seen(Target),
+    /// What colour is it? (answered from what the detector told)
+    Colour(Target),
     /// What is (or was) in a place, or around the robot.
     Describe {
         /// The place, or none for "around you".

@@ -139,12 +139,13 @@ pub(super) fn gerund_clause(text: &str) -> String {
 }
 
 /// Phrases that begin a new clause after "and" or a comma.
-pub(super) fn starter_lists() -> [&'static [&'static str]; 16] {
+pub(super) fn starter_lists() -> [&'static [&'static str]; 17] {
     [
         go_phrases(),
         FIND,
         WHERE,
         SEEN,
+        COLOUR,
         DESCRIBE_PAST,
         DESCRIBE_NOW,
         TURN,

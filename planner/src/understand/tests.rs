@@ -461,3 +461,67 @@ fn a_correction_replaces_what_it_corrects() {
         [Frame::Go(named("gym"))]
     );
 }
+
+#[test]
+fn questions_about_a_colour() {
+    assert_eq!(
+        frames("what colour is the armchair?"),
+        [Frame::Colour(named("armchair"))]
+    );
+    assert_eq!(
+        frames("do you remember what color the umbrella was"),
+        [Frame::Colour(named("umbrella"))]
+    );
+    assert_eq!(
+        frames("what was the colour of the van when you saw it"),
+        [Frame::Colour(named("van"))]
+    );
+    assert_eq!(
+        frames("what colour was it?"),
+        [Frame::Colour(Target::Previous)]
+    );
+}
+#[test]
+fn a_place_asked_for_by_its_kind_is_a_where_question() {
+    // Whatever the building calls its places: platform, shelf, bay.
+    assert_eq!(
+        frames("which platform were the flowers on?"),
+        [Frame::Where(named("flowers"))]
+    );
+    assert_eq!(
+        frames("what shelf is the bleach kept on"),
+        [Frame::Where(named("bleach"))]
+    );
+    assert_eq!(
+        frames("which loading bay has the forklift"),
+        [Frame::Where(named("forklift"))]
+    );
+    // Not a place: left alone.
+    assert!(!matches!(
+        frames("which one is yours")[..],
+        [Frame::Where(_)]
+    ));
+}
+
+#[test]
+fn asking_whether_a_thing_is_somewhere_is_a_where_question() {
+    assert_eq!(
+        frames("is the birthday balloon in the dining room or in the bar?"),
+        [Frame::Where(named("birthday balloon"))]
+    );
+    assert_eq!(
+        frames("was my coat on the rack"),
+        [Frame::Where(named("my coat"))]
+    );
+    // "is there", "are you": other questions.
+    assert!(!matches!(
+        frames("are you in the kitchen")[..],
+        [Frame::Where(_)]
+    ));
+}
+
+#[test]
+fn a_question_after_a_remark_points_back_to_what_the_remark_mentions() {
+    let f = frames("a kid's rucksack got handed in, what colour was it");
+    assert_eq!(f.last(), Some(&Frame::Colour(Target::Previous)), "{f:?}");
+}

@@ -63,3 +63,13 @@ pub struct Detection3DArray {
     pub detections: Vec<Detection3D>,
 }
 ros_message!(Detection3DArray, "vision_msgs/msg/Detection3DArray");
+
+/// Keys of an attribute hypothesis that gives an object's colour. `vision_msgs` has no
+/// attribute field, so embodia's detectors say a colour as one more hypothesis after the
+/// class, with `class_id` = `KEY:VALUE` (`color:red`) and its own score.
+pub const COLOR_KEYS: &[&str] = &["color", "colour"];
+
+/// The `class_id` of the hypothesis that says an object is `color`.
+pub fn color_hypothesis(color: &str) -> String {
+    format!("{}:{color}", COLOR_KEYS[0])
+}
