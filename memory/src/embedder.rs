@@ -140,6 +140,28 @@ impl Embedder {
         !w.is_empty() && !w.contains(' ') && self.tokenizer.token_to_id(&w).is_some()
     }
 
+    /// Whether `word` reads as an English word or a compound of two ("jukebox", "teapot",
+    /// "sacs"): whole in the vocabulary, a plural of a whole word, or two whole words of three
+    /// letters or more run together. Slips and made-up strings ("sarcofagus", "xqzv") split
+    /// into short pieces and are not.
+    pub fn is_word_like(&self, word: &str) -> bool {
+        let w = word.trim().to_lowercase();
+        if !w.chars().all(char::is_alphabetic) {
+            return false;
+        }
+        let whole = |p: &str| self.is_whole_word(p);
+        let stem = w
+            .strip_suffix("es")
+            .filter(|s| whole(s))
+            .or_else(|| w.strip_suffix('s'));
+        whole(&w)
+            || stem.is_some_and(|s| s.chars().count() >= 3 && whole(s))
+            || w.char_indices()
+                .map(|(i, _)| i)
+                .filter(|&i| i >= 3 && w.len() - i >= 3)
+                .any(|i| whole(&w[..i]) && whole(&w[i..]))
+    }
+
     /// One text's unit vector.
     pub fn embed_one(&self, text: &str) -> Result<Arc<[f32]>, EmbedderError> {
         Ok(self.embed(&[text])?.remove(0))

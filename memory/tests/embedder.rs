@@ -81,3 +81,14 @@ fn related_sentences_are_closer_than_unrelated_ones() {
         .unwrap();
     assert!(cos(&v[0], &v[1]) > cos(&v[0], &v[2]) + 0.2);
 }
+
+#[test]
+fn words_and_compounds_read_as_words_and_slips_do_not() {
+    let e = embedder();
+    for w in ["cup", "teapot", "sacks", "potholders", "Suitcase"] {
+        assert!(e.is_word_like(w), "{w}");
+    }
+    for w in ["sarcofagus", "xqzvbn", "qwrtp", "c4t", ""] {
+        assert!(!e.is_word_like(w), "{w}");
+    }
+}

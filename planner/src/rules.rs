@@ -1610,7 +1610,11 @@ fn resolve_references(
             Frame::Need(n) => Some(Target::Purpose(n.clone())),
             // Chatter can introduce what a later "it" means ("my daughter left her stuffed
             // animal somewhere, can you look for it?").
-            Frame::Bare(text) | Frame::Unknown(text) if !crate::understand::is_aside(text) => {
+            // A remark beside the task too ("there's a purple case nobody is watching, find
+            // it"), but never what is not to be done.
+            Frame::Bare(text) | Frame::Unknown(text)
+                if !crate::understand::is_prohibition(text) =>
+            {
                 mentioned_thing(text)
                     .or_else(|| {
                         // A short remark is itself what it mentions ("periodicals, go go go").
@@ -1665,7 +1669,12 @@ fn resolve_references(
                         *t = l.clone();
                     }
                 }
-                Target::In(_, place) | Target::Part(_, place) if place == "there" => {
+                Target::In(_, place) | Target::Part(_, place)
+                    if matches!(
+                        place.as_str(),
+                        "there" | "it" | "that" | "this" | "that one"
+                    ) =>
+                {
                     if let Some(p) = last_place
                         .clone()
                         .or_else(|| last.as_ref().map(target_text))
@@ -1744,6 +1753,20 @@ fn mentioned_thing(text: &str) -> Option<String> {
         "to",
         "from",
         "with",
+        // A new subject starts a clause about the thing ("a purple case nobody is watching").
+        "nobody",
+        "no",
+        "someone",
+        "somebody",
+        "anyone",
+        "everyone",
+        "i",
+        "we",
+        "you",
+        "he",
+        "she",
+        "they",
+        "it",
     ];
     let words: Vec<&str> = text.split_whitespace().collect();
     let start = words.iter().rposition(|w| OPENS.contains(w))? + 1;

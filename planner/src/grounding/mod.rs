@@ -871,7 +871,7 @@ impl Grounder {
             let known_word = |w: &str| {
                 self.semantic
                     .as_ref()
-                    .is_some_and(|s| s.embedder().is_whole_word(w))
+                    .is_some_and(|s| s.embedder().is_word_like(w))
             };
             // A noun phrase, not a verb phrase ("top yourself up" is not a thing).
             let noun_like = !typed.iter().any(|w| {
@@ -898,17 +898,29 @@ impl Grounder {
                         | "around"
                 )
             });
-            if noun_like
-                && typed
-                    .iter()
-                    .all(|w| known_word(w) && w.chars().all(char::is_alphabetic))
-                && typed.len() <= 3
-            {
-                out.push(Ranked {
-                    meaning: Meaning::Kinds(vec![literal], Vec::new()),
-                    score: 0.6,
-                    how: How::Word,
-                });
+            // A name the knowledge lacks ("find the jukebox") is searched for as said: the
+            // detector may know it. Words the model knows (or compounds of them) are likelier
+            // names than strings that only look like words, which could be slips.
+            let looks_like_a_word = |w: &str| {
+                w.chars().count() >= 4
+                    && w.chars().all(char::is_alphabetic)
+                    && w.chars().any(|c| "aeiouy".contains(c))
+            };
+            if noun_like && typed.len() <= 3 {
+                let score = if typed.iter().all(|w| known_word(w)) {
+                    Some(0.6)
+                } else if typed.iter().all(|w| known_word(w) || looks_like_a_word(w)) {
+                    Some(PLAUSIBLE + 0.01)
+                } else {
+                    None
+                };
+                if let Some(score) = score {
+                    out.push(Ranked {
+                        meaning: Meaning::Kinds(vec![literal], Vec::new()),
+                        score,
+                        how: How::Word,
+                    });
+                }
             }
         }
         sorted(out)

@@ -176,9 +176,20 @@ fn things_to_search_for_by_name_and_by_purpose() {
         names.contains(&"chair".to_owned()) && names.contains(&"sofa".to_owned()),
         "{r:?}"
     );
+    // A name no knowledge has is searched for as said (the detector may know it), less
+    // surely than a word the model knows; a string that is no word is nothing.
+    let r = g.kinds_named("zorblax");
     assert!(
-        g.kinds_named("zorblax").is_empty(),
-        "a made-up word is no kind of thing"
+        matches!(&r[..], [x] if x.meaning == Meaning::Kinds(vec!["zorblax".into()], vec![]) && x.score < 0.6),
+        "{r:?}"
+    );
+    assert!(
+        g.kinds_named("xqzv").is_empty(),
+        "no word, no kind of thing"
+    );
+    assert!(
+        g.kinds_named("b4r7").is_empty(),
+        "no word, no kind of thing"
     );
 }
 

@@ -455,3 +455,20 @@ fn a_colour_told_by_the_detector_tells_one_thing_from_another() {
     let text = say_of("what did you see in the kitchen?", &w);
     assert!(text.contains("blue stool"), "{text}");
 }
+
+#[test]
+fn part_of_it_is_part_of_the_place_said_before() {
+    let mut r = PlanRequest::new("now go to the far end of it", world(false));
+    r.history = vec!["go to the garage".into()];
+    let p = RulePlanner::default().propose(&r);
+    let steps = p.best_plan().unwrap_or_else(|| panic!("{p:?}")).steps;
+    let [Step::NavigateTo { target }] = &steps[..] else {
+        panic!("{steps:?}")
+    };
+    // A point inside the garage (x 7..14, y 0..3).
+    let xy: Vec<f64> = target.split(", ").map(|v| v.parse().unwrap()).collect();
+    assert!(
+        (7.0..=14.0).contains(&xy[0]) && (0.0..=3.0).contains(&xy[1]),
+        "{target}"
+    );
+}

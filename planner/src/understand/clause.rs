@@ -318,10 +318,23 @@ pub(super) fn read_clause(t: &str) -> Vec<Clause> {
                 for aux in [
                     "can", "could", "do", "does", "should", "would", "might", "will", "may", "must",
                 ] {
-                    if let Some(rest) = after(thing, aux)
+                    // The tail is kept when stripping it leaves no purpose ("where do I go").
+                    let asked =
+                        match after(thing, aux).and_then(|r| longest(r, super::target::DOERS)) {
+                            Some((_, p)) if !p.is_empty() => thing,
+                            _ => rest,
+                        };
+                    if let Some(rest) = after(asked, aux)
                         && let Some((_, purpose)) = longest(rest, super::target::DOERS)
                         && !purpose.is_empty()
                     {
+                        // "where do I go (to get help)": going is the means; what for is
+                        // the purpose, or, unsaid, the situation the rest of the task tells
+                        // ("I left my bag on a train, where do I go").
+                        let purpose = longest(purpose, GOING_FOR).map_or(purpose, |(_, p)| p);
+                        if purpose.is_empty() {
+                            return one(Frame::Need(t.to_owned()));
+                        }
                         return one(Frame::Where(Target::Purpose(purpose.to_owned())));
                     }
                 }
@@ -523,6 +536,11 @@ pub(super) fn is_origin_rest(rest: &str) -> bool {
             | "home"
     )
 }
+
+/// Going, said before what it is for ("where do I go to get help").
+const GOING_FOR: &[&str] = &[
+    "go", "go to", "go for", "go and", "head", "head to", "head for", "turn", "turn to",
+];
 
 /// What may follow the thing in a question about its colour ("what colour was the van when
 /// you saw it").

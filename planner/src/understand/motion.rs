@@ -179,6 +179,11 @@ pub(super) fn read_motion(t: &str) -> Option<Frame> {
             if matches!(ws[i].as_str(), "a" | "an") && factor == 0.5 && unit.is_empty() {
                 continue;
             }
+            // "a metre and a half", "two feet and a half": the half after the unit.
+            let half = ws.get(i + n + 1).is_some_and(|w| w == "and")
+                && ws.get(i + n + 2).is_some_and(|w| w == "a")
+                && ws.get(i + n + 3).is_some_and(|w| w == "half");
+            let v = if half && !unit.is_empty() { v + 0.5 } else { v };
             metres = Some(v * factor);
             // A later explicit metric distance wins over steps ("two steps forward, a metre").
             if factor != 0.5 {

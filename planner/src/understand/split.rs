@@ -211,8 +211,32 @@ pub(super) fn clause_starts(text: &str) -> bool {
     }) {
         return true;
     }
-    // "go"/"head" only with a direction or destination after them; a move with a number.
+    // "where" asks only with a question's verb after it ("..., where do I go"); "the room
+    // where the coats go" goes on.
     let ws: Vec<&str> = t.split(' ').collect();
+    if ws.first() == Some(&"where")
+        && ws.get(1).is_some_and(|w| {
+            matches!(
+                *w,
+                "do" | "does"
+                    | "should"
+                    | "can"
+                    | "could"
+                    | "would"
+                    | "will"
+                    | "shall"
+                    | "must"
+                    | "might"
+                    | "is"
+                    | "are"
+                    | "was"
+                    | "were"
+            )
+        })
+    {
+        return true;
+    }
+    // "go"/"head" only with a direction or destination after them; a move with a number.
     matches!(
         ws.first(),
         Some(&("go" | "head" | "move" | "drive" | "back" | "reverse" | "roll" | "scoot" | "step"))
@@ -394,6 +418,21 @@ pub(super) fn clean(piece: &str) -> String {
         return tidy(&format!("{p} {rest}"));
     }
     let t = remove_phrases(&t, MODIFIERS);
+    // What a removed modifier leaves behind ("quick as you can", "as fast as possible").
+    let t = remove_phrases(&t, DANGLING_COMPARISONS);
     let t = strip_openings(&tidy(&t));
     tidy(&t)
 }
+
+/// The comparison that follows a manner said as "X as you can": meaningless once the
+/// modifier is gone, and never part of a destination.
+const DANGLING_COMPARISONS: &[&str] = &[
+    "as as you can",
+    "as as possible",
+    "as you can",
+    "as you possibly can",
+    "as you safely can",
+    "as you are able",
+    "as you're able",
+    "as possible",
+];

@@ -525,3 +525,32 @@ fn a_question_after_a_remark_points_back_to_what_the_remark_mentions() {
     let f = frames("a kid's rucksack got handed in, what colour was it");
     assert_eq!(f.last(), Some(&Frame::Colour(Target::Previous)), "{f:?}");
 }
+
+#[test]
+fn where_to_go_asks_for_a_place_for_the_purpose_or_the_situation_told() {
+    assert_eq!(
+        frames("where do i go to get help"),
+        [Frame::Where(Target::Purpose("get help".into()))]
+    );
+    let f = frames("i left my bag on a train yesterday, where do i go");
+    assert!(
+        matches!(f.last(), Some(Frame::Need(t)) if t == "where do i go"),
+        "{f:?}"
+    );
+    // A place where something happens is not a question.
+    let f = frames("go to the little room where the coats go");
+    assert!(matches!(f[..], [Frame::Go(_)]), "{f:?}");
+}
+#[test]
+fn half_after_a_unit_and_comparisons_left_by_a_manner() {
+    assert_eq!(frames("go forward a metre and a half"), [Frame::Move(1.5)]);
+    assert_eq!(
+        frames("back up two feet and a half"),
+        [Frame::Move(-2.5 * 0.3048)]
+    );
+    let f = frames("quick as you can to the west fire exit");
+    assert!(
+        matches!(&f[..], [Frame::Bare(t) | Frame::Go(Target::Named(t))] if t.ends_with("west fire exit") && !t.contains("as you")),
+        "{f:?}"
+    );
+}
