@@ -241,6 +241,9 @@ pub const POSTURES: &[&str] = &[
 pub const LOCATIVES: &[&str] = &[
     "between",
     "in between",
+    "halfway between",
+    "half way between",
+    "midway between",
     "behind",
     "in front of",
     "beside",
@@ -1825,4 +1828,17 @@ pub const NAME_PLACE_OPENERS: &[&str] = &[
     "ok",
     "okay",
     "now",
+];
+
+/// Ways through a building: "the corridor between the shop and the café" is said by what it
+/// runs between.
+pub const PASSAGES: &[&str] = &[
+    "corridor",
+    "hallway",
+    "hall",
+    "passage",
+    "passageway",
+    "aisle",
+    "walkway",
+    "gangway",
 ];

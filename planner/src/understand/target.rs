@@ -196,8 +196,33 @@ pub fn read_target(text: &str) -> Target {
     {
         return Target::Origin;
     }
-    // "between the sofa and the tv"
-    if let Some(rest) = after(t, "between").or_else(|| after(t, "in between"))
+    // "between the sofa and the tv"; "halfway between", "the corridor between the shop and
+    // the café": what lies between two things is said by the two things.
+    let between = after(t, "between")
+        .or_else(|| after(t, "in between"))
+        .or_else(|| {
+            let (head, rest) = t.split_once(" between ")?;
+            let head = head.trim_start_matches("the ").trim_start_matches("a ");
+            let generic = matches!(
+                head,
+                "halfway"
+                    | "half way"
+                    | "midway"
+                    | "somewhere"
+                    | "the middle"
+                    | "middle"
+                    | "gap"
+                    | "space"
+                    | "spot"
+                    | "point"
+                    | "area"
+                    | "bit"
+                    | "stretch"
+            ) || super::lexicon::PLACE_NOUNS.contains(&head)
+                || super::lexicon::PASSAGES.contains(&head);
+            generic.then_some(rest)
+        });
+    if let Some(rest) = between
         && let Some((a, b)) = rest.split_once(" and ")
     {
         return Target::Between(

@@ -554,3 +554,18 @@ fn half_after_a_unit_and_comparisons_left_by_a_manner() {
         "{f:?}"
     );
 }
+
+#[test]
+fn what_lies_between_two_things_is_said_by_the_two_things() {
+    for t in [
+        "go halfway between the west fire exit and the information point",
+        "wait in the corridor between the shop and the café",
+        "stand midway between the west fire exit and the information point",
+    ] {
+        let f = frames(t);
+        assert!(
+            f.iter().any(|f| matches!(f, Frame::Go(Target::Between(a, _)) if a.contains("fire exit") || a == "shop")),
+            "{t}: {f:?}"
+        );
+    }
+}
