@@ -910,7 +910,7 @@ impl Grounder {
                 let score = if typed.iter().all(|w| known_word(w)) {
                     Some(0.6)
                 } else if typed.iter().all(|w| known_word(w) || looks_like_a_word(w)) {
-                    Some(PLAUSIBLE + 0.01)
+                    Some(0.59)
                 } else {
                     None
                 };

@@ -472,3 +472,14 @@ fn part_of_it_is_part_of_the_place_said_before() {
         "{target}"
     );
 }
+
+#[test]
+fn a_thing_no_knowledge_names_is_searched_for_as_said_but_not_gone_to() {
+    let steps = plan("find the zorblax", false);
+    assert!(
+        matches!(&steps[..], [Step::LookFor { target }, Step::NavigateTo { .. }] if target == "zorblax"),
+        "{steps:?}"
+    );
+    // Going somewhere unknown is not a search: a slip of a room name must not cost a tour.
+    assert!(propose("go to the zorblax", false).best_plan().is_none());
+}

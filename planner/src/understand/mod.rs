@@ -391,9 +391,30 @@ pub fn understand_with(task: &str, lex: &dyn crate::text::Lexicon) -> Understand
         }
     }
     Understanding {
-        clauses: carry_verbs(clauses),
+        clauses: situations_asked_about(carry_verbs(clauses)),
         question,
     }
+}
+
+/// "I left my bag on a train yesterday, where do I go": the remark before an open "where do
+/// I go" is what the need is, so the two are one need.
+fn situations_asked_about(clauses: Vec<Clause>) -> Vec<Clause> {
+    let mut out: Vec<Clause> = Vec::with_capacity(clauses.len());
+    for c in clauses {
+        if let Frame::Need(asked) = &c.frame
+            && asked.starts_with("where ")
+            && let Some(prev) = out.last_mut()
+            && let Frame::Bare(situation) = &prev.frame
+            && !is_prohibition(situation)
+        {
+            let need = format!("{situation}, {asked}");
+            prev.text = format!("{}, {}", prev.text, c.text);
+            prev.frame = Frame::Need(need);
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A clause with no verb of its own after one with a verb of going or finding says where
