@@ -245,8 +245,22 @@ fn purpose_overlap(a: &[String], b: &[String], lex: &dyn Lexicon) -> f32 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
+    // "buy things" covers "buy a postcard": a general word for things in the knowledge
+    // stands for whatever thing the person names that its other words do not explain.
+    let general = |w: &str| matches!(w, "thing" | "stuff" | "item" | "object");
+    let named_thing = a.iter().any(|y| {
+        b.iter()
+            .filter(|x| !general(x))
+            .all(|x| word_similarity_in(y, x, lex) == 0.0)
+    });
     let mut hit = 0.0;
     for x in b {
+        if general(x) {
+            if named_thing {
+                hit += 1.0;
+            }
+            continue;
+        }
         if let Some(s) = a
             .iter()
             .map(|y| word_similarity_in(y, x, lex))

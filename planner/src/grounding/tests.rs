@@ -117,6 +117,21 @@ fn places_for_needs_and_activities() {
 }
 
 #[test]
+fn a_general_thing_in_what_a_place_is_for_stands_for_the_thing_named() {
+    let g = Grounder::lexical();
+    let mut w = world();
+    w.places.push(place("gift shop", &[], 21.0));
+    // Knowledge says a shop is for "buy things"; a postcard is such a thing.
+    let r = g.places_for("buy a postcard for my gran", &w);
+    let (m, s) = top(&r);
+    assert_eq!(m, &place_named("gift shop"), "{r:?}");
+    assert!(s >= PLAUSIBLE, "{s}");
+    // The general word stands for a thing only: "buy" alone is not more of a match.
+    let whole = g.places_for("buy things", &w);
+    assert!(top(&whole).1 >= s - 1e-6);
+}
+
+#[test]
 fn objects_by_partial_name_class_and_other_names() {
     let g = Grounder::lexical();
     let w = world();
