@@ -535,6 +535,16 @@ impl RulePlanner {
                 (Frame::Bare(text), Err(e)) if clauses.len() == 1 && speaks_of_self(text) => {
                     self.need(text, request).map_err(|_| e)
                 }
+                // Said without "I" ("bursting for a wee"): a need only when a place serves
+                // it surely.
+                (Frame::Bare(text), Err(e))
+                    if clauses.len() == 1 && !crate::understand::is_aside(text) =>
+                {
+                    match self.need(text, request) {
+                        Ok(alts) if alts.first().is_some_and(|a| a.score >= CONFIDENT) => Ok(alts),
+                        _ => Err(e),
+                    }
+                }
                 (_, composed) => composed,
             };
             match self.described(c, composed, &request.world) {

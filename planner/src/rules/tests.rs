@@ -483,3 +483,13 @@ fn a_thing_no_knowledge_names_is_searched_for_as_said_but_not_gone_to() {
     // Going somewhere unknown is not a search: a slip of a room name must not cost a tour.
     assert!(propose("go to the zorblax", false).best_plan().is_none());
 }
+
+#[test]
+fn a_need_said_without_i_is_a_need_only_when_a_place_surely_serves_it() {
+    // Knowledge: a kitchen serves "thirsty" and "parched".
+    assert_eq!(plan("parched", false), [nav("kitchen")]);
+    // Never what is not to be done.
+    assert!(propose("avoid the kitchen", false).best_plan().is_none());
+    // Chatter that no place serves surely stays not understood.
+    assert!(propose("lovely weather today", false).best_plan().is_none());
+}
