@@ -232,19 +232,13 @@ pub fn resembling<'w>(
         .iter()
         .filter(|o| o.last_seen_ns >= since_ns)
         .filter_map(|o| {
-            let mut s = resemblance.score(described, &spoken_of(o), &o.class, wait)?;
+            let mut s = resemblance.score(described, &o.name, &o.class, wait)?;
             if matches(target, o) {
                 s += NAMED_BONUS;
             }
             (s.is_finite() && s >= at_least).then_some((o, s))
         })
         .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.name.cmp(&a.0.name)))
-}
-
-/// An object as a description is held against it: its name, with the colour the detector
-/// told in front when the name does not say it.
-fn spoken_of(o: &TrackedObject) -> String {
-    embodia_perception::attributes::described(&o.name, o.color.as_deref())
 }
 
 /// Every seen object's fit to `target`'s description, best first (names count, as in
@@ -260,7 +254,7 @@ pub fn fits<'w>(
     let mut out = Vec::with_capacity(world.objects.len());
     let mut pending = false;
     for o in &world.objects {
-        match resemblance.score(described, &spoken_of(o), &o.class, wait) {
+        match resemblance.score(described, &o.name, &o.class, wait) {
             Some(s) if s.is_finite() => {
                 let bonus = if matches(target, o) { NAMED_BONUS } else { 0.0 };
                 out.push((o, s + bonus));
