@@ -126,7 +126,12 @@ fn a_typed_task_is_planned_run_step_by_step_and_eof_waits_for_it_to_end() {
         "in order: {}",
         lines.join("\n")
     );
-    assert!(lines[0].starts_with("[    0.1 s] task:"), "{}", lines[0]);
+    // Each line starts with the simulated time (when the typed line arrived depends on load).
+    assert!(
+        lines[0].starts_with('[') && lines[0].contains(" s] task:"),
+        "{}",
+        lines[0]
+    );
     // The recording of a typed session is a regression test like any other.
     let out = embodia(&["replay", &file]);
     assert_eq!(
