@@ -38,17 +38,16 @@ pub struct FleetReport {
 impl FleetReport {
     /// Every robot's contacts with other robots.
     pub fn robot_collisions(&self) -> u64 {
-        self.robots.iter().map(|(_, r)| r.sim.robot_collisions).sum()
+        self.robots
+            .iter()
+            .map(|(_, r)| r.sim.robot_collisions)
+            .sum()
     }
 }
 
 /// Checks what a fleet run cannot do (faults, recordings and a shared memory file are one
 /// robot's) and that every robot named has tasks and exists.
-fn check(
-    world: &World,
-    tasks: &[RobotTasks],
-    options: &EpisodeOptions,
-) -> Result<(), AgentError> {
+fn check(world: &World, tasks: &[RobotTasks], options: &EpisodeOptions) -> Result<(), AgentError> {
     let refuse = |what: &str, fix: &str| Err(AgentError::Config(format!("{what}. Fix: {fix}")));
     if world.robots.iter().any(|r| r.name.is_none()) {
         return refuse(
@@ -81,8 +80,16 @@ fn check(
         );
     }
     for t in tasks {
-        if !world.robots.iter().any(|r| r.name.as_deref() == Some(&t.robot)) {
-            let names: Vec<&str> = world.robots.iter().filter_map(|r| r.name.as_deref()).collect();
+        if !world
+            .robots
+            .iter()
+            .any(|r| r.name.as_deref() == Some(&t.robot))
+        {
+            let names: Vec<&str> = world
+                .robots
+                .iter()
+                .filter_map(|r| r.name.as_deref())
+                .collect();
             return refuse(
                 &format!("no robot {:?} in world {}", t.robot, world.name),
                 &format!("use one of {}", names.join(", ")),

@@ -149,10 +149,22 @@ mod tests {
             "base_frame:=chassis",
         ]);
         assert_eq!(c.perception.topics.scan, "/front/scan", "absolute stays");
-        assert_eq!(c.perception.topics.odom, "/robot1/wheel_odom", "relative in the namespace");
+        assert_eq!(
+            c.perception.topics.odom, "/robot1/wheel_odom",
+            "relative in the namespace"
+        );
         assert_eq!(c.topics.cmd_vel, "/robot1/base/cmd_vel", "remapped");
         assert_eq!(c.perception.base_frame, "chassis", "set explicitly");
-        let c = resolved(&["--ros-args", "-r", "__ns:=/robot1", "-r", "/map:=/robot1/map"]);
-        assert_eq!(c.perception.topics.map, "/robot1/map", "a shared topic remapped");
+        let c = resolved(&[
+            "--ros-args",
+            "-r",
+            "__ns:=/robot1",
+            "-r",
+            "/map:=/robot1/map",
+        ]);
+        assert_eq!(
+            c.perception.topics.map, "/robot1/map",
+            "a shared topic remapped"
+        );
     }
 }

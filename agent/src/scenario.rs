@@ -12,8 +12,8 @@ use thiserror::Error;
 
 use crate::deliberative::Outcome;
 use crate::episode::{EpisodeOptions, EpisodeReport, run_episode};
-use crate::fleet::{RobotTasks, run_fleet};
 use crate::faults::{Fault, FaultEntry, FaultReaction, first_stop_after};
+use crate::fleet::{RobotTasks, run_fleet};
 use crate::planner::Planner;
 use embodia_ros::args::ParamValue;
 
@@ -258,18 +258,18 @@ impl Scenario {
         })?;
         let fleet = world.robots.iter().any(|r| r.name.is_some());
         match (fleet, raw.tasks.is_empty(), raw.robots.is_empty()) {
+            (false, _, false) => {
+                return Err(invalid(
+                    "robots",
+                    format!("world {} has one robot, not a fleet", world.name),
+                    "give its tasks under `tasks:`, or use a world with `robots:`",
+                ));
+            }
             (false, true, _) => {
                 return Err(invalid(
                     "tasks",
                     "no tasks".into(),
                     "list at least one task",
-                ));
-            }
-            (false, false, false) => {
-                return Err(invalid(
-                    "robots",
-                    format!("world {} has one robot, not a fleet", world.name),
-                    "give its tasks under `tasks:`, or use a world with `robots:`",
                 ));
             }
             (true, false, _) => {
@@ -307,9 +307,16 @@ impl Scenario {
         let mut robots: Vec<RobotScenario> = Vec::with_capacity(raw.robots.len());
         for (i, r) in raw.robots.iter().enumerate() {
             let field = format!("robots[{i}]");
-            if !world.robots.iter().any(|w| w.name.as_deref() == Some(&r.name)) {
-                let names: Vec<&str> =
-                    world.robots.iter().filter_map(|w| w.name.as_deref()).collect();
+            if !world
+                .robots
+                .iter()
+                .any(|w| w.name.as_deref() == Some(&r.name))
+            {
+                let names: Vec<&str> = world
+                    .robots
+                    .iter()
+                    .filter_map(|w| w.name.as_deref())
+                    .collect();
                 return Err(invalid(
                     &format!("{field}.name"),
                     format!("no robot {:?} in {}", r.name, world.name),
@@ -599,7 +606,11 @@ impl Scenario {
                 .unwrap_or_default();
             let mut failed = self.failed_of(&self.success, report);
             failed.extend(self.failed_of(own, report));
-            let spec = &self.world.robots.iter().find(|r| r.name.as_deref() == Some(name));
+            let spec = &self
+                .world
+                .robots
+                .iter()
+                .find(|r| r.name.as_deref() == Some(name));
             let speed_limit = options
                 .agent
                 .gate
@@ -642,9 +653,7 @@ impl Scenario {
             sim_time_s: episode.sim.sim_time_s,
             wall_time_s: fleet.wall_time_s,
             collisions: reports().map(|r| r.sim.collisions).sum(),
-            safety_interventions: reports()
-                .map(|r| r.interventions.safety_episodes())
-                .sum(),
+            safety_interventions: reports().map(|r| r.interventions.safety_episodes()).sum(),
             min_clearance_m: reports()
                 .map(|r| r.sim.min_clearance_m)
                 .fold(f64::INFINITY, f64::min),
@@ -705,7 +714,7 @@ fn check_criteria(
     world: &World,
     invalid: &dyn Fn(&str, String, &str) -> ScenarioError,
 ) -> Result<(), ScenarioError> {
-for (i, c) in criteria.iter().enumerate() {
+    for (i, c) in criteria.iter().enumerate() {
         let field = format!("{prefix}[{i}]");
         let known_place = |p: &str| world.place(p).is_some();
         match c {
@@ -875,4 +884,75 @@ pub struct ScenarioResult {
     /// The full episode record (in a fleet, the first robot's).
     #[serde(skip)]
     pub episode: EpisodeReport,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scenario in a temporary folder beside the shipped worlds' absolute paths.
+    fn load(yaml: &str) -> Result<Scenario, ScenarioError> {
+        let dir = tempfile::tempdir().unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let text = yaml
+            .replace(
+                "FLEET",
+                &root
+                    .join("launch/worlds/apartment_fleet.yaml")
+                    .display()
+                    .to_string(),
+            )
+            .replace(
+                "ONE",
+                &root
+                    .join("launch/worlds/apartment.yaml")
+                    .display()
+                    .to_string(),
+            );
+        let path = dir.path().join("s.yaml");
+        std::fs::write(&path, text).unwrap();
+        Scenario::load(&path)
+    }
+
+    const GOOD: &str = "name: f\nworld: FLEET\ntimeout_s: 60\nrobots:\n  - {name: robot1, tasks: [\"go to the kitchen\"], success: [{near_place: kitchen}, {outcomes: [succeeded]}]}\n  - {name: robot3, tasks: [\"go to the study\", \"go to the bedroom\"]}\nsuccess:\n  - max_robot_collisions: 0\n";
+
+    fn field(e: ScenarioError) -> String {
+        match e {
+            ScenarioError::Invalid { field, .. } => field,
+            other => panic!("not a field error: {other}"),
+        }
+    }
+
+    #[test]
+    fn a_fleet_scenario_gives_tasks_and_criteria_per_robot() {
+        let s = load(GOOD).unwrap();
+        assert!(s.tasks.is_empty());
+        let names: Vec<&str> = s.robots.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["robot1", "robot3"]);
+        assert_eq!(s.robots[1].tasks.len(), 2);
+        assert_eq!(s.robots[0].success.len(), 2);
+        assert_eq!(s.success, [Criterion::MaxRobotCollisions(0)]);
+    }
+
+    #[test]
+    fn bad_fleet_scenarios_are_refused_naming_the_field() {
+        let e = load(&GOOD.replace("name: robot3", "name: robot9")).unwrap_err();
+        assert!(e.to_string().contains("robot1, robot2, robot3"), "{e}");
+        assert_eq!(field(e), "robots[1].name");
+        let e = load(&GOOD.replace("name: robot3", "name: robot1")).unwrap_err();
+        assert_eq!(field(e), "robots[1].name");
+        let e = load(&GOOD.replace("outcomes: [succeeded]", "outcomes: [succeeded, failed]"))
+            .unwrap_err();
+        assert_eq!(field(e), "robots[0].success[1]");
+        let e =
+            load(&GOOD.replace("[\"go to the study\", \"go to the bedroom\"]", "[]")).unwrap_err();
+        assert_eq!(field(e), "robots[1].tasks");
+        let e = load(&GOOD.replace("timeout_s: 60", "timeout_s: 60\ntasks: [\"go\"]")).unwrap_err();
+        assert_eq!(field(e), "tasks");
+        let e =
+            load(&GOOD.replace("max_robot_collisions: 0", "outcomes: [succeeded]")).unwrap_err();
+        assert!(e.to_string().contains("every robot at once"), "{e}");
+        let e = load(&GOOD.replace("FLEET", "ONE")).unwrap_err();
+        assert!(e.to_string().contains("one robot, not a fleet"), "{e}");
+    }
 }

@@ -32,7 +32,11 @@ pub struct RunArgs {
     /// In a world with a fleet (`robots:`), a task for one robot, as NAME=TEXT (e.g.
     /// `--robot-task "robot1=go to the kitchen"`); repeat for more, each robot doing its own
     /// in order, all robots at once, one agent per robot in its namespace.
-    #[arg(long = "robot-task", value_name = "NAME=TEXT", conflicts_with = "tasks")]
+    #[arg(
+        long = "robot-task",
+        value_name = "NAME=TEXT",
+        conflicts_with = "tasks"
+    )]
     robot_tasks: Vec<String>,
     /// Read more tasks from stdin, one a line, while the robot runs in real time (see
     /// --speed), printing what happens as it happens; EOF ends the run once the current task

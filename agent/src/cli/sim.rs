@@ -219,7 +219,10 @@ fn simulate<B: Bus, R: Bus>(
     for entry in world.robots.iter().filter(|_| teleop.is_some()) {
         let topic = entry.topic("cmd_vel");
         publishers.push(if args.stamped_cmd_vel {
-            Teleop::Stamped(bus.publisher(&topic, QosProfile::DEFAULT)?, entry.frame("base_link"))
+            Teleop::Stamped(
+                bus.publisher(&topic, QosProfile::DEFAULT)?,
+                entry.frame("base_link"),
+            )
         } else {
             Teleop::Plain(bus.publisher(&topic, QosProfile::DEFAULT)?)
         });
