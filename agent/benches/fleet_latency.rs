@@ -68,7 +68,7 @@ fn run(n: usize) -> (Vec<f64>, usize) {
             transforms: names
                 .iter()
                 .map(|ns| TransformStamped {
-                    header: Header::new(Time::default(), &format!("{ns}/base_link")),
+                    header: Header::new(Time::default(), format!("{ns}/base_link")),
                     child_frame_id: format!("{ns}/base_scan"),
                     transform: Transform::default(),
                 })
@@ -157,7 +157,7 @@ fn run(n: usize) -> (Vec<f64>, usize) {
     let publish_odom = |r: &Robot| {
         r.odom
             .publish(&Odometry {
-                header: Header::new(Time::from_nanos(now()), &format!("{}/odom", r.ns)),
+                header: Header::new(Time::from_nanos(now()), format!("{}/odom", r.ns)),
                 child_frame_id: format!("{}/base_link", r.ns),
                 pose: PoseWithCovariance {
                     pose: Pose::planar(5.0, r.y, 0.0),
@@ -175,6 +175,7 @@ fn run(n: usize) -> (Vec<f64>, usize) {
         r.agent.submit(&format!("go to 15, {}", r.y));
     }
     std::thread::sleep(Duration::from_millis(300));
+    eprintln!("{n} robots: agents started, timing {ROUNDS} rounds");
     let ranges: Vec<f32> = (0..360)
         .map(|i| 6.0 + 0.5 * (i as f32 * 0.1).sin())
         .collect();
@@ -188,7 +189,7 @@ fn run(n: usize) -> (Vec<f64>, usize) {
         for r in &robots {
             r.scan
                 .publish(&LaserScan {
-                    header: Header::new(Time::from_nanos(t), &format!("{}/base_scan", r.ns)),
+                    header: Header::new(Time::from_nanos(t), format!("{}/base_scan", r.ns)),
                     angle_min: -std::f32::consts::PI,
                     angle_max: -std::f32::consts::PI + inc * 359.0,
                     angle_increment: inc,
@@ -206,6 +207,7 @@ fn run(n: usize) -> (Vec<f64>, usize) {
     }
     std::thread::sleep(Duration::from_millis(200));
     done.store(true, Ordering::SeqCst);
+    eprintln!("{n} robots: rounds done");
     let mut all = Vec::new();
     for r in &mut robots {
         if let Some(h) = r.receiver.take() {

@@ -114,7 +114,7 @@ fn driving_into_another_robot_stops_at_contact_and_counts_a_robot_collision() {
     let (p1, p2) = (sim.pose_of(0), sim.pose_of(1));
     let gap = (p2.position() - p1.position()).norm();
     assert!(
-        gap >= 0.36 - 1e-6 && gap < 0.37,
+        (0.36 - 1e-6..0.37).contains(&gap),
         "bodies touch, never overlap: gap {gap}"
     );
     let s1 = sim.stats_of(0);
