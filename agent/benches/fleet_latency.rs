@@ -119,10 +119,12 @@ fn run(n: usize) -> (Vec<f64>, usize) {
                 std::thread::spawn(move || {
                     let mut last_round = i64::MIN;
                     loop {
+                        // The control loop commands at its own rate too: the flag is checked
+                        // after every command, not only when none comes.
+                        if done.load(Ordering::SeqCst) {
+                            return;
+                        }
                         let Some(c) = cmd.recv_timeout(Duration::from_millis(100)) else {
-                            if done.load(Ordering::SeqCst) {
-                                return;
-                            }
                             continue;
                         };
                         let t = t_pub.load(Ordering::SeqCst);
