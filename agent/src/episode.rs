@@ -288,13 +288,7 @@ pub fn run_episode(
     } else {
         Arc::new(FaultyPlanner::new(planner, faults.clone(), sim_now.clone()))
     };
-    let sim_config = SimConfig {
-        seed: options.seed,
-        ..SimConfig::default()
-    };
-    let steps_per_tick = (sim_config.physics_hz as f64 / options.agent.control_hz)
-        .round()
-        .max(1.0) as u64;
+    let (sim_config, steps_per_tick) = sim_timing(options);
     let agent_config = agent_for_world(options.agent.clone(), &world);
     let guard = agent_config.deliberative.plan_deadline + Duration::from_secs(10);
     let mut recorder = match (&options.record, options.keep_recording) {
@@ -452,16 +446,7 @@ pub fn run_episode(
         if now_s >= options.timeout_s {
             timed_out = ended < submitted.max(tasks.len());
             if timed_out {
-                // A report never hides the task that was still going on.
-                if let Some(mut r) = agent.in_progress() {
-                    r.outcome = crate::deliberative::Outcome::Unfinished;
-                    r.reason = Some(format!(
-                        "the run's {:.0} s ran out while the task was {}",
-                        options.timeout_s,
-                        r.state.as_deref().unwrap_or("in progress")
-                    ));
-                    reports.push(r);
-                }
+                reports.extend(unfinished(&agent, options.timeout_s));
             }
             break;
         }
@@ -505,6 +490,30 @@ pub fn run_episode(
         speed_trace,
         memory,
     })
+}
+
+/// The simulator's settings for an episode and the physics steps in one control period.
+pub(crate) fn sim_timing(options: &EpisodeOptions) -> (SimConfig, u64) {
+    let sim_config = SimConfig {
+        seed: options.seed,
+        ..SimConfig::default()
+    };
+    let steps = (sim_config.physics_hz as f64 / options.agent.control_hz)
+        .round()
+        .max(1.0) as u64;
+    (sim_config, steps)
+}
+
+/// The task still going on when the run's `timeout_s` ran out, reported as unfinished (a
+/// report never hides it).
+pub(crate) fn unfinished(agent: &Agent, timeout_s: f64) -> Option<TaskReport> {
+    let mut r = agent.in_progress()?;
+    r.outcome = crate::deliberative::Outcome::Unfinished;
+    r.reason = Some(format!(
+        "the run's {timeout_s:.0} s ran out while the task was {}",
+        r.state.as_deref().unwrap_or("in progress")
+    ));
+    Some(r)
 }
 
 /// Reopens the memory file the agent has let go of and compares it with what it held.

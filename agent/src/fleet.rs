@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use embodia_ros::bus::InProcBus;
-use embodia_sim::{SimConfig, SimNode, Simulator, World};
+use embodia_sim::{SimNode, Simulator, World};
 use serde::Serialize;
 
 use crate::agent::{Agent, AgentError};
@@ -134,13 +134,7 @@ pub fn run_fleet(
     check(&world, tasks, options)?;
     let started = Instant::now();
     let bus = InProcBus::new();
-    let sim_config = SimConfig {
-        seed: options.seed,
-        ..SimConfig::default()
-    };
-    let steps_per_tick = (sim_config.physics_hz as f64 / options.agent.control_hz)
-        .round()
-        .max(1.0) as u64;
+    let (sim_config, steps_per_tick) = crate::episode::sim_timing(options);
     let guard = options.agent.deliberative.plan_deadline + Duration::from_secs(10);
     // The agents subscribe first, so they receive the simulator's state at time zero.
     let mut members = Vec::with_capacity(world.robots.len());
@@ -231,16 +225,8 @@ pub fn run_fleet(
             for m in &mut members {
                 if m.ended() < m.submitted.max(m.tasks.len()) {
                     timed_out = true;
-                    // A report never hides the task that was still going on.
-                    if let Some(mut r) = m.agent.in_progress() {
-                        r.outcome = Outcome::Unfinished;
-                        r.reason = Some(format!(
-                            "the run's {:.0} s ran out while the task was {}",
-                            options.timeout_s,
-                            r.state.as_deref().unwrap_or("in progress")
-                        ));
-                        m.reports.push(r);
-                    }
+                    let r = crate::episode::unfinished(&m.agent, options.timeout_s);
+                    m.reports.extend(r);
                 }
             }
             break;

@@ -717,21 +717,15 @@ fn check_criteria(
     for (i, c) in criteria.iter().enumerate() {
         let field = format!("{prefix}[{i}]");
         let known_place = |p: &str| world.place(p).is_some();
+        let no_place =
+            |p: &str, fix: &str| invalid(&field, format!("no place {p:?} in {}", world.name), fix);
         match c {
             Criterion::NearPlace(p) if !known_place(p) => {
-                return Err(invalid(
-                    &field,
-                    format!("no place {p:?} in {}", world.name),
-                    "use a place of the world",
-                ));
+                return Err(no_place(p, "use a place of the world"));
             }
             Criterion::Visited(ps) => {
                 if let Some(p) = ps.iter().find(|p| !known_place(p)) {
-                    return Err(invalid(
-                        &field,
-                        format!("no place {p:?} in {}", world.name),
-                        "use places of the world",
-                    ));
+                    return Err(no_place(p, "use places of the world"));
                 }
             }
             Criterion::NearObject { name, within_m } => {
@@ -759,20 +753,12 @@ fn check_criteria(
             }
             Criterion::NotVisited(ps) => {
                 if let Some(p) = ps.iter().find(|p| !known_place(p)) {
-                    return Err(invalid(
-                        &field,
-                        format!("no place {p:?} in {}", world.name),
-                        "use places of the world",
-                    ));
+                    return Err(no_place(p, "use places of the world"));
                 }
             }
             Criterion::Stayed { place, seconds } => {
                 if !known_place(place) {
-                    return Err(invalid(
-                        &field,
-                        format!("no place {place:?} in {}", world.name),
-                        "use a place of the world",
-                    ));
+                    return Err(no_place(place, "use a place of the world"));
                 }
                 if !(seconds.is_finite() && *seconds > 0.0) {
                     return Err(invalid(
