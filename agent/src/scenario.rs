@@ -257,36 +257,28 @@ impl Scenario {
             source,
         })?;
         let fleet = world.robots.iter().any(|r| r.name.is_some());
-        match (fleet, raw.tasks.is_empty(), raw.robots.is_empty()) {
-            (false, _, false) => {
-                return Err(invalid(
-                    "robots",
-                    format!("world {} has one robot, not a fleet", world.name),
-                    "give its tasks under `tasks:`, or use a world with `robots:`",
-                ));
-            }
-            (false, true, _) => {
-                return Err(invalid(
-                    "tasks",
-                    "no tasks".into(),
-                    "list at least one task",
-                ));
-            }
-            (true, false, _) => {
-                return Err(invalid(
-                    "tasks",
-                    format!("world {} is a fleet: whose tasks are these?", world.name),
-                    "give each robot its tasks under `robots:` (- name: robot1, tasks: [...])",
-                ));
-            }
-            (true, true, true) => {
-                return Err(invalid(
-                    "robots",
-                    "no robot has tasks".into(),
-                    "list robots with their tasks under `robots:`",
-                ));
-            }
-            _ => {}
+        // Tasks under `tasks:` for a lone robot, under `robots:` for a fleet.
+        let misplaced = match (fleet, raw.tasks.is_empty(), raw.robots.is_empty()) {
+            (false, _, false) => Some((
+                "robots",
+                format!("world {} has one robot, not a fleet", world.name),
+                "give its tasks under `tasks:`, or use a world with `robots:`",
+            )),
+            (false, true, _) => Some(("tasks", "no tasks".into(), "list at least one task")),
+            (true, false, _) => Some((
+                "tasks",
+                format!("world {} is a fleet: whose tasks are these?", world.name),
+                "give each robot its tasks under `robots:` (- name: robot1, tasks: [...])",
+            )),
+            (true, true, true) => Some((
+                "robots",
+                "no robot has tasks".into(),
+                "list robots with their tasks under `robots:`",
+            )),
+            _ => None,
+        };
+        if let Some((field, problem, fix)) = misplaced {
+            return Err(invalid(field, problem, fix));
         }
         if !(raw.timeout_s.is_finite() && raw.timeout_s > 0.0) {
             return Err(invalid(
