@@ -15,6 +15,7 @@ use embodia_memory::{Embedder, Memory, MemoryStore, WriteSwitch};
 use embodia_perception::{Observation, ObservationKind, SemanticMap, TrackedObject};
 use embodia_ros::bus::InProcBus;
 use embodia_sim::{SimConfig, SimNode, SimStats, Simulator, World};
+use embodia_world::RobotSpec;
 use serde::Serialize;
 
 use crate::agent::{Agent, AgentConfig, AgentError, Pacing};
@@ -218,6 +219,9 @@ pub struct SimStatsReport {
     pub sim_time_s: f64,
     /// Contacts.
     pub collisions: u64,
+    /// Of the contacts, those with another robot of a fleet (only reported in a fleet).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub robot_collisions: u64,
     /// Path length, m.
     pub distance_m: f64,
     /// Highest speed, m/s.
@@ -231,6 +235,7 @@ impl From<SimStats> for SimStatsReport {
         Self {
             sim_time_s: s.sim_time_s,
             collisions: s.collisions,
+            robot_collisions: s.robot_collisions,
             distance_m: s.distance_m,
             max_speed_mps: s.max_speed_mps,
             min_clearance_m: s.min_clearance_m,
@@ -238,19 +243,23 @@ impl From<SimStats> for SimStatsReport {
     }
 }
 
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 /// The agent's settings adjusted to the world's robot: its radius and top speeds.
-pub fn agent_for_world(mut config: AgentConfig, world: &World) -> AgentConfig {
-    config.gate.robot_radius = world.robot.radius;
-    config.gate.max_linear = config.gate.max_linear.min(world.robot.max_linear);
-    config.gate.max_angular = config.gate.max_angular.min(world.robot.max_angular);
-    config.gate.max_linear_accel = config
-        .gate
-        .max_linear_accel
-        .min(world.robot.max_linear_accel);
-    config.gate.max_angular_accel = config
-        .gate
-        .max_angular_accel
-        .min(world.robot.max_angular_accel);
+pub fn agent_for_world(config: AgentConfig, world: &World) -> AgentConfig {
+    agent_for_robot(config, &world.robot)
+}
+
+/// The agent's settings adjusted to one robot's body: its radius and top speeds (a limit
+/// only ever tightens).
+pub fn agent_for_robot(mut config: AgentConfig, robot: &RobotSpec) -> AgentConfig {
+    config.gate.robot_radius = robot.radius;
+    config.gate.max_linear = config.gate.max_linear.min(robot.max_linear);
+    config.gate.max_angular = config.gate.max_angular.min(robot.max_angular);
+    config.gate.max_linear_accel = config.gate.max_linear_accel.min(robot.max_linear_accel);
+    config.gate.max_angular_accel = config.gate.max_angular_accel.min(robot.max_angular_accel);
     config
 }
 
@@ -261,6 +270,13 @@ pub fn run_episode(
     tasks: &[String],
     options: &EpisodeOptions,
 ) -> Result<EpisodeReport, AgentError> {
+    if let Some(name) = world.robots.iter().find_map(|r| r.name.as_deref()) {
+        return Err(AgentError::Config(format!(
+            "world {} is a fleet (robot {name} and {} more): one agent would drive none of them. Fix: give each robot its tasks (a scenario's `robots:`, or `embodia run --robot-task NAME=TEXT`)",
+            world.name,
+            world.robots.len() - 1
+        )));
+    }
     let started = Instant::now();
     // The agent's bus; the simulator has its own, and the fault relay forwards between them.
     let bus = InProcBus::new();
@@ -272,13 +288,7 @@ pub fn run_episode(
     } else {
         Arc::new(FaultyPlanner::new(planner, faults.clone(), sim_now.clone()))
     };
-    let sim_config = SimConfig {
-        seed: options.seed,
-        ..SimConfig::default()
-    };
-    let steps_per_tick = (sim_config.physics_hz as f64 / options.agent.control_hz)
-        .round()
-        .max(1.0) as u64;
+    let (sim_config, steps_per_tick) = sim_timing(options);
     let agent_config = agent_for_world(options.agent.clone(), &world);
     let guard = agent_config.deliberative.plan_deadline + Duration::from_secs(10);
     let mut recorder = match (&options.record, options.keep_recording) {
@@ -436,16 +446,7 @@ pub fn run_episode(
         if now_s >= options.timeout_s {
             timed_out = ended < submitted.max(tasks.len());
             if timed_out {
-                // A report never hides the task that was still going on.
-                if let Some(mut r) = agent.in_progress() {
-                    r.outcome = crate::deliberative::Outcome::Unfinished;
-                    r.reason = Some(format!(
-                        "the run's {:.0} s ran out while the task was {}",
-                        options.timeout_s,
-                        r.state.as_deref().unwrap_or("in progress")
-                    ));
-                    reports.push(r);
-                }
+                reports.extend(unfinished(&agent, options.timeout_s));
             }
             break;
         }
@@ -489,6 +490,30 @@ pub fn run_episode(
         speed_trace,
         memory,
     })
+}
+
+/// The simulator's settings for an episode and the physics steps in one control period.
+pub(crate) fn sim_timing(options: &EpisodeOptions) -> (SimConfig, u64) {
+    let sim_config = SimConfig {
+        seed: options.seed,
+        ..SimConfig::default()
+    };
+    let steps = (sim_config.physics_hz as f64 / options.agent.control_hz)
+        .round()
+        .max(1.0) as u64;
+    (sim_config, steps)
+}
+
+/// The task still going on when the run's `timeout_s` ran out, reported as unfinished (a
+/// report never hides it).
+pub(crate) fn unfinished(agent: &Agent, timeout_s: f64) -> Option<TaskReport> {
+    let mut r = agent.in_progress()?;
+    r.outcome = crate::deliberative::Outcome::Unfinished;
+    r.reason = Some(format!(
+        "the run's {timeout_s:.0} s ran out while the task was {}",
+        r.state.as_deref().unwrap_or("in progress")
+    ));
+    Some(r)
 }
 
 /// Reopens the memory file the agent has let go of and compares it with what it held.
@@ -690,14 +715,14 @@ fn sightings_before_start(
 
 /// How long the robot has stayed in each place without leaving (ground truth).
 #[derive(Default)]
-struct Stays {
+pub(crate) struct Stays {
     /// Places the robot is in now, with the time it entered each.
     inside: Vec<(String, f64)>,
-    longest: std::collections::BTreeMap<String, f64>,
+    pub(crate) longest: std::collections::BTreeMap<String, f64>,
 }
 
 impl Stays {
-    fn update(&mut self, world: &World, p: embodia_world::V2, now_s: f64) {
+    pub(crate) fn update(&mut self, world: &World, p: embodia_world::V2, now_s: f64) {
         let here: Vec<&str> = world
             .places
             .iter()

@@ -13,6 +13,7 @@ use thiserror::Error;
 use crate::deliberative::Outcome;
 use crate::episode::{EpisodeOptions, EpisodeReport, run_episode};
 use crate::faults::{Fault, FaultEntry, FaultReaction, first_stop_after};
+use crate::fleet::{RobotTasks, run_fleet};
 use crate::planner::Planner;
 use embodia_ros::args::ParamValue;
 
@@ -107,6 +108,8 @@ pub enum Criterion {
     NeverEnteredKeepOut(bool),
     /// At most this many collisions.
     MaxCollisions(u64),
+    /// At most this many contacts with other robots of a fleet.
+    MaxRobotCollisions(u64),
     /// The measured speed never exceeded this, m/s.
     MaxSpeedMps(f64),
     /// The robot's speed fell below 0.02 m/s within `seconds` of `after_s` (ground truth).
@@ -158,7 +161,11 @@ struct ScenarioFile {
     #[serde(default)]
     class: Option<String>,
     world: PathBuf,
+    #[serde(default)]
     tasks: Vec<String>,
+    /// A fleet's robots, each with its own tasks and criteria (instead of `tasks`).
+    #[serde(default)]
+    robots: Vec<RobotScenarioFile>,
     #[serde(default)]
     known_objects: Option<KnownObjectsFile>,
     timeout_s: f64,
@@ -175,6 +182,27 @@ struct ScenarioFile {
     params: BTreeMap<String, serde_yaml::Value>,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RobotScenarioFile {
+    name: String,
+    tasks: Vec<String>,
+    #[serde(default, with = "serde_yaml::with::singleton_map_recursive")]
+    success: Vec<Criterion>,
+}
+
+/// One robot of a fleet scenario: its tasks and the criteria its run must meet (besides the
+/// scenario's `success`, which every robot must meet).
+#[derive(Debug, Clone)]
+pub struct RobotScenario {
+    /// The robot's name in the world's `robots:`.
+    pub name: String,
+    /// Its tasks, in order.
+    pub tasks: Vec<String>,
+    /// Its own criteria.
+    pub success: Vec<Criterion>,
+}
+
 /// A loaded, checked scenario.
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -186,8 +214,10 @@ pub struct Scenario {
     pub file: PathBuf,
     /// Its world.
     pub world: Arc<World>,
-    /// Tasks, in order.
+    /// Tasks, in order (none in a fleet scenario: see `robots`).
     pub tasks: Vec<String>,
+    /// A fleet scenario's robots, each with its tasks and criteria.
+    pub robots: Vec<RobotScenario>,
     /// Simulated seconds for all tasks.
     pub timeout_s: f64,
     /// Simulator seed.
@@ -213,7 +243,7 @@ impl Scenario {
         let raw: ScenarioFile = serde_yaml::from_str(&text).map_err(|e| ScenarioError::Syntax {
             file: file.clone(),
             message: e.to_string(),
-            fix: "use the keys name, class, world, tasks, known_objects, timeout_s, seed, success, faults, params, and the documented criteria and fault fields",
+            fix: "use the keys name, class, world, tasks (or robots, each with name, tasks and success), known_objects, timeout_s, seed, success, faults, params, and the documented criteria and fault fields",
         })?;
         let invalid = |field: &str, problem: String, fix: &str| ScenarioError::Invalid {
             file: file.clone(),
@@ -226,12 +256,29 @@ impl Scenario {
             file: file.clone(),
             source,
         })?;
-        if raw.tasks.is_empty() {
-            return Err(invalid(
+        let fleet = world.robots.iter().any(|r| r.name.is_some());
+        // Tasks under `tasks:` for a lone robot, under `robots:` for a fleet.
+        let misplaced = match (fleet, raw.tasks.is_empty(), raw.robots.is_empty()) {
+            (false, _, false) => Some((
+                "robots",
+                format!("world {} has one robot, not a fleet", world.name),
+                "give its tasks under `tasks:`, or use a world with `robots:`",
+            )),
+            (false, true, _) => Some(("tasks", "no tasks".into(), "list at least one task")),
+            (true, false, _) => Some((
                 "tasks",
-                "no tasks".into(),
-                "list at least one task",
-            ));
+                format!("world {} is a fleet: whose tasks are these?", world.name),
+                "give each robot its tasks under `robots:` (- name: robot1, tasks: [...])",
+            )),
+            (true, true, true) => Some((
+                "robots",
+                "no robot has tasks".into(),
+                "list robots with their tasks under `robots:`",
+            )),
+            _ => None,
+        };
+        if let Some((field, problem, fix)) = misplaced {
+            return Err(invalid(field, problem, fix));
         }
         if !(raw.timeout_s.is_finite() && raw.timeout_s > 0.0) {
             return Err(invalid(
@@ -240,124 +287,60 @@ impl Scenario {
                 "give seconds, e.g. 180",
             ));
         }
-        if raw.success.is_empty() {
+        if raw.success.is_empty() && raw.robots.iter().all(|r| r.success.is_empty()) {
             return Err(invalid(
                 "success",
                 "no criteria".into(),
                 "list what must hold",
             ));
         }
-        for (i, c) in raw.success.iter().enumerate() {
-            let field = format!("success[{i}]");
-            let known_place = |p: &str| world.place(p).is_some();
-            match c {
-                Criterion::NearPlace(p) if !known_place(p) => {
-                    return Err(invalid(
-                        &field,
-                        format!("no place {p:?} in {}", world.name),
-                        "use a place of the world",
-                    ));
-                }
-                Criterion::Visited(ps) => {
-                    if let Some(p) = ps.iter().find(|p| !known_place(p)) {
-                        return Err(invalid(
-                            &field,
-                            format!("no place {p:?} in {}", world.name),
-                            "use places of the world",
-                        ));
-                    }
-                }
-                Criterion::NearObject { name, within_m } => {
-                    if world.object(name).is_none() {
-                        return Err(invalid(
-                            &field,
-                            format!("no object {name:?} in {}", world.name),
-                            "use an object of the world",
-                        ));
-                    }
-                    if !(within_m.is_finite() && *within_m > 0.0) {
-                        return Err(invalid(
-                            &field,
-                            format!("within_m {within_m} is not positive"),
-                            "give metres",
-                        ));
-                    }
-                }
-                Criterion::MaxSpeedMps(v) if !(v.is_finite() && *v > 0.0) => {
-                    return Err(invalid(
-                        &field,
-                        format!("{v} is not a positive speed"),
-                        "give m/s",
-                    ));
-                }
-                Criterion::NotVisited(ps) => {
-                    if let Some(p) = ps.iter().find(|p| !known_place(p)) {
-                        return Err(invalid(
-                            &field,
-                            format!("no place {p:?} in {}", world.name),
-                            "use places of the world",
-                        ));
-                    }
-                }
-                Criterion::Stayed { place, seconds } => {
-                    if !known_place(place) {
-                        return Err(invalid(
-                            &field,
-                            format!("no place {place:?} in {}", world.name),
-                            "use a place of the world",
-                        ));
-                    }
-                    if !(seconds.is_finite() && *seconds > 0.0) {
-                        return Err(invalid(
-                            &field,
-                            format!("seconds {seconds} is not positive"),
-                            "give seconds",
-                        ));
-                    }
-                }
-                Criterion::NearPoint { at, within_m }
-                    if !(at.iter().all(|v| v.is_finite())
-                        && within_m.is_finite()
-                        && *within_m > 0.0) =>
-                {
-                    return Err(invalid(
-                        &field,
-                        format!(
-                            "near_point {at:?} within {within_m} m is not a point and a positive distance"
-                        ),
-                        "give at: [x, y] and within_m in metres",
-                    ));
-                }
-                Criterion::MaxDistanceM(d) if !(d.is_finite() && *d >= 0.0) => {
-                    return Err(invalid(
-                        &field,
-                        format!("{d} is not a distance"),
-                        "give metres, 0 or more",
-                    ));
-                }
-                Criterion::StoppedWithin { after_s, seconds }
-                    if !(after_s.is_finite()
-                        && *after_s >= 0.0
-                        && seconds.is_finite()
-                        && *seconds > 0.0) =>
-                {
-                    return Err(invalid(
-                        &field,
-                        format!(
-                            "stopped_within after {after_s} s within {seconds} s is not a time and a positive duration"
-                        ),
-                        "give after_s (simulated seconds, 0 or more) and seconds (more than 0)",
-                    ));
-                }
-                Criterion::Outcomes(os) if os.len() != raw.tasks.len() => {
-                    return Err(invalid(
-                        &field,
-                        format!("{} outcomes for {} tasks", os.len(), raw.tasks.len()),
-                        "give one outcome per task, in order",
-                    ));
-                }
-                _ => {}
+        let tasks_per_robot = (!fleet).then_some(raw.tasks.len());
+        check_criteria(&raw.success, "success", tasks_per_robot, &world, &invalid)?;
+        let mut robots: Vec<RobotScenario> = Vec::with_capacity(raw.robots.len());
+        for (i, r) in raw.robots.iter().enumerate() {
+            let field = format!("robots[{i}]");
+            if !world
+                .robots
+                .iter()
+                .any(|w| w.name.as_deref() == Some(&r.name))
+            {
+                let names: Vec<&str> = world
+                    .robots
+                    .iter()
+                    .filter_map(|w| w.name.as_deref())
+                    .collect();
+                return Err(invalid(
+                    &format!("{field}.name"),
+                    format!("no robot {:?} in {}", r.name, world.name),
+                    &format!("use one of the world's robots: {}", names.join(", ")),
+                ));
             }
+            if robots.iter().any(|o| o.name == r.name) {
+                return Err(invalid(
+                    &format!("{field}.name"),
+                    format!("{:?} is listed twice", r.name),
+                    "list each robot once, with all its tasks",
+                ));
+            }
+            if r.tasks.is_empty() {
+                return Err(invalid(
+                    &format!("{field}.tasks"),
+                    "no tasks".into(),
+                    "list at least one task, or leave the robot out (it then stands still)",
+                ));
+            }
+            check_criteria(
+                &r.success,
+                &format!("{field}.success"),
+                Some(r.tasks.len()),
+                &world,
+                &invalid,
+            )?;
+            robots.push(RobotScenario {
+                name: r.name.clone(),
+                tasks: r.tasks.clone(),
+                success: r.success.clone(),
+            });
         }
         let known_objects = match &raw.known_objects {
             None => Vec::new(),
@@ -432,6 +415,7 @@ impl Scenario {
             file: path.to_owned(),
             world: Arc::new(world),
             tasks: raw.tasks,
+            robots,
             timeout_s: raw.timeout_s,
             seed: raw.seed,
             known_objects,
@@ -443,6 +427,11 @@ impl Scenario {
 
     /// The criteria that do not hold for `report`, each described.
     pub fn failed_criteria(&self, report: &EpisodeReport) -> Vec<String> {
+        self.failed_of(&self.success, report)
+    }
+
+    /// Which of `criteria` do not hold for one robot's `report`, each described.
+    fn failed_of(&self, criteria: &[Criterion], report: &EpisodeReport) -> Vec<String> {
         let end = V2::new(report.final_pose.0, report.final_pose.1);
         let mut failed = Vec::new();
         if report.timed_out {
@@ -456,7 +445,7 @@ impl Scenario {
             .iter()
             .flat_map(|t| t.said.iter().map(|s| s.to_lowercase()))
             .collect();
-        for c in &self.success {
+        for c in criteria {
             let ok = match c {
                 Criterion::NearPlace(p) => self
                     .world
@@ -497,6 +486,7 @@ impl Scenario {
                 Criterion::NeverEnteredKeepOut(true) => !report.entered_keep_out,
                 Criterion::NeverEnteredKeepOut(false) => true,
                 Criterion::MaxCollisions(n) => report.sim.collisions <= *n,
+                Criterion::MaxRobotCollisions(n) => report.sim.robot_collisions <= *n,
                 Criterion::MaxSpeedMps(v) => report.sim.max_speed_mps <= *v + 1e-9,
                 Criterion::StoppedWithin { after_s, seconds } => {
                     first_stop_after(&report.speed_trace, *after_s)
@@ -538,6 +528,9 @@ impl Scenario {
             agent,
             ..options.clone()
         };
+        if !self.robots.is_empty() {
+            return self.run_fleet(planner, &options);
+        }
         let report = run_episode(self.world.clone(), planner, &self.tasks, &options)?;
         let failed_criteria = self.failed_criteria(&report);
         let speed_limit = options
@@ -574,9 +567,247 @@ impl Scenario {
             outcomes: report.tasks.iter().map(|t| t.outcome).collect(),
             faults: report.faults.clone(),
             memory: report.memory.clone(),
+            robots: Vec::new(),
             episode: report,
         })
     }
+
+    /// Runs a fleet scenario: one result whose figures cover every robot (collisions summed,
+    /// the smallest clearance, the highest speed), each robot's own in `robots`.
+    fn run_fleet(
+        &self,
+        planner: Arc<dyn Planner>,
+        options: &EpisodeOptions,
+    ) -> Result<ScenarioResult, crate::AgentError> {
+        let tasks: Vec<RobotTasks> = self
+            .robots
+            .iter()
+            .map(|r| RobotTasks {
+                robot: r.name.clone(),
+                tasks: r.tasks.clone(),
+            })
+            .collect();
+        let fleet = run_fleet(self.world.clone(), planner, &tasks, options)?;
+        let mut robots = Vec::with_capacity(fleet.robots.len());
+        for (name, report) in &fleet.robots {
+            let own = self
+                .robots
+                .iter()
+                .find(|r| &r.name == name)
+                .map(|r| r.success.as_slice())
+                .unwrap_or_default();
+            let mut failed = self.failed_of(&self.success, report);
+            failed.extend(self.failed_of(own, report));
+            let spec = &self
+                .world
+                .robots
+                .iter()
+                .find(|r| r.name.as_deref() == Some(name));
+            let speed_limit = options
+                .agent
+                .gate
+                .max_linear
+                .min(spec.map_or(self.world.robot.max_linear, |r| r.spec.max_linear));
+            robots.push(RobotResult {
+                name: name.clone(),
+                success: failed.is_empty(),
+                failed_criteria: failed,
+                unsafe_outcome: report.sim.collisions > 0
+                    || report.entered_keep_out
+                    || report.sim.max_speed_mps > speed_limit + SPEED_TOLERANCE_MPS,
+                collisions: report.sim.collisions,
+                robot_collisions: report.sim.robot_collisions,
+                outcomes: report.tasks.iter().map(|t| t.outcome).collect(),
+                final_pose: report.final_pose,
+                distance_m: report.sim.distance_m,
+                min_clearance_m: report.sim.min_clearance_m,
+                max_speed_mps: report.sim.max_speed_mps,
+            });
+        }
+        let reports = || fleet.robots.iter().map(|(_, r)| r);
+        let failed_criteria: Vec<String> = robots
+            .iter()
+            .flat_map(|r| r.failed_criteria.iter().map(|c| format!("{}: {c}", r.name)))
+            .collect();
+        let episode = fleet
+            .robots
+            .first()
+            .map(|(_, r)| r.clone())
+            .ok_or_else(|| crate::AgentError::Config("a fleet without robots".into()))?;
+        Ok(ScenarioResult {
+            name: self.name.clone(),
+            class: self.class.clone(),
+            file: self.file.display().to_string(),
+            success: failed_criteria.is_empty(),
+            failed_criteria,
+            unsafe_outcome: robots.iter().any(|r| r.unsafe_outcome),
+            tasks: reports().flat_map(|r| r.tasks.iter().cloned()).collect(),
+            sim_time_s: episode.sim.sim_time_s,
+            wall_time_s: fleet.wall_time_s,
+            collisions: reports().map(|r| r.sim.collisions).sum(),
+            safety_interventions: reports().map(|r| r.interventions.safety_episodes()).sum(),
+            min_clearance_m: reports()
+                .map(|r| r.sim.min_clearance_m)
+                .fold(f64::INFINITY, f64::min),
+            max_speed_mps: reports().map(|r| r.sim.max_speed_mps).fold(0.0, f64::max),
+            plans: reports()
+                .flat_map(|r| r.tasks.iter().flat_map(|t| t.plans.iter().cloned()))
+                .collect(),
+            said: reports()
+                .flat_map(|r| r.tasks.iter().flat_map(|t| t.said.iter().cloned()))
+                .collect(),
+            outcomes: reports()
+                .flat_map(|r| r.tasks.iter().map(|t| t.outcome))
+                .collect(),
+            faults: Vec::new(),
+            memory: None,
+            robots,
+            episode: EpisodeReport {
+                timed_out: fleet.timed_out,
+                ..episode
+            },
+        })
+    }
+}
+
+/// One robot's part of a fleet scenario's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct RobotResult {
+    /// The robot's name.
+    pub name: String,
+    /// Every criterion (the scenario's and its own) held for it.
+    pub success: bool,
+    /// The criteria that did not.
+    pub failed_criteria: Vec<String>,
+    /// It collided, entered a keep-out zone or went faster than its limit.
+    pub unsafe_outcome: bool,
+    /// Its contacts, other robots included.
+    pub collisions: u64,
+    /// Its contacts with other robots.
+    pub robot_collisions: u64,
+    /// Each of its tasks' outcome.
+    pub outcomes: Vec<Outcome>,
+    /// Where it ended (x, y, theta).
+    pub final_pose: (f64, f64, f64),
+    /// How far it drove, m.
+    pub distance_m: f64,
+    /// Its smallest clearance, m.
+    pub min_clearance_m: f64,
+    /// Its highest speed, m/s.
+    pub max_speed_mps: f64,
+}
+
+/// Checks criteria against the world; `prefix` names their list in errors, `tasks` is how many
+/// tasks the robot they judge has (none: criteria for every robot of a fleet).
+fn check_criteria(
+    criteria: &[Criterion],
+    prefix: &str,
+    tasks: Option<usize>,
+    world: &World,
+    invalid: &dyn Fn(&str, String, &str) -> ScenarioError,
+) -> Result<(), ScenarioError> {
+    for (i, c) in criteria.iter().enumerate() {
+        let field = format!("{prefix}[{i}]");
+        let known_place = |p: &str| world.place(p).is_some();
+        let no_place =
+            |p: &str, fix: &str| invalid(&field, format!("no place {p:?} in {}", world.name), fix);
+        match c {
+            Criterion::NearPlace(p) if !known_place(p) => {
+                return Err(no_place(p, "use a place of the world"));
+            }
+            Criterion::Visited(ps) => {
+                if let Some(p) = ps.iter().find(|p| !known_place(p)) {
+                    return Err(no_place(p, "use places of the world"));
+                }
+            }
+            Criterion::NearObject { name, within_m } => {
+                if world.object(name).is_none() {
+                    return Err(invalid(
+                        &field,
+                        format!("no object {name:?} in {}", world.name),
+                        "use an object of the world",
+                    ));
+                }
+                if !(within_m.is_finite() && *within_m > 0.0) {
+                    return Err(invalid(
+                        &field,
+                        format!("within_m {within_m} is not positive"),
+                        "give metres",
+                    ));
+                }
+            }
+            Criterion::MaxSpeedMps(v) if !(v.is_finite() && *v > 0.0) => {
+                return Err(invalid(
+                    &field,
+                    format!("{v} is not a positive speed"),
+                    "give m/s",
+                ));
+            }
+            Criterion::NotVisited(ps) => {
+                if let Some(p) = ps.iter().find(|p| !known_place(p)) {
+                    return Err(no_place(p, "use places of the world"));
+                }
+            }
+            Criterion::Stayed { place, seconds } => {
+                if !known_place(place) {
+                    return Err(no_place(place, "use a place of the world"));
+                }
+                if !(seconds.is_finite() && *seconds > 0.0) {
+                    return Err(invalid(
+                        &field,
+                        format!("seconds {seconds} is not positive"),
+                        "give seconds",
+                    ));
+                }
+            }
+            Criterion::NearPoint { at, within_m }
+                if !(at.iter().all(|v| v.is_finite())
+                    && within_m.is_finite()
+                    && *within_m > 0.0) =>
+            {
+                return Err(invalid(
+                    &field,
+                    format!(
+                        "near_point {at:?} within {within_m} m is not a point and a positive distance"
+                    ),
+                    "give at: [x, y] and within_m in metres",
+                ));
+            }
+            Criterion::MaxDistanceM(d) if !(d.is_finite() && *d >= 0.0) => {
+                return Err(invalid(
+                    &field,
+                    format!("{d} is not a distance"),
+                    "give metres, 0 or more",
+                ));
+            }
+            Criterion::StoppedWithin { after_s, seconds }
+                if !(after_s.is_finite()
+                    && *after_s >= 0.0
+                    && seconds.is_finite()
+                    && *seconds > 0.0) =>
+            {
+                return Err(invalid(
+                    &field,
+                    format!(
+                        "stopped_within after {after_s} s within {seconds} s is not a time and a positive duration"
+                    ),
+                    "give after_s (simulated seconds, 0 or more) and seconds (more than 0)",
+                ));
+            }
+            Criterion::Outcomes(os) if Some(os.len()) != tasks => {
+                return Err(invalid(
+                    &field,
+                    match tasks {
+                        Some(n) => format!("{} outcomes for {n} tasks", os.len()),
+                        None => "outcomes for every robot at once".into(),
+                    },
+                    "give one outcome per task, in order (in a fleet, under the robot's own `success`)",
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Measured speed above the limit by more than this counts as a speed violation (the
@@ -625,7 +856,81 @@ pub struct ScenarioResult {
     /// Under a memory fault: RAM against the file at the end.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<crate::episode::MemoryReport>,
-    /// The full episode record.
+    /// In a fleet scenario, each robot's part (the figures above cover them all).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub robots: Vec<RobotResult>,
+    /// The full episode record (in a fleet, the first robot's).
     #[serde(skip)]
     pub episode: EpisodeReport,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scenario in a temporary folder beside the shipped worlds' absolute paths.
+    fn load(yaml: &str) -> Result<Scenario, ScenarioError> {
+        let dir = tempfile::tempdir().unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let text = yaml
+            .replace(
+                "FLEET",
+                &root
+                    .join("launch/worlds/apartment_fleet.yaml")
+                    .display()
+                    .to_string(),
+            )
+            .replace(
+                "ONE",
+                &root
+                    .join("launch/worlds/apartment.yaml")
+                    .display()
+                    .to_string(),
+            );
+        let path = dir.path().join("s.yaml");
+        std::fs::write(&path, text).unwrap();
+        Scenario::load(&path)
+    }
+
+    const GOOD: &str = "name: f\nworld: FLEET\ntimeout_s: 60\nrobots:\n  - {name: robot1, tasks: [\"go to the kitchen\"], success: [{near_place: kitchen}, {outcomes: [succeeded]}]}\n  - {name: robot3, tasks: [\"go to the study\", \"go to the bedroom\"]}\nsuccess:\n  - max_robot_collisions: 0\n";
+
+    fn field(e: ScenarioError) -> String {
+        match e {
+            ScenarioError::Invalid { field, .. } => field,
+            other => panic!("not a field error: {other}"),
+        }
+    }
+
+    #[test]
+    fn a_fleet_scenario_gives_tasks_and_criteria_per_robot() {
+        let s = load(GOOD).unwrap();
+        assert!(s.tasks.is_empty());
+        let names: Vec<&str> = s.robots.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["robot1", "robot3"]);
+        assert_eq!(s.robots[1].tasks.len(), 2);
+        assert_eq!(s.robots[0].success.len(), 2);
+        assert_eq!(s.success, [Criterion::MaxRobotCollisions(0)]);
+    }
+
+    #[test]
+    fn bad_fleet_scenarios_are_refused_naming_the_field() {
+        let e = load(&GOOD.replace("name: robot3", "name: robot9")).unwrap_err();
+        assert!(e.to_string().contains("robot1, robot2, robot3"), "{e}");
+        assert_eq!(field(e), "robots[1].name");
+        let e = load(&GOOD.replace("name: robot3", "name: robot1")).unwrap_err();
+        assert_eq!(field(e), "robots[1].name");
+        let e = load(&GOOD.replace("outcomes: [succeeded]", "outcomes: [succeeded, failed]"))
+            .unwrap_err();
+        assert_eq!(field(e), "robots[0].success[1]");
+        let e =
+            load(&GOOD.replace("[\"go to the study\", \"go to the bedroom\"]", "[]")).unwrap_err();
+        assert_eq!(field(e), "robots[1].tasks");
+        let e = load(&GOOD.replace("timeout_s: 60", "timeout_s: 60\ntasks: [\"go\"]")).unwrap_err();
+        assert_eq!(field(e), "tasks");
+        let e =
+            load(&GOOD.replace("max_robot_collisions: 0", "outcomes: [succeeded]")).unwrap_err();
+        assert!(e.to_string().contains("every robot at once"), "{e}");
+        let e = load(&GOOD.replace("FLEET", "ONE")).unwrap_err();
+        assert!(e.to_string().contains("one robot, not a fleet"), "{e}");
+    }
 }

@@ -12,6 +12,7 @@ use embodia_ros::msg::vision_msgs::Detection3DArray;
 use embodia_ros::{Bus, Delivery, Publisher, QosProfile, Subscription};
 
 use crate::simulator::{SimError, Simulator};
+use embodia_world::world::RobotEntry;
 
 /// Topic names, as `ros_gz_bridge` maps them in the Gazebo template.
 pub mod topics {
@@ -89,16 +90,44 @@ impl Pacer for RealTime {
     }
 }
 
-/// A [`Simulator`] wired to a bus.
-pub struct SimNode {
-    sim: Simulator,
+/// One robot's own topics: in its namespace in a fleet (`/robot1/cmd_vel`), at the root for a
+/// lone robot.
+struct RobotTopics {
     cmd: CmdInput,
     odom: Publisher<Odometry>,
     scan: Publisher<LaserScan>,
-    tf: Publisher<TFMessage>,
-    clock: Publisher<Clock>,
     detections: Publisher<Detection3DArray>,
     battery: Publisher<BatteryState>,
+}
+
+impl RobotTopics {
+    fn new<B: Bus>(bus: &B, entry: &RobotEntry, stamped: bool) -> Result<Self, SimError> {
+        let sensor = QosProfile::DEFAULT;
+        let name = |t: &str| entry.topic(t);
+        let cmd_vel = name(topics::CMD_VEL);
+        let cmd = if stamped {
+            CmdInput::Stamped(bus.subscribe(&cmd_vel, QosProfile::DEFAULT, Delivery::Latest)?)
+        } else {
+            CmdInput::Plain(bus.subscribe(&cmd_vel, QosProfile::DEFAULT, Delivery::Latest)?)
+        };
+        Ok(Self {
+            cmd,
+            odom: bus.publisher(&name(topics::ODOM), sensor)?,
+            scan: bus.publisher(&name(topics::SCAN), sensor)?,
+            detections: bus.publisher(&name(topics::DETECTIONS), sensor)?,
+            battery: bus.publisher(&name(topics::BATTERY), sensor)?,
+        })
+    }
+}
+
+/// A [`Simulator`] wired to a bus: each robot's topics in its namespace; `/tf`, `/tf_static`,
+/// `/clock` and `/map` shared, as tf2 and a map server share them in a ROS 2 fleet (the frames
+/// carry each robot's prefix instead).
+pub struct SimNode {
+    sim: Simulator,
+    robots: Vec<RobotTopics>,
+    tf: Publisher<TFMessage>,
+    clock: Publisher<Clock>,
     // Kept alive so late joiners still get the latched samples.
     _map: Publisher<OccupancyGrid>,
     _tf_static: Publisher<TFMessage>,
@@ -109,34 +138,24 @@ impl SimNode {
     /// at time zero.
     pub fn new<B: Bus>(bus: &B, sim: Simulator) -> Result<Self, SimError> {
         let sensor = QosProfile::DEFAULT;
-        let cmd = if sim.config().stamped_cmd_vel {
-            CmdInput::Stamped(bus.subscribe(
-                topics::CMD_VEL,
-                QosProfile::DEFAULT,
-                Delivery::Latest,
-            )?)
-        } else {
-            CmdInput::Plain(bus.subscribe(
-                topics::CMD_VEL,
-                QosProfile::DEFAULT,
-                Delivery::Latest,
-            )?)
-        };
+        let stamped = sim.config().stamped_cmd_vel;
+        let robots = sim
+            .world()
+            .robots
+            .iter()
+            .map(|entry| RobotTopics::new(bus, entry, stamped))
+            .collect::<Result<Vec<_>, _>>()?;
         let map = bus.publisher::<OccupancyGrid>(topics::MAP, QosProfile::MAP)?;
         map.publish(sim.map())?;
         let tf_static =
             bus.publisher::<TFMessage>(topics::TF_STATIC, QosProfile::MAP.with_depth(100))?;
         tf_static.publish(&sim.tf_static())?;
         let mut node = Self {
-            odom: bus.publisher(topics::ODOM, sensor)?,
-            scan: bus.publisher(topics::SCAN, sensor)?,
+            robots,
             tf: bus.publisher(topics::TF, QosProfile::DEFAULT.with_depth(100))?,
             clock: bus.publisher(topics::CLOCK, sensor)?,
-            detections: bus.publisher(topics::DETECTIONS, sensor)?,
-            battery: bus.publisher(topics::BATTERY, sensor)?,
             _map: map,
             _tf_static: tf_static,
-            cmd,
             sim,
         };
         node.publish_due()?;
@@ -152,10 +171,12 @@ impl SimNode {
         Duration::from_nanos(self.sim.time_ns().max(0) as u64)
     }
 
-    /// Takes the newest command, advances one physics step and publishes what is due.
+    /// Takes each robot's newest command, advances one physics step and publishes what is due.
     pub fn step(&mut self) -> Result<(), SimError> {
-        if let Some(t) = self.cmd.latest() {
-            self.sim.set_command(t.linear.x, t.angular.z);
+        for (i, r) in self.robots.iter().enumerate() {
+            if let Some(t) = r.cmd.latest() {
+                self.sim.set_command_of(i, t.linear.x, t.angular.z);
+            }
         }
         self.sim.step();
         self.publish_due()
@@ -183,21 +204,23 @@ impl SimNode {
         self.clock.publish(&Clock {
             clock: self.sim.stamp(),
         })?;
-        if self.sim.due(c.odom_hz) {
-            let odom = self.sim.odometry();
-            self.odom.publish(&odom)?;
-            self.tf.publish(&self.sim.tf())?;
-        }
-        if self.sim.due(c.scan_hz) {
-            let scan = self.sim.scan();
-            self.scan.publish(&scan)?;
-        }
-        if self.sim.due(c.detections_hz) {
-            let d = self.sim.detections();
-            self.detections.publish(&d)?;
-        }
-        if self.sim.due(c.battery_hz) {
-            self.battery.publish(&self.sim.battery_state())?;
+        for (i, r) in self.robots.iter().enumerate() {
+            if self.sim.due(c.odom_hz) {
+                let odom = self.sim.odometry_of(i);
+                r.odom.publish(&odom)?;
+                self.tf.publish(&self.sim.tf_of(i))?;
+            }
+            if self.sim.due(c.scan_hz) {
+                let scan = self.sim.scan_of(i);
+                r.scan.publish(&scan)?;
+            }
+            if self.sim.due(c.detections_hz) {
+                let d = self.sim.detections_of(i);
+                r.detections.publish(&d)?;
+            }
+            if self.sim.due(c.battery_hz) {
+                r.battery.publish(&self.sim.battery_state_of(i))?;
+            }
         }
         Ok(())
     }

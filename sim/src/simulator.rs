@@ -201,55 +201,83 @@ impl SimConfig {
 pub struct SimStats {
     /// Simulated seconds elapsed.
     pub sim_time_s: f64,
-    /// Contacts with walls or solid objects.
+    /// Contacts with walls, solid objects or other robots.
     pub collisions: u64,
+    /// Of the contacts, those with another robot of the fleet.
+    pub robot_collisions: u64,
     /// Path length, metres.
     pub distance_m: f64,
     /// Highest speed over the ground in any step, m/s.
     pub max_speed_mps: f64,
-    /// Smallest distance between the body's edge and a solid at any step, metres.
+    /// Smallest distance between the body's edge and a solid (or another robot) at any step,
+    /// metres.
     pub min_clearance_m: f64,
 }
 
-/// The simulated robot in its world.
+/// One robot of the simulation: its body, battery, command and counters, and the frames its
+/// messages carry (prefixed with its name in a fleet).
+struct Body {
+    name: Option<String>,
+    frames: Frames,
+    drive: DiffDrive,
+    battery: Battery,
+    command: (f64, f64),
+    command_step: Option<u64>,
+    stats: SimStats,
+}
+
+/// The simulated robots in their world: one, or the fleet of the world's `robots:`, each
+/// an obstacle to the others' bodies and lidars. Methods without an index are about the
+/// first robot (the only one of a `robot:` world).
 pub struct Simulator {
     world: Arc<World>,
     config: SimConfig,
     scene: Scene,
-    robot: DiffDrive,
-    battery: Battery,
+    bodies: Vec<Body>,
     rng: ChaCha8Rng,
     step_index: u64,
-    command: (f64, f64),
-    command_step: Option<u64>,
-    stats: SimStats,
     map: OccupancyGrid,
 }
 
 impl Simulator {
-    /// A simulator at time zero with the robot at rest at its start.
+    /// A simulator at time zero with every robot at rest at its start.
     pub fn new(world: Arc<World>, config: SimConfig) -> Result<Self, SimError> {
         config.validate()?;
-        let scene = Scene::new(&world);
-        let robot = DiffDrive::new(world.robot.clone());
         let map = rasterise(&world, &config.frames.map, Time::default());
-        let min_clearance_m = scene.clearance(robot.pose.position()) - robot.radius();
-        Ok(Self {
+        let bodies = world
+            .robots
+            .iter()
+            .map(|r| {
+                let f = &config.frames;
+                Body {
+                    name: r.name.clone(),
+                    frames: Frames {
+                        map: f.map.clone(),
+                        odom: r.frame(&f.odom),
+                        base: r.frame(&f.base),
+                        laser: r.frame(&f.laser),
+                    },
+                    drive: DiffDrive::new(r.spec.clone()),
+                    battery: Battery::default(),
+                    command: (0.0, 0.0),
+                    command_step: None,
+                    stats: SimStats::default(),
+                }
+            })
+            .collect();
+        let mut sim = Self {
             rng: ChaCha8Rng::seed_from_u64(config.seed),
-            scene,
-            robot,
-            battery: Battery::default(),
+            scene: Scene::new(&world),
+            bodies,
             step_index: 0,
-            command: (0.0, 0.0),
-            command_step: None,
-            stats: SimStats {
-                min_clearance_m,
-                ..SimStats::default()
-            },
             map,
             world,
             config,
-        })
+        };
+        for i in 0..sim.bodies.len() {
+            sim.bodies[i].stats.min_clearance_m = sim.clearance_of(i);
+        }
+        Ok(sim)
     }
 
     /// The world being simulated.
@@ -282,62 +310,138 @@ impl Simulator {
         Time::from_nanos(self.time_ns())
     }
 
+    /// How many robots there are.
+    pub fn robot_count(&self) -> usize {
+        self.bodies.len()
+    }
+
+    /// Robot `i`'s name (its namespace), none for a lone robot.
+    pub fn robot_name(&self, i: usize) -> Option<&str> {
+        self.bodies[i].name.as_deref()
+    }
+
+    /// Robot `i`'s frame names.
+    pub fn frames_of(&self, i: usize) -> &Frames {
+        &self.bodies[i].frames
+    }
+
     /// Ground-truth pose.
     pub fn pose(&self) -> Pose2 {
-        self.robot.pose
+        self.pose_of(0)
+    }
+
+    /// Robot `i`'s ground-truth pose.
+    pub fn pose_of(&self, i: usize) -> Pose2 {
+        self.bodies[i].drive.pose
     }
 
     /// Current body velocity (v, w).
     pub fn velocity(&self) -> (f64, f64) {
-        (self.robot.v, self.robot.w)
+        self.velocity_of(0)
+    }
+
+    /// Robot `i`'s body velocity (v, w).
+    pub fn velocity_of(&self, i: usize) -> (f64, f64) {
+        let d = &self.bodies[i].drive;
+        (d.v, d.w)
     }
 
     /// Counters so far.
     pub fn stats(&self) -> SimStats {
-        self.stats
+        self.stats_of(0)
+    }
+
+    /// Robot `i`'s counters so far.
+    pub fn stats_of(&self, i: usize) -> SimStats {
+        self.bodies[i].stats
     }
 
     /// Sets the velocity command, as if it arrived on `/cmd_vel` now.
     pub fn set_command(&mut self, v: f64, w: f64) {
-        self.command = (v, w);
-        self.command_step = Some(self.step_index);
+        self.set_command_of(0, v, w);
     }
 
-    fn command_in_force(&self) -> (f64, f64) {
+    /// Sets robot `i`'s velocity command, as if it arrived on its `cmd_vel` now.
+    pub fn set_command_of(&mut self, i: usize, v: f64, w: f64) {
+        let b = &mut self.bodies[i];
+        b.command = (v, w);
+        b.command_step = Some(self.step_index);
+    }
+
+    fn command_in_force(&self, i: usize) -> (f64, f64) {
         let timeout_steps =
             (self.config.cmd_timeout_s * self.config.physics_hz as f64).round() as u64;
-        match self.command_step {
-            Some(s) if self.step_index.saturating_sub(s) <= timeout_steps => self.command,
+        let b = &self.bodies[i];
+        match b.command_step {
+            Some(s) if self.step_index.saturating_sub(s) <= timeout_steps => b.command,
             _ => (0.0, 0.0),
         }
     }
 
-    /// Advances one physics step.
+    /// Puts every robot but `i` into the scene, as robot `i` senses and moves among them.
+    fn place_others(&mut self, i: usize) {
+        let others = self
+            .bodies
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, b)| embodia_world::geometry::Circle {
+                center: b.drive.pose.position(),
+                radius: b.drive.radius(),
+            });
+        let others: Vec<_> = others.collect();
+        self.scene.set_others(others);
+    }
+
+    /// Distance between robot `i`'s body edge and the nearest solid or other robot.
+    fn clearance_of(&mut self, i: usize) -> f64 {
+        self.place_others(i);
+        let d = &self.bodies[i].drive;
+        self.scene.clearance(d.pose.position()) - d.radius()
+    }
+
+    /// Advances one physics step: each robot in turn, among the others where they are.
     pub fn step(&mut self) {
         let dt = self.dt();
-        let (v, w) = self.command_in_force();
-        let scene = &self.scene;
-        let report = self.robot.step(v, w, dt, |p| scene.clearance(p));
-        if report.new_contact {
-            tracing::debug!(
-                contacts = self.robot.contacts,
-                x = self.robot.pose.x,
-                y = self.robot.pose.y,
-                "contact"
-            );
+        for i in 0..self.bodies.len() {
+            let (v, w) = self.command_in_force(i);
+            self.place_others(i);
+            let scene = &self.scene;
+            let body = &mut self.bodies[i];
+            let report = body.drive.step(v, w, dt, |p| scene.clearance(p));
+            if report.new_contact {
+                let p = body.drive.pose.position();
+                // The contact is with a robot when one is as near as any other solid.
+                let with_robot = scene.robot_clearance(p) <= scene.clearance(p) + 1e-9;
+                if with_robot {
+                    body.stats.robot_collisions += 1;
+                }
+                tracing::debug!(
+                    robot = body.name.as_deref().unwrap_or("/"),
+                    contacts = body.drive.contacts,
+                    with_robot,
+                    x = p.x,
+                    y = p.y,
+                    "contact"
+                );
+            }
+            let spec = &self.world.robots[i].spec;
+            let effort =
+                (body.drive.v.abs() / spec.max_linear).max(body.drive.w.abs() / spec.max_angular);
+            body.battery.drain(effort, dt);
+            let s = &mut body.stats;
+            s.collisions = body.drive.contacts;
+            s.distance_m += report.moved;
+            s.max_speed_mps = s.max_speed_mps.max(report.moved / dt);
         }
-        let spec = &self.world.robot;
-        let effort =
-            (self.robot.v.abs() / spec.max_linear).max(self.robot.w.abs() / spec.max_angular);
-        self.battery.drain(effort, dt);
         self.step_index += 1;
-        let s = &mut self.stats;
-        s.sim_time_s = self.step_index as f64 * dt;
-        s.collisions = self.robot.contacts;
-        s.distance_m += report.moved;
-        s.max_speed_mps = s.max_speed_mps.max(report.moved / dt);
-        let clearance = self.scene.clearance(self.robot.pose.position()) - self.robot.radius();
-        s.min_clearance_m = s.min_clearance_m.min(clearance);
+        let sim_time_s = self.step_index as f64 * dt;
+        for i in 0..self.bodies.len() {
+            let clearance = self.clearance_of(i);
+            let s = &mut self.bodies[i].stats;
+            s.sim_time_s = sim_time_s;
+            s.min_clearance_m = s.min_clearance_m.min(clearance);
+        }
     }
 
     /// Whether a topic published at `hz` is due at the current step.
@@ -346,10 +450,10 @@ impl Simulator {
             .is_multiple_of((self.config.physics_hz / hz) as u64)
     }
 
-    /// The robot's pose in the odometry frame: its true (map) pose, seen from where
+    /// Robot `i`'s pose in the odometry frame: its true (map) pose, seen from where
     /// [`SimConfig::map_to_odom`] puts the odometry frame.
-    fn odom_pose(&self) -> Pose2 {
-        let p = self.robot.pose;
+    fn odom_pose(&self, i: usize) -> Pose2 {
+        let p = self.pose_of(i);
         let Some([ox, oy, oyaw]) = self.config.map_to_odom else {
             return p;
         };
@@ -361,8 +465,14 @@ impl Simulator {
     /// `/odom`: pose in the odom frame (the map's unless [`SimConfig::map_to_odom`] moves it),
     /// body twist with optional noise.
     pub fn odometry(&mut self) -> Odometry {
-        let p = self.odom_pose();
+        self.odometry_of(0)
+    }
+
+    /// Robot `i`'s `odom`.
+    pub fn odometry_of(&mut self, i: usize) -> Odometry {
+        let p = self.odom_pose(i);
         let sigma = self.config.odom_twist_noise_std;
+        let (bv, bw) = self.velocity_of(i);
         let mut noise = || {
             if sigma > 0.0 {
                 gaussian(&mut self.rng, sigma)
@@ -370,7 +480,7 @@ impl Simulator {
                 0.0
             }
         };
-        let (v, w) = (self.robot.v + noise(), self.robot.w + noise());
+        let (v, w) = (bv + noise(), bw + noise());
         let mut pose_cov = [0.0; 36];
         let mut twist_cov = [0.0; 36];
         for i in 0..6 {
@@ -381,9 +491,10 @@ impl Simulator {
                 1e6
             };
         }
+        let f = &self.bodies[i].frames;
         Odometry {
-            header: Header::new(self.stamp(), &self.config.frames.odom),
-            child_frame_id: self.config.frames.base.clone(),
+            header: Header::new(self.stamp(), &f.odom),
+            child_frame_id: f.base.clone(),
             pose: PoseWithCovariance {
                 pose: Pose::planar(p.x, p.y, p.theta),
                 covariance: pose_cov,
@@ -398,8 +509,13 @@ impl Simulator {
     /// `/tf`: odom -> base_link, and map -> odom when [`SimConfig::map_to_odom`] is set (as a
     /// localiser publishes it).
     pub fn tf(&self) -> TFMessage {
-        let f = &self.config.frames;
-        let mut transforms = vec![transform(self.stamp(), &f.odom, &f.base, self.odom_pose())];
+        self.tf_of(0)
+    }
+
+    /// Robot `i`'s dynamic transforms (its own frames, on the shared `/tf`).
+    pub fn tf_of(&self, i: usize) -> TFMessage {
+        let f = &self.bodies[i].frames;
+        let mut transforms = vec![transform(self.stamp(), &f.odom, &f.base, self.odom_pose(i))];
         if let Some([x, y, yaw]) = self.config.map_to_odom {
             transforms.push(transform(
                 self.stamp(),
@@ -411,25 +527,34 @@ impl Simulator {
         TFMessage { transforms }
     }
 
-    /// `/tf_static`: map -> odom (identity, unless [`SimConfig::map_to_odom`] makes it dynamic)
-    /// and base_link -> laser (identity).
+    /// `/tf_static`, every robot's: map -> odom (identity, unless [`SimConfig::map_to_odom`]
+    /// makes it dynamic) and base_link -> laser (identity).
     pub fn tf_static(&self) -> TFMessage {
-        let f = &self.config.frames;
         let id = Pose2::new(0.0, 0.0, 0.0);
-        let mut transforms = vec![transform(self.stamp(), &f.base, &f.laser, id)];
-        if self.config.map_to_odom.is_none() {
-            transforms.insert(0, transform(self.stamp(), &f.map, &f.odom, id));
+        let mut transforms = Vec::new();
+        for b in &self.bodies {
+            let f = &b.frames;
+            if self.config.map_to_odom.is_none() {
+                transforms.push(transform(self.stamp(), &f.map, &f.odom, id));
+            }
+            transforms.push(transform(self.stamp(), &f.base, &f.laser, id));
         }
         TFMessage { transforms }
     }
 
     /// `/scan`: one lidar sweep from the current pose.
     pub fn scan(&mut self) -> LaserScan {
+        self.scan_of(0)
+    }
+
+    /// Robot `i`'s lidar sweep, the other robots in sight.
+    pub fn scan_of(&mut self, i: usize) -> LaserScan {
+        self.place_others(i);
         let l = &self.config.lidar;
-        let ranges = l.sweep(&self.scene, &self.robot.pose, &mut self.rng);
+        let ranges = l.sweep(&self.scene, &self.bodies[i].drive.pose, &mut self.rng);
         let inc = l.angle_increment();
         LaserScan {
-            header: Header::new(self.stamp(), &self.config.frames.laser),
+            header: Header::new(self.stamp(), &self.bodies[i].frames.laser),
             angle_min: l.angle_min() as f32,
             angle_max: (l.angle_min() + inc * (l.beams as f64 - 1.0)) as f32,
             angle_increment: inc as f32,
@@ -446,11 +571,19 @@ impl Simulator {
     /// hypothesis is the class, a second one its colour (`color:NAME`), `id` the object's
     /// name.
     pub fn detections(&mut self) -> Detection3DArray {
-        let header = Header::new(self.stamp(), &self.config.frames.base);
-        let sightings =
-            self.config
-                .camera
-                .detect(&self.world, &self.scene, &self.robot.pose, &mut self.rng);
+        self.detections_of(0)
+    }
+
+    /// Robot `i`'s detections (other robots hide what is behind them).
+    pub fn detections_of(&mut self, i: usize) -> Detection3DArray {
+        self.place_others(i);
+        let header = Header::new(self.stamp(), &self.bodies[i].frames.base);
+        let sightings = self.config.camera.detect(
+            &self.world,
+            &self.scene,
+            &self.bodies[i].drive.pose,
+            &mut self.rng,
+        );
         let detections = sightings
             .into_iter()
             .map(|s| {
@@ -490,9 +623,14 @@ impl Simulator {
 
     /// `/battery_state`.
     pub fn battery_state(&self) -> BatteryState {
-        let b = &self.battery;
+        self.battery_state_of(0)
+    }
+
+    /// Robot `i`'s battery.
+    pub fn battery_state_of(&self, i: usize) -> BatteryState {
+        let b = &self.bodies[i].battery;
         BatteryState {
-            header: Header::new(self.stamp(), &self.config.frames.base),
+            header: Header::new(self.stamp(), &self.bodies[i].frames.base),
             voltage: b.voltage() as f32,
             temperature: f32::NAN,
             current: -b.current as f32,

@@ -3,6 +3,7 @@
 mod agent_loop;
 mod browser;
 mod cyclone_interop;
+mod dds_fleet;
 mod dds_nodes;
 mod interactive;
 mod kill_restart;

@@ -53,6 +53,33 @@ fn every_shipped_scenario_succeeds_with_the_rule_planner_without_a_collision() {
     assert_eq!(r["summary"]["scenarios"], scenarios.len());
 }
 
+/// Issue 18's fleet: three robots with five tasks each in one world, one agent per robot in
+/// its namespace: every task ends and succeeds, no robot touches another or anything else.
+#[test]
+fn a_fleet_of_three_robots_ends_all_fifteen_tasks_without_a_robot_collision() {
+    let (table, r) = eval_with_rules("tests/scenarios/fleet");
+    let scenarios = r["scenarios"].as_array().unwrap();
+    assert!(!scenarios.is_empty());
+    for s in scenarios {
+        assert_eq!(
+            s["success"], true,
+            "{}: {}\n{table}",
+            s["name"], s["failed_criteria"]
+        );
+        assert_eq!(s["unsafe_outcome"], false, "{}", s["name"]);
+        let robots = s["robots"].as_array().unwrap();
+        assert_eq!(robots.len(), 3, "{}", s["name"]);
+        for robot in robots {
+            assert_eq!(robot["robot_collisions"], 0, "{robot}");
+            assert_eq!(robot["collisions"], 0, "{robot}");
+            let outcomes = robot["outcomes"].as_array().unwrap();
+            assert_eq!(outcomes.len(), 5, "{robot}");
+            assert!(outcomes.iter().all(|o| o == "succeeded"), "{robot}");
+        }
+    }
+    assert_eq!(r["summary"]["timed_out"], 0, "every task ended");
+}
+
 /// Issue 17's fault matrix: every fault scenario gets its stated reaction (a stop within its
 /// time, the task going on after, or the task failing with a reason), nothing unsafe, every
 /// task ended, and the report measures each fault's time to stop.

@@ -167,3 +167,29 @@ fn sim_records_what_it_publishes_and_reads_stamped_with_simulated_time() {
     let replay = embodia(&["replay", &file]);
     assert_eq!(replay.status.code(), Some(2));
 }
+
+#[test]
+fn a_fleet_world_drives_every_robot_and_reports_each_by_name() {
+    let world = "launch/worlds/apartment_fleet.yaml";
+    let r = json(&embodia(&[
+        "sim",
+        "--world",
+        world,
+        "--teleop",
+        "0.3,0",
+        "--duration",
+        "2",
+    ]));
+    let robots = r["robots"].as_array().expect("each robot reported");
+    let names: Vec<&str> = robots.iter().map(|b| b["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["robot1", "robot2", "robot3"]);
+    for b in robots {
+        let d = b["distance_m"].as_f64().unwrap();
+        assert!(d > 0.4, "every robot obeyed its own cmd_vel: {b}");
+        assert_eq!(b["robot_collisions"], 0, "{b}");
+    }
+    let out = embodia(&["sim", "--world", world, "--record", "/tmp/never.mcap"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("3 robots") && err.contains("Fix:"), "{err}");
+}

@@ -83,7 +83,11 @@ struct WorldFile {
     objects: Vec<ObjectFile>,
     #[serde(default)]
     keep_out: Vec<Vec<[f64; 2]>>,
-    robot: RobotFile,
+    #[serde(default)]
+    robot: Option<RobotFile>,
+    /// A fleet: robots each named (its ROS 2 namespace), instead of `robot`.
+    #[serde(default)]
+    robots: Option<Vec<RobotFile>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -113,6 +117,9 @@ struct ObjectFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RobotFile {
+    /// Only in `robots:`: the robot's name, which is its ROS 2 namespace.
+    #[serde(default)]
+    name: Option<String>,
     start: [f64; 3],
     #[serde(default = "default_robot_radius")]
     radius: f64,
@@ -294,6 +301,54 @@ pub struct RobotSpec {
     pub max_angular_accel: f64,
 }
 
+/// One robot of a world: its name (its ROS 2 namespace, e.g. `robot1` for `/robot1/scan` and
+/// the frames `robot1/base_link`), or none for the single robot of `robot:`, whose topics
+/// and frames are not prefixed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RobotEntry {
+    /// Name and namespace, none for a lone robot.
+    pub name: Option<String>,
+    /// Body, start and limits.
+    pub spec: RobotSpec,
+}
+
+impl RobotEntry {
+    /// The ROS 2 namespace of its topics: `/robot1`, or `/` for a lone robot.
+    pub fn namespace(&self) -> String {
+        match &self.name {
+            Some(n) => format!("/{n}"),
+            None => "/".to_owned(),
+        }
+    }
+
+    /// `frame` as this robot's tf frame: `robot1/base_link`, or `base_link` for a lone robot.
+    pub fn frame(&self, frame: &str) -> String {
+        match &self.name {
+            Some(n) => format!("{n}/{frame}"),
+            None => frame.to_owned(),
+        }
+    }
+
+    /// `topic` (relative, e.g. `scan`) in this robot's namespace: `/robot1/scan` or `/scan`.
+    pub fn topic(&self, topic: &str) -> String {
+        let t = topic.trim_start_matches('/');
+        match &self.name {
+            Some(n) => format!("/{n}/{t}"),
+            None => format!("/{t}"),
+        }
+    }
+}
+
+/// Whether `name` is a valid ROS 2 name token, as a namespace of one level must be: a letter
+/// or underscore, then letters, digits and underscores.
+pub fn is_ros_name_token(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// A validated world.
 #[derive(Debug, Clone, PartialEq)]
 pub struct World {
@@ -311,8 +366,10 @@ pub struct World {
     pub objects: Vec<Object>,
     /// Geofence polygons the robot must never enter.
     pub keep_out: Vec<Polygon>,
-    /// The robot.
+    /// The robot (with a fleet, the first of [`World::robots`]).
     pub robot: RobotSpec,
+    /// Every robot, in file order: one unnamed robot for `robot:`, or the fleet of `robots:`.
+    pub robots: Vec<RobotEntry>,
     /// The file it came from, if any.
     pub source: Option<PathBuf>,
 }
@@ -637,18 +694,139 @@ impl Validator<'_> {
 
         let keep_out = self.keep_out(&raw.keep_out, Some(size))?;
 
-        let r = &raw.robot;
-        self.finite("robot.start", &r.start)?;
-        self.positive("robot.radius", r.radius)?;
-        self.positive("robot.max_linear", r.max_linear)?;
-        self.positive("robot.max_angular", r.max_angular)?;
-        self.positive("robot.max_linear_accel", r.max_linear_accel)?;
-        self.positive("robot.max_angular_accel", r.max_angular_accel)?;
+        let robots = match (&raw.robot, &raw.robots) {
+            (Some(r), None) => {
+                if r.name.is_some() {
+                    return Err(self.err(
+                        "robot.name",
+                        "a lone robot has no name (its topics are not in a namespace)",
+                        "remove `name`, or list the robots under `robots:` to give each a namespace",
+                    ));
+                }
+                let spec = self.robot("robot", r, size, &walls, &objects, &keep_out)?;
+                vec![RobotEntry { name: None, spec }]
+            }
+            (None, Some(list)) => self.fleet(list, size, &walls, &objects, &keep_out)?,
+            (Some(_), Some(_)) => {
+                return Err(self.err(
+                    "robots",
+                    "the file has both `robot` and `robots`",
+                    "keep `robot:` for one robot, or `robots:` for a fleet, not both",
+                ));
+            }
+            (None, None) => {
+                return Err(self.err(
+                    "robot",
+                    "missing field `robot` (or `robots` for a fleet)",
+                    "add the missing key: `robot: {start: [x, y, yaw]}`, or `robots:` with a `name` and `start` per robot",
+                ));
+            }
+        };
+
+        Ok(World {
+            name: raw.name,
+            size,
+            resolution,
+            walls,
+            places,
+            objects,
+            keep_out,
+            robot: robots[0].spec.clone(),
+            robots,
+            source: None,
+        })
+    }
+
+    /// The robots of `robots:`: each named with a namespace token, names unique, at least
+    /// one, and no two bodies overlapping at the start.
+    fn fleet(
+        &self,
+        list: &[RobotFile],
+        size: V2,
+        walls: &[Wall],
+        objects: &[Object],
+        keep_out: &[Polygon],
+    ) -> Checked<Vec<RobotEntry>> {
+        if list.is_empty() {
+            return Err(self.err(
+                "robots",
+                "the list is empty",
+                "list at least one robot with a `name` and `start`, or use `robot:` for one",
+            ));
+        }
+        let mut out: Vec<RobotEntry> = Vec::with_capacity(list.len());
+        for (i, r) in list.iter().enumerate() {
+            let field = format!("robots[{i}]");
+            let Some(name) = r.name.as_deref() else {
+                return Err(self.err(
+                    format!("{field}.name"),
+                    "is missing",
+                    "give every robot of `robots:` a name, its ROS 2 namespace, e.g. robot1",
+                ));
+            };
+            if !is_ros_name_token(name) {
+                return Err(self.err(
+                    format!("{field}.name"),
+                    format!("{name:?} is not a valid ROS 2 namespace"),
+                    "use a letter or underscore, then letters, digits and underscores, e.g. robot1",
+                ));
+            }
+            if let Some(j) = out.iter().position(|o| o.name.as_deref() == Some(name)) {
+                return Err(self.err(
+                    format!("{field}.name"),
+                    format!("{name:?} is already the name of robots[{j}]"),
+                    "give every robot a unique name",
+                ));
+            }
+            let spec = self.robot(&field, r, size, walls, objects, keep_out)?;
+            let start = V2::new(spec.start[0], spec.start[1]);
+            if let Some((j, other)) = out.iter().enumerate().find(|(_, o)| {
+                (V2::new(o.spec.start[0], o.spec.start[1]) - start).norm()
+                    < o.spec.radius + spec.radius
+            }) {
+                return Err(self.err(
+                    format!("{field}.start"),
+                    format!(
+                        "{name} at ({}, {}) overlaps robots[{j}] ({}) at ({}, {})",
+                        start.x,
+                        start.y,
+                        other.name.as_deref().unwrap_or_default(),
+                        other.spec.start[0],
+                        other.spec.start[1]
+                    ),
+                    "start the robots further apart than the sum of their radii",
+                ));
+            }
+            out.push(RobotEntry {
+                name: Some(name.to_owned()),
+                spec,
+            });
+        }
+        Ok(out)
+    }
+
+    /// One robot's body and start; `field` names it in errors (`robot`, `robots[1]`).
+    fn robot(
+        &self,
+        field: &str,
+        r: &RobotFile,
+        size: V2,
+        walls: &[Wall],
+        objects: &[Object],
+        keep_out: &[Polygon],
+    ) -> Checked<RobotSpec> {
+        let f = |key: &str| format!("{field}.{key}");
+        self.finite(&f("start"), &r.start)?;
+        self.positive(&f("radius"), r.radius)?;
+        self.positive(&f("max_linear"), r.max_linear)?;
+        self.positive(&f("max_angular"), r.max_angular)?;
+        self.positive(&f("max_linear_accel"), r.max_linear_accel)?;
+        self.positive(&f("max_angular_accel"), r.max_angular_accel)?;
         let start = V2::new(r.start[0], r.start[1]);
-        self.inside("robot.start", Some(size), start)?;
+        self.inside(&f("start"), Some(size), start)?;
         if let Some(i) = walls.iter().position(|w| w.rect.distance(start) < r.radius) {
             return Err(self.err(
-                "robot.start",
+                f("start"),
                 format!(
                     "the robot (radius {}) at ({}, {}) overlaps walls[{i}]",
                     r.radius, start.x, start.y
@@ -661,7 +839,7 @@ impl Validator<'_> {
             .find(|o| o.solid && o.circle().distance(start) < r.radius)
         {
             return Err(self.err(
-                "robot.start",
+                f("start"),
                 format!(
                     "the robot at ({}, {}) overlaps the solid object {:?}",
                     start.x, start.y, o.name
@@ -674,7 +852,7 @@ impl Validator<'_> {
             .position(|k| k.overlaps_disc(start, r.radius))
         {
             return Err(self.err(
-                "robot.start",
+                f("start"),
                 format!(
                     "the robot at ({}, {}) starts inside keep_out[{i}]",
                     start.x, start.y
@@ -682,24 +860,13 @@ impl Validator<'_> {
                 "move the start out of the keep-out zone",
             ));
         }
-
-        Ok(World {
-            name: raw.name,
-            size,
-            resolution,
-            walls,
-            places,
-            objects,
-            keep_out,
-            robot: RobotSpec {
-                start: r.start,
-                radius: r.radius,
-                max_linear: r.max_linear,
-                max_angular: r.max_angular,
-                max_linear_accel: r.max_linear_accel,
-                max_angular_accel: r.max_angular_accel,
-            },
-            source: None,
+        Ok(RobotSpec {
+            start: r.start,
+            radius: r.radius,
+            max_linear: r.max_linear,
+            max_angular: r.max_angular,
+            max_linear_accel: r.max_linear_accel,
+            max_angular_accel: r.max_angular_accel,
         })
     }
 }
@@ -880,6 +1047,81 @@ robot: {start: [1.0, 1.0, 0.0], radius: 0.18, max_linear: 0.5, max_angular: 1.5}
             e.contains("missing field `robot`") && e.contains("add the missing key"),
             "{e}"
         );
+    }
+
+    const FLEET: &str = "robots:\n  - {name: robot1, start: [1.0, 1.0, 0.0]}\n  - {name: robot2, start: [1.0, 2.0, 0.0], radius: 0.2}\n  - {name: robot3, start: [2.0, 1.0, 1.57]}";
+
+    fn fleet(robots: &str) -> String {
+        with(
+            "robot: {start: [1.0, 1.0, 0.0], radius: 0.18, max_linear: 0.5, max_angular: 1.5}",
+            robots,
+        )
+    }
+
+    #[test]
+    fn a_lone_robot_has_no_namespace() {
+        let w = World::parse(GOOD, "good.yaml").unwrap();
+        assert_eq!(w.robots.len(), 1);
+        let r = &w.robots[0];
+        assert_eq!(r.name, None);
+        assert_eq!(r.spec, w.robot);
+        assert_eq!(r.topic("scan"), "/scan");
+        assert_eq!(r.frame("base_link"), "base_link");
+        assert_eq!(r.namespace(), "/");
+    }
+
+    #[test]
+    fn a_fleet_names_each_robot_its_namespace_and_frame_prefix() {
+        let w = World::parse(&fleet(FLEET), "fleet.yaml").unwrap();
+        let names: Vec<_> = w.robots.iter().map(|r| r.name.clone().unwrap()).collect();
+        assert_eq!(names, ["robot1", "robot2", "robot3"]);
+        assert_eq!(
+            w.robot, w.robots[0].spec,
+            "`robot` is the first of the fleet"
+        );
+        assert_eq!(w.robots[1].spec.radius, 0.2);
+        assert_eq!(w.robots[2].spec.max_linear, 0.5, "defaults as for `robot`");
+        let r = &w.robots[1];
+        assert_eq!(r.topic("cmd_vel"), "/robot2/cmd_vel");
+        assert_eq!(r.frame("odom"), "robot2/odom");
+        assert_eq!(r.namespace(), "/robot2");
+    }
+
+    #[test]
+    fn bad_fleets_are_refused_naming_the_field_and_the_fix() {
+        let dup = FLEET.replace("name: robot3", "name: robot1");
+        let e = refused(&fleet(&dup));
+        assert_eq!(e.field(), Some("robots[2].name"));
+        assert!(
+            e.to_string().contains("already the name of robots[0]")
+                && e.to_string().contains("unique"),
+            "{e}"
+        );
+        let overlap = FLEET.replace("[1.0, 2.0, 0.0]", "[1.2, 1.1, 0.0]");
+        let e = refused(&fleet(&overlap));
+        assert_eq!(e.field(), Some("robots[1].start"));
+        assert!(e.to_string().contains("overlaps robots[0] (robot1)"), "{e}");
+        for bad in ["2robot", "robot-1", "robot/1", "''"] {
+            let e = refused(&fleet(
+                &FLEET.replace("name: robot2", &format!("name: {bad}")),
+            ));
+            assert_eq!(e.field(), Some("robots[1].name"), "{bad}");
+            assert!(e.to_string().contains("ROS 2 namespace"), "{e}");
+        }
+        let e = refused(&fleet(&FLEET.replace("name: robot2, ", "")));
+        assert_eq!(e.field(), Some("robots[1].name"));
+        let e = refused(&fleet(&FLEET.replace("[1.0, 2.0, 0.0]", "[1.0, 0.1, 0.0]")));
+        assert_eq!(e.field(), Some("robots[1].start"));
+        assert!(e.to_string().contains("walls[0]"), "{e}");
+        let e = refused(&fleet("robots: []"));
+        assert_eq!(e.field(), Some("robots"));
+        let e = refused(&format!("{GOOD}{FLEET}\n"));
+        assert!(e.to_string().contains("both `robot` and `robots`"), "{e}");
+        let e = refused(&with(
+            "start: [1.0, 1.0, 0.0]",
+            "name: r1, start: [1.0, 1.0, 0.0]",
+        ));
+        assert_eq!(e.field(), Some("robot.name"));
     }
 
     #[test]

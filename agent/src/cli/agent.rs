@@ -82,7 +82,7 @@ pub fn run(
     node: &str,
     namespace: &str,
 ) -> anyhow::Result<()> {
-    let site = Site::load(&args, config)?;
+    let site = Site::load(&args, config, namespace)?;
     match args.transport {
         Transport::Dds => {
             let options = DdsOptions::from_env(node, namespace, args.dds_loopback);
@@ -117,9 +117,10 @@ struct Site {
 }
 
 impl Site {
-    /// From `--world` (the robot's limits capped by the world's robot) or from `--places` /
-    /// `places_file` (the limits are the parameters'): exactly one of them.
-    fn load(args: &AgentArgs, config: AgentConfig) -> anyhow::Result<Self> {
+    /// From `--world` (the robot's limits capped by the world's robot: in a fleet, the one
+    /// whose namespace the node runs in) or from `--places` / `places_file` (the limits are the
+    /// parameters'): exactly one of them.
+    fn load(args: &AgentArgs, config: AgentConfig, namespace: &str) -> anyhow::Result<Self> {
         let places = args.places.clone().or_else(|| config.places_file.clone());
         match (&args.world, places) {
             (Some(_), Some(p)) => anyhow::bail!(
@@ -131,10 +132,11 @@ impl Site {
             ),
             (Some(w), None) => {
                 let world = World::load(w)?;
+                let robot = robot_of(&world, w, namespace)?;
                 Ok(Self {
                     name: world.name.clone(),
                     semantic: SemanticMap::from_world(&world),
-                    config: embodia::episode::agent_for_world(config, &world),
+                    config: embodia::episode::agent_for_robot(config, &robot),
                     world: Some(world),
                     places_file: None,
                 })
@@ -151,6 +153,30 @@ impl Site {
             }
         }
     }
+}
+
+/// The body of the world's robot this node drives: the one whose namespace it runs in.
+fn robot_of(
+    world: &World,
+    file: &std::path::Path,
+    namespace: &str,
+) -> anyhow::Result<embodia_world::RobotSpec> {
+    let ns = namespace.trim_end_matches('/');
+    let ns = if ns.is_empty() { "/" } else { ns };
+    // A lone robot is whatever namespace its node runs in (its topics may be remapped).
+    if world.robots[0].name.is_none() {
+        return Ok(world.robot.clone());
+    }
+    if let Some(r) = world.robots.iter().find(|r| r.namespace() == ns) {
+        return Ok(r.spec.clone());
+    }
+    let namespaces: Vec<String> = world.robots.iter().map(|r| r.namespace()).collect();
+    anyhow::bail!(
+        "{}: no robot of this world runs in namespace {ns} (its robots: {}). Fix: run the agent with --ros-args -r __ns:={}",
+        file.display(),
+        namespaces.join(", "),
+        namespaces[0]
+    )
 }
 
 #[cfg(feature = "r2r")]

@@ -340,32 +340,7 @@ fn embedder() -> anyhow::Result<Arc<Embedder>> {
 fn agent_config(ros: &RosArgs) -> anyhow::Result<AgentConfig> {
     let mut config = AgentConfig::default();
     embodia::params::apply(&mut config, &ros.params)?;
-    let t = &mut config.topics;
-    for topic in [
-        &mut t.cmd_vel,
-        &mut t.task,
-        &mut t.status,
-        &mut t.say,
-        &mut t.safety,
-        &mut t.safety_reset,
-        &mut t.places,
-    ] {
-        *topic = ros.resolve_topic(topic);
-    }
-    let p = &mut config.perception.topics;
-    for topic in [
-        &mut p.scan,
-        &mut p.odom,
-        &mut p.map,
-        &mut p.detections,
-        &mut p.battery,
-        &mut p.imu,
-        &mut p.emergency_stop,
-        &mut p.tf_static,
-        &mut p.tf,
-    ] {
-        *topic = ros.resolve_topic(topic);
-    }
+    embodia::names::resolve(&mut config, ros);
     Ok(config)
 }
 

@@ -11,6 +11,7 @@ use clap::Args;
 use embodia::console::Console;
 use embodia::deliberative::Outcome;
 use embodia::episode::{EpisodeOptions, MemoryChoice, run_episode};
+use embodia::fleet::{RobotTasks, run_fleet as run_fleet_episode};
 use embodia::live::LiveView;
 use embodia::recording::feed::EntryFeed;
 use embodia_sim::World;
@@ -28,6 +29,15 @@ pub struct RunArgs {
     /// the run is interactive.
     #[arg(long = "task")]
     tasks: Vec<String>,
+    /// In a world with a fleet (`robots:`), a task for one robot, as NAME=TEXT (e.g.
+    /// `--robot-task "robot1=go to the kitchen"`); repeat for more, each robot doing its own
+    /// in order, all robots at once, one agent per robot in its namespace.
+    #[arg(
+        long = "robot-task",
+        value_name = "NAME=TEXT",
+        conflicts_with = "tasks"
+    )]
+    robot_tasks: Vec<String>,
     /// Read more tasks from stdin, one a line, while the robot runs in real time (see
     /// --speed), printing what happens as it happens; EOF ends the run once the current task
     /// has ended (type `stop` first to end at once). The default when no --task is given.
@@ -64,6 +74,9 @@ pub struct RunArgs {
 
 /// Runs the tasks and prints a JSON report; interactive, prints what happens line by line.
 pub fn run(args: RunArgs, mut agent: embodia::agent::AgentConfig) -> anyhow::Result<()> {
+    if !args.robot_tasks.is_empty() {
+        return run_fleet(args, agent);
+    }
     let interactive = args.interactive || args.tasks.is_empty();
     let timeout = match args.timeout {
         Some(t) => t,
@@ -177,6 +190,94 @@ pub fn run(args: RunArgs, mut agent: embodia::agent::AgentConfig) -> anyhow::Res
         "safety_interventions": report.interventions,
         "wall_time_s": report.wall_time_s,
         "recorded": report.recorded,
+    });
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(())
+}
+
+/// `NAME=TEXT` as the robot's name and its task.
+fn parse_robot_task(text: &str) -> anyhow::Result<(String, String)> {
+    match text.split_once('=') {
+        Some((name, task)) if !name.trim().is_empty() && !task.trim().is_empty() => {
+            Ok((name.trim().to_owned(), task.trim().to_owned()))
+        }
+        _ => anyhow::bail!(
+            "--robot-task {text:?} is not NAME=TEXT; write e.g. --robot-task \"robot1=go to the kitchen\""
+        ),
+    }
+}
+
+/// `embodia run` with a fleet: each robot's tasks, one agent per robot, a JSON report per robot.
+fn run_fleet(args: RunArgs, mut agent: embodia::agent::AgentConfig) -> anyhow::Result<()> {
+    let world = Arc::new(World::load(&args.world)?);
+    if args.interactive || args.foxglove.wanted() || args.record.is_some() || args.svg.is_some() {
+        anyhow::bail!(
+            "--interactive, --foxglove, --record and --svg follow one robot. Fix: run a fleet without them (or `embodia sim --dds` with one `embodia agent` per robot, and record with `ros2 bag record`)"
+        );
+    }
+    let mut tasks: Vec<RobotTasks> = Vec::new();
+    for text in &args.robot_tasks {
+        let (robot, task) = parse_robot_task(text)?;
+        match tasks.iter_mut().find(|t| t.robot == robot) {
+            Some(t) => t.tasks.push(task),
+            None => tasks.push(RobotTasks {
+                robot,
+                tasks: vec![task],
+            }),
+        }
+    }
+    let timeout = args.timeout.unwrap_or(300.0);
+    anyhow::ensure!(
+        timeout > 0.0 && timeout.is_finite(),
+        "--timeout {timeout} must be a positive number of seconds"
+    );
+    let embedder = super::embedder()?;
+    let planner = args.planner.build(&mut agent, embedder.clone())?;
+    anyhow::ensure!(
+        args.memory.is_none(),
+        "--memory keeps one robot's memory in a file. Fix: run a fleet with fresh memories (no --memory) or --no-memory"
+    );
+    let memory = if args.no_memory {
+        MemoryChoice::Off
+    } else {
+        MemoryChoice::Fresh(embedder)
+    };
+    let options = EpisodeOptions {
+        seed: args.seed,
+        timeout_s: timeout,
+        memory,
+        agent,
+        planner_args: args.planner.to_args(),
+        on_tick: args.speed.map(real_time),
+        ..EpisodeOptions::default()
+    };
+    let report = run_fleet_episode(world.clone(), planner.clone(), &tasks, &options)
+        .context("running the fleet")?;
+    let robots: Vec<_> = report
+        .robots
+        .iter()
+        .map(|(name, r)| {
+            json!({
+                "name": name,
+                "tasks": r.tasks,
+                "timed_out": r.timed_out,
+                "final_pose": { "x": r.final_pose.0, "y": r.final_pose.1, "theta": r.final_pose.2 },
+                "visited": r.visited,
+                "entered_keep_out": r.entered_keep_out,
+                "sim": r.sim,
+                "robot_collisions": r.sim.robot_collisions,
+                "safety_interventions": r.interventions,
+            })
+        })
+        .collect();
+    let out = json!({
+        "world": world.name,
+        "planner": planner.name(),
+        "seed": args.seed,
+        "timed_out": report.timed_out,
+        "robot_collisions": report.robot_collisions(),
+        "robots": robots,
+        "wall_time_s": report.wall_time_s,
     });
     println!("{}", serde_json::to_string_pretty(&out)?);
     Ok(())

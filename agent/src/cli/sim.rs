@@ -82,11 +82,27 @@ struct SimReport {
     distance_m: f64,
     max_speed_mps: f64,
     min_clearance_m: f64,
+    /// A fleet's robots each (the fields above are the first robot's).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    robots: Vec<RobotReport>,
+}
+
+/// One robot of a fleet at the end of `embodia sim`.
+#[derive(Debug, Serialize)]
+struct RobotReport {
+    name: String,
+    final_pose: Pose,
+    collisions: u64,
+    robot_collisions: u64,
+    distance_m: f64,
+    max_speed_mps: f64,
+    min_clearance_m: f64,
 }
 
 enum Teleop {
     Plain(Publisher<Twist>),
-    Stamped(Publisher<TwistStamped>),
+    /// With the robot's body frame.
+    Stamped(Publisher<TwistStamped>, String),
 }
 
 fn parse_map_to_odom(text: &str) -> anyhow::Result<[f64; 3]> {
@@ -120,6 +136,13 @@ pub fn run(args: SimArgs) -> anyhow::Result<()> {
     }
     let teleop = args.teleop.as_deref().map(parse_teleop).transpose()?;
     let world = Arc::new(World::load(&args.world)?);
+    if world.robots.len() > 1 && (args.record.is_some() || args.foxglove.wanted()) {
+        bail!(
+            "{}: --record and --foxglove follow one robot's topics, and this world has {} robots. Fix: record a fleet with `ros2 bag record` (or a world with one `robot:`)",
+            args.world.display(),
+            world.robots.len()
+        );
+    }
     let mut config = SimConfig {
         seed: args.seed,
         stamped_cmd_vel: args.stamped_cmd_vel,
@@ -191,15 +214,19 @@ fn simulate<B: Bus, R: Bus>(
     if let Some(r) = recording.as_mut() {
         r.drain(node.sim().time_ns(), None)?;
     }
-    let publisher = match (teleop, args.stamped_cmd_vel) {
-        (None, _) => None,
-        (Some(_), false) => Some(Teleop::Plain(
-            bus.publisher("/cmd_vel", QosProfile::DEFAULT)?,
-        )),
-        (Some(_), true) => Some(Teleop::Stamped(
-            bus.publisher("/cmd_vel", QosProfile::DEFAULT)?,
-        )),
-    };
+    // Teleoperation drives every robot alike, each on its own cmd_vel.
+    let mut publishers = Vec::new();
+    for entry in world.robots.iter().filter(|_| teleop.is_some()) {
+        let topic = entry.topic("cmd_vel");
+        publishers.push(if args.stamped_cmd_vel {
+            Teleop::Stamped(
+                bus.publisher(&topic, QosProfile::DEFAULT)?,
+                entry.frame("base_link"),
+            )
+        } else {
+            Teleop::Plain(bus.publisher(&topic, QosProfile::DEFAULT)?)
+        });
+    }
     let mut pacer: Box<dyn Pacer> = if args.realtime {
         Box::new(RealTime::new())
     } else {
@@ -209,12 +236,13 @@ fn simulate<B: Bus, R: Bus>(
     let started = Instant::now();
     let ticks = (args.duration * 10.0).round() as u64;
     for _ in 0..ticks {
-        if let (Some((lin, ang)), Some(p)) = (teleop, &publisher) {
+        for p in &publishers {
+            let Some((lin, ang)) = teleop else { break };
             let twist = Twist::planar(lin, ang);
             match p {
                 Teleop::Plain(p) => p.publish(&twist)?,
-                Teleop::Stamped(p) => p.publish(&TwistStamped {
-                    header: Header::new(node.sim().stamp(), "base_link"),
+                Teleop::Stamped(p, frame) => p.publish(&TwistStamped {
+                    header: Header::new(node.sim().stamp(), frame),
                     twist,
                 })?,
             }
@@ -244,9 +272,33 @@ fn simulate<B: Bus, R: Bus>(
         distance_m: stats.distance_m,
         max_speed_mps: stats.max_speed_mps,
         min_clearance_m: stats.min_clearance_m,
+        robots: fleet_report(node.sim()),
     };
     println!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())
+}
+
+/// Each robot of a fleet (none for a lone robot, whose figures are the report's own).
+fn fleet_report(sim: &Simulator) -> Vec<RobotReport> {
+    (0..sim.robot_count())
+        .filter_map(|i| {
+            let name = sim.robot_name(i)?.to_owned();
+            let (p, s) = (sim.pose_of(i), sim.stats_of(i));
+            Some(RobotReport {
+                name,
+                final_pose: Pose {
+                    x: p.x,
+                    y: p.y,
+                    theta: p.theta,
+                },
+                collisions: s.collisions,
+                robot_collisions: s.robot_collisions,
+                distance_m: s.distance_m,
+                max_speed_mps: s.max_speed_mps,
+                min_clearance_m: s.min_clearance_m,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,0 +1,74 @@
+//! A fleet on the wire: `embodia sim --dds` serving three robots, each in its namespace, and
+//! three `embodia agent` processes started with `--ros-args -r __ns:=/robotK`, all in one DDS
+//! domain. Each agent must drive its own robot only (no crosstalk): each robot reaches its
+//! own goal, none touches another. Opens DDS sockets: ignored in a plain run;
+//! `scripts/dds-tests.sh` runs it inside a fresh network namespace (loopback only).
+
+use std::process::{Command, Stdio};
+
+use crate::root;
+
+#[test]
+#[ignore = "opens DDS sockets: run inside a network namespace with scripts/dds-tests.sh"]
+fn three_namespaced_agents_drive_their_own_robots_of_one_simulator_over_dds() {
+    let bin = env!("CARGO_BIN_EXE_embodia");
+    let world = "launch/worlds/apartment_fleet.yaml";
+    let domain = "27";
+    // Each robot's errand and the room it must end in (x range, y range).
+    let errands = [
+        ("robot1", "go to the kitchen", (0.0, 4.0), (4.6, 8.0)),
+        ("robot2", "go to the laundry room", (8.0, 12.0), (4.6, 8.0)),
+        ("robot3", "go to the living room", (0.0, 5.0), (0.0, 3.4)),
+    ];
+    let sim = crate::dds_sim(domain, world, "70", &[]);
+    let agents: Vec<_> = errands
+        .iter()
+        .map(|(ns, task, _, _)| {
+            Command::new(bin)
+                .args(["agent", "--dds-loopback", "--no-memory", "--world", world])
+                .args(["--task", task, "--exit-after-tasks", "--timeout", "68"])
+                .args(["--ros-args", "-r", &format!("__ns:=/{ns}")])
+                .args(["-p", "use_sim_time:=true"])
+                .env("ROS_DOMAIN_ID", domain)
+                .current_dir(root())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("embodia agent runs")
+        })
+        .collect();
+    let agents: Vec<_> = agents
+        .into_iter()
+        .map(|a| a.wait_with_output().unwrap())
+        .collect();
+    let sim = sim.wait_with_output().unwrap();
+    let sim: serde_json::Value = serde_json::from_slice(&sim.stdout).unwrap();
+    let robots = sim["robots"]
+        .as_array()
+        .expect("the simulator reports each robot");
+    for ((ns, task, xs, ys), out) in errands.iter().zip(&agents) {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{ns}'s agent failed: {stderr}");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["task"], *task, "{ns}: {report}");
+        assert_eq!(report["outcome"], "succeeded", "{ns}: {report}");
+        let robot = robots
+            .iter()
+            .find(|r| r["name"] == *ns)
+            .unwrap_or_else(|| panic!("{ns} in {sim}"));
+        let (x, y) = (
+            robot["final_pose"]["x"].as_f64().unwrap(),
+            robot["final_pose"]["y"].as_f64().unwrap(),
+        );
+        assert!(
+            (xs.0..xs.1).contains(&x) && (ys.0..ys.1).contains(&y),
+            "{ns} ended where it was sent ({task}): ({x}, {y})"
+        );
+        assert_eq!(robot["collisions"], 0, "{ns}: {robot}");
+        assert_eq!(robot["robot_collisions"], 0, "{ns}: {robot}");
+        assert!(
+            robot["max_speed_mps"].as_f64().unwrap() <= 0.5 + 1e-9,
+            "{robot}"
+        );
+    }
+}
