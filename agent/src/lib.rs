@@ -13,6 +13,7 @@ pub mod deliberative;
 pub mod episode;
 pub mod faults;
 pub mod inbox;
+pub mod lifecycle;
 pub mod live;
 pub mod params;
 pub mod picture;
