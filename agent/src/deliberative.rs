@@ -18,41 +18,17 @@ use tracing::Instrument;
 
 use crate::activity::Activity;
 use crate::lifecycle::{Action, Event, Lifecycle, Phase};
+use crate::messages::{ReactiveCommand, ReactiveEvent};
 use crate::places::PlaceBook;
 use crate::planner::{
     FailedStep, KnownObject, KnownPlace, MemoryHandle, PlanRequest, Planner, Recall, WorldSummary,
 };
-use crate::reactive::{ReactiveCommand, ReactiveEvent};
 use crate::remembering::{Change, MemoryWrites, RETRY_S, UNSTORED_LIMIT, Unstored, WriteHealth};
 use crate::task::validate_task;
 use embodia_memory::NamedPlace;
 use embodia_planner::understand::{Naming, place_naming};
 
-/// Names a task handed in through the API, so its progress and report can be told apart
-/// from other tasks' (an action goal's).
-pub type TaskId = u64;
-
-/// What reaches the deliberative layer.
-#[derive(Debug)]
-pub enum DeliberativeInput {
-    /// A task from a person.
-    Task(String),
-    /// A task whose report and progress carry `id`.
-    Tracked {
-        /// The task's id.
-        id: TaskId,
-        /// The task.
-        text: String,
-    },
-    /// Stop the task `id` if it is still in progress: the robot stands still and the task
-    /// ends [`Outcome::Canceled`].
-    Cancel {
-        /// The task's id.
-        id: TaskId,
-    },
-    /// Something from the reactive layer.
-    Event(ReactiveEvent),
-}
+pub use crate::messages::{DeliberativeInput, TaskId};
 
 /// How a task ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]

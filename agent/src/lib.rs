@@ -15,6 +15,7 @@ pub mod faults;
 pub mod inbox;
 pub mod lifecycle;
 pub mod live;
+pub mod messages;
 pub mod params;
 pub mod picture;
 pub mod places;

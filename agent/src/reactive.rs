@@ -21,53 +21,19 @@ use embodia_actuation::gate::InterventionCounts;
 use embodia_actuation::skills::start;
 use embodia_actuation::{
     Failure, GateInput, NavResources, Reason, SafetyGate, Skill, SkillCommand, SkillContext,
-    SkillStatus, Step,
+    SkillStatus,
 };
-use embodia_perception::{Observation, Perceiver, WorldState};
+use embodia_perception::{Perceiver, WorldState};
 use embodia_ros::msg::std_msgs::{Bool, String as RosString};
 use embodia_ros::{Publisher, Subscription};
 use serde_json::json;
 
 use crate::activity::Activity;
-use crate::deliberative::DeliberativeInput;
 use crate::inbox::InboxSender;
+pub use crate::messages::{DeliberativeInput, ReactiveCommand, ReactiveEvent};
 
 /// A clock read inside a tick, ns.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
-
-/// What the deliberative layer asks of the reactive one.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ReactiveCommand {
-    /// Run this step (replacing any running one).
-    Run {
-        /// Identifies the step in the outcome.
-        id: u64,
-        /// The step.
-        step: Step,
-    },
-    /// Stop the running step and stand still.
-    Cancel,
-    /// Objects remembered from earlier, for perception to know of.
-    Recall(Vec<embodia_perception::TrackedObject>),
-    /// The places changed (one was named): perception and skills use these from now on.
-    Places(Arc<embodia_perception::SemanticMap>),
-}
-
-/// What the reactive layer reports.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ReactiveEvent {
-    /// A step ended.
-    StepFinished {
-        /// The step's id.
-        id: u64,
-        /// How it ended.
-        status: SkillStatus,
-    },
-    /// Something was said.
-    Said(String),
-    /// Perception noticed something.
-    Observed(Observation),
-}
 
 /// Sends events to the deliberative side, counting them in for the lockstep runner.
 pub trait EventSink: Send {
@@ -372,7 +338,8 @@ impl EventSink for InboxEvents {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use embodia_perception::ObservationKind;
+    use embodia_actuation::Step;
+    use embodia_perception::{Observation, ObservationKind};
 
     fn sighting(i: usize) -> Observation {
         Observation {
