@@ -222,6 +222,18 @@ pub struct DeliberativeParts {
     pub named_place_radius: f64,
 }
 
+/// An object seen (or remembered) as the planner is told of it at `now_ns`.
+fn known_object(o: &TrackedObject, now_ns: i64) -> KnownObject {
+    KnownObject {
+        name: o.name.clone(),
+        class: o.class.clone(),
+        x: o.x,
+        y: o.y,
+        place: o.place.clone(),
+        seen_ago_s: (now_ns - o.last_seen_ns).max(0) as f64 * 1e-9,
+    }
+}
+
 fn summary(world: &WorldState) -> WorldSummary {
     WorldSummary {
         pose: world.robot.map(|r| (r.x, r.y, r.theta)),
@@ -231,14 +243,7 @@ fn summary(world: &WorldState) -> WorldSummary {
         objects: world
             .objects
             .iter()
-            .map(|o| KnownObject {
-                name: o.name.clone(),
-                class: o.class.clone(),
-                x: o.x,
-                y: o.y,
-                place: o.place.clone(),
-                seen_ago_s: (world.now_ns - o.last_seen_ns).max(0) as f64 * 1e-9,
-            })
+            .map(|o| known_object(o, world.now_ns))
             .collect(),
     }
 }
@@ -769,16 +774,9 @@ impl Deliberative {
         let world = self.snapshot.load_full();
         let (memories, remembered) = self.recall(&task, &world).await;
         let mut world_summary = summary(&world);
-        for o in &remembered {
-            world_summary.objects.push(KnownObject {
-                name: o.name.clone(),
-                class: o.class.clone(),
-                x: o.x,
-                y: o.y,
-                place: o.place.clone(),
-                seen_ago_s: (world.now_ns - o.last_seen_ns).max(0) as f64 * 1e-9,
-            });
-        }
+        world_summary
+            .objects
+            .extend(remembered.iter().map(|o| known_object(o, world.now_ns)));
         if !remembered.is_empty() {
             let _ = self.commands.send(ReactiveCommand::Recall(remembered));
         }
