@@ -117,6 +117,16 @@ impl NearbyPoints {
         self.free_distance_keeping(v, w, radius, 0.0)
     }
 
+    /// Travel along the arc of `(v, w)` that still leaves `margin` between the body and every
+    /// point: the least of the free distance less the margin (head on, and for any motion
+    /// that brings a point within the margin closer to the body's edge) and
+    /// [`Self::free_distance_keeping`] (an arc that grazes a point). Negative when a point
+    /// within the margin is closed on.
+    pub fn room(&self, v: f64, w: f64, radius: f64, margin: f64) -> f64 {
+        let touch = self.free_distance(v, w, radius) - margin;
+        touch.min(self.free_distance_keeping(v, w, radius, margin))
+    }
+
     /// As [`Self::free_distance`] for the body grown by `margin` all round: the travel before
     /// the body comes within `margin` of a point, beside it as well as ahead. A point already
     /// within the margin keeps the clearance it has (less [`NEAREST_SLACK_M`]): motion that

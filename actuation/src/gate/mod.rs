@@ -401,9 +401,7 @@ impl<S: CmdVelSink> SafetyGate<S> {
             // short of it too (issue 17: a pure-pursuit arc round a desk's corner passed 1.6 cm
             // from it, inside the lidar's noise, and latched a false collision). A point
             // already within the margin (the body pushed or started there) is not closed on.
-            let room = self
-                .nearby
-                .free_distance_keeping(v, w, c.robot_radius, c.stop_margin);
+            let room = self.nearby.room(v, w, c.robot_radius, c.stop_margin);
             let cap = c.speed_for_free_distance(room + c.stop_margin, t_react);
             let ramp = if c.slowdown_distance > 0.0 {
                 c.max_linear * (room / c.slowdown_distance).clamp(0.0, 1.0)

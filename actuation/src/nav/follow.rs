@@ -119,7 +119,7 @@ impl PurePursuit {
                 return (v, w); // turning in place, or there: the body does not move
             }
             // Free travel needed: the arc to the look-ahead point, at most the look-ahead.
-            let free = obstacles.free_distance_keeping(v, w, radius, self.config.clearance);
+            let free = obstacles.room(v, w, radius, self.config.clearance);
             if free >= lookahead.min(self.remaining(p)) {
                 return (v, w);
             }
@@ -202,7 +202,7 @@ mod tests {
         let post = NearbyPoints::new(&[V2::new(0.36, 0.33)], 0.18, 1.0);
         let full = pp.command(V2::zeros(), 0.0);
         let clearance = FollowConfig::default().clearance;
-        assert!(post.free_distance_keeping(full.0, full.1, 0.18, clearance) < 0.45);
+        assert!(post.room(full.0, full.1, 0.18, clearance) < 0.45);
         let (v, w) = pp.command_clear(V2::zeros(), 0.0, &post, 0.18);
         assert!(v > 0.0, "still drives: ({v}, {w})");
         assert!(
@@ -210,7 +210,7 @@ mod tests {
             "turns less sharply than the chord: {w} vs {}",
             full.1
         );
-        assert!(post.free_distance_keeping(v, w, 0.18, clearance) >= 0.45 * 0.15);
+        assert!(post.room(v, w, 0.18, clearance) >= 0.45 * 0.15);
         // Nothing near: the full look-ahead, as before.
         let far = NearbyPoints::new(&[V2::new(3.0, 3.0)], 0.18, 1.0);
         assert_eq!(pp.command_clear(V2::zeros(), 0.0, &far, 0.18), full);
