@@ -269,6 +269,92 @@ fn an_obstacle_ahead_slows_then_stops_the_robot_before_it() {
     assert!(r.run(0.0, 1.0, 10).w > 0.0);
 }
 
+/// Drives the rig's robot through a world of `obstacle` points for `ticks` ticks asking for
+/// `(v, w)`, moving it as the gate allows; returns the smallest clearance of the body's edge.
+fn drive_past(r: &mut Rig, obstacle: &[V2], v: f64, w: f64, ticks: usize) -> f64 {
+    let radius = r.gate.config().robot_radius;
+    let mut smallest = f64::INFINITY;
+    for _ in 0..ticks {
+        let (s, c) = r.robot.theta.sin_cos();
+        let at = V2::new(r.robot.x, r.robot.y);
+        r.scan.points = obstacle
+            .iter()
+            .map(|q| {
+                let d = q - at;
+                V2::new(c * d.x + s * d.y, -s * d.x + c * d.y)
+            })
+            .collect();
+        let out = r.tick(v, w);
+        r.robot.theta += out.w * 0.05;
+        r.robot.x += out.v * 0.05 * r.robot.theta.cos();
+        r.robot.y += out.v * 0.05 * r.robot.theta.sin();
+        let at = V2::new(r.robot.x, r.robot.y);
+        for q in obstacle {
+            smallest = smallest.min((q - at).norm() - radius);
+        }
+    }
+    smallest
+}
+
+/// A disc of `radius` at `centre`, as points 5 mm apart on its rim.
+fn disc(centre: V2, radius: f64) -> Vec<V2> {
+    let n = (std::f64::consts::TAU * radius / 0.005).ceil() as usize;
+    (0..n)
+        .map(|k| {
+            let a = std::f64::consts::TAU * k as f64 / n as f64;
+            centre + V2::new(radius * a.cos(), radius * a.sin())
+        })
+        .collect()
+}
+
+/// Issue 17's soak: an arc round a desk's corner passed 1.6 cm from it — the gate measured
+/// only how far the body could go before touching, and a grazing pass never touches — and
+/// lidar noise then read contact. The margin holds beside the body as it does ahead.
+#[test]
+fn a_path_grazing_an_obstacle_keeps_the_stop_margin_beside_the_body_too() {
+    let margin = GateConfig::default().stop_margin;
+    for (v, w) in [(0.3, 0.0), (0.3, 0.08), (0.2, -0.05)] {
+        let mut r = rig();
+        // A desk (0.5 m radius) whose edge the body's path would pass 1.6 cm from.
+        let desk = disc(V2::new(6.2, 5.0 + 0.18 + 0.016 + 0.5), 0.5);
+        let smallest = drive_past(&mut r, &desk, v, w, 200);
+        assert!(
+            smallest >= margin - 1e-3,
+            "({v}, {w}): the body came within {smallest:.4} m of the desk"
+        );
+        assert!(
+            r.robot.x > 5.6,
+            "({v}, {w}): it drove up to the desk: {}",
+            r.robot.x
+        );
+    }
+}
+
+#[test]
+fn a_body_already_inside_the_margin_may_turn_and_leave_but_not_close_in() {
+    let mut r = rig();
+    // A wall along the robot's left side, 2 cm from its edge.
+    let wall: Vec<V2> = (-100..=100)
+        .map(|i| V2::new(5.0 + 0.01 * i as f64, 5.0 + 0.18 + 0.02))
+        .collect();
+    // Along it or toward it (an arc to the left): the clearance does not shrink.
+    for w in [0.0, 0.5] {
+        let smallest = drive_past(&mut r, &wall, 0.2, w, 20);
+        assert!(smallest >= 0.02 - 1e-3, "closed in on the wall: {smallest}");
+    }
+    // Turning in place is free, and then driving away from the wall.
+    drive_past(&mut r, &wall, 0.0, -1.0, 40);
+    assert!(r.robot.theta < -1.2, "turned: {}", r.robot.theta);
+    let y = r.robot.y;
+    drive_past(&mut r, &wall, 0.2, 0.0, 20);
+    assert!(
+        r.robot.y < y - 0.03,
+        "left the wall: {} -> {}",
+        y,
+        r.robot.y
+    );
+}
+
 #[test]
 fn slowing_keeps_the_curvature() {
     let mut r = rig();

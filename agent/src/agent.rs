@@ -144,6 +144,8 @@ pub struct AgentConfig {
     pub navigation: Navigation,
     /// Nav2's `NavigateToPose` action name.
     pub nav2_action: String,
+    /// A moving step held this long by the gate for want of fresh `/scan` or `/odom` fails, s.
+    pub sensor_lost_s: f64,
 }
 
 impl Default for AgentConfig {
@@ -165,6 +167,7 @@ impl Default for AgentConfig {
             remote_planner: embodia_planner::RemoteSettings::default(),
             navigation: Navigation::Builtin,
             nav2_action: "/navigate_to_pose".into(),
+            sensor_lost_s: 5.0,
         }
     }
 }
@@ -403,6 +406,7 @@ impl Agent {
                 Pacing::WallClock(now) => Some(now.clone()),
                 Pacing::Lockstep => None,
             },
+            sensor_lost_s: config.sensor_lost_s,
         });
         let in_progress = InProgress::default();
         let memory = memory.map(|m| Arc::new(std::sync::Mutex::new(m)));

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 use crossbeam_channel::Sender;
-use embodia_actuation::{Failure, Plan, PlanLimits, SkillStatus, Step};
+use embodia_actuation::{Plan, PlanLimits, Step};
 use embodia_memory::{Memory, Query};
 use embodia_perception::{Observation, TrackedObject, WorldState};
 use embodia_ros::Publisher;
@@ -17,41 +17,18 @@ use serde_json::json;
 use tracing::Instrument;
 
 use crate::activity::Activity;
+use crate::lifecycle::{Action, Event, Lifecycle, Phase};
+use crate::messages::{ReactiveCommand, ReactiveEvent};
 use crate::places::PlaceBook;
 use crate::planner::{
     FailedStep, KnownObject, KnownPlace, MemoryHandle, PlanRequest, Planner, Recall, WorldSummary,
 };
-use crate::reactive::{ReactiveCommand, ReactiveEvent};
 use crate::remembering::{Change, MemoryWrites, RETRY_S, UNSTORED_LIMIT, Unstored, WriteHealth};
 use crate::task::validate_task;
 use embodia_memory::NamedPlace;
 use embodia_planner::understand::{Naming, place_naming};
 
-/// Names a task handed in through the API, so its progress and report can be told apart
-/// from other tasks' (an action goal's).
-pub type TaskId = u64;
-
-/// What reaches the deliberative layer.
-#[derive(Debug)]
-pub enum DeliberativeInput {
-    /// A task from a person.
-    Task(String),
-    /// A task whose report and progress carry `id`.
-    Tracked {
-        /// The task's id.
-        id: TaskId,
-        /// The task.
-        text: String,
-    },
-    /// Stop the task `id` if it is still in progress: the robot stands still and the task
-    /// ends [`Outcome::Canceled`].
-    Cancel {
-        /// The task's id.
-        id: TaskId,
-    },
-    /// Something from the reactive layer.
-    Event(ReactiveEvent),
-}
+pub use crate::messages::{DeliberativeInput, TaskId};
 
 /// How a task ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -160,38 +137,12 @@ impl Default for DeliberativeConfig {
     }
 }
 
-enum Phase {
-    Running {
-        plan: Plan,
-        index: usize,
-    },
-    /// Saying the closing words; then report `outcome`.
-    Concluding {
-        outcome: Outcome,
-    },
-}
-
 struct Current {
     report: TaskReport,
-    phase: Phase,
-    step_id: u64,
-    replans: usize,
-    /// Steps of this task already carried out, in order, across plans.
-    done: Vec<Step>,
+    /// Where the task is: the pure state machine this layer is the shell of.
+    life: Lifecycle,
     /// Where the robot stood when the task began ("come back" returns there).
     start: Option<(f64, f64)>,
-}
-
-/// On a replan, the part of `plan` still to do: a plan that begins with exactly the steps
-/// already carried out continues after them, so nothing with an effect — a turn, a move, a
-/// sentence — happens twice. A plan that went another way (the world changed, or a model
-/// chose differently) is kept whole.
-fn resume(plan: Plan, done: &[Step]) -> Plan {
-    if !done.is_empty() && plan.steps.len() > done.len() && plan.steps.starts_with(done) {
-        Plan::new(plan.steps[done.len()..].to_vec())
-    } else {
-        plan
-    }
 }
 
 /// The deliberative layer's state.
@@ -561,13 +512,13 @@ impl Deliberative {
     /// Shows the task in progress (for a report of a run that stops before it ends).
     fn show_progress(&self, state: &str) {
         let shown = self.current.as_ref().map(|c| TaskReport {
-            current_step: match &c.phase {
+            current_step: match c.life.phase() {
                 Phase::Running { plan, index } => plan.steps.get(*index).cloned(),
-                Phase::Concluding { .. } => None,
+                Phase::Planning | Phase::Concluding { .. } => None,
             },
-            step_index: match &c.phase {
+            step_index: match c.life.phase() {
                 Phase::Running { index, .. } => Some(*index),
-                Phase::Concluding { .. } => None,
+                Phase::Planning | Phase::Concluding { .. } => None,
             },
             state: Some(state.to_owned()),
             ..c.report.clone()
@@ -579,9 +530,9 @@ impl Deliberative {
         self.show_progress(state);
         let msg = match &self.current {
             Some(c) => {
-                let (plan, step) = match &c.phase {
+                let (plan, step) = match c.life.phase() {
                     Phase::Running { plan, index } => (Some(plan), Some(*index)),
-                    Phase::Concluding { .. } => (c.report.plans.last(), None),
+                    Phase::Planning | Phase::Concluding { .. } => (c.report.plans.last(), None),
                 };
                 json!({ "task": c.report.task, "plan": plan, "current_step": step, "state": state, "reason": c.report.reason })
             }
@@ -628,7 +579,7 @@ impl Deliberative {
     fn send_step(&mut self, step: Step) {
         self.next_id += 1;
         if let Some(c) = &mut self.current {
-            c.step_id = self.next_id;
+            c.life.started(self.next_id);
         }
         let _ = self.commands.send(ReactiveCommand::Run {
             id: self.next_id,
@@ -638,10 +589,52 @@ impl Deliberative {
 
     /// Says `text` as the task's last act, then reports `outcome`.
     fn conclude(&mut self, outcome: Outcome, text: String) {
-        if let Some(c) = &mut self.current {
-            c.phase = Phase::Concluding { outcome };
+        let replan = self.transition(Event::Conclude { outcome, text });
+        debug_assert!(replan.is_none(), "concluding never replans");
+    }
+
+    /// Feeds `event` to the task's state machine and carries out its actions; a replan it
+    /// asks for is returned (planning is the async caller's).
+    fn transition(&mut self, event: Event) -> Option<FailedStep> {
+        let c = self.current.as_mut()?;
+        let life = std::mem::replace(&mut c.life, Lifecycle::new(String::new(), 0));
+        let (life, actions) = life.on(event);
+        c.life = life;
+        let mut replan = None;
+        for action in actions {
+            match action {
+                Action::RecordPlan(plan) => {
+                    tracing::info!(plan = %serde_json::to_string(&plan).unwrap_or_default(), "planned");
+                    if let Some(c) = &mut self.current {
+                        c.report.plans.push(plan);
+                    }
+                }
+                Action::PublishStatus(state) => self.publish_status(state),
+                Action::Run(step) => self.send_step(step),
+                Action::CancelReactive => {
+                    let _ = self.commands.send(ReactiveCommand::Cancel);
+                }
+                Action::Reason(reason) => {
+                    if let Some(c) = &mut self.current {
+                        c.report.reason = Some(reason);
+                    }
+                }
+                Action::Replan(failed) => replan = Some(failed),
+                Action::Finish(outcome) => self.finish(outcome),
+            }
         }
-        self.send_step(Step::Say { text });
+        replan
+    }
+
+    /// Feeds `event`, then plans again for as long as the machine asks for a replan.
+    async fn advance(&mut self, event: Event) {
+        let mut replan = self.transition(event);
+        while let Some(failed) = replan {
+            let Some(plan) = self.plan(Some(failed)).await else {
+                return;
+            };
+            replan = self.transition(Event::Planned(plan));
+        }
     }
 
     /// Ends the task `id` as canceled if it is the one in progress: the running step is
@@ -681,14 +674,10 @@ impl Deliberative {
             ..TaskReport::new(task, Outcome::Failed)
         };
         let start = self.snapshot.load().robot.map(|r| (r.x, r.y));
+        let life = Lifecycle::new(report.task.clone(), self.config.max_replans);
         self.current = Some(Current {
             report,
-            phase: Phase::Concluding {
-                outcome: Outcome::Failed,
-            },
-            step_id: 0,
-            replans: 0,
-            done: Vec::new(),
+            life,
             start,
         });
         let recorded = self.current.as_ref().map(|c| c.report.task.clone());
@@ -761,16 +750,22 @@ impl Deliberative {
     }
 
     async fn plan_and_start(&mut self, previous_failure: Option<FailedStep>) {
-        let Some(task) = self.current.as_ref().map(|c| c.report.task.clone()) else {
-            return;
-        };
+        if let Some(plan) = self.plan(previous_failure).await {
+            self.advance(Event::Planned(plan)).await;
+        }
+    }
+
+    /// Asks the planner for a plan for the current task (none when no task is current by the
+    /// time it answers), recording the time it took and who planned.
+    async fn plan(&mut self, previous_failure: Option<FailedStep>) -> Option<Result<Plan, String>> {
+        let task = self.current.as_ref().map(|c| c.report.task.clone())?;
         self.flush_memory().await;
         let world = self.snapshot.load_full();
         let (memories, remembered) = self.recall(&task, &world).await;
         let mut world_summary = summary(&world);
-        for o in &remembered {
-            world_summary.objects.push(KnownObject::of(o, world.now_ns));
-        }
+        world_summary
+            .objects
+            .extend(remembered.iter().map(|o| KnownObject::of(o, world.now_ns)));
         if !remembered.is_empty() {
             let _ = self.commands.send(ReactiveCommand::Recall(remembered));
         }
@@ -827,7 +822,7 @@ impl Deliberative {
                 .map(|_| plan)
                 .map_err(|e| format!("the plan was invalid: {e}")),
         };
-        let Some(c) = &mut self.current else { return };
+        let c = self.current.as_mut()?;
         c.report.planning_ms.push(elapsed_ms);
         if let Some(by) = by {
             c.report.planned_by.push(by);
@@ -835,23 +830,8 @@ impl Deliberative {
         if let Some(fallback) = fallback {
             c.report.planner_fallbacks.push(fallback);
         }
-        match plan {
-            Ok(plan) => {
-                let plan = resume(plan, &c.done);
-                tracing::info!(plan = %serde_json::to_string(&plan).unwrap_or_default(), elapsed_ms, "planned");
-                c.report.plans.push(plan.clone());
-                let first = plan.steps[0].clone();
-                c.phase = Phase::Running { plan, index: 0 };
-                self.publish_status("running");
-                self.send_step(first);
-            }
-            Err(reason) => {
-                let _ = self.commands.send(ReactiveCommand::Cancel);
-                c.report.reason = Some(reason.clone());
-                let text = format!("I cannot do that: {reason}");
-                self.conclude(Outcome::Failed, text);
-            }
-        }
+        tracing::debug!(elapsed_ms, ok = plan.is_ok(), "planner answered");
+        Some(plan)
     }
 
     async fn on_event(&mut self, event: ReactiveEvent) {
@@ -872,47 +852,8 @@ impl Deliberative {
                 }
             }
             ReactiveEvent::StepFinished { id, status } => {
-                let Some(c) = &mut self.current else { return };
-                if id != c.step_id {
-                    return; // a cancelled step's late word
-                }
-                match (&mut c.phase, status) {
-                    (Phase::Concluding { outcome }, _) => {
-                        let outcome = *outcome;
-                        self.finish(outcome);
-                    }
-                    (Phase::Running { plan, index }, SkillStatus::Succeeded) => {
-                        c.done.push(plan.steps[*index].clone());
-                        *index += 1;
-                        match plan.steps.get(*index).cloned() {
-                            Some(step) => {
-                                self.publish_status("running");
-                                self.send_step(step);
-                            }
-                            None => self.finish(Outcome::Succeeded),
-                        }
-                    }
-                    (Phase::Running { plan, index }, SkillStatus::Failed(failure)) => {
-                        let step = plan.steps[*index].clone();
-                        self.on_step_failed(step, failure).await;
-                    }
-                    (_, SkillStatus::Running) => {}
-                }
+                self.advance(Event::StepFinished { id, status }).await;
             }
-        }
-    }
-
-    async fn on_step_failed(&mut self, step: Step, failure: Failure) {
-        let Some(c) = &mut self.current else { return };
-        tracing::info!(?step, reason = %failure.reason, "step failed");
-        if failure.retryable && c.replans < self.config.max_replans {
-            c.replans += 1;
-            self.plan_and_start(Some(FailedStep { step, failure }))
-                .await;
-        } else {
-            c.report.reason = Some(failure.reason.clone());
-            let text = format!("I could not {}: {}.", c.report.task, failure.reason);
-            self.conclude(Outcome::Failed, text);
         }
     }
 }

@@ -15,8 +15,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use embodia_perception::Observation;
 use tokio::sync::mpsc;
 
-use crate::deliberative::DeliberativeInput;
-use crate::reactive::ReactiveEvent;
+use crate::messages::DeliberativeInput;
+use crate::messages::ReactiveEvent;
 
 /// Observations that may wait for the deliberative layer before new ones are dropped.
 pub const OBSERVATION_CAPACITY: usize = 4096;

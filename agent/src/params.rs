@@ -196,6 +196,13 @@ pub fn registry() -> Vec<ParamSpec> {
             |c| c.gate.max_odom_age_s.to_string()
         ),
         p!(
+            "sensor_lost_s",
+            Double,
+            "A step that asks to move fails (not retried) when the gate has held it for this long for want of fresh /scan or /odom, s",
+            |c, v| c.sensor_lost_s = f(v),
+            |c| c.sensor_lost_s.to_string()
+        ),
+        p!(
             "deadman_s",
             Double,
             "No command from the skills for this long stops the robot, s",

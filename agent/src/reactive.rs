@@ -21,53 +21,19 @@ use embodia_actuation::gate::InterventionCounts;
 use embodia_actuation::skills::start;
 use embodia_actuation::{
     Failure, GateInput, NavResources, Reason, SafetyGate, Skill, SkillCommand, SkillContext,
-    SkillStatus, Step,
+    SkillStatus,
 };
-use embodia_perception::{Observation, Perceiver, WorldState};
+use embodia_perception::{Perceiver, WorldState};
 use embodia_ros::msg::std_msgs::{Bool, String as RosString};
 use embodia_ros::{Publisher, Subscription};
 use serde_json::json;
 
 use crate::activity::Activity;
-use crate::deliberative::DeliberativeInput;
 use crate::inbox::InboxSender;
+pub use crate::messages::{DeliberativeInput, ReactiveCommand, ReactiveEvent};
 
 /// A clock read inside a tick, ns.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
-
-/// What the deliberative layer asks of the reactive one.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ReactiveCommand {
-    /// Run this step (replacing any running one).
-    Run {
-        /// Identifies the step in the outcome.
-        id: u64,
-        /// The step.
-        step: Step,
-    },
-    /// Stop the running step and stand still.
-    Cancel,
-    /// Objects remembered from earlier, for perception to know of.
-    Recall(Vec<embodia_perception::TrackedObject>),
-    /// The places changed (one was named): perception and skills use these from now on.
-    Places(Arc<embodia_perception::SemanticMap>),
-}
-
-/// What the reactive layer reports.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ReactiveEvent {
-    /// A step ended.
-    StepFinished {
-        /// The step's id.
-        id: u64,
-        /// How it ended.
-        status: SkillStatus,
-    },
-    /// Something was said.
-    Said(String),
-    /// Perception noticed something.
-    Observed(Observation),
-}
 
 /// Sends events to the deliberative side, counting them in for the lockstep runner.
 pub trait EventSink: Send {
@@ -89,6 +55,9 @@ pub struct ReactiveCore<E> {
     snapshot: Arc<ArcSwap<WorldState>>,
     last_safety_publish: Option<(embodia_actuation::gate::Reasons, i64)>,
     clock: Option<Clock>,
+    sensor_lost_ns: i64,
+    /// Since when the gate has held the running step for want of fresh sensor data, and which.
+    held_since: Option<(i64, Reason)>,
 }
 
 /// Handles the reactive core needs, made by the agent's wiring.
@@ -114,6 +83,9 @@ pub struct ReactiveParts<E> {
     /// Read after the skill runs, so the gate sees how old the skill's command is by then.
     /// None when time moves only between ticks (lockstep simulation).
     pub clock: Option<Clock>,
+    /// A step asking to move, held this long by the gate for want of fresh `/scan` or
+    /// `/odom`, fails, s (`sensor_lost_s`).
+    pub sensor_lost_s: f64,
 }
 
 impl<E: EventSink> ReactiveCore<E> {
@@ -132,6 +104,8 @@ impl<E: EventSink> ReactiveCore<E> {
             snapshot: p.snapshot,
             last_safety_publish: None,
             clock: p.clock,
+            sensor_lost_ns: (p.sensor_lost_s.max(0.0) * 1e9) as i64,
+            held_since: None,
         }
     }
 
@@ -216,6 +190,8 @@ impl<E: EventSink> ReactiveCore<E> {
         });
         self.snapshot.store(Arc::new(world.clone()));
         self.end_step_if_latched();
+        let asks_to_move = command.v != 0.0 || command.w != 0.0;
+        self.end_step_if_sensor_lost(out.reasons, asks_to_move, gate_now);
         self.publish_safety(
             out.reasons,
             gate_now,
@@ -241,6 +217,58 @@ impl<E: EventSink> ReactiveCore<E> {
                 status: SkillStatus::Failed(Failure::permanent(format!(
                     "the safety gate holds a latched stop ({}) until /agent/safety_reset",
                     names.join(", ")
+                ))),
+            });
+        }
+    }
+
+    /// A sensor that stays silent (a dead `/scan` or `/odom` publisher) holds the robot at the
+    /// gate's watchdog for good; the running step would only end by its own timeout (20 s
+    /// without progress, then retried). Held `sensor_lost_s` while asking to move, it fails
+    /// now, not retryable — replanning does not bring a sensor back — naming the topic. A
+    /// shorter outage (fresh data again within the bound) leaves the step running.
+    fn end_step_if_sensor_lost(
+        &mut self,
+        reasons: embodia_actuation::gate::Reasons,
+        asks_to_move: bool,
+        now_ns: i64,
+    ) {
+        let stale = [Reason::StaleScan, Reason::StaleOdometry]
+            .into_iter()
+            .find(|r| reasons.contains(*r));
+        let (Some(reason), true, true) = (stale, asks_to_move, self.active.is_some()) else {
+            self.held_since = None;
+            return;
+        };
+        let since = match self.held_since {
+            Some((since, held)) if held == reason => since,
+            _ => {
+                self.held_since = Some((now_ns, reason));
+                now_ns
+            }
+        };
+        if now_ns - since < self.sensor_lost_ns {
+            return;
+        }
+        self.held_since = None;
+        if let Some((id, skill)) = self.active.take() {
+            let topic = if reason == Reason::StaleScan {
+                "/scan"
+            } else {
+                "/odom"
+            };
+            let held_s = (now_ns - since) as f64 * 1e-9;
+            tracing::warn!(
+                id,
+                skill = skill.name(),
+                topic,
+                held_s,
+                "step ended: a sensor is silent"
+            );
+            self.events.emit(ReactiveEvent::StepFinished {
+                id,
+                status: SkillStatus::Failed(Failure::permanent(format!(
+                    "no fresh {topic} for {held_s:.1} s after the safety gate stopped the robot (the sensor stopped publishing?)"
                 ))),
             });
         }
@@ -310,7 +338,8 @@ impl EventSink for InboxEvents {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use embodia_perception::ObservationKind;
+    use embodia_actuation::Step;
+    use embodia_perception::{Observation, ObservationKind};
 
     fn sighting(i: usize) -> Observation {
         Observation {
@@ -350,6 +379,10 @@ mod tests {
         clock: Arc<AtomicI64>,
         now: i64,
         inbox: crate::inbox::Inbox,
+        /// The lidar publishes (false: silent, and the robot, stopped by the gate, stands).
+        scanning: bool,
+        /// Where odometry says the robot is along x, m.
+        x: f64,
     }
 
     impl Rig {
@@ -382,6 +415,7 @@ mod tests {
                     .unwrap(),
                 snapshot: Arc::new(ArcSwap::from_pointee(WorldState::default())),
                 clock: Some(Arc::new(move || read.load(Ordering::SeqCst))),
+                sensor_lost_s: 3.0,
             });
             Self {
                 core,
@@ -398,6 +432,8 @@ mod tests {
                 clock,
                 now: 1_000 * MS,
                 inbox,
+                scanning: true,
+                x: 0.0,
             }
         }
 
@@ -405,23 +441,29 @@ mod tests {
         fn tick(&mut self, late_ms: i64) -> embodia_actuation::gate::Reasons {
             self.now += 50 * MS;
             let stamp = Time::from_nanos(self.now);
-            self.scan
-                .publish(&LaserScan {
-                    header: Header::new(stamp, ""),
-                    angle_min: -std::f32::consts::PI,
-                    angle_increment: std::f32::consts::TAU / 360.0,
-                    angle_max: std::f32::consts::PI - std::f32::consts::TAU / 360.0,
-                    range_min: 0.12,
-                    range_max: 12.0,
-                    ranges: vec![f32::INFINITY; 360],
-                    ..Default::default()
-                })
-                .unwrap();
+            if self.scanning {
+                self.scan
+                    .publish(&LaserScan {
+                        header: Header::new(stamp, ""),
+                        angle_min: -std::f32::consts::PI,
+                        angle_increment: std::f32::consts::TAU / 360.0,
+                        angle_max: std::f32::consts::PI - std::f32::consts::TAU / 360.0,
+                        range_min: 0.12,
+                        range_max: 12.0,
+                        ranges: vec![f32::INFINITY; 360],
+                        ..Default::default()
+                    })
+                    .unwrap();
+            }
             let mut odom = Odometry {
                 header: Header::new(stamp, "odom"),
                 ..Default::default()
             };
             odom.pose.pose.orientation.w = 1.0;
+            if self.scanning {
+                self.x += 0.01;
+            }
+            odom.pose.pose.position.x = self.x;
             self.odom.publish(&odom).unwrap();
             self.clock.store(self.now + late_ms * MS, Ordering::SeqCst);
             let before = self.core.interventions().clone();
@@ -511,6 +553,55 @@ mod tests {
             step_results(&mut rig.inbox).as_slice(),
             [(4, SkillStatus::Failed(_))]
         ));
+    }
+
+    /// Issue 17: a dead `/scan` failed its task only after about 60 s (20 s without progress,
+    /// twice replanned). Held by the gate `sensor_lost_s` (3 s here) while asking to move, the step
+    /// fails, not retryable, naming the topic; an outage shorter than that leaves it running.
+    #[test]
+    fn a_silent_lidar_fails_the_moving_step_within_sensor_lost_s_and_a_short_outage_does_not() {
+        let mut rig = Rig::new();
+        rig.commands
+            .send(ReactiveCommand::Run {
+                id: 5,
+                step: Step::Move { metres: 20.0 },
+            })
+            .unwrap();
+        rig.tick(0);
+        // 2.5 s without scans (the gate stops after 0.5 s, so held 2 s): the step goes on.
+        rig.scanning = false;
+        for _ in 0..50 {
+            rig.tick(0);
+        }
+        rig.scanning = true;
+        for _ in 0..20 {
+            rig.tick(0);
+        }
+        assert!(rig.core.busy(), "a short outage does not end the step");
+        assert!(step_results(&mut rig.inbox).is_empty());
+        // The lidar dies: the gate stops after max_scan_age_s, the step fails 3 s later.
+        rig.scanning = false;
+        let mut ticks = 0;
+        while rig.core.busy() {
+            rig.tick(0);
+            ticks += 1;
+            assert!(
+                ticks <= 72,
+                "still running {} s after the last scan",
+                ticks as f64 * 0.05
+            );
+        }
+        assert!(
+            ticks >= 70,
+            "failed early: {ticks} ticks: {:?}",
+            step_results(&mut rig.inbox)
+        );
+        let results = step_results(&mut rig.inbox);
+        let [(5, SkillStatus::Failed(f))] = results.as_slice() else {
+            panic!("{results:?}");
+        };
+        assert!(!f.retryable, "replanning does not bring a sensor back");
+        assert!(f.reason.contains("/scan"), "{}", f.reason);
     }
 
     /// Regression (issue 17): step results shared a bounded queue with observations and were

@@ -73,3 +73,39 @@ fn five_simulated_minutes_of_tasks_end_every_task_safely_with_flat_fds_threads_a
         "{start} -> {down}"
     );
 }
+
+/// The hour's false collision latch (issue 17), from where the soak's "find the desk" left the
+/// robot (seed 0, 1914 s in): "go to the study" cut the corner round the desk to 1.6 cm of it,
+/// lidar noise read contact in two scans running, and the latch failed every task after. The
+/// body now keeps the gate's margin beside it too, and the follower keeps clear of it.
+#[test]
+fn going_round_the_desk_keeps_the_margin_and_latches_no_false_collision() {
+    for seed in ["0", "1"] {
+        let r = json(&embodia(&[
+            "run",
+            "--world",
+            "tests/scenarios/worlds/apartment-beside-desk.yaml",
+            "--planner",
+            "rules",
+            "--no-memory",
+            "--seed",
+            seed,
+            "--task",
+            "go to the study",
+        ]));
+        assert_eq!(
+            r["tasks"][0]["outcome"], "succeeded",
+            "seed {seed}: {}",
+            r["tasks"]
+        );
+        let clearance = r["sim"]["min_clearance_m"].as_f64().unwrap();
+        assert!(clearance >= 0.05, "seed {seed}: came within {clearance} m");
+        assert!(
+            r["safety_interventions"]["ticks"]
+                .get("collision")
+                .is_none(),
+            "seed {seed}: {}",
+            r["safety_interventions"]
+        );
+    }
+}

@@ -9,6 +9,11 @@
 
 use embodia_world::V2;
 
+/// A point within the margin is kept this much short of its present distance, m: far below
+/// any sensor's resolution, far above rounding, so the exact arc test sees motion toward the
+/// point as touching it at once and motion tangent to it as free.
+const NEAREST_SLACK_M: f64 = 1e-4;
+
 /// The ring just outside the body where unobserved space touching the body is sampled, m.
 pub(crate) const RIM_GAP_M: f64 = 0.001;
 
@@ -109,22 +114,50 @@ impl NearbyPoints {
     /// only the ratio matters) before a disc of `radius` touches a point, capped at the reach.
     /// Points the body already overlaps count only if the motion closes on them.
     pub fn free_distance(&self, v: f64, w: f64, radius: f64) -> f64 {
+        self.free_distance_keeping(v, w, radius, 0.0)
+    }
+
+    /// Travel along the arc of `(v, w)` that still leaves `margin` between the body and every
+    /// point: the least of the free distance less the margin (head on, and for any motion
+    /// that brings a point within the margin closer to the body's edge) and
+    /// [`Self::free_distance_keeping`] (an arc that grazes a point). Negative when a point
+    /// within the margin is closed on.
+    pub fn room(&self, v: f64, w: f64, radius: f64, margin: f64) -> f64 {
+        let touch = self.free_distance(v, w, radius) - margin;
+        touch.min(self.free_distance_keeping(v, w, radius, margin))
+    }
+
+    /// As [`Self::free_distance`] for the body grown by `margin` all round: the travel before
+    /// the body comes within `margin` of a point, beside it as well as ahead. A point already
+    /// within the margin keeps the clearance it has (less [`NEAREST_SLACK_M`]): motion that
+    /// closes on it is not free, motion that does not (turning away, leaving) is.
+    pub fn free_distance_keeping(&self, v: f64, w: f64, radius: f64, margin: f64) -> f64 {
         if v == 0.0 {
             return self.reach; // turning in place never moves a disc
         }
-        let r2 = radius * radius;
+        let grown2 = (radius + margin).powi(2);
+        // The disc that must not touch `p`: grown by the margin, or by what is left of it.
+        let disc = |p: &V2| {
+            let n2 = p.norm_squared();
+            if n2 >= grown2 {
+                radius + margin
+            } else {
+                (n2.sqrt() - NEAREST_SLACK_M).max(radius)
+            }
+        };
         let mut best = self.reach;
         let forward = v.signum();
         // Nearly straight: the corridor test is exact and better conditioned.
         if w.abs() < 1e-6 * v.abs() {
             for p in &self.points {
+                let r = disc(p);
                 let (ahead, side) = (p.x * forward, p.y);
-                if side.abs() >= radius {
+                if side.abs() >= r {
                     continue;
                 }
-                let d = ahead - (r2 - side * side).sqrt();
+                let d = ahead - (r * r - side * side).sqrt();
                 if d < 0.0 {
-                    if p.norm_squared() < r2 && ahead > 0.0 {
+                    if p.norm_squared() < r * r && ahead > 0.0 {
                         return 0.0;
                     }
                     continue;
@@ -135,17 +168,17 @@ impl NearbyPoints {
         }
         let big_r = v / w; // signed turning radius; centre of rotation at (0, big_r)
         let abs_r = big_r.abs();
-        let (inner, outer) = ((abs_r - radius).max(0.0).powi(2), (abs_r + radius).powi(2));
         // The centre starts at angle a0 about (0, big_r) and moves with the sign of w.
         let a0 = (-big_r).atan2(0.0);
         let turn = w.signum();
         for p in &self.points {
+            let r = disc(p);
             let q = V2::new(p.x, p.y - big_r);
             let rho2 = q.norm_squared();
-            if rho2 <= inner || rho2 >= outer {
+            if rho2 <= (abs_r - r).max(0.0).powi(2) || rho2 >= (abs_r + r).powi(2) {
                 continue;
             }
-            if p.norm_squared() < r2 {
+            if p.norm_squared() < r * r {
                 // Already touching: blocking only if the centre moves toward it.
                 if p.x * forward > 0.0 {
                     return 0.0;
@@ -153,7 +186,7 @@ impl NearbyPoints {
                 continue;
             }
             let rho = rho2.sqrt();
-            let cos_delta = ((abs_r * abs_r + rho2 - r2) / (2.0 * abs_r * rho)).clamp(-1.0, 1.0);
+            let cos_delta = ((abs_r * abs_r + rho2 - r * r) / (2.0 * abs_r * rho)).clamp(-1.0, 1.0);
             let delta = cos_delta.acos();
             let ap = q.y.atan2(q.x);
             let travel = ((ap - a0) * turn).rem_euclid(std::f64::consts::TAU) - delta;

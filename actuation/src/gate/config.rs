@@ -19,7 +19,8 @@ pub struct GateConfig {
     pub max_angular_accel: f64,
     /// Radius of the robot's body disc, m.
     pub robot_radius: f64,
-    /// Clearance kept after stopping, m.
+    /// Clearance kept between the body and anything the scan shows: ahead once stopped, and
+    /// beside the body as it passes, m.
     pub stop_margin: f64,
     /// Beyond the stopping distance, speed ramps down linearly over this distance, m.
     pub slowdown_distance: f64,

@@ -10,12 +10,14 @@
 //!    `max_odom_age_s`, no command from the skills within `deadman_s`: zero;
 //! 4. NaN or infinity in the command: zero (not "keep the last command");
 //! 5. clamp |v| and |w|; limit acceleration (and, for ordinary commands, deceleration);
-//! 6. proximity: along the commanded arc, the body's free distance `d` from the newest scan
-//!    must satisfy `v * t_react + v^2 / (2 a_brake) + margin <= d` with
-//!    `t_react = control period + scan age`, and speed ramps down over `slowdown_distance`
-//!    and speed is further limited to `max_linear * (d - margin) / slowdown_distance` in the
-//!    slow-down zone; linear and angular are scaled by the same ratio, keeping the curvature
-//!    (as Nav2's collision_monitor does);
+//! 6. proximity: along the commanded arc, the distance `d` the body grown by `margin` all
+//!    round can travel before it touches a point of the newest scan must satisfy
+//!    `v * t_react + v^2 / (2 a_brake) <= d` with `t_react = control period + scan age`
+//!    (head on, `d` is the free distance less the margin; an arc that grazes an obstacle
+//!    keeps the margin too), and speed is further limited to `max_linear * d /
+//!    slowdown_distance` in the slow-down zone; linear and angular are scaled by the same
+//!    ratio, keeping the curvature (as Nav2's collision_monitor does). A body already within
+//!    the margin keeps at least the clearance it has;
 //! 7. unobserved is not free: along the commanded arc, the body's distance to the edge of the
 //!    space the scan observed (its field of view, NaN beams, the blind disc within
 //!    `range_min` of the sensor, `range_max`: [`embodia_perception::ScanCoverage`]) must hold the
@@ -394,10 +396,15 @@ impl<S: CmdVelSink> SafetyGate<S> {
         if v != 0.0 {
             let scan_age = ((now - scan_stamp) as f64 * NS).max(0.0);
             let t_react = c.control_period_s + scan_age;
-            let free = self.nearby.free_distance(v, w, c.robot_radius);
-            let cap = c.speed_for_free_distance(free, t_react);
+            // The margin is kept all round the body, not only ahead of it: the body is swept
+            // as a disc grown by the margin, so an arc grazing an obstacle stops `stop_margin`
+            // short of it too (issue 17: a pure-pursuit arc round a desk's corner passed 1.6 cm
+            // from it, inside the lidar's noise, and latched a false collision). A point
+            // already within the margin (the body pushed or started there) is not closed on.
+            let room = self.nearby.room(v, w, c.robot_radius, c.stop_margin);
+            let cap = c.speed_for_free_distance(room + c.stop_margin, t_react);
             let ramp = if c.slowdown_distance > 0.0 {
-                c.max_linear * ((free - c.stop_margin) / c.slowdown_distance).clamp(0.0, 1.0)
+                c.max_linear * (room / c.slowdown_distance).clamp(0.0, 1.0)
             } else {
                 c.max_linear
             };

@@ -1,9 +1,18 @@
 //! Pure pursuit along a path of waypoints (Coulter, "Implementation of the Pure Pursuit Path
 //! Tracking Algorithm", CMU-RI-TR-92-01): steer on the circle through a look-ahead point,
-//! turning in place first when the heading error is large.
+//! turning in place first when the heading error is large. Near obstacles the look-ahead
+//! shortens until the arc keeps the body clear of the scan by the safety gate's margin, as
+//! Nav2's Regulated Pure Pursuit checks its arc for collision: the planned path keeps the
+//! costmap's margin, the chord to a far look-ahead point cuts corners that the path does not.
 
 use embodia_world::V2;
 use embodia_world::geometry::wrap_angle;
+
+use crate::gate::NearbyPoints;
+
+/// Look-aheads tried, as fractions of the configured one, when the arc to the full one would
+/// take the body within the clearance of an obstacle.
+const SHORTER_LOOKAHEADS: [f64; 3] = [0.6, 0.35, 0.15];
 
 /// Path-following parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,6 +27,10 @@ pub struct FollowConfig {
     pub rotate_in_place_above: f64,
     /// Within this distance of the end the speed ramps down, m.
     pub slow_radius: f64,
+    /// Clearance the body keeps from scan points along the arc it drives, m: more than the
+    /// safety gate's `stop_margin` (which stops an arc that comes closer), so the gate slows
+    /// the robot near obstacles but never has to hold it against one.
+    pub clearance: f64,
 }
 
 impl Default for FollowConfig {
@@ -28,6 +41,7 @@ impl Default for FollowConfig {
             max_turn_rate: 1.2,
             rotate_in_place_above: 0.9,
             slow_radius: 0.6,
+            clearance: 0.06,
         }
     }
 }
@@ -82,6 +96,46 @@ impl PurePursuit {
 
     /// The (v, w) that follows the path from pose `(p, theta)`.
     pub fn command(&mut self, p: V2, theta: f64) -> (f64, f64) {
+        self.command_with(p, theta, self.config.lookahead)
+    }
+
+    /// As [`Self::command`], keeping a body of `radius` [`FollowConfig::clearance`] clear of
+    /// `obstacles` (robot frame) on the way to the look-ahead point: when the arc to it would
+    /// come closer, shorter look-aheads are tried, which hug the path (planned clear of what
+    /// the map shows); when none is clear, the robot turns toward the nearest one in place, or
+    /// stands (an obstacle on the path itself is the caller's to plan around).
+    pub fn command_clear(
+        &mut self,
+        p: V2,
+        theta: f64,
+        obstacles: &NearbyPoints,
+        radius: f64,
+    ) -> (f64, f64) {
+        let full = self.config.lookahead;
+        let mut last = (0.0, 0.0);
+        for lookahead in std::iter::once(full).chain(SHORTER_LOOKAHEADS.map(|f| f * full)) {
+            let (v, w) = self.command_with(p, theta, lookahead);
+            if v == 0.0 {
+                return (v, w); // turning in place, or there: the body does not move
+            }
+            // Free travel needed: the arc to the look-ahead point, at most the look-ahead.
+            let free = obstacles.room(v, w, radius, self.config.clearance);
+            if free >= lookahead.min(self.remaining(p)) {
+                return (v, w);
+            }
+            last = (v, w);
+        }
+        // Even the shortest arc comes too close: face its point (if that is a turn at all).
+        let (_, w) = last;
+        let target_heading = w.signum() * self.config.max_turn_rate.min(0.6);
+        if w.abs() > 1e-3 {
+            (0.0, target_heading)
+        } else {
+            (0.0, 0.0)
+        }
+    }
+
+    fn command_with(&mut self, p: V2, theta: f64, lookahead: f64) -> (f64, f64) {
         let c = &self.config;
         // Advance progress to the nearest waypoint ahead (never backwards).
         let window = (self.progress + 40).min(self.path.len());
@@ -95,7 +149,7 @@ impl PurePursuit {
         }
         let target = self.path[self.progress..]
             .iter()
-            .find(|q| (*q - p).norm() >= c.lookahead)
+            .find(|q| (*q - p).norm() >= lookahead)
             .copied()
             .unwrap_or(*self.path.last().expect("a path has points"));
         let to = target - p;
@@ -136,6 +190,30 @@ mod tests {
         let (v, w) = pp.command(V2::new(0.0, 0.0), 0.0);
         assert_eq!(v, 0.0);
         assert!(w.abs() > 1.0);
+    }
+
+    #[test]
+    fn near_an_obstacle_the_arc_hugs_the_path_instead_of_cutting_the_corner() {
+        // The path goes 0.3 m ahead, then turns left; a post sits inside the corner, where the
+        // chord to the full look-ahead point would pass 2 cm from it.
+        let mut path: Vec<V2> = (0..=6).map(|i| V2::new(i as f64 * 0.05, 0.0)).collect();
+        path.extend((1..=10).map(|i| V2::new(0.3, i as f64 * 0.05)));
+        let mut pp = PurePursuit::new(path, FollowConfig::default());
+        let post = NearbyPoints::new(&[V2::new(0.36, 0.33)], 0.18, 1.0);
+        let full = pp.command(V2::zeros(), 0.0);
+        let clearance = FollowConfig::default().clearance;
+        assert!(post.room(full.0, full.1, 0.18, clearance) < 0.45);
+        let (v, w) = pp.command_clear(V2::zeros(), 0.0, &post, 0.18);
+        assert!(v > 0.0, "still drives: ({v}, {w})");
+        assert!(
+            w < full.1,
+            "turns less sharply than the chord: {w} vs {}",
+            full.1
+        );
+        assert!(post.room(v, w, 0.18, clearance) >= 0.45 * 0.15);
+        // Nothing near: the full look-ahead, as before.
+        let far = NearbyPoints::new(&[V2::new(3.0, 3.0)], 0.18, 1.0);
+        assert_eq!(pp.command_clear(V2::zeros(), 0.0, &far, 0.18), full);
     }
 
     #[test]

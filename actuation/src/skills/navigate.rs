@@ -9,6 +9,7 @@ use embodia_ros::action::ClientEvent;
 use super::nav2::{Nav2Link, outcome};
 use super::targets::{Goal, resolve};
 use super::{Failure, Skill, SkillContext, SkillOutput};
+use crate::gate::NearbyPoints;
 use crate::nav::{Cell, Costmap, LETHAL_COST, PurePursuit, astar};
 
 const S: i64 = 1_000_000_000;
@@ -396,7 +397,14 @@ impl Skill for NavigateTo {
                 self.target
             )));
         }
-        let (v, w) = follower.command(pos, robot.theta);
+        let radius = ctx.nav.costmap.robot_radius;
+        let (v, w) = match &ctx.world.scan {
+            Some(scan) => {
+                let near = NearbyPoints::new(&scan.points, radius, 2.0 * ctx.nav.follow.lookahead);
+                follower.command_clear(pos, robot.theta, &near, radius)
+            }
+            None => follower.command(pos, robot.theta),
+        };
         SkillOutput::drive(v, w)
     }
 }

@@ -37,6 +37,10 @@ pub struct SoakArgs {
     /// Run without a vector memory.
     #[arg(long)]
     no_memory: bool,
+    /// Record the run into this MCAP file (about 1.2 MB per simulated minute), to replay or
+    /// look into what happened at a given moment.
+    #[arg(long, value_name = "PATH")]
+    record: Option<PathBuf>,
 }
 
 /// Runs the soak and prints its JSON report.
@@ -57,6 +61,8 @@ pub fn run(args: SoakArgs, mut agent: embodia::agent::AgentConfig) -> anyhow::Re
             seed: args.seed,
             memory,
             agent,
+            record: args.record,
+            planner_args: args.planner.to_args(),
             ..EpisodeOptions::default()
         },
     };
