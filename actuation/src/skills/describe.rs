@@ -193,7 +193,13 @@ impl Skill for Describe {
                     .is_some_and(|q| q.eq_ignore_ascii_case(p)),
                 None => self.seen.contains(&o.name),
             })
-            .map(|o| (o.name.clone(), o.class.clone()))
+            // Named with the colour the detector told ("a green armchair").
+            .map(|o| {
+                (
+                    embodia_perception::attributes::described(&o.name, o.color.as_deref()),
+                    o.class.clone(),
+                )
+            })
             .collect();
         let listed = list_objects_within(&objects, MAX_SAID_CHARS);
         let text = match (&self.place, listed.is_empty()) {

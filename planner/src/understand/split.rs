@@ -421,8 +421,22 @@ pub(super) fn clean(piece: &str) -> String {
     // What a removed modifier leaves behind ("quick as you can", "as fast as possible").
     let t = remove_phrases(&t, DANGLING_COMPARISONS);
     let t = strip_openings(&tidy(&t));
-    tidy(&t)
+    let t = tidy(&t);
+    // A tag asking for the listener's memory or assent ("..., do you remember?").
+    let t = super::clause::strip_tail(&t, TAG_QUESTIONS);
+    tidy(t)
 }
+
+/// Tags at the end of a clause that ask the listener to remember or agree: not part of what
+/// is asked.
+const TAG_QUESTIONS: &[&str] = &[
+    "do you remember",
+    "can you remember",
+    "if you remember",
+    "do you recall",
+    "if you recall",
+    "can you recall",
+];
 
 /// The comparison that follows a manner said as "X as you can": meaningless once the
 /// modifier is gone, and never part of a destination.

@@ -571,3 +571,17 @@ fn what_lies_between_two_things_is_said_by_the_two_things() {
         );
     }
 }
+
+#[test]
+fn a_tag_asking_to_remember_is_not_part_of_the_question() {
+    assert_eq!(
+        frames("What colour is the armchair in the lounge, do you remember?"),
+        [Frame::Colour(Target::In(
+            Box::new(named("armchair")),
+            "lounge".into()
+        ))]
+    );
+    // Remembering asked for itself is left alone.
+    let f = frames("tell me what you remember");
+    assert!(!f.is_empty());
+}
