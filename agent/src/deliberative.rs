@@ -143,6 +143,8 @@ struct Current {
     life: Lifecycle,
     /// Where the robot stood when the task began ("come back" returns there).
     start: Option<(f64, f64)>,
+    /// The pace the task asked for, m/s ("slowly").
+    pace: Option<f64>,
 }
 
 /// The deliberative layer's state.
@@ -581,9 +583,11 @@ impl Deliberative {
         if let Some(c) = &mut self.current {
             c.life.started(self.next_id);
         }
+        let max_speed_mps = self.current.as_ref().and_then(|c| c.pace);
         let _ = self.commands.send(ReactiveCommand::Run {
             id: self.next_id,
             step,
+            max_speed_mps,
         });
     }
 
@@ -675,10 +679,15 @@ impl Deliberative {
         };
         let start = self.snapshot.load().robot.map(|r| (r.x, r.y));
         let life = Lifecycle::new(report.task.clone(), self.config.max_replans);
+        let pace = embodia_planner::pace::asked(&report.task);
+        if let Some(p) = pace {
+            tracing::info!(pace_mps = p, "the task asks for a slow pace");
+        }
         self.current = Some(Current {
             report,
             life,
             start,
+            pace,
         });
         let recorded = self.current.as_ref().map(|c| c.report.task.clone());
         self.record_task(recorded.as_deref());

@@ -44,6 +44,9 @@ pub enum ReactiveCommand {
         id: u64,
         /// The step.
         step: Step,
+        /// The highest speed the task asked for ("slowly"), m/s: the skill's commands are
+        /// scaled down to it before the gate, whose own limits stay as they are.
+        max_speed_mps: Option<f64>,
     },
     /// Stop the running step and stand still.
     Cancel,

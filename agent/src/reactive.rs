@@ -58,6 +58,19 @@ pub struct ReactiveCore<E> {
     sensor_lost_ns: i64,
     /// Since when the gate has held the running step for want of fresh sensor data, and which.
     held_since: Option<(i64, Reason)>,
+    /// The pace the running step's task asked for, m/s.
+    pace: Option<f64>,
+}
+
+/// A skill's command at a pace: scaled down, curvature kept, when its speed is above `pace`.
+fn at_pace(v: f64, w: f64, pace: Option<f64>) -> (f64, f64) {
+    match pace {
+        Some(p) if v.abs() > p => {
+            let k = p / v.abs();
+            (v * k, w * k)
+        }
+        _ => (v, w),
+    }
 }
 
 /// Handles the reactive core needs, made by the agent's wiring.
@@ -106,6 +119,7 @@ impl<E: EventSink> ReactiveCore<E> {
             clock: p.clock,
             sensor_lost_ns: (p.sensor_lost_s.max(0.0) * 1e9) as i64,
             held_since: None,
+            pace: None,
         }
     }
 
@@ -130,9 +144,14 @@ impl<E: EventSink> ReactiveCore<E> {
         }
         while let Ok(cmd) = self.commands.try_recv() {
             match cmd {
-                ReactiveCommand::Run { id, step } => {
-                    tracing::debug!(id, ?step, "step started");
+                ReactiveCommand::Run {
+                    id,
+                    step,
+                    max_speed_mps,
+                } => {
+                    tracing::debug!(id, ?step, ?max_speed_mps, "step started");
                     self.active = Some((id, start(&step)));
+                    self.pace = max_speed_mps.filter(|p| p.is_finite() && *p > 0.0);
                 }
                 ReactiveCommand::Cancel => self.active = None,
                 ReactiveCommand::Recall(objects) => self.perceiver.recall_objects(objects),
@@ -159,9 +178,10 @@ impl<E: EventSink> ReactiveCore<E> {
                     });
                     self.active = None;
                 }
+                let (v, w) = at_pace(out.v, out.w, self.pace);
                 let command = SkillCommand {
-                    v: out.v,
-                    w: out.w,
+                    v,
+                    w,
                     stamp_ns: now_ns,
                 };
                 (
@@ -486,6 +506,7 @@ mod tests {
             .send(ReactiveCommand::Run {
                 id: 1,
                 step: Step::Move { metres: 2.0 },
+                max_speed_mps: None,
             })
             .unwrap();
         assert!(
@@ -498,6 +519,18 @@ mod tests {
         assert!(reasons.contains(Reason::Deadman), "{reasons:?}");
         assert!(rig.core.busy(), "the step itself goes on");
         assert!(!rig.tick(10).contains(Reason::Deadman), "on time again");
+    }
+
+    #[test]
+    fn a_pace_scales_a_faster_command_down_keeping_its_curve_and_never_speeds_one_up() {
+        let (v, w) = at_pace(0.5, 1.0, Some(0.25));
+        assert!((v - 0.25).abs() < 1e-12 && (w - 0.5).abs() < 1e-12);
+        let (v, w) = at_pace(-0.4, 0.2, Some(0.2));
+        assert!((v + 0.2).abs() < 1e-12 && (w - 0.1).abs() < 1e-12);
+        assert_eq!(at_pace(0.1, 0.3, Some(0.25)), (0.1, 0.3));
+        // Turning on the spot is not driving fast.
+        assert_eq!(at_pace(0.0, 1.2, Some(0.25)), (0.0, 1.2));
+        assert_eq!(at_pace(0.5, 0.0, None), (0.5, 0.0));
     }
 
     #[test]
@@ -531,6 +564,7 @@ mod tests {
         let move_two = |id| ReactiveCommand::Run {
             id,
             step: Step::Move { metres: 2.0 },
+            max_speed_mps: None,
         };
         rig.commands.send(move_two(3)).unwrap();
         rig.tick(0);
@@ -565,6 +599,7 @@ mod tests {
             .send(ReactiveCommand::Run {
                 id: 5,
                 step: Step::Move { metres: 20.0 },
+                max_speed_mps: None,
             })
             .unwrap();
         rig.tick(0);

@@ -14,6 +14,7 @@ pub mod choose;
 pub mod grounding;
 pub mod knowledge;
 pub mod llm;
+pub mod pace;
 pub mod prior;
 pub mod remote;
 mod request;

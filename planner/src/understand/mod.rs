@@ -427,7 +427,7 @@ fn carry_verbs(clauses: Vec<Clause>) -> Vec<Clause> {
             Frame::Go(_) => verb = Some(Frame::Go),
             Frame::Find(_) => verb = Some(Frame::Find),
             // A remark ("it's shorter") or a prohibition ("don't go in") takes no verb.
-            Frame::Bare(text) if split::is_aside(text) => verb = None,
+            Frame::Bare(text) if split::is_aside(text) || says_something_is(text) => verb = None,
             Frame::Bare(text) => {
                 if let Some(v) = verb {
                     c.frame = v(read_target(text));
@@ -439,6 +439,17 @@ fn carry_verbs(clauses: Vec<Clause>) -> Vec<Clause> {
         out.push(c);
     }
     out
+}
+
+/// Whether words say how something is ("someone is mopping", "the floor is wet"): a remark,
+/// not another place to go, though it follows one.
+pub(super) fn says_something_is(text: &str) -> bool {
+    text.split(' ').take(3).skip(1).any(|w| {
+        matches!(
+            w,
+            "is" | "are" | "was" | "were" | "has" | "have" | "'s" | "'re"
+        )
+    })
 }
 
 fn restore_quotes(c: &mut Clause, quotes: &Quotes) {

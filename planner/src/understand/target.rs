@@ -321,7 +321,16 @@ pub fn read_target(text: &str) -> Target {
         .filter(|p| !p.is_empty() && *p != "and")
         .collect();
     if parts.len() > 1 && parts.iter().all(|p| p.split(' ').count() <= 4) {
-        return Target::Several(parts.into_iter().map(read_target).collect());
+        // "the kitchen, someone is mopping": a remark on the way is no other target.
+        let targets: Vec<&str> = parts
+            .into_iter()
+            .filter(|p| !super::says_something_is(p))
+            .collect();
+        return match targets[..] {
+            [] => Target::Named(t.to_owned()),
+            [one] => read_target(one),
+            _ => Target::Several(targets.into_iter().map(read_target).collect()),
+        };
     }
     // "the mug in the kitchen"
     for sep in [

@@ -585,3 +585,27 @@ fn a_tag_asking_to_remember_is_not_part_of_the_question() {
     let f = frames("tell me what you remember");
     assert!(!f.is_empty());
 }
+
+#[test]
+fn a_remark_after_a_destination_is_no_other_destination() {
+    for t in [
+        "go to the kitchen, someone is mopping",
+        "go to the kitchen, the floor is wet",
+    ] {
+        let f = frames(t);
+        assert_eq!(f[0], Frame::Go(named("kitchen")), "{t}");
+        assert!(
+            f[1..].iter().all(|f| matches!(f, Frame::Bare(_))),
+            "{t}: {f:?}"
+        );
+    }
+    // A list of places still is one.
+    assert_eq!(
+        frames("go to the kitchen, the hallway and the study"),
+        [Frame::Go(Target::Several(vec![
+            named("kitchen"),
+            named("hallway"),
+            named("study")
+        ]))]
+    );
+}
