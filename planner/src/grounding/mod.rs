@@ -1006,6 +1006,17 @@ fn partial_score(typed: &[String], o: &KnownObject, lex: &dyn Lexicon) -> f32 {
     let name = content_words(&o.name);
     let class = content_words(&o.class);
     let Some(head) = typed.last() else { return 0.0 };
+    // The name said without its last word, a container or measure people drop ("the green
+    // paint" for a green paint tin): at least two words, all of the name's start, in order.
+    if typed.len() >= 2
+        && typed.len() < name.len()
+        && typed
+            .iter()
+            .zip(&name)
+            .all(|(t, n)| word_similarity_in(t, n, lex) > 0.0)
+    {
+        return 0.86;
+    }
     let heads: Vec<&String> = name.last().into_iter().chain(class.last()).collect();
     if !heads.iter().any(|h| word_similarity_in(head, h, lex) > 0.0) {
         return 0.0;

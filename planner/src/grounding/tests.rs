@@ -132,6 +132,24 @@ fn a_general_thing_in_what_a_place_is_for_stands_for_the_thing_named() {
 }
 
 #[test]
+fn a_name_said_without_its_last_word_names_the_object_before_a_place_that_shares_a_word() {
+    let g = Grounder::lexical();
+    let mut w = world();
+    w.places.push(place("green room", &[], 21.0));
+    w.objects
+        .push(object("green paint tin", "paint tin", "open office"));
+    let none = MemoryHandle::default();
+    let objects = g.objects_named("the green paint", &w, &none);
+    let places = g.places_named("the green paint", &w);
+    let (m, s) = top(&objects);
+    assert_eq!(m, &Meaning::Object("green paint tin".into()), "{objects:?}");
+    assert!(
+        places.first().is_none_or(|p| p.score < s),
+        "{places:?} vs {s}"
+    );
+}
+
+#[test]
 fn objects_by_partial_name_class_and_other_names() {
     let g = Grounder::lexical();
     let w = world();
