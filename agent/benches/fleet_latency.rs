@@ -7,6 +7,8 @@
 //!
 //!     cargo bench -p embodia --bench fleet_latency
 
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
@@ -18,7 +20,7 @@ use embodia_ros::msg::builtin_interfaces::Time;
 use embodia_ros::msg::geometry_msgs::{
     Pose, PoseWithCovariance, Transform, TransformStamped, Twist, TwistStamped, TwistWithCovariance,
 };
-use embodia_ros::msg::nav_msgs::{MapMetaData, OccupancyGrid, Odometry};
+use embodia_ros::msg::nav_msgs::Odometry;
 use embodia_ros::msg::sensor_msgs::LaserScan;
 use embodia_ros::msg::std_msgs::Header;
 use embodia_ros::msg::tf2_msgs::TFMessage;
@@ -44,20 +46,7 @@ fn run(n: usize) -> (Vec<f64>, usize) {
     let bus = InProcBus::new();
     let epoch = Instant::now();
     let now = move || epoch.elapsed().as_nanos() as i64;
-    let map = bus
-        .publisher::<OccupancyGrid>("/map", QosProfile::MAP)
-        .unwrap();
-    map.publish(&OccupancyGrid {
-        header: Header::new(Time::default(), "map"),
-        info: MapMetaData {
-            resolution: 0.05,
-            width: 400,
-            height: 400,
-            ..Default::default()
-        },
-        data: vec![0; 160_000],
-    })
-    .unwrap();
+    let _map = support::empty_map(&bus);
     let names: Vec<String> = (1..=n).map(|k| format!("robot{k}")).collect();
     // Where each robot's lidar sits, in its prefixed frames, all on the shared /tf_static.
     let tf_static = bus

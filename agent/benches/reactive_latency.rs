@@ -6,6 +6,8 @@
 //!
 //!     cargo bench -p embodia --bench reactive_latency
 
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -18,7 +20,7 @@ use embodia_ros::msg::builtin_interfaces::Time;
 use embodia_ros::msg::geometry_msgs::{
     Pose, PoseWithCovariance, Transform, TransformStamped, Twist, TwistStamped, TwistWithCovariance,
 };
-use embodia_ros::msg::nav_msgs::{MapMetaData, OccupancyGrid, Odometry};
+use embodia_ros::msg::nav_msgs::Odometry;
 use embodia_ros::msg::sensor_msgs::LaserScan;
 use embodia_ros::msg::std_msgs::Header;
 use embodia_ros::msg::tf2_msgs::TFMessage;
@@ -30,20 +32,7 @@ fn main() {
     let bus = InProcBus::new();
     let epoch = Instant::now();
     let now = move || epoch.elapsed().as_nanos() as i64;
-    let map = bus
-        .publisher::<OccupancyGrid>("/map", QosProfile::MAP)
-        .unwrap();
-    map.publish(&OccupancyGrid {
-        header: Header::new(Time::default(), "map"),
-        info: MapMetaData {
-            resolution: 0.05,
-            width: 400,
-            height: 400,
-            ..Default::default()
-        },
-        data: vec![0; 160_000],
-    })
-    .unwrap();
+    let _map = support::empty_map(&bus);
     // Where the lidar sits (without it perception drops every scan as unplaced).
     let tf_static = bus
         .publisher::<TFMessage>("/tf_static", QosProfile::MAP)
