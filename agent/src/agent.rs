@@ -413,7 +413,10 @@ impl Agent {
         let memory_writes = Arc::new(std::sync::Mutex::new(MemoryWrites::default()));
         let deliberative = Deliberative::new(DeliberativeParts {
             planner,
-            config: config.deliberative.clone(),
+            config: DeliberativeConfig {
+                top_speed_mps: config.gate.max_linear,
+                ..config.deliberative.clone()
+            },
             commands: cmd_tx.clone(),
             snapshot: snapshot.clone(),
             status: bus.publisher(&t.status, QosProfile::DEFAULT)?,

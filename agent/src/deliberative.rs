@@ -125,6 +125,9 @@ pub struct DeliberativeConfig {
     pub max_replans: usize,
     /// Bounds every plan must keep.
     pub limits: PlanLimits,
+    /// The gate's top linear speed, m/s: a task asking for more is refused, not quietly
+    /// slowed.
+    pub top_speed_mps: f64,
 }
 
 impl Default for DeliberativeConfig {
@@ -133,6 +136,7 @@ impl Default for DeliberativeConfig {
             plan_deadline: Duration::from_secs(10),
             max_replans: 2,
             limits: PlanLimits::default(),
+            top_speed_mps: f64::INFINITY,
         }
     }
 }
@@ -679,9 +683,14 @@ impl Deliberative {
         };
         let start = self.snapshot.load().robot.map(|r| (r.x, r.y));
         let life = Lifecycle::new(report.task.clone(), self.config.max_replans);
-        let pace = embodia_planner::pace::asked(&report.task);
+        let stated = embodia_planner::pace::stated(&report.task);
+        let too_fast = stated.filter(|v| *v > self.config.top_speed_mps);
+        let pace = [embodia_planner::pace::asked(&report.task), stated]
+            .into_iter()
+            .flatten()
+            .reduce(f64::min);
         if let Some(p) = pace {
-            tracing::info!(pace_mps = p, "the task asks for a slow pace");
+            tracing::info!(pace_mps = p, "the task asks for a pace");
         }
         self.current = Some(Current {
             report,
@@ -693,6 +702,15 @@ impl Deliberative {
         self.record_task(recorded.as_deref());
         // Naming the current spot is the agent's own act, never a plan step: no planner or
         // model can add a place.
+        // Asked to go faster than the gate allows: failed like any task the robot cannot do,
+        // before anything moves.
+        if let Some(v) = too_fast {
+            let reason = format!(
+                "the task asks for {v:.1} m/s and my top speed is {:.2} m/s",
+                self.config.top_speed_mps
+            );
+            return self.advance(Event::Planned(Err(reason))).await;
+        }
         match place_naming(recorded.as_deref().unwrap_or_default()) {
             Naming::No => self.plan_and_start(None).await,
             Naming::Refused(reason) => self.refuse(reason),

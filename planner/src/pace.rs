@@ -45,9 +45,98 @@ pub fn asked(task: &str) -> Option<f64> {
     (slow_word || slow_phrase).then_some(SLOW_MPS)
 }
 
+/// A speed said in numbers ("at three metres a second", "2 m/s", "10 km/h", "5 mph"), in
+/// m/s. A speed the robot cannot keep makes the task one to refuse; one it can is a pace.
+pub fn stated(task: &str) -> Option<f64> {
+    // "m/s" and "km/h" are one unit each, before the words are split at the slash.
+    let lower = task
+        .to_lowercase()
+        .replace("m/s", " mps ")
+        .replace("km/h", " kph ");
+    let ws = crate::text::words(&lower);
+    let mut fastest: Option<f64> = None;
+    for i in 0..ws.len() {
+        let Some((v, n)) = crate::text::number_at(&ws, i) else {
+            continue;
+        };
+        let unit: Vec<&str> = ws[i + n..].iter().take(4).map(String::as_str).collect();
+        let factor = match unit.as_slice() {
+            ["mps" | "ms", ..] => 1.0,
+            ["kph" | "kmh" | "kmph", ..] => 1.0 / 3.6,
+            ["mph", ..] => 0.447_04,
+            [
+                m,
+                "a" | "per" | "each" | "every",
+                "second" | "sec" | "s",
+                ..,
+            ] if is_metres(m) => 1.0,
+            [m, "an" | "per" | "each" | "every", "hour" | "hr", ..] if is_kilometres(m) => {
+                1.0 / 3.6
+            }
+            [
+                "miles" | "mile",
+                "an" | "per" | "each" | "every",
+                "hour" | "hr",
+                ..,
+            ] => 0.447_04,
+            _ => continue,
+        };
+        let mps = v * factor;
+        if mps > 0.0 && fastest.is_none_or(|f| mps > f) {
+            fastest = Some(mps);
+        }
+    }
+    fastest
+}
+
+fn is_metres(w: &str) -> bool {
+    matches!(w, "m" | "metre" | "metres" | "meter" | "meters")
+}
+
+fn is_kilometres(w: &str) -> bool {
+    matches!(
+        w,
+        "km" | "kilometre" | "kilometres" | "kilometer" | "kilometers"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn speeds_said_in_numbers_are_read_in_metres_per_second() {
+        let cases = [
+            (
+                "Race over to goods-in at three metres a second, quick as you can!",
+                3.0,
+            ),
+            ("Zoom across the stage at four metres a second", 4.0),
+            ("drive to the lab at 2 m/s", 2.0),
+            ("go to the dock at 0.3 metres per second", 0.3),
+            ("head to the gate at 18 km/h", 5.0),
+            ("go at ten kilometres an hour", 10.0 / 3.6),
+            ("go to the yard at 5 mph", 5.0 * 0.447_04),
+            ("go at twenty miles an hour", 20.0 * 0.447_04),
+        ];
+        for (t, v) in cases {
+            let got = stated(t).unwrap_or_else(|| panic!("no speed in {t:?}"));
+            assert!((got - v).abs() < 1e-6, "{t}: {got} != {v}");
+        }
+    }
+
+    #[test]
+    fn distances_times_and_plain_tasks_state_no_speed() {
+        for t in [
+            "move forward 2 metres",
+            "wait 3 seconds then go to the kitchen",
+            "go to the kitchen, it's 5 metres away",
+            "turn 90 degrees",
+            "go to room 3",
+        ] {
+            assert_eq!(stated(t), None, "{t}");
+        }
+    }
 
     #[test]
     fn slow_words_anywhere_ask_for_a_slow_pace() {

@@ -521,19 +521,29 @@ impl RulePlanner {
         let clauses = resolve_references(&u.clauses, &request.history, &self.grounder);
         let mut out = Vec::new();
         let mut left_out: Vec<String> = Vec::new();
-        for c in &clauses {
+        for (i, c) in clauses.iter().enumerate() {
             // Words with no verb ("good morning", "we need you there") and clauses nothing
             // grounds are chatter when other clauses say what to do: they are left out, not
             // allowed to sink the task.
             let optional = c.implied
+                || matches!(c.frame, Frame::Via(_))
                 || (matches!(c.frame, Frame::Need(_)) && clauses.len() > 1)
                 || says_nothing(&c.frame)
                 || matches!(c.frame, Frame::Bare(_) | Frame::Unknown(_));
-            let composed = match (&c.frame, self.compose(&c.frame, request)) {
+            let composed = match self.look_then_answer(&c.frame, &clauses[..i], request) {
+                Some(looked) => looked,
+                None => self.compose(&c.frame, request),
+            };
+            let composed = match (&c.frame, composed) {
                 // A person saying how they are, alone and in words no phrase of need covers
                 // ("I could murder a chip butty"): where that is seen to.
-                (Frame::Bare(text), Err(e)) if clauses.len() == 1 && speaks_of_self(text) => {
-                    self.need(text, request).map_err(|_| e)
+                (Frame::Bare(text), Err(e))
+                    if clauses.len() == 1 && (speaks_of_self(text) || wished(text).is_some()) =>
+                {
+                    wished(text)
+                        .map_or_else(|| self.need(text, request), |w| self.need(&w, request))
+                        .or_else(|_| self.need(text, request))
+                        .map_err(|_| e)
                 }
                 // Said without "I" ("bursting for a wee"): a need only when a place serves
                 // it surely.
@@ -560,6 +570,25 @@ impl RulePlanner {
                 Err(reason) if optional => left_out.push(reason),
                 Err(reason) => return Proposal::Refused(reason),
             }
+        }
+        // Nothing to do in any clause, but the whole says what someone wants or is going
+        // through ("the lorry has backed in, someone needs to check the delivery note"):
+        // where that is seen to.
+        if out.is_empty()
+            && clauses.len() > 1
+            && (speaks_of_self(&request.task) || wished(&request.task).is_some())
+            && let Ok(alts) = wished(&request.task)
+                .map_or_else(
+                    || self.need(&request.task.to_lowercase(), request),
+                    |w| self.need(&w, request),
+                )
+                .or_else(|_| self.need(&request.task.to_lowercase(), request))
+        {
+            out.push(ClausePlan {
+                text: request.task.clone(),
+                alternatives: alts,
+                understood: true,
+            });
         }
         if out.is_empty() {
             return Proposal::Refused(
@@ -709,6 +738,12 @@ impl RulePlanner {
         let w = &r.world;
         match frame {
             Frame::Go(t) => self.go(t, r),
+            // Only a place is a way through; anything else ("through the door") is a detail
+            // of the route the navigator chooses.
+            Frame::Via(t) => Ok(best_place(&self.grounder, &target_text(t), w)
+                .filter(|(_, s)| *s >= PLAUSIBLE)
+                .map(|(place, s)| vec![alt(vec![nav(place)], s)])
+                .unwrap_or_default()),
             Frame::Find(t) => self.find(t, r),
             Frame::Where(t) => self.where_is(t, r, false),
             Frame::Seen(t) => self.where_is(t, r, true),
@@ -1358,6 +1393,41 @@ impl RulePlanner {
         (seen, best)
     }
 
+    /// "Go to room 8 and tell me what colour the slippers are": a question about a thing not
+    /// yet seen, asked after sending the robot somewhere, is answered by looking there — find
+    /// it, then say what is seen — not from what was seen before.
+    fn look_then_answer(
+        &self,
+        frame: &Frame,
+        before: &[Clause],
+        r: &PlanRequest,
+    ) -> Option<Composed> {
+        let (Frame::Colour(t) | Frame::Seen(t) | Frame::Where(t)) = frame else {
+            return None;
+        };
+        let sent = before.iter().any(|c| {
+            matches!(
+                c.frame,
+                Frame::Go(_) | Frame::Describe { now: true, .. } | Frame::Find(_)
+            )
+        });
+        let thing = match t {
+            Target::In(inner, _) => target_text(inner),
+            other => target_text(other),
+        };
+        if !sent || !self.seen_named(&thing, None, r).0.is_empty() {
+            return None;
+        }
+        Some(self.find(t, r).map(|alts| {
+            alts.into_iter()
+                .map(|mut a| {
+                    a.steps.push(Step::Describe { place: None });
+                    a
+                })
+                .collect()
+        }))
+    }
+
     /// "What colour is the armchair?": the colour the detector told, for each seen thing the
     /// words name; never a guess, never a search.
     fn colour_of(&self, t: &Target, r: &PlanRequest) -> Composed {
@@ -1538,6 +1608,48 @@ fn speaks_of_self(text: &str) -> bool {
                     | "us"
             )
         })
+}
+
+/// What a sentence says someone wants, needs or likes ("Doris wants her hair set": "her hair
+/// set"; "a visitor needs to sign in first": "sign in first"): a need said of another person,
+/// to be seen to like one's own.
+fn wished(text: &str) -> Option<String> {
+    const WISHES: &[&str] = &[
+        "wants",
+        "want",
+        "needs",
+        "need",
+        "would like",
+        "likes",
+        "loves",
+        "fancies",
+        "prefers",
+        "is after",
+        "are after",
+        "asking for",
+        "asked for",
+        "is looking for",
+        "are looking for",
+        "has to",
+        "have to",
+        "is desperate for",
+        "is dying for",
+        "is gasping for",
+    ];
+    let ws = crate::text::words(text);
+    (0..ws.len()).find_map(|i| {
+        WISHES.iter().find_map(|w| {
+            let wish: Vec<&str> = w.split(' ').collect();
+            let hit = ws.len() > i + wish.len()
+                && ws[i..i + wish.len()].iter().zip(&wish).all(|(a, b)| a == b);
+            hit.then(|| {
+                let rest = &ws[i + wish.len()..];
+                let rest = rest.strip_prefix(&["to".to_owned()]).unwrap_or(rest);
+                rest.join(" ")
+            })
+            .filter(|r| !r.is_empty())
+        })
+    })
 }
 
 /// Colours and materials: the words of a description that tell one thing from another of its

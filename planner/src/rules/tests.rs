@@ -493,3 +493,59 @@ fn a_need_said_without_i_is_a_need_only_when_a_place_surely_serves_it() {
     // Chatter that no place serves surely stays not understood.
     assert!(propose("lovely weather today", false).best_plan().is_none());
 }
+
+#[test]
+fn a_way_through_is_visited_only_when_it_is_a_place() {
+    assert_eq!(
+        plan("go to the garage via the lounge", false),
+        [nav("lounge"), nav("garage")]
+    );
+    // "the door" is no place of this house: the route is the navigator's.
+    assert_eq!(
+        plan("go to the garage through the door", false),
+        [nav("garage")]
+    );
+}
+
+#[test]
+fn what_someone_else_wants_is_seen_to_like_ones_own_need() {
+    // Knowledge: a kitchen serves "thirsty"; a bedroom is for sleeping.
+    assert_eq!(
+        plan("grandma wants to sleep", false),
+        [nav("master bedroom")]
+    );
+    assert_eq!(
+        plan("my son is thirsty and needs a drink", false),
+        [nav("kitchen")]
+    );
+}
+
+#[test]
+fn a_question_after_being_sent_somewhere_is_answered_by_looking_there() {
+    // Not seen yet: find it, then say what is seen (the detector's colours included).
+    let steps = plan(
+        "go to the lounge and tell me what colour the sofa is",
+        false,
+    );
+    assert!(
+        matches!(
+            &steps[..],
+            [
+                Step::NavigateTo { .. },
+                Step::LookFor { .. },
+                Step::NavigateTo { .. },
+                Step::Describe { place: None }
+            ]
+        ),
+        "{steps:?}"
+    );
+    // Seen before: answered from what was seen, without a search.
+    let steps = plan(
+        "go to the lounge and tell me what colour the couch is",
+        true,
+    );
+    assert!(
+        !steps.iter().any(|s| matches!(s, Step::LookFor { .. })),
+        "{steps:?}"
+    );
+}

@@ -385,6 +385,27 @@ pub(super) fn read_clause(t: &str) -> Vec<Clause> {
                 "over ",
                 "by way of ",
             ];
+            // "go to the wards via the café", "via the lobby to the lifts", "go via the
+            // glasshouse": places to pass on the way, before the destination.
+            let (dest, waypoints) = split_waypoints(phrase, rest);
+            if !waypoints.is_empty() {
+                let mut out: Vec<Clause> = waypoints
+                    .iter()
+                    .map(|w| Clause {
+                        text: t.to_owned(),
+                        frame: Frame::Via(read_target(w)),
+                        implied: false,
+                    })
+                    .collect();
+                if let Some(dest) = dest {
+                    let rebuilt = format!("go to {dest}");
+                    out.extend(read_clause(&rebuilt).into_iter().map(|mut c| {
+                        c.text = t.to_owned();
+                        c
+                    }));
+                }
+                return out;
+            }
             let routed = rest.rfind(" to ").is_some_and(|i| {
                 let before = &rest[..i];
                 via.iter()
@@ -701,6 +722,75 @@ pub(super) fn destination_after_route(rest: &str) -> &str {
         })
         .unwrap_or(dest);
     if dest.is_empty() { rest } else { dest }
+}
+
+/// Words after a go that name places to pass on the way.
+const WAYPOINT_MARKERS: &[&str] = &[
+    " going by way of ",
+    " by way of ",
+    " going via ",
+    " via ",
+    " passing through ",
+    " going through ",
+    " through ",
+];
+
+/// A go's destination and the places to pass on the way there ("the kitchen by way of the
+/// day room and the dining room"; "via the lobby to the lifts"); no destination when only a
+/// route is said ("go via the glasshouse"). No waypoints when none is said.
+pub(super) fn split_waypoints<'a>(phrase: &str, rest: &'a str) -> (Option<&'a str>, Vec<&'a str>) {
+    let leading = ["via", "through", "by way of"]
+        .iter()
+        .any(|r| phrase.ends_with(r))
+        || ["via ", "by way of ", "through "]
+            .iter()
+            .any(|r| rest.starts_with(r));
+    if leading {
+        let rest = ["via ", "by way of ", "through "]
+            .iter()
+            .find_map(|r| rest.strip_prefix(r))
+            .unwrap_or(rest);
+        return match rest.rfind(" to ") {
+            Some(i) => (
+                Some(destination_after_route(rest)),
+                waypoint_list(&rest[..i]),
+            ),
+            None => (None, waypoint_list(rest)),
+        };
+    }
+    for m in WAYPOINT_MARKERS {
+        if let Some(i) = rest.find(m) {
+            let dest = rest[..i].trim().trim_end_matches(',').trim();
+            let ways = waypoint_list(&rest[i + m.len()..]);
+            if !dest.is_empty() && !ways.is_empty() {
+                return (Some(dest), ways);
+            }
+        }
+    }
+    (Some(rest), Vec::new())
+}
+
+/// Places in a route ("the day room and the dining room"), without a reason said after them
+/// ("so you can check the door's shut").
+fn waypoint_list(text: &str) -> Vec<&str> {
+    let text = [
+        " so ",
+        " to check",
+        " to see",
+        " because ",
+        " as ",
+        ", ",
+        " and then ",
+    ]
+    .iter()
+    .filter_map(|m| text.find(m))
+    .min()
+    .map_or(text, |i| &text[..i]);
+    text.split(" and ")
+        .flat_map(|p| p.split(" then "))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// A go's target without the person to meet there ("them where visitors sign in" ->

@@ -50,6 +50,11 @@ pub fn asks_to_go(text: &str) -> bool {
         .any(|p| clause::contains_phrase(text, p))
 }
 
+/// Whether `text` (lower-case words joined by single spaces) holds `phrase` as whole words.
+pub fn contains_words(text: &str, phrase: &str) -> bool {
+    clause::contains_phrase(text, phrase)
+}
+
 /// Which way a part of a place lies.
 pub use crate::grounding::Side;
 
@@ -130,6 +135,9 @@ pub enum Refusal {
 pub enum Frame {
     /// Go there.
     Go(Target),
+    /// Pass through there on the way to the next place ("via the café"): a place, or nothing
+    /// when the words name none.
+    Via(Target),
     /// Search for it, then go to it.
     Find(Target),
     /// Where is it? (answered from what was seen)
@@ -391,9 +399,31 @@ pub fn understand_with(task: &str, lex: &dyn crate::text::Lexicon) -> Understand
         }
     }
     Understanding {
-        clauses: situations_asked_about(carry_verbs(clauses)),
+        clauses: routes_before_destinations(situations_asked_about(carry_verbs(clauses))),
         question,
     }
+}
+
+/// "go to aquatics, but go via the glasshouse": a route said after its destination is passed
+/// on the way there, so it comes before it.
+fn routes_before_destinations(clauses: Vec<Clause>) -> Vec<Clause> {
+    let mut out: Vec<Clause> = Vec::with_capacity(clauses.len());
+    let mut go_at: Option<usize> = None;
+    for c in clauses {
+        match &c.frame {
+            Frame::Via(_) => {
+                if let Some(i) = go_at.filter(|i| out[*i].text != c.text) {
+                    out.insert(i, c);
+                    go_at = Some(i + 1);
+                    continue;
+                }
+            }
+            Frame::Go(_) => go_at = Some(out.len()),
+            _ => go_at = None,
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// "I left my bag on a train yesterday, where do I go": the remark before an open "where do

@@ -609,3 +609,30 @@ fn a_remark_after_a_destination_is_no_other_destination() {
         ]))]
     );
 }
+
+#[test]
+fn places_to_pass_on_the_way_come_before_the_destination() {
+    let via = |s: &str| Frame::Via(named(s));
+    assert_eq!(
+        frames("go to the garage via the lounge"),
+        [via("lounge"), Frame::Go(named("garage"))]
+    );
+    assert_eq!(
+        frames("head to the study by way of the hall and the landing"),
+        [via("hall"), via("landing"), Frame::Go(named("study"))]
+    );
+    assert_eq!(
+        frames("go via the porch to the shed"),
+        [via("porch"), Frame::Go(named("shed"))]
+    );
+    // Said after the destination, as a clause of its own, with a reason.
+    assert_eq!(
+        frames("go to the shed, but go via the porch so you can check the lock"),
+        [via("porch"), Frame::Go(named("shed"))]
+    );
+    // A route that names no way through still keeps the destination.
+    assert_eq!(
+        frames("go through the door to the shed")[1..],
+        [Frame::Go(named("shed"))]
+    );
+}
