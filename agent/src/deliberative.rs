@@ -229,11 +229,24 @@ pub struct DeliberativeParts {
 }
 
 fn summary(world: &WorldState) -> WorldSummary {
+    let places: Vec<KnownPlace> = world.semantic.places.iter().map(KnownPlace::of).collect();
+    // Doors where the map shows the places' boundaries can be crossed.
+    let doors = world.map.as_ref().map_or_else(Vec::new, |map| {
+        let free = |p: embodia_world::V2| {
+            let (cx, cy) = map.cell_of(p.x, p.y);
+            map.cell(cx, cy).is_some_and(|v| (0..50).contains(&v))
+        };
+        places
+            .iter()
+            .flat_map(|p| embodia_planner::grounding::doors_of(p, &free))
+            .collect()
+    });
     WorldSummary {
+        doors,
         pose: world.robot.map(|r| (r.x, r.y, r.theta)),
         place: world.place.clone(),
         battery: world.battery,
-        places: world.semantic.places.iter().map(KnownPlace::of).collect(),
+        places,
         objects: world
             .objects
             .iter()

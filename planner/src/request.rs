@@ -103,6 +103,10 @@ pub struct WorldSummary {
     pub places: Vec<KnownPlace>,
     /// Objects seen so far (now or remembered).
     pub objects: Vec<KnownObject>,
+    /// The places' doors, read off the map (none when there is no map yet). Derived from
+    /// the map, so not part of what is recorded.
+    #[serde(skip)]
+    pub doors: Vec<crate::grounding::Door>,
 }
 
 impl WorldSummary {
@@ -132,6 +136,18 @@ impl WorldSummary {
             } else {
                 Vec::new()
             },
+            doors: world
+                .places
+                .iter()
+                .flat_map(|p| {
+                    let (w, h) = (world.size.x, world.size.y);
+                    crate::grounding::doors_of(&KnownPlace::of(p), &|q: V2| {
+                        (0.0..=w).contains(&q.x)
+                            && (0.0..=h).contains(&q.y)
+                            && world.clearance(q) > 0.0
+                    })
+                })
+                .collect(),
             ..WorldSummary::default()
         }
     }

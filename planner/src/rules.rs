@@ -498,6 +498,7 @@ impl RulePlanner {
                 .collect(),
         };
         let u = crate::understand::understand_with(&request.task, &lexicon);
+        let u = asked_again(&request.task, &request.history, &lexicon).unwrap_or(u);
         self.propose_understood(&u, request)
     }
 
@@ -1077,9 +1078,9 @@ impl RulePlanner {
                     // just outside the named place, on the robot's side.
                     if let Part::Toward(thing) = part
                         && let Some((b, bs)) = best_place(g, thing, w)
-                        && let Some(p) = w
-                            .place(&b)
-                            .and_then(|kp| crate::grounding::point_outside(kp, w.position()))
+                        && let Some(p) = w.place(&b).and_then(|kp| {
+                            crate::grounding::point_outside(kp, &w.doors, w.position())
+                        })
                     {
                         return Ok(vec![alt(vec![nav(point_text(p))], bs * 0.9)]);
                     }
@@ -1116,6 +1117,14 @@ impl RulePlanner {
                     return Ok(rank(alts));
                 }
                 let q = match part {
+                    Part::Door(side) => {
+                        let p = door_point(kp, *side, &w.doors, from);
+                        alts.push(match p {
+                            Some(p) => alt(vec![nav(point_text(p))], score),
+                            None => alt(vec![nav(name)], score * 0.7),
+                        });
+                        return Ok(rank(alts));
+                    }
                     Part::End(s) => Qualifier::End(*s),
                     Part::Side(s) => Qualifier::Side(*s),
                     Part::Middle => Qualifier::Middle,
@@ -1610,6 +1619,87 @@ fn speaks_of_self(text: &str) -> bool {
         })
 }
 
+/// Openings of a follow-up that asks the last request again of another thing.
+const FOLLOW_UPS: &[&str] = &[
+    "and what about",
+    "and how about",
+    "what about",
+    "how about",
+    "and also",
+    "and",
+    "also",
+    "same for",
+    "same with",
+    "now",
+];
+
+/// "And the white one?", "what about the kettle?": a follow-up with no verb of its own asks
+/// the last question (or request) again, of another thing; "one" stands for the last thing's
+/// noun ("the red cardigan" then "the white one": the white cardigan).
+fn asked_again(
+    task: &str,
+    history: &[String],
+    lex: &dyn crate::text::Lexicon,
+) -> Option<Understanding> {
+    let text = crate::text::words(task).join(" ");
+    let rest = FOLLOW_UPS
+        .iter()
+        .filter_map(|f| {
+            text.strip_prefix(f)
+                .and_then(|r| r.strip_prefix(' '))
+                .map(|r| (f.len(), r))
+        })
+        .max_by_key(|(n, _)| *n)
+        .map(|(_, r)| r)?;
+    let ws: Vec<&str> = rest.split(' ').collect();
+    // Short, and without a verb of its own: "the white one", "the kettle in the kitchen".
+    if ws.is_empty() || ws.len() > 6 {
+        return None;
+    }
+    let own = crate::understand::understand_with(rest, lex);
+    if own.clauses.len() != 1 || !matches!(own.clauses[0].frame, Frame::Bare(_) | Frame::Unknown(_))
+    {
+        return None;
+    }
+    let last = history.last()?;
+    let before = crate::understand::understand_with(last, lex);
+    let (frame, previous) = before.clauses.iter().rev().find_map(|c| match &c.frame {
+        Frame::Where(t) | Frame::Seen(t) | Frame::Colour(t) | Frame::Find(t) | Frame::Go(t) => {
+            Some((c.frame.clone(), target_text(t)))
+        }
+        _ => None,
+    })?;
+    let head = crate::grounding::content_words(&previous).last()?.clone();
+    let said: Vec<String> = ws
+        .iter()
+        .filter(|w| !matches!(**w, "the" | "a" | "an" | "that" | "this"))
+        .map(|w| match *w {
+            "one" => head.clone(),
+            "ones" => format!("{head}s"),
+            other => other.to_owned(),
+        })
+        .collect();
+    if said.is_empty() {
+        return None;
+    }
+    let target = crate::understand::read_target(&said.join(" "));
+    let frame = match frame {
+        Frame::Where(_) => Frame::Where(target),
+        Frame::Seen(_) => Frame::Seen(target),
+        Frame::Colour(_) => Frame::Colour(target),
+        Frame::Find(_) => Frame::Find(target),
+        _ => Frame::Go(target),
+    };
+    Some(Understanding {
+        clauses: vec![Clause {
+            text: said.join(" "),
+            frame,
+            implied: true,
+        }],
+        question: before.question,
+    })
+}
+
 /// What a sentence says someone wants, needs or likes ("Doris wants her hair set": "her hair
 /// set"; "a visitor needs to sign in first": "sign in first"): a need said of another person,
 /// to be seen to like one's own.
@@ -1964,6 +2054,35 @@ fn refusal_reason(r: &Refusal) -> String {
         Refusal::Cannot(verb) => format!("I cannot {verb}; I can go to places, find things, answer what I have seen, turn, move, wait and speak"),
         Refusal::Unsafe(what) => format!("that would be unsafe ({what}); my safety limits and keep-out zones always hold"),
         Refusal::Language => "I only understand English".into(),
+    }
+}
+
+/// How far inside or outside a door "just inside" and "just outside" are, m.
+const BESIDE_DOOR_M: f64 = 0.7;
+
+/// The point at, just inside or just outside `place`'s door nearest the robot; without a
+/// door on the map, the edge of the place nearest the robot (or just beyond it).
+fn door_point(
+    place: &crate::request::KnownPlace,
+    side: crate::understand::DoorSide,
+    doors: &[crate::grounding::Door],
+    from: Option<V2>,
+) -> Option<V2> {
+    use crate::understand::DoorSide;
+    let toward = from.unwrap_or_else(|| place.region.center());
+    let depth = match side {
+        DoorSide::At => 0.0,
+        DoorSide::Inside => -BESIDE_DOOR_M,
+        DoorSide::Outside => BESIDE_DOOR_M,
+    };
+    let door = doors
+        .iter()
+        .filter(|d| d.place == place.name)
+        .min_by(|a, b| (a.at - toward).norm().total_cmp(&(b.at - toward).norm()));
+    match (door, side) {
+        (Some(d), _) => Some(d.beyond(depth)),
+        (None, DoorSide::Outside) => crate::grounding::point_outside(place, &[], from),
+        (None, _) => point_in(place, Qualifier::Toward(toward), from),
     }
 }
 

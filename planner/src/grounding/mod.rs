@@ -9,6 +9,7 @@
 //! for). A phrase that nothing scores well for is reported with the closest known names,
 //! never guessed into a search.
 
+pub mod doors;
 mod region;
 pub mod semantic;
 
@@ -21,6 +22,7 @@ use crate::request::{KnownObject, KnownPlace, MemoryHandle, WorldSummary};
 use crate::text::{
     AnyWord, Lexicon, number_at, phrase_similarity_in, stem, word_similarity_in, words,
 };
+pub use doors::{Door, doors_of};
 pub use region::{Qualifier, Side, point_in, point_outside};
 pub use semantic::{Semantic, cosine};
 

@@ -215,12 +215,24 @@ pub fn point_in(place: &KnownPlace, qualifier: Qualifier, from: Option<V2>) -> O
     }
 }
 
-/// A point just outside a place (0.5 to 1 m beyond its boundary), on the side nearest `from`:
-/// "the corridor right outside exam room 2" when the corridor has no name.
-pub fn point_outside(place: &KnownPlace, from: Option<V2>) -> Option<V2> {
+/// How far outside a door "just outside" is, m.
+const OUTSIDE_DOOR_M: f64 = 0.7;
+
+/// A point just outside a place: in front of its door nearest `from` when the map shows
+/// doors; else 0.5 to 1 m beyond its boundary on the side nearest `from` — "the corridor
+/// right outside exam room 2" when the corridor has no name.
+pub fn point_outside(place: &KnownPlace, doors: &[super::Door], from: Option<V2>) -> Option<V2> {
+    let toward = from.unwrap_or_else(|| place.region.center());
+    let by_door = doors
+        .iter()
+        .filter(|d| d.place == place.name)
+        .map(|d| d.beyond(OUTSIDE_DOOR_M))
+        .min_by(|a, b| (a - toward).norm().total_cmp(&(b - toward).norm()));
+    if by_door.is_some() {
+        return by_door;
+    }
     let (min, max) = bounds(&place.region);
     let (lo, hi) = (min - V2::repeat(1.0), max + V2::repeat(1.0));
-    let toward = from.unwrap_or_else(|| place.region.center());
     let mut best: Option<(V2, f64)> = None;
     let n = 60;
     for i in 0..=n {

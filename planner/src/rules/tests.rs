@@ -549,3 +549,61 @@ fn a_question_after_being_sent_somewhere_is_answered_by_looking_there() {
         "{steps:?}"
     );
 }
+
+#[test]
+fn a_follow_up_without_a_verb_asks_the_last_question_of_another_thing() {
+    let mut w = world(true);
+    w.objects
+        .push(obj("red mug", "mug", 12.0, 8.0, "master bedroom"));
+    let ask = |task: &str, before: &str| {
+        let mut r = PlanRequest::new(task, w.clone());
+        r.history = vec![before.to_owned()];
+        RulePlanner::default()
+            .propose(&r)
+            .best_plan()
+            .map(|p| p.steps)
+    };
+    // "one" is the last thing's noun: the white mug, said with where it was seen.
+    let steps = ask("and the white one?", "where did you see the red mug?").unwrap();
+    assert!(
+        matches!(&steps[..], [Step::Say { text }] if text.contains("white coffee mug") && text.contains("kitchen")),
+        "{steps:?}"
+    );
+    // Another thing altogether.
+    let steps = ask("what about the toolbox?", "where did you see the red mug?").unwrap();
+    assert!(
+        matches!(&steps[..], [Step::Say { text }] if text.contains("garage")),
+        "{steps:?}"
+    );
+    // After a request to go, another place to go.
+    assert_eq!(
+        ask("and now the garage", "go to the kitchen").unwrap(),
+        [nav("garage")]
+    );
+}
+
+#[test]
+fn just_outside_a_room_is_in_front_of_its_door_on_the_map() {
+    let mut w = world(false);
+    // The garage (x 7..14, y 0..3) opens onto the corridor at x 9, and the robot is at x 1.
+    w.doors = vec![crate::grounding::Door {
+        place: "garage".into(),
+        at: V2::new(9.0, 3.0),
+        outward: V2::new(0.0, 1.0),
+        width: 0.9,
+    }];
+    let go = |task: &str| {
+        RulePlanner::default()
+            .propose(&PlanRequest::new(task, w.clone()))
+            .best_plan()
+            .map(|p| p.steps)
+    };
+    assert_eq!(
+        go("wait just outside the garage").unwrap()[0],
+        nav("9.00, 3.70")
+    );
+    assert_eq!(
+        go("wait just inside the door of the garage").unwrap()[0],
+        nav("9.00, 2.30")
+    );
+}

@@ -358,6 +358,8 @@ pub(super) fn read_clause(t: &str) -> Vec<Clause> {
         }
         Intent::Lost | Intent::Find => {
             let thing = strip_tail(rest, FIND_TAIL);
+            let described = thing_before_remark(thing);
+            let thing = described.as_str();
             if thing.is_empty() {
                 return one(Frame::Unknown(t.to_owned()));
             }
@@ -724,6 +726,76 @@ pub(super) fn destination_after_route(rest: &str) -> &str {
     if dest.is_empty() { rest } else { dest }
 }
 
+/// The thing to find without a remark said after it, past a comma ("the pink slippers, she's
+/// been looking for them all morning"); a colour said there of it ("the chaise longue, the
+/// purple one") stays with it. A short list ("the salt, pepper and oil") is not cut.
+pub(super) fn thing_before_remark(thing: &str) -> String {
+    let Some((head, tail)) = thing.split_once(", ") else {
+        return thing.to_owned();
+    };
+    let tail_words: Vec<&str> = tail.split(' ').collect();
+    let appositive = matches!(
+        tail_words[0],
+        "the" | "a" | "an" | "its" | "it's" | "that's"
+    ) && tail_words
+        .iter()
+        .take(5)
+        .any(|w| *w == "one" || *w == "ones");
+    let list = tail_words.len() <= 5 && tail_words.iter().any(|w| *w == "and" || *w == "or");
+    if tail_words.len() < 3 || head.is_empty() || (list && !appositive) {
+        return thing.to_owned();
+    }
+    let colours: Vec<&str> = if appositive {
+        tail_words
+            .iter()
+            .take(5)
+            .copied()
+            .filter(|w| COLOUR_WORDS.contains(w) && !head.split(' ').any(|h| h == *w))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if colours.is_empty() {
+        return head.to_owned();
+    }
+    // After the article or owner word: "the purple chaise longue".
+    let (det, noun) = match head.split_once(' ') {
+        Some((d, n))
+            if matches!(
+                d,
+                "the" | "a" | "an" | "my" | "our" | "his" | "her" | "their"
+            ) =>
+        {
+            (format!("{d} "), n)
+        }
+        _ => (String::new(), head),
+    };
+    format!("{det}{} {noun}", colours.join(" "))
+}
+
+/// Colour words a person says of a thing.
+const COLOUR_WORDS: &[&str] = &[
+    "red",
+    "orange",
+    "yellow",
+    "green",
+    "blue",
+    "purple",
+    "pink",
+    "brown",
+    "black",
+    "white",
+    "grey",
+    "gray",
+    "silver",
+    "gold",
+    "beige",
+    "navy",
+    "turquoise",
+    "violet",
+    "cream",
+];
+
 /// Words after a go that name places to pass on the way.
 const WAYPOINT_MARKERS: &[&str] = &[
     " going by way of ",
@@ -865,7 +937,17 @@ pub fn duration(ws: &[String]) -> Option<f64> {
                 "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
                 "h" | "hr" | "hour" | "hours" => 3600.0,
                 "ms" | "millisecond" | "milliseconds" => 0.001,
-                "" if ws.len() == i + n => 1.0,
+                // A bare number is seconds only where a time is said ("wait 10"), not a
+                // place's number ("wait outside room 8").
+                "" if ws.len() == i + n
+                    && (i == 0
+                        || matches!(
+                            ws[i - 1].as_str(),
+                            "for" | "wait" | "another" | "about" | "around" | "roughly" | "stay"
+                        )) =>
+                {
+                    1.0
+                }
                 _ => continue,
             };
             return Some(v * factor);
@@ -884,6 +966,33 @@ pub fn duration(ws: &[String]) -> Option<f64> {
 pub(super) fn read_wait(rest: &str) -> (f64, Option<String>) {
     let ws = words(rest);
     let seconds = duration(&ws).unwrap_or(5.0);
+    // "wait just outside room 8", "stay just inside the door": by a place's door.
+    if [
+        "just inside",
+        "just outside",
+        "inside the door",
+        "outside the door",
+        "right outside",
+        "outside ",
+    ]
+    .iter()
+    .any(|d| rest.starts_with(d))
+    {
+        let cut = rest.find(" for ").unwrap_or(rest.len());
+        return (seconds, Some(rest[..cut].trim().to_owned()));
+    }
+    // "wait where they eat": a place said by what is done there.
+    if let Some(w) = rest
+        .find("where ")
+        .filter(|i| *i == 0 || rest[..*i].ends_with(' '))
+    {
+        let said = &rest[w..];
+        let cut = said.find(" for ").unwrap_or(said.len());
+        let said = said[..cut].trim();
+        if said.split(' ').count() >= 3 {
+            return (seconds, Some(said.to_owned()));
+        }
+    }
     let place = [
         "in the ",
         "at the ",

@@ -77,6 +77,20 @@ pub enum Part {
     Middle,
     /// The part nearest a thing ("the sofa side of the lobby", "the end with the picnic table").
     Toward(String),
+    /// At its door, or just outside or inside it ("just outside room 8").
+    Door(DoorSide),
+}
+
+/// Which side of a place's door is meant.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DoorSide {
+    /// In the doorway.
+    At,
+    /// Just inside the place.
+    Inside,
+    /// Just outside the place.
+    Outside,
 }
 
 /// What a clause refers to, still in the person's words.

@@ -73,6 +73,21 @@ const PART_BY_THING: &[&str] = &[
     "the end near the ",
     "the corner near the ",
     "the end where the ",
+    "the corner where the ",
+    "the side where the ",
+    "the end nearest the ",
+    "the end nearest to the ",
+    "the end closest to the ",
+    "the end next to the ",
+    "the end towards the ",
+    "the side nearest the ",
+    "the side nearest to the ",
+    "the side closest to the ",
+    "the side towards the ",
+    "the corner nearest the ",
+    "the corner closest to the ",
+    "the part nearest the ",
+    "the bit nearest the ",
 ];
 const BY_THING: &[&str] = &[
     "over by the ",
@@ -83,9 +98,28 @@ const BY_THING: &[&str] = &[
     "where the ",
 ];
 
+/// Parts said without their place ("the far end"): of the place said before.
+const PARTS_ALONE: &[&str] = &[
+    "the far end",
+    "the end",
+    "the other end",
+    "the back",
+    "the far side",
+    "the other side",
+    "the far corner",
+    "the corner",
+    "the back corner",
+];
+
 /// The thing a part of a place is by, if `text` says a part that way.
 fn part_by_thing(text: &str, after_place: bool) -> Option<&str> {
     let extra: &[&str] = if after_place { BY_THING } else { &[] };
+    // "in the corner where the cake cabinet is", "down the end by the flats"
+    let text = ["in ", "at ", "down ", "up ", "over in ", "over at "]
+        .iter()
+        .find_map(|p| text.strip_prefix(p))
+        .filter(|rest| rest.starts_with("the "))
+        .unwrap_or(text);
     PART_BY_THING
         .iter()
         .chain(extra)
@@ -150,6 +184,15 @@ pub fn read_target(text: &str) -> Target {
                 pl,
             );
         }
+        // "go down the far end, by the stacked flats": a part of the place said before.
+        let bare_part = ["down ", "up ", "over ", "to "]
+            .iter()
+            .find_map(|p| place.strip_prefix(p))
+            .unwrap_or(place)
+            .trim();
+        if PARTS_ALONE.contains(&bare_part) {
+            return Target::Part(Part::Toward(thing.to_owned()), "there".to_owned());
+        }
         return Target::Part(
             Part::Toward(thing.to_owned()),
             place.trim_start_matches("the ").to_owned(),
@@ -158,6 +201,36 @@ pub fn read_target(text: &str) -> Target {
     // "the end with the medicine cabinet" (of the place just named)
     if let Some(thing) = part_by_thing(t, false) {
         return Target::Part(Part::Toward(thing.to_owned()), "there".to_owned());
+    }
+    // "just outside room 8", "just inside the door" (of the place said before)
+    for (opening, side) in [
+        ("just outside the door of ", DoorSide::Outside),
+        ("just outside the door to ", DoorSide::Outside),
+        ("just outside ", DoorSide::Outside),
+        ("right outside ", DoorSide::Outside),
+        ("outside the door of ", DoorSide::Outside),
+        ("outside ", DoorSide::Outside),
+        ("just inside the door of ", DoorSide::Inside),
+        ("just inside the door to ", DoorSide::Inside),
+        ("inside the door of ", DoorSide::Inside),
+        ("just inside the door", DoorSide::Inside),
+        ("inside the door", DoorSide::Inside),
+        ("just inside ", DoorSide::Inside),
+        ("by the door of ", DoorSide::At),
+        ("at the door of ", DoorSide::At),
+        ("the door of ", DoorSide::At),
+        ("the door to ", DoorSide::At),
+    ] {
+        if let Some(rest) = t.strip_prefix(opening) {
+            let place = rest.trim().trim_start_matches("the ").trim();
+            let place = if place.is_empty() { "there" } else { place };
+            // An opening that ends in a space wants the place after it; one that does not is
+            // the whole phrase ("just inside the door"), never the start of a longer word.
+            let whole = opening.ends_with(' ') != rest.trim().is_empty();
+            if whole || place == "there" {
+                return Target::Part(Part::Door(side), place.to_owned());
+            }
+        }
     }
     // "the corridor right outside exam room 2"
     for p in [
@@ -620,7 +693,7 @@ pub(super) fn qualified(t: &str) -> Option<Target> {
             },
         },
         "back" | "rear" | "far" => Part::Side(Side::Far),
-        "front" | "entrance" => Part::Side(Side::Near),
+        "front" => Part::Side(Side::Near),
         "left" | "right" | "north" | "south" | "east" | "west" | "top" | "bottom" => {
             Part::Side(side_word(last)?)
         }
@@ -632,6 +705,14 @@ pub(super) fn qualified(t: &str) -> Option<Target> {
             },
         },
         "middle" | "centre" | "center" | "heart" | "inside" => Part::Middle,
+        // "the door of the ward", "the ward's door", "just inside the door of the shop"
+        "door" | "doorway" | "entrance" | "entry" => Part::Door(if hw.contains(&"inside") {
+            DoorSide::Inside
+        } else if hw.contains(&"outside") {
+            DoorSide::Outside
+        } else {
+            DoorSide::At
+        }),
         _ => return None,
     };
     Some(Target::Part(part, place.to_owned()))

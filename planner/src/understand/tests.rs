@@ -636,3 +636,77 @@ fn places_to_pass_on_the_way_come_before_the_destination() {
         [Frame::Go(named("shed"))]
     );
 }
+
+#[test]
+fn a_remark_after_a_comma_is_not_part_of_the_thing_to_find() {
+    assert_eq!(
+        frames("find the blue scarf, shes been after it all day"),
+        [Frame::Find(named("blue scarf"))]
+    );
+    assert_eq!(
+        frames("can you find the mug, think i left it somewhere"),
+        [Frame::Find(named("mug"))]
+    );
+    // A colour said of it after the comma is kept with it.
+    assert_eq!(
+        frames("find the armchair, the green one by the window"),
+        [Frame::Find(named("green armchair"))]
+    );
+    // A list stays a list.
+    assert_eq!(
+        frames("find the salt, pepper and oil"),
+        [Frame::Find(Target::Several(vec![
+            named("salt"),
+            named("pepper"),
+            named("oil")
+        ]))]
+    );
+}
+
+#[test]
+fn a_part_said_after_a_comma_is_of_the_place_before_it() {
+    let toward = |thing: &str, place: &str| {
+        Frame::Go(Target::Part(Part::Toward(thing.into()), place.into()))
+    };
+    assert_eq!(
+        frames("go to the hall, the end nearest the porch"),
+        [toward("porch", "hall")]
+    );
+    assert_eq!(
+        frames("wait in the shed, in the corner where the mower is")[0],
+        toward("mower", "shed")
+    );
+    // Without a place of its own: the place said before ("there").
+    assert_eq!(
+        frames("go down the far end, by the log pile"),
+        [toward("log pile", "there")]
+    );
+}
+
+#[test]
+fn sitting_by_something_is_going_next_to_it() {
+    assert_eq!(
+        frames("sit yourself by the fire"),
+        [Frame::Go(Target::Near("fire".into()))]
+    );
+}
+
+#[test]
+fn a_door_of_a_place_is_a_part_of_it() {
+    let door =
+        |side: DoorSide, place: &str| Frame::Go(Target::Part(Part::Door(side), place.into()));
+    assert_eq!(
+        frames("wait just outside room 4")[0],
+        door(DoorSide::Outside, "room 4")
+    );
+    assert_eq!(
+        frames("go to the door of the ward"),
+        [door(DoorSide::At, "ward")]
+    );
+    assert_eq!(
+        frames("go into the shop but stay just inside the door")[1],
+        door(DoorSide::Inside, "there")
+    );
+    // A place's number is not a time to wait.
+    assert_eq!(frames("wait just outside room 8")[1], Frame::Wait(5.0));
+}
