@@ -149,6 +149,8 @@ struct Current {
     start: Option<(f64, f64)>,
     /// The pace the task asked for, m/s ("slowly").
     pace: Option<f64>,
+    /// Places the task asked to keep out of.
+    avoid: Vec<String>,
 }
 
 /// The deliberative layer's state.
@@ -601,10 +603,16 @@ impl Deliberative {
             c.life.started(self.next_id);
         }
         let max_speed_mps = self.current.as_ref().and_then(|c| c.pace);
+        let avoid = self
+            .current
+            .as_ref()
+            .map(|c| c.avoid.clone())
+            .unwrap_or_default();
         let _ = self.commands.send(ReactiveCommand::Run {
             id: self.next_id,
             step,
             max_speed_mps,
+            avoid,
         });
     }
 
@@ -705,11 +713,24 @@ impl Deliberative {
         if let Some(p) = pace {
             tracing::info!(pace_mps = p, "the task asks for a pace");
         }
+        let known: Vec<KnownPlace> = self
+            .snapshot
+            .load()
+            .semantic
+            .places
+            .iter()
+            .map(KnownPlace::of)
+            .collect();
+        let avoid = embodia_planner::avoid::places_to_avoid(&report.task, &known);
+        if !avoid.is_empty() {
+            tracing::info!(?avoid, "the task asks to keep out of places");
+        }
         self.current = Some(Current {
             report,
             life,
             start,
             pace,
+            avoid,
         });
         let recorded = self.current.as_ref().map(|c| c.report.task.clone());
         self.record_task(recorded.as_deref());

@@ -47,6 +47,9 @@ pub enum ReactiveCommand {
         /// The highest speed the task asked for ("slowly"), m/s: the skill's commands are
         /// scaled down to it before the gate, whose own limits stay as they are.
         max_speed_mps: Option<f64>,
+        /// Places the task asked to keep out of ("keep out of the café"): routes go around
+        /// them. Like the pace this only narrows; the gate's keep-out zones stay as they are.
+        avoid: Vec<String>,
     },
     /// Stop the running step and stand still.
     Cancel,

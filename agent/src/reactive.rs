@@ -63,6 +63,24 @@ pub struct ReactiveCore<E> {
 }
 
 /// A skill's command at a pace: scaled down, curvature kept, when its speed is above `pace`.
+/// How near a place to avoid the robot may stand and still have it avoided, m: nearer, the
+/// robot is in its doorway and must be able to leave.
+const AVOID_CLEAR_M: f64 = 0.6;
+
+/// The regions of the places `names` as zones for the route planner, leaving out any the
+/// robot stands in or at the edge of (it must be able to leave).
+fn zones_to_avoid(names: &[String], world: &WorldState) -> Vec<embodia_world::Polygon> {
+    let here = world.robot.map(|r| embodia_world::V2::new(r.x, r.y));
+    world
+        .semantic
+        .places
+        .iter()
+        .filter(|p| names.iter().any(|n| p.is_called(n)))
+        .map(|p| p.region.outline())
+        .filter(|z| here.is_none_or(|h| !z.contains(h) && z.boundary_distance(h) >= AVOID_CLEAR_M))
+        .collect()
+}
+
 fn at_pace(v: f64, w: f64, pace: Option<f64>) -> (f64, f64) {
     match pace {
         Some(p) if v.abs() > p => {
@@ -148,8 +166,11 @@ impl<E: EventSink> ReactiveCore<E> {
                     id,
                     step,
                     max_speed_mps,
+                    avoid,
                 } => {
-                    tracing::debug!(id, ?step, ?max_speed_mps, "step started");
+                    tracing::debug!(id, ?step, ?max_speed_mps, ?avoid, "step started");
+                    self.nav
+                        .set_avoid(zones_to_avoid(&avoid, self.perceiver.state()));
                     self.active = Some((id, start(&step)));
                     self.pace = max_speed_mps.filter(|p| p.is_finite() && *p > 0.0);
                 }
@@ -507,6 +528,7 @@ mod tests {
                 id: 1,
                 step: Step::Move { metres: 2.0 },
                 max_speed_mps: None,
+                avoid: Vec::new(),
             })
             .unwrap();
         assert!(
@@ -565,6 +587,7 @@ mod tests {
             id,
             step: Step::Move { metres: 2.0 },
             max_speed_mps: None,
+            avoid: Vec::new(),
         };
         rig.commands.send(move_two(3)).unwrap();
         rig.tick(0);
@@ -600,6 +623,7 @@ mod tests {
                 id: 5,
                 step: Step::Move { metres: 20.0 },
                 max_speed_mps: None,
+                avoid: Vec::new(),
             })
             .unwrap();
         rig.tick(0);

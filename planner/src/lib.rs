@@ -10,6 +10,7 @@
 //! agent runs it on a worker with a deadline.
 
 pub mod answer;
+pub mod avoid;
 pub mod choose;
 pub mod grounding;
 pub mod knowledge;

@@ -1980,8 +1980,19 @@ fn mentioned_thing(text: &str) -> Option<String> {
         "they",
         "it",
     ];
+    // Where the thing is ("somewhere in the shop") is not the thing.
+    const LOCATING: &[&str] = &[
+        "in", "on", "at", "by", "near", "inside", "under", "behind", "from", "into", "onto",
+        "beside", "outside",
+    ];
     let words: Vec<&str> = text.split_whitespace().collect();
-    let start = words.iter().rposition(|w| OPENS.contains(w))? + 1;
+    let opens =
+        |i: usize| OPENS.contains(&words[i]) && (i == 0 || !LOCATING.contains(&words[i - 1]));
+    let start = (0..words.len())
+        .rev()
+        .find(|i| opens(*i))
+        .or_else(|| words.iter().rposition(|w| OPENS.contains(w)))?
+        + 1;
     let phrase: Vec<&str> = words[start..]
         .iter()
         .take_while(|w| !ENDS.contains(w))

@@ -235,6 +235,26 @@ impl Region {
             Region::Polygon(p) => p.centroid(),
         }
     }
+
+    /// The region as a polygon (a circle as the 24-gon around it), for what takes zones
+    /// as polygons.
+    pub fn outline(&self) -> Polygon {
+        match self {
+            Region::Polygon(p) => p.clone(),
+            Region::Circle(c) => {
+                // Vertices just outside the circle, so the polygon covers it.
+                let r = c.radius / (std::f64::consts::PI / 24.0).cos();
+                Polygon {
+                    points: (0..24)
+                        .map(|i| {
+                            let a = std::f64::consts::TAU * f64::from(i) / 24.0;
+                            c.center + V2::new(a.cos(), a.sin()) * r
+                        })
+                        .collect(),
+                }
+            }
+        }
+    }
 }
 
 /// A named region of the world (a room, a corridor).

@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use embodia_perception::{ViewCone, WorldState};
 use embodia_ros::msg::nav_msgs::OccupancyGrid;
+use embodia_world::Polygon;
 use serde::Serialize;
 
 use crate::nav::{Costmap, CostmapConfig, CoverageConfig, FollowConfig};
@@ -122,6 +123,9 @@ pub struct NavResources {
     /// Nav2, when `navigate_to` goes through it (`navigation: nav2`); none for the built-in
     /// planner and follower.
     pub nav2: Option<Arc<nav2::Nav2Link>>,
+    /// Places the task asked to keep out of, routed around like keep-out zones (the gate
+    /// does not know them: they narrow routes, never limits).
+    avoid: Vec<Polygon>,
     cached: Option<(Arc<OccupancyGrid>, Arc<Costmap>)>,
 }
 
@@ -139,7 +143,17 @@ impl NavResources {
             },
             search: SearchConfig::default(),
             nav2: None,
+            avoid: Vec::new(),
             cached: None,
+        }
+    }
+
+    /// Routes from now on keep out of `zones` as well as the keep-out zones (the costmap is
+    /// rebuilt when they change).
+    pub fn set_avoid(&mut self, zones: Vec<Polygon>) {
+        if zones != self.avoid {
+            self.avoid = zones;
+            self.cached = None;
         }
     }
 
@@ -171,7 +185,14 @@ impl NavResources {
             Some((m, cm)) if Arc::ptr_eq(m, map) => Some(cm.clone()),
             _ => {
                 let _span = tracing::debug_span!("build_costmap").entered();
-                let cm = Arc::new(Costmap::new(map, &world.semantic.keep_out, &self.costmap));
+                let zones: Vec<Polygon> = world
+                    .semantic
+                    .keep_out
+                    .iter()
+                    .chain(&self.avoid)
+                    .cloned()
+                    .collect();
+                let cm = Arc::new(Costmap::new(map, &zones, &self.costmap));
                 self.cached = Some((map.clone(), cm.clone()));
                 Some(cm)
             }

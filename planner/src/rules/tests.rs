@@ -285,6 +285,11 @@ fn words_that_only_point_back_and_things_mentioned_in_remarks() {
         Some("chest x-ray")
     );
     assert_eq!(mentioned_thing("good morning"), None);
+    // Where it is, said after it, is not what it is.
+    assert_eq!(
+        mentioned_thing("there's a green watering can somewhere in the shed").as_deref(),
+        Some("green watering can")
+    );
 }
 
 #[test]

@@ -408,6 +408,7 @@ pub(super) fn read_clause(t: &str) -> Vec<Clause> {
                 }
                 return out;
             }
+            let rest = dest.unwrap_or(rest);
             let routed = rest.rfind(" to ").is_some_and(|i| {
                 let before = &rest[..i];
                 via.iter()
@@ -833,6 +834,13 @@ pub(super) fn split_waypoints<'a>(phrase: &str, rest: &'a str) -> (Option<&'a st
     for m in WAYPOINT_MARKERS {
         if let Some(i) = rest.find(m) {
             let dest = rest[..i].trim().trim_end_matches(',').trim();
+            // "without passing through the office": a place to keep out of, not to visit.
+            if let Some(d) = ["without", "not", "never", "rather than", "instead of"]
+                .iter()
+                .find_map(|n| dest.strip_suffix(n))
+            {
+                return (Some(d.trim().trim_end_matches(',').trim()), Vec::new());
+            }
             let ways = waypoint_list(&rest[i + m.len()..]);
             if !dest.is_empty() && !ways.is_empty() {
                 return (Some(dest), ways);

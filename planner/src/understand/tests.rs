@@ -630,6 +630,11 @@ fn places_to_pass_on_the_way_come_before_the_destination() {
         frames("go to the shed, but go via the porch so you can check the lock"),
         [via("porch"), Frame::Go(named("shed"))]
     );
+    // A way not to go is no waypoint.
+    assert_eq!(
+        frames("go to the shed without passing through the porch"),
+        [Frame::Go(named("shed"))]
+    );
     // A route that names no way through still keeps the destination.
     assert_eq!(
         frames("go through the door to the shed")[1..],

@@ -1,0 +1,207 @@
+//! Places a person asks the robot to keep out of for one task: "get to the information point
+//! but keep out of the café, they're mopping". Like a pace, this can only narrow what the
+//! robot does: the navigator routes around them, and the safety gate's own keep-out zones
+//! stay what they are.
+
+use crate::grounding::content_words;
+use crate::request::KnownPlace;
+use crate::text::edit_distance;
+
+/// Phrases after which the places not to enter are named.
+const KEEP_OUT_OF: &[&str] = &[
+    "keep out of",
+    "stay out of",
+    "keep away from",
+    "stay away from",
+    "steer clear of",
+    "avoid",
+    "avoiding",
+    "don't go through",
+    "do not go through",
+    "don't go into",
+    "do not go into",
+    "don't go in",
+    "don't go near",
+    "don't walk through",
+    "don't walk across",
+    "do not walk across",
+    "don't cross",
+    "do not cross",
+    "don't pass through",
+    "don't drive through",
+    "without going through",
+    "without passing through",
+    "without going into",
+    "without crossing",
+    "without walking through",
+    "not through",
+    "not via",
+    "rather than through",
+    "instead of through",
+    "go around",
+    "go round",
+];
+
+/// Words that end the span naming what to keep out of.
+const SPAN_ENDS: &[&str] = &[
+    "because", "as", "since", "they're", "they", "we're", "we", "it's", "its", "someone",
+    "somebody", "there's", "then", "but", "so", "while", "please", "to", "go", "get",
+];
+
+/// The places of `places` the task asks to keep out of, by name as known.
+pub fn places_to_avoid(task: &str, places: &[KnownPlace]) -> Vec<String> {
+    let text = task.to_lowercase().replace('’', "'");
+    // Sentence punctuation ends a span; the words are compared without it.
+    let clauses: Vec<&str> = text
+        .split([',', ';', '.', '!', '?', '-', '('])
+        .map(str::trim)
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for clause in clauses {
+        let ws: Vec<&str> = clause.split_whitespace().collect();
+        for i in 0..ws.len() {
+            let Some(p) = KEEP_OUT_OF.iter().find(|p| {
+                let pw: Vec<&str> = p.split(' ').collect();
+                ws.len() >= i + pw.len() && ws[i..i + pw.len()] == pw[..]
+            }) else {
+                continue;
+            };
+            let start = i + p.split(' ').count();
+            let span: Vec<&str> = ws[start..]
+                .iter()
+                .take_while(|w| !SPAN_ENDS.contains(w))
+                .copied()
+                .collect();
+            for name in named_in(&span.join(" "), places) {
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The places a span of words names: every word of a name said ("the open office and the
+/// kitchen" names two); else a name's noun, when only one place has it ("the café" names
+/// "Potting Shed Café"; "the hall" names no one of two halls).
+fn named_in(span: &str, places: &[KnownPlace]) -> Vec<String> {
+    let said = content_words(span);
+    if said.is_empty() {
+        return Vec::new();
+    }
+    let close = |a: &str, b: &str| a == b || (a.len() >= 5 && edit_distance(a, b) <= 1);
+    let names = |p: &'_ KnownPlace| -> Vec<Vec<String>> {
+        std::iter::once(&p.name)
+            .chain(&p.aliases)
+            .map(|n| content_words(n))
+            .filter(|n| !n.is_empty())
+            .collect()
+    };
+    let fully: Vec<String> = places
+        .iter()
+        .filter(|p| {
+            names(p)
+                .iter()
+                .any(|n| n.iter().all(|w| said.iter().any(|s| close(s, w))))
+        })
+        .map(|p| p.name.clone())
+        .collect();
+    if !fully.is_empty() {
+        return fully;
+    }
+    let by_noun: Vec<String> = places
+        .iter()
+        .filter(|p| {
+            names(p)
+                .iter()
+                .any(|n| n.last().is_some_and(|w| said.iter().any(|s| close(s, w))))
+        })
+        .map(|p| p.name.clone())
+        .collect();
+    if by_noun.len() == 1 {
+        by_noun
+    } else {
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use embodia_world::{Circle, Region, V2};
+
+    fn place(name: &str) -> KnownPlace {
+        KnownPlace {
+            name: name.into(),
+            aliases: vec![],
+            region: Region::Circle(Circle {
+                center: V2::new(0.0, 0.0),
+                radius: 1.0,
+            }),
+        }
+    }
+
+    fn places() -> Vec<KnownPlace> {
+        [
+            "Potting Shed Café",
+            "information point",
+            "open office",
+            "the stage",
+            "kitchen",
+        ]
+        .into_iter()
+        .map(place)
+        .collect()
+    }
+
+    #[test]
+    fn places_said_after_a_prohibition_are_kept_out_of() {
+        let cases: [(&str, &[&str]); 5] = [
+            (
+                "get to the information point but keep out of the café, they're mopping",
+                &["Potting Shed Café"],
+            ),
+            (
+                "go to the kitchen without passing through the open office",
+                &["open office"],
+            ),
+            (
+                "Go to stage left by the crossover behind, don't walk across the stage",
+                &["the stage"],
+            ),
+            (
+                "avoid the open office and the kitchen on your way",
+                &["open office", "kitchen"],
+            ),
+            ("go round the kichen please", &["kitchen"]),
+        ];
+        for (task, want) in cases {
+            assert_eq!(places_to_avoid(task, &places()), want, "{task}");
+        }
+    }
+
+    #[test]
+    fn a_noun_two_places_share_names_neither_but_a_whole_name_names_one() {
+        let halls: Vec<KnownPlace> = ["north hall", "south hall"]
+            .into_iter()
+            .map(place)
+            .collect();
+        assert_eq!(
+            places_to_avoid("keep out of the south hall", &halls),
+            ["south hall"]
+        );
+        assert!(places_to_avoid("keep out of the hall", &halls).is_empty());
+    }
+
+    #[test]
+    fn a_task_without_a_prohibition_avoids_nothing() {
+        for task in [
+            "go to the kitchen",
+            "go to the open office through the kitchen",
+            "find the café menu",
+        ] {
+            assert!(places_to_avoid(task, &places()).is_empty(), "{task}");
+        }
+    }
+}
