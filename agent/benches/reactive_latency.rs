@@ -247,7 +247,10 @@ fn main() {
     );
     // The latencies are those of a robot navigating: a gate stop now and then (a scan gone
     // stale while the machine is loaded) is reported above, not hidden.
-    assert!(marked, "the camera's looks were marked on the coverage grid");
+    assert!(
+        marked,
+        "the camera's looks were marked on the coverage grid"
+    );
     assert!(
         driving.get().1 * 10 >= driving.get().0 * 9,
         "the navigate_to skill drove for at least 90% of the samples"

@@ -11,6 +11,7 @@ pub mod activity;
 pub mod agent;
 pub mod clock;
 pub mod console;
+pub mod coverage_worker;
 pub mod deliberative;
 #[cfg(feature = "sim")]
 pub mod episode;
