@@ -113,3 +113,52 @@ fn an_agent_node_records_the_live_bus_and_replay_refuses_the_file() {
     assert_eq!(replay.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&replay.stderr).contains("recorded from a live bus"));
 }
+
+/// A search on the wire: the agent node runs on the wall clock, so its coverage grid is marked
+/// by the coverage worker, off the control thread. Without that grid the search would end at
+/// once ("no map"); with it the robot searches the apartment and finds the cup.
+#[test]
+#[ignore = "opens DDS sockets: run inside a network namespace with scripts/dds-tests.sh"]
+fn agent_node_searches_over_dds_with_coverage_marked_off_the_control_thread() {
+    let bin = env!("CARGO_BIN_EXE_embodia");
+    let world = "launch/worlds/apartment.yaml";
+    let domain = "29";
+    let sim = crate::dds_sim(domain, world, "90", &[]);
+    let agent = Command::new(bin)
+        .args([
+            "agent",
+            "--dds-loopback",
+            "--no-memory",
+            "--planner",
+            "rules",
+            "--world",
+            world,
+            "--task",
+            "find the red cup",
+        ])
+        .args([
+            "--exit-after-tasks",
+            "--timeout",
+            "88",
+            "--ros-args",
+            "-p",
+            "use_sim_time:=true",
+        ])
+        .env("ROS_DOMAIN_ID", domain)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let sim = sim.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&agent.stderr);
+    assert!(agent.status.success(), "agent failed: {stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&agent.stdout).unwrap();
+    assert_eq!(report["outcome"], "succeeded", "{report}");
+    let sim: serde_json::Value = serde_json::from_slice(&sim.stdout).unwrap();
+    assert_eq!(sim["collisions"], 0);
+    let (x, y) = (
+        sim["final_pose"]["x"].as_f64().unwrap(),
+        sim["final_pose"]["y"].as_f64().unwrap(),
+    );
+    let to_cup = ((x - 3.5).powi(2) + (y - 7.5).powi(2)).sqrt();
+    assert!(to_cup < 2.0, "the robot ends near the red cup: ({x}, {y})");
+}
