@@ -443,9 +443,10 @@ fn a_map_with_a_rotated_origin_is_refused_and_counted_and_the_detector_record_fo
     assert!(seen.is_blank());
 }
 
-#[test]
-fn each_detection_message_marks_what_the_camera_covered_even_when_it_saw_nothing() {
-    let mut r = rig();
+/// A map, the robot at (0.5, 0.5) facing +x at `S`, and an empty detection message stamped
+/// `S` (the camera looked and saw nothing), taken in at `S + 1`. Returns the map's publisher,
+/// which keeps it latched.
+fn one_look(r: &mut Rig) -> Publisher<embodia_ros::msg::nav_msgs::OccupancyGrid> {
     let maps = r
         .bus
         .publisher::<embodia_ros::msg::nav_msgs::OccupancyGrid>("/map", QosProfile::MAP)
@@ -457,6 +458,13 @@ fn each_detection_message_marks_what_the_camera_covered_even_when_it_saw_nothing
     empty.detections.clear();
     r.det.publish(&empty).unwrap();
     r.perceiver.update(S + 1);
+    maps
+}
+
+#[test]
+fn each_detection_message_marks_what_the_camera_covered_even_when_it_saw_nothing() {
+    let mut r = rig();
+    let _maps = one_look(&mut r);
     let seen = r.perceiver.state().seen.clone().unwrap();
     let (x, y) = seen.cell_of(embodia_world::V2::new(1.5, 0.55)).unwrap();
     assert_eq!(
@@ -489,17 +497,7 @@ fn deferred_coverage_hands_out_the_marking_in_order_and_shows_the_grid_it_is_giv
         if defer {
             r.perceiver.defer_coverage();
         }
-        let maps = r
-            .bus
-            .publisher::<embodia_ros::msg::nav_msgs::OccupancyGrid>("/map", QosProfile::MAP)
-            .unwrap();
-        maps.publish(&map_with_yaw(0.0)).unwrap();
-        r.odom.publish(&odom(S, 0.5, 0.5, 0.0)).unwrap();
-        r.perceiver.update(S);
-        let mut empty = detection(S, "base_link", "x", "x", 1.0, 0.0);
-        empty.detections.clear();
-        r.det.publish(&empty).unwrap();
-        r.perceiver.update(S + 1);
+        let _maps = one_look(&mut r);
         r.perceiver.update(S / 2); // the clock jumps back
         r
     };
