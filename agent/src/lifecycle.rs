@@ -4,11 +4,11 @@
 //! (report a refusal, begin a task, ask the planner, hand a step to the reactive layer, name
 //! the robot's spot, publish the status, end the task). No runtime, clock or channel here, so
 //! each rule — a bad task is refused without touching the one under way, a task asking for
-//! more than the top speed fails before anything moves, a new task preempts
-//! the old one, a cancel ends only the task it names, naming a place is the agent's own act
-//! and never a plan step, a cancelled step's late word is ignored, a retryable failure
-//! replans at most `max_replans` times, a replan resumes after the steps already done, the
-//! closing words are said before the task ends — is tested by feeding events.
+//! more than the top speed fails before anything moves, a new task preempts the old one, a
+//! cancel ends only the task it names, naming a place is the agent's own act and never a plan
+//! step, a cancelled step's late word is ignored, a retryable failure replans at most
+//! `max_replans` times, a replan resumes after the steps already done, the closing words are
+//! said before the task ends — is tested by feeding events.
 
 use embodia_actuation::{Failure, Plan, SkillStatus, Step};
 use embodia_planner::understand::{Naming, place_naming};
