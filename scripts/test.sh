@@ -13,6 +13,12 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 # The rcl transport (r2r) needs a sourced ROS 2 to link; r2r's doc-only bindings type-check it.
 cargo clippy -p embodia-ros -p embodia --locked \
   --features embodia-ros/r2r-doc-only,embodia/r2r-doc-only -- -D warnings
+# A robot's build (--no-default-features) links no simulator and builds without warnings.
+if cargo tree -p embodia -e normal --no-default-features --locked | grep -q embodia-sim; then
+  echo "scripts/test.sh: the robot-side build depends on embodia-sim. Fix: use it only in modules behind the embodia crate's sim feature" >&2
+  exit 1
+fi
+cargo clippy -p embodia --no-default-features --locked -- -D warnings
 # Gazebo's SDF parser checks the generated worlds (the tests skip, saying so, without it).
 bash scripts/sdformat.sh >&2 ||
   echo "scripts/test.sh: libsdformat could not be installed; the SDF parser tests will say they skipped" >&2

@@ -407,6 +407,13 @@ impl Agent {
                 Pacing::Lockstep => None,
             },
             sensor_lost_s: config.sensor_lost_s,
+            coverage: match pacing {
+                Pacing::WallClock(_) => Some(
+                    crate::coverage_worker::CoverageWorker::start()
+                        .map_err(|e| AgentError::Start(format!("the coverage worker: {e}")))?,
+                ),
+                Pacing::Lockstep => None,
+            },
         });
         let in_progress = InProgress::default();
         let memory = memory.map(|m| Arc::new(std::sync::Mutex::new(m)));

@@ -17,16 +17,14 @@ use serde_json::json;
 use tracing::Instrument;
 
 use crate::activity::Activity;
-use crate::lifecycle::{Action, Event, Lifecycle, Phase};
+use crate::lifecycle::{Action, Event, Lifecycle, Named};
 use crate::messages::{ReactiveCommand, ReactiveEvent};
 use crate::places::PlaceBook;
 use crate::planner::{
     FailedStep, KnownObject, KnownPlace, MemoryHandle, PlanRequest, Planner, Recall, WorldSummary,
 };
 use crate::remembering::{Change, MemoryWrites, RETRY_S, UNSTORED_LIMIT, Unstored, WriteHealth};
-use crate::task::validate_task;
 use embodia_memory::NamedPlace;
-use embodia_planner::understand::{Naming, place_naming};
 
 pub use crate::messages::{DeliberativeInput, TaskId};
 
@@ -141,10 +139,9 @@ impl Default for DeliberativeConfig {
     }
 }
 
+/// The task under way, as the shell keeps it (where it is, the machine keeps).
 struct Current {
     report: TaskReport,
-    /// Where the task is: the pure state machine this layer is the shell of.
-    life: Lifecycle,
     /// Where the robot stood when the task began ("come back" returns there).
     start: Option<(f64, f64)>,
     /// The pace the task asked for, m/s ("slowly").
@@ -163,6 +160,8 @@ pub struct Deliberative {
     reports: Sender<TaskReport>,
     activity: Arc<Activity>,
     in_progress: InProgress,
+    /// What the layer decides: the pure state machine this layer is the shell of.
+    life: Lifecycle,
     current: Option<Current>,
     next_id: u64,
     memory: Option<Arc<std::sync::Mutex<Memory>>>,
@@ -272,6 +271,7 @@ impl Deliberative {
         });
         Self {
             planner: p.planner,
+            life: Lifecycle::new(p.config.max_replans, p.config.top_speed_mps),
             config: p.config,
             commands: p.commands,
             snapshot: p.snapshot,
@@ -511,13 +511,21 @@ impl Deliberative {
             match input {
                 DeliberativeInput::Task(text) => {
                     let span = tracing::info_span!("task", text = %text.chars().take(80).collect::<String>());
-                    self.on_task(text, None).instrument(span).await
+                    self.advance(Event::Given { text, id: None })
+                        .instrument(span)
+                        .await
                 }
                 DeliberativeInput::Tracked { id, text } => {
                     let span = tracing::info_span!("task", id, text = %text.chars().take(80).collect::<String>());
-                    self.on_task(text, Some(id)).instrument(span).await
+                    self.advance(Event::Given { text, id: Some(id) })
+                        .instrument(span)
+                        .await
                 }
-                DeliberativeInput::Cancel { id } => self.on_cancel(id),
+                DeliberativeInput::Cancel { id } => {
+                    // A cancel ends the task it names, if still under way; it never plans.
+                    let plan = self.transition(Event::Cancel(id));
+                    debug_assert!(plan.is_none(), "a cancel never plans");
+                }
                 DeliberativeInput::Event(e) => self.on_event(e).await,
             }
             if self.current.is_none() {
@@ -532,30 +540,30 @@ impl Deliberative {
 
     /// Shows the task in progress (for a report of a run that stops before it ends).
     fn show_progress(&self, state: &str) {
-        let shown = self.current.as_ref().map(|c| TaskReport {
-            current_step: match c.life.phase() {
-                Phase::Running { plan, index } => plan.steps.get(*index).cloned(),
-                Phase::Planning | Phase::Concluding { .. } => None,
-            },
-            step_index: match c.life.phase() {
-                Phase::Running { index, .. } => Some(*index),
-                Phase::Planning | Phase::Concluding { .. } => None,
-            },
-            state: Some(state.to_owned()),
-            ..c.report.clone()
+        let shown = self.current.as_ref().map(|c| {
+            let index = self.life.step_index();
+            TaskReport {
+                current_step: index
+                    .and_then(|i| c.report.plans.last().and_then(|p| p.steps.get(i)).cloned()),
+                step_index: index,
+                state: Some(state.to_owned()),
+                ..c.report.clone()
+            }
         });
         *self.in_progress.lock().unwrap_or_else(|p| p.into_inner()) = shown;
     }
 
     fn publish_status(&self, state: &str) {
+        self.publish_status_at(state, self.life.step_index());
+    }
+
+    /// Publishes the status of the task with `step_index` as its step under way (the
+    /// newest plan is the one being carried out).
+    fn publish_status_at(&self, state: &str, step_index: Option<usize>) {
         self.show_progress(state);
         let msg = match &self.current {
             Some(c) => {
-                let (plan, step) = match c.life.phase() {
-                    Phase::Running { plan, index } => (Some(plan), Some(*index)),
-                    Phase::Planning | Phase::Concluding { .. } => (c.report.plans.last(), None),
-                };
-                json!({ "task": c.report.task, "plan": plan, "current_step": step, "state": state, "reason": c.report.reason })
+                json!({ "task": c.report.task, "plan": c.report.plans.last(), "current_step": step_index, "state": state, "reason": c.report.reason })
             }
             None => json!({ "task": null, "plan": null, "current_step": null, "state": state }),
         };
@@ -568,7 +576,8 @@ impl Deliberative {
         });
     }
 
-    fn finish(&mut self, outcome: Outcome) {
+    /// Ends the task under way with `outcome`, at `step_index` of its newest plan.
+    fn finish(&mut self, outcome: Outcome, step_index: Option<usize>) {
         if let Some(mut c) = self.current.take() {
             c.report.outcome = outcome;
             if let Some(e) = self.writes.failing() {
@@ -589,7 +598,7 @@ impl Deliberative {
                 Outcome::Interrupted => "interrupted",
             };
             self.current = Some(c);
-            self.publish_status(state);
+            self.publish_status_at(state, step_index);
             let c = self.current.take().expect("just put back");
             self.record_task(None);
             self.show_progress(state);
@@ -599,9 +608,7 @@ impl Deliberative {
 
     fn send_step(&mut self, step: Step) {
         self.next_id += 1;
-        if let Some(c) = &mut self.current {
-            c.life.started(self.next_id);
-        }
+        self.life.started(self.next_id);
         let max_speed_mps = self.current.as_ref().and_then(|c| c.pace);
         let avoid = self
             .current
@@ -616,100 +623,81 @@ impl Deliberative {
         });
     }
 
-    /// Says `text` as the task's last act, then reports `outcome`.
-    fn conclude(&mut self, outcome: Outcome, text: String) {
-        let replan = self.transition(Event::Conclude { outcome, text });
-        debug_assert!(replan.is_none(), "concluding never replans");
-    }
-
-    /// Feeds `event` to the task's state machine and carries out its actions; a replan it
-    /// asks for is returned (planning is the async caller's).
-    fn transition(&mut self, event: Event) -> Option<FailedStep> {
-        let c = self.current.as_mut()?;
-        let life = std::mem::replace(&mut c.life, Lifecycle::new(String::new(), 0));
-        let (life, actions) = life.on(event);
-        c.life = life;
-        let mut replan = None;
-        for action in actions {
-            match action {
-                Action::RecordPlan(plan) => {
-                    tracing::info!(plan = %serde_json::to_string(&plan).unwrap_or_default(), "planned");
-                    if let Some(c) = &mut self.current {
-                        c.report.plans.push(plan);
+    /// Feeds `event` to the state machine and carries out its actions (and the events they
+    /// feed back: a place named). A plan it asks for is returned, with the failure that
+    /// caused it for a replan (planning is the async caller's).
+    fn transition(&mut self, event: Event) -> Option<Option<FailedStep>> {
+        let mut plan = None;
+        let mut next = Some(event);
+        while let Some(event) = next.take() {
+            let life = std::mem::replace(&mut self.life, Lifecycle::new(0, 0.0));
+            let (life, actions) = life.on(event);
+            self.life = life;
+            for action in actions {
+                match action {
+                    Action::RefuseUnstarted { id, task, reason } => {
+                        // Refused before anything moves, and without touching a task already
+                        // running.
+                        tracing::warn!(reason = %reason, "task refused");
+                        self.report_unstarted(id, task, Outcome::Refused, reason);
                     }
-                }
-                Action::PublishStatus(state) => self.publish_status(state),
-                Action::Run(step) => self.send_step(step),
-                Action::CancelReactive => {
-                    let _ = self.commands.send(ReactiveCommand::Cancel);
-                }
-                Action::Reason(reason) => {
-                    if let Some(c) = &mut self.current {
-                        c.report.reason = Some(reason);
+                    Action::Begin { task, id } => self.begin(task, id),
+                    Action::Plan => plan = Some(None),
+                    Action::NamePlace(name) => next = Some(Event::Named(self.name_place(&name))),
+                    Action::RecordPlan(plan) => {
+                        tracing::info!(plan = %serde_json::to_string(&plan).unwrap_or_default(), "planned");
+                        if let Some(c) = &mut self.current {
+                            c.report.plans.push(plan);
+                        }
                     }
+                    Action::PublishStatus(state) => self.publish_status(state),
+                    Action::Run(step) => self.send_step(step),
+                    Action::CancelReactive => {
+                        let _ = self.commands.send(ReactiveCommand::Cancel);
+                    }
+                    Action::Reason(reason) => {
+                        if let Some(c) = &mut self.current {
+                            c.report.reason = Some(reason);
+                        }
+                    }
+                    Action::Replan(failed) => plan = Some(Some(failed)),
+                    Action::Finish {
+                        outcome,
+                        step_index,
+                    } => self.finish(outcome, step_index),
                 }
-                Action::Replan(failed) => replan = Some(failed),
-                Action::Finish(outcome) => self.finish(outcome),
             }
         }
-        replan
+        plan
     }
 
-    /// Feeds `event`, then plans again for as long as the machine asks for a replan.
+    /// Feeds `event`, then plans for as long as the machine asks for a plan.
     async fn advance(&mut self, event: Event) {
-        let mut replan = self.transition(event);
-        while let Some(failed) = replan {
-            let Some(plan) = self.plan(Some(failed)).await else {
+        let mut ask = self.transition(event);
+        while let Some(previous_failure) = ask {
+            let Some(plan) = self.plan(previous_failure).await else {
                 return;
             };
-            replan = self.transition(Event::Planned(plan));
+            ask = self.transition(Event::Planned(plan));
         }
     }
 
-    /// Ends the task `id` as canceled if it is the one in progress: the running step is
-    /// dropped and the reactive layer commands standing still through the gate. A task
-    /// already ended (or never known) is left alone.
-    fn on_cancel(&mut self, id: TaskId) {
-        let Some(c) = &mut self.current else { return };
-        if c.report.id != Some(id) {
-            return;
-        }
-        let _ = self.commands.send(ReactiveCommand::Cancel);
-        c.report.reason = Some("canceled by its client; the robot was stopped".into());
-        self.finish(Outcome::Canceled);
-    }
-
-    async fn on_task(&mut self, text: String, id: Option<TaskId>) {
-        let task = match validate_task(&text) {
-            Ok(t) => t,
-            Err(e) => {
-                // Refused before anything moves, and without touching a task already running.
-                let shown: String = text.chars().take(200).collect();
-                tracing::warn!(reason = %e, "task refused");
-                self.report_unstarted(id, shown, Outcome::Refused, e.to_string());
-                return;
-            }
-        };
-        if self.current.is_some() {
-            let _ = self.commands.send(ReactiveCommand::Cancel);
-            if let Some(c) = &mut self.current {
-                c.report.reason = Some("replaced by a newer task".into());
-            }
-            self.finish(Outcome::Preempted);
-        }
+    /// Opens the report of a task that begins, and records it in the memory file as in
+    /// progress (so a start after `kill -9` knows what was interrupted).
+    fn begin(&mut self, task: String, id: Option<TaskId>) {
         let report = TaskReport {
             id,
             memory_error: self.writes.failing().map(str::to_owned),
             ..TaskReport::new(task, Outcome::Failed)
         };
         let start = self.snapshot.load().robot.map(|r| (r.x, r.y));
-        let life = Lifecycle::new(report.task.clone(), self.config.max_replans);
-        let stated = embodia_planner::pace::stated(&report.task);
-        let too_fast = stated.filter(|v| *v > self.config.top_speed_mps);
-        let pace = [embodia_planner::pace::asked(&report.task), stated]
-            .into_iter()
-            .flatten()
-            .reduce(f64::min);
+        let pace = [
+            embodia_planner::pace::asked(&report.task),
+            embodia_planner::pace::stated(&report.task),
+        ]
+        .into_iter()
+        .flatten()
+        .reduce(f64::min);
         if let Some(p) = pace {
             tracing::info!(pace_mps = p, "the task asks for a pace");
         }
@@ -725,56 +713,34 @@ impl Deliberative {
         if !avoid.is_empty() {
             tracing::info!(?avoid, "the task asks to keep out of places");
         }
+        let recorded = report.task.clone();
         self.current = Some(Current {
             report,
-            life,
             start,
             pace,
             avoid,
         });
-        let recorded = self.current.as_ref().map(|c| c.report.task.clone());
-        self.record_task(recorded.as_deref());
-        // Naming the current spot is the agent's own act, never a plan step: no planner or
-        // model can add a place.
-        // Asked to go faster than the gate allows: failed like any task the robot cannot do,
-        // before anything moves.
-        if let Some(v) = too_fast {
-            let reason = format!(
-                "the task asks for {v:.1} m/s and my top speed is {:.2} m/s",
-                self.config.top_speed_mps
-            );
-            return self.advance(Event::Planned(Err(reason))).await;
-        }
-        match place_naming(recorded.as_deref().unwrap_or_default()) {
-            Naming::No => self.plan_and_start(None).await,
-            Naming::Refused(reason) => self.refuse(reason),
-            Naming::Name(name) => self.name_place(name),
-        }
-    }
-
-    fn refuse(&mut self, reason: String) {
-        if let Some(c) = &mut self.current {
-            c.report.reason = Some(reason.clone());
-        }
-        self.conclude(Outcome::Refused, format!("I cannot do that: {reason}"));
+        self.record_task(Some(&recorded));
     }
 
     /// Names the robot's current spot: a disc of `named_place_radius` around it, stored in
     /// the memory file, handed to perception and published on `/agent/places`.
-    fn name_place(&mut self, name: String) {
+    fn name_place(&mut self, name: &str) -> Named {
         let world = self.snapshot.load_full();
         let Some(r) = world.robot else {
-            return self.refuse("I do not know where I am yet (no pose from /odom or /tf)".into());
+            return Named::Refused(
+                "I do not know where I am yet (no pose from /odom or /tf)".into(),
+            );
         };
         let place = NamedPlace {
-            name: name.clone(),
+            name: name.to_owned(),
             x: r.x,
             y: r.y,
             radius: self.named_place_radius,
             named_ns: world.now_ns + self.memory_epoch_ns,
         };
         if let Err(reason) = self.places.name(place.clone()) {
-            return self.refuse(reason);
+            return Named::Refused(reason);
         }
         let stored = self.memory.clone().map(|m| {
             m.lock()
@@ -790,29 +756,17 @@ impl Deliberative {
             data: self.places.to_json().to_string(),
         });
         tracing::info!(place = %name, x = r.x, y = r.y, radius = place.radius, "named a place");
-        let text = match stored {
+        match stored {
             Some(Err(e)) => {
                 self.note_write(world.now_ns, Err(e.clone()));
                 // The whole error is in the report and the log; what is said fits a `say`.
-                let short: String = e.chars().take(120).collect();
-                format!(
-                    "I will remember this place as the {name} until I stop, but could not store it: {short}"
-                )
+                Named::NotStored(e.chars().take(120).collect())
             }
             Some(Ok(())) => {
                 self.note_write(world.now_ns, Ok(()));
-                format!("I will remember this place as the {name}.")
+                Named::Stored
             }
-            None => format!(
-                "I will remember this place as the {name} until I stop (I have no memory file)."
-            ),
-        };
-        self.conclude(Outcome::Succeeded, text);
-    }
-
-    async fn plan_and_start(&mut self, previous_failure: Option<FailedStep>) {
-        if let Some(plan) = self.plan(previous_failure).await {
-            self.advance(Event::Planned(plan)).await;
+            None => Named::NoMemoryFile,
         }
     }
 

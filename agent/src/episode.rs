@@ -15,7 +15,6 @@ use embodia_memory::{Embedder, Memory, MemoryStore, WriteSwitch};
 use embodia_perception::{Observation, ObservationKind, SemanticMap, TrackedObject};
 use embodia_ros::bus::InProcBus;
 use embodia_sim::{SimConfig, SimNode, SimStats, Simulator, World};
-use embodia_world::RobotSpec;
 use serde::Serialize;
 
 use crate::agent::{Agent, AgentConfig, AgentError, Pacing};
@@ -27,29 +26,10 @@ use crate::recording::recorder::Taps;
 use crate::recording::writer::{Entry, TeeSink};
 use crate::recording::{McapSink, Recorder, RecordingMeta};
 use crate::remembering::MemoryWrites;
+use crate::setup::{self, DEFAULT_SETTLE_S, MemoryChoice, RunSetup, agent_for_world};
 
-/// Which memory an episode's agent has.
-#[derive(Clone, Default)]
-pub enum MemoryChoice {
-    /// None: observations are not remembered beyond what perception tracks.
-    #[default]
-    Off,
-    /// A fresh memory in RAM, gone when the episode ends.
-    Fresh(Arc<Embedder>),
-    /// A memory file, kept across runs.
-    File(Arc<Embedder>, PathBuf),
-}
-
+/// Opening the chosen memory for an episode (the robot opens its own).
 impl MemoryChoice {
-    /// How a recording names it: `off`, `fresh` or `file`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            MemoryChoice::Off => "off",
-            MemoryChoice::Fresh(_) => "fresh",
-            MemoryChoice::File(..) => "file",
-        }
-    }
-
     fn open(&self) -> Result<Option<Memory>, AgentError> {
         let open = |e: &Arc<Embedder>, p: Option<&std::path::Path>| {
             Memory::open(e.clone(), p)
@@ -157,7 +137,7 @@ impl Default for EpisodeOptions {
             seed: 0,
             timeout_s: 180.0,
             agent: AgentConfig::default(),
-            settle_s: 1.0,
+            settle_s: DEFAULT_SETTLE_S,
             memory: MemoryChoice::Off,
             known_objects: Vec::new(),
             record: None,
@@ -169,6 +149,21 @@ impl Default for EpisodeOptions {
             speed_trace: true,
             feeds: Vec::new(),
             task_stream: None,
+        }
+    }
+}
+
+impl EpisodeOptions {
+    /// What a recording keeps of these options.
+    pub fn setup(&self) -> RunSetup<'_> {
+        RunSetup {
+            seed: self.seed,
+            timeout_s: self.timeout_s,
+            settle_s: self.settle_s,
+            agent: &self.agent,
+            planner_args: &self.planner_args,
+            memory: &self.memory,
+            known_objects: &self.known_objects,
         }
     }
 }
@@ -245,22 +240,6 @@ impl From<SimStats> for SimStatsReport {
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
-}
-
-/// The agent's settings adjusted to the world's robot: its radius and top speeds.
-pub fn agent_for_world(config: AgentConfig, world: &World) -> AgentConfig {
-    agent_for_robot(config, &world.robot)
-}
-
-/// The agent's settings adjusted to one robot's body: its radius and top speeds (a limit
-/// only ever tightens).
-pub fn agent_for_robot(mut config: AgentConfig, robot: &RobotSpec) -> AgentConfig {
-    config.gate.robot_radius = robot.radius;
-    config.gate.max_linear = config.gate.max_linear.min(robot.max_linear);
-    config.gate.max_angular = config.gate.max_angular.min(robot.max_angular);
-    config.gate.max_linear_accel = config.gate.max_linear_accel.min(robot.max_linear_accel);
-    config.gate.max_angular_accel = config.gate.max_angular_accel.min(robot.max_angular_accel);
-    config
 }
 
 /// Runs `tasks` one after another in `world`.
@@ -618,70 +597,7 @@ fn recording_meta(
     tasks: &[String],
     options: &EpisodeOptions,
 ) -> Result<RecordingMeta, AgentError> {
-    let source = world
-        .source
-        .as_ref()
-        .ok_or_else(|| AgentError::Config("recording needs a world loaded from a file".into()))?;
-    meta_of(&world.name, source, tasks, options)
-}
-
-/// The metadata of a recording made on a live bus by an agent given a places file (its text
-/// is kept where a world's would be; replay refuses live-bus recordings either way).
-pub fn live_recording_meta_of_places(
-    places_file: &std::path::Path,
-    tasks: &[String],
-    options: &EpisodeOptions,
-) -> Result<RecordingMeta, AgentError> {
-    Ok(RecordingMeta {
-        live_bus: true,
-        ..meta_of(
-            &places_file.display().to_string(),
-            places_file,
-            tasks,
-            options,
-        )?
-    })
-}
-
-fn meta_of(
-    name: &str,
-    source: &std::path::Path,
-    tasks: &[String],
-    options: &EpisodeOptions,
-) -> Result<RecordingMeta, AgentError> {
-    let world_yaml = std::fs::read_to_string(source).map_err(|e| {
-        AgentError::Config(format!("reading {} to record it: {e}", source.display()))
-    })?;
-    Ok(RecordingMeta {
-        format: crate::recording::meta::FORMAT,
-        embodia_version: env!("CARGO_PKG_VERSION").to_owned(),
-        world_name: name.to_owned(),
-        world_file: source.display().to_string(),
-        world_yaml,
-        seed: options.seed,
-        tasks: tasks.to_vec(),
-        // No limit (an interactive run) as the largest finite number: JSON has no infinity.
-        timeout_s: options.timeout_s.min(f64::MAX),
-        settle_s: options.settle_s,
-        params: crate::params::values(&options.agent),
-        planner_args: options.planner_args.clone(),
-        memory: options.memory.kind().to_owned(),
-        known_objects: options.known_objects.clone(),
-        live_bus: false,
-    })
-}
-
-/// What a recording made on a live bus (`embodia agent`) says about it: the world, the tasks
-/// given on the command line, the parameters and planner; replay refuses it.
-pub fn live_recording_meta(
-    world: &World,
-    tasks: &[String],
-    options: &EpisodeOptions,
-) -> Result<RecordingMeta, AgentError> {
-    Ok(RecordingMeta {
-        live_bus: true,
-        ..recording_meta(world, tasks, options)?
-    })
+    setup::recording_meta(world, tasks, &options.setup())
 }
 
 /// The world's objects called `names`, as sightings made just before the start.

@@ -12,8 +12,9 @@ use serde::Serialize;
 
 use crate::agent::{Agent, AgentError};
 use crate::deliberative::{Outcome, TaskReport};
-use crate::episode::{EpisodeOptions, EpisodeReport, MemoryChoice, Stays, agent_for_robot};
+use crate::episode::{EpisodeOptions, EpisodeReport, Stays};
 use crate::planner::Planner;
+use crate::setup::{MemoryChoice, agent_for_robot};
 
 /// One robot's tasks, by its name in the world's `robots:`.
 #[derive(Debug, Clone, PartialEq)]

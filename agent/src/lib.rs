@@ -2,16 +2,22 @@
 //! rate on its own thread, and a deliberative layer (planning, task sequencing) on tokio that
 //! the reactive layer never waits for.
 //!
-//! `embodia run` and `embodia eval` drive [`episode::run_episode`]: simulator and agent in one
-//! process over the in-process bus, in lockstep simulated time.
+//! With the `sim` feature (on by default), `embodia run` and `embodia eval` drive
+//! `episode::run_episode`: simulator and agent in one process over the in-process bus, in
+//! lockstep simulated time. Without it (a robot's build) the library has no simulator and no
+//! harness: the episode, scenario, fault, soak and fleet modules and replay are left out.
 
 pub mod activity;
 pub mod agent;
 pub mod clock;
 pub mod console;
+pub mod coverage_worker;
 pub mod deliberative;
+#[cfg(feature = "sim")]
 pub mod episode;
+#[cfg(feature = "sim")]
 pub mod faults;
+#[cfg(feature = "sim")]
 pub mod fleet;
 pub mod inbox;
 pub mod lifecycle;
@@ -25,7 +31,10 @@ pub mod priority;
 pub mod reactive;
 pub mod recording;
 pub mod remembering;
+#[cfg(feature = "sim")]
 pub mod scenario;
+pub mod setup;
+#[cfg(feature = "sim")]
 pub mod soak;
 pub mod task;
 pub mod task_action;

@@ -41,7 +41,7 @@ fn main() -> ExitCode {
     clap_args.extend(ros_args.program_args.iter().cloned());
     match cli::run(cli::Cli::parse_from(clap_args), &ros_args) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.downcast_ref::<cli::replay::Diverged>().is_some() => ExitCode::from(1),
+        Err(e) if cli::diverged(&e) => ExitCode::from(1),
         Err(e) => {
             eprintln!("embodia: error: {e:#}");
             ExitCode::from(2)

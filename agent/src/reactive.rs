@@ -29,6 +29,7 @@ use embodia_ros::{Publisher, Subscription};
 use serde_json::json;
 
 use crate::activity::Activity;
+use crate::coverage_worker::CoverageWorker;
 use crate::inbox::InboxSender;
 pub use crate::messages::{DeliberativeInput, ReactiveCommand, ReactiveEvent};
 
@@ -58,6 +59,8 @@ pub struct ReactiveCore<E> {
     sensor_lost_ns: i64,
     /// Since when the gate has held the running step for want of fresh sensor data, and which.
     held_since: Option<(i64, Reason)>,
+    /// Where the coverage grid is marked, when not in the tick.
+    coverage: Option<CoverageWorker>,
     /// The pace the running step's task asked for, m/s.
     pace: Option<f64>,
 }
@@ -117,13 +120,20 @@ pub struct ReactiveParts<E> {
     /// A step asking to move, held this long by the gate for want of fresh `/scan` or
     /// `/odom`, fails, s (`sensor_lost_s`).
     pub sensor_lost_s: f64,
+    /// A worker marking the coverage grid, so the tick does not (wall-clock pacing); none:
+    /// perception marks it in the tick (lockstep, deterministic).
+    pub coverage: Option<CoverageWorker>,
 }
 
 impl<E: EventSink> ReactiveCore<E> {
     /// The core, idle.
     pub fn new(p: ReactiveParts<E>) -> Self {
+        let mut perceiver = p.perceiver;
+        if p.coverage.is_some() {
+            perceiver.defer_coverage();
+        }
         Self {
-            perceiver: p.perceiver,
+            perceiver,
             gate: p.gate,
             nav: p.nav,
             active: None,
@@ -138,6 +148,7 @@ impl<E: EventSink> ReactiveCore<E> {
             sensor_lost_ns: (p.sensor_lost_s.max(0.0) * 1e9) as i64,
             held_since: None,
             pace: None,
+            coverage: p.coverage,
         }
     }
 
@@ -156,6 +167,10 @@ impl<E: EventSink> ReactiveCore<E> {
         let _span = tracing::trace_span!("reactive_tick", now_ns).entered();
         for obs in self.perceiver.update(now_ns) {
             self.events.emit(ReactiveEvent::Observed(obs));
+        }
+        if let Some(worker) = &mut self.coverage {
+            worker.send(self.perceiver.take_coverage_jobs());
+            self.perceiver.set_seen(worker.latest());
         }
         if self.reset.drain().iter().any(|b| b.data) {
             self.gate.reset();
@@ -457,6 +472,7 @@ mod tests {
                 snapshot: Arc::new(ArcSwap::from_pointee(WorldState::default())),
                 clock: Some(Arc::new(move || read.load(Ordering::SeqCst))),
                 sensor_lost_s: 3.0,
+                coverage: None,
             });
             Self {
                 core,

@@ -207,6 +207,65 @@ impl SeenGrid {
     }
 }
 
+/// Work on the coverage grid, in the order perception meets it. A perceiver either applies
+/// it at once or hands it out ([`crate::Perceiver::defer_coverage`]), so that a worker thread
+/// does the ray tracing and the control thread only controls.
+#[derive(Debug, Clone)]
+pub enum CoverageJob {
+    /// A map arrived: keep what was seen, on a grid with its geometry.
+    Map(Arc<OccupancyGrid>),
+    /// The camera looked (a detection message, empty ones too): mark the cone it covered.
+    Look {
+        /// The map the look is traced through.
+        map: Arc<OccupancyGrid>,
+        /// Where the camera was.
+        eye: V2,
+        /// Where it pointed, radians in the map frame.
+        heading: f64,
+        /// What it covers.
+        cone: ViewCone,
+        /// The detection message's stamp, nanoseconds.
+        stamp_ns: i64,
+    },
+    /// The clock jumped back to this time, nanoseconds: forget what was seen after it.
+    ForgetAfter(i64),
+}
+
+impl CoverageJob {
+    /// Applies the job to `seen` (none before the first map).
+    pub fn apply(self, seen: &mut Option<Arc<SeenGrid>>) {
+        match self {
+            CoverageJob::Map(map) => {
+                let moved = match seen.as_deref() {
+                    Some(s) if s.fits(&map) => None,
+                    Some(s) => Some(s.moved_to(&map)),
+                    None => Some(SeenGrid::for_map(&map)),
+                };
+                if let Some(moved) = moved {
+                    *seen = Some(Arc::new(moved));
+                }
+            }
+            CoverageJob::Look {
+                map,
+                eye,
+                heading,
+                cone,
+                stamp_ns,
+            } => {
+                if let Some(s) = seen.as_mut() {
+                    let _span = tracing::trace_span!("mark_seen").entered();
+                    Arc::make_mut(s).mark(&map, eye, heading, cone, stamp_ns);
+                }
+            }
+            CoverageJob::ForgetAfter(now_ns) => {
+                if let Some(s) = seen.as_mut() {
+                    Arc::make_mut(s).forget_after(now_ns);
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

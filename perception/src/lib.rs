@@ -18,7 +18,7 @@ pub mod semantic_map;
 pub mod text;
 pub mod world_state;
 
-pub use coverage::{SeenGrid, ViewCone};
+pub use coverage::{CoverageJob, SeenGrid, ViewCone};
 pub use localisation::{Localiser, PoseSource};
 pub use observation::{Observation, ObservationKind};
 pub use perceiver::{Perceiver, PerceptionConfig, PerceptionError, Topics};

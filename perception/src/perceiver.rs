@@ -12,7 +12,7 @@ use embodia_ros::{Bus, BusError, Delivery, QosProfile, Subscription};
 use embodia_world::V2;
 use thiserror::Error;
 
-use crate::coverage::{SeenGrid, ViewCone};
+use crate::coverage::{CoverageJob, SeenGrid, ViewCone};
 use crate::localisation::{Localiser, Lookup};
 use crate::mounts::{Rigid, SensorMounts};
 use crate::observation::{Observation, ObservationKind};
@@ -137,6 +137,8 @@ pub struct Perceiver {
     state: WorldState,
     /// Latest IMU yaw rate, rad/s.
     imu_yaw_rate: Option<f64>,
+    /// Coverage work handed out rather than done here, when deferred.
+    coverage_jobs: Option<Vec<CoverageJob>>,
 }
 
 impl Perceiver {
@@ -166,6 +168,7 @@ impl Perceiver {
                 ..WorldState::default()
             },
             imu_yaw_rate: None,
+            coverage_jobs: None,
             config,
         })
     }
@@ -183,6 +186,34 @@ impl Perceiver {
     /// Latest IMU yaw rate, when an IMU publishes.
     pub fn imu_yaw_rate(&self) -> Option<f64> {
         self.imu_yaw_rate
+    }
+
+    /// From now on, hands the coverage grid's work out ([`Self::take_coverage_jobs`]) instead
+    /// of doing it during [`Self::update`]; the grid in the state is then the one given to
+    /// [`Self::set_seen`] (a worker's, a little behind).
+    pub fn defer_coverage(&mut self) {
+        self.coverage_jobs.get_or_insert_with(Vec::new);
+    }
+
+    /// The coverage work met since the last call, in order (none unless deferred).
+    pub fn take_coverage_jobs(&mut self) -> Vec<CoverageJob> {
+        self.coverage_jobs
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// The coverage grid as the worker doing the deferred work has it now.
+    pub fn set_seen(&mut self, seen: Option<Arc<SeenGrid>>) {
+        self.state.seen = seen;
+    }
+
+    /// Does `job` now, or hands it out when deferred.
+    fn coverage(&mut self, job: CoverageJob) {
+        match &mut self.coverage_jobs {
+            Some(jobs) => jobs.push(job),
+            None => job.apply(&mut self.state.seen),
+        }
     }
 
     /// Replaces the places and keep-out zones (a place was named while running).
@@ -216,9 +247,7 @@ impl Perceiver {
             self.state.robot = None;
             self.state.scan = None;
             self.state.detections_stamp_ns = None;
-            if let Some(seen) = self.state.seen.as_mut() {
-                Arc::make_mut(seen).forget_after(now_ns);
-            }
+            self.coverage(CoverageJob::ForgetAfter(now_ns));
         }
         self.state.now_ns = now_ns;
         self.state.estop_requested = self.estop.drain().iter().any(|b| b.data);
@@ -374,15 +403,9 @@ impl Perceiver {
             return;
         }
         if ok {
-            let seen = match self.state.seen.as_deref() {
-                Some(s) if s.fits(&map) => None,
-                Some(s) => Some(s.moved_to(&map)),
-                None => Some(SeenGrid::for_map(&map)),
-            };
-            if let Some(seen) = seen {
-                self.state.seen = Some(Arc::new(seen));
-            }
-            self.state.map = Some(Arc::new(map));
+            let map = Arc::new(map);
+            self.coverage(CoverageJob::Map(map.clone()));
+            self.state.map = Some(map);
         } else {
             self.state.drops.bad_maps += 1;
             tracing::warn!(
@@ -505,17 +528,13 @@ impl Perceiver {
         let (Some(map), Some(robot)) = (self.state.map.clone(), self.pose_at(stamp)) else {
             return;
         };
-        let Some(seen) = self.state.seen.as_mut() else {
-            return;
-        };
-        let _span = tracing::trace_span!("mark_seen").entered();
-        Arc::make_mut(seen).mark(
-            &map,
-            robot.position(),
-            robot.theta,
-            self.config.camera,
-            stamp,
-        );
+        self.coverage(CoverageJob::Look {
+            map,
+            eye: robot.position(),
+            heading: robot.theta,
+            cone: self.config.camera,
+            stamp_ns: stamp,
+        });
     }
 
     fn track(

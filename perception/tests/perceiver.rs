@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use embodia_perception::{ObservationKind, Perceiver, PerceptionConfig, SemanticMap};
+use embodia_perception::{CoverageJob, ObservationKind, Perceiver, PerceptionConfig, SemanticMap};
 use embodia_ros::msg::builtin_interfaces::Time;
 use embodia_ros::msg::geometry_msgs::{Pose, PoseWithCovariance, Twist, TwistWithCovariance};
 use embodia_ros::msg::nav_msgs::Odometry;
@@ -443,9 +443,10 @@ fn a_map_with_a_rotated_origin_is_refused_and_counted_and_the_detector_record_fo
     assert!(seen.is_blank());
 }
 
-#[test]
-fn each_detection_message_marks_what_the_camera_covered_even_when_it_saw_nothing() {
-    let mut r = rig();
+/// A map, the robot at (0.5, 0.5) facing +x at `S`, and an empty detection message stamped
+/// `S` (the camera looked and saw nothing), taken in at `S + 1`. Returns the map's publisher,
+/// which keeps it latched.
+fn one_look(r: &mut Rig) -> Publisher<embodia_ros::msg::nav_msgs::OccupancyGrid> {
     let maps = r
         .bus
         .publisher::<embodia_ros::msg::nav_msgs::OccupancyGrid>("/map", QosProfile::MAP)
@@ -457,6 +458,13 @@ fn each_detection_message_marks_what_the_camera_covered_even_when_it_saw_nothing
     empty.detections.clear();
     r.det.publish(&empty).unwrap();
     r.perceiver.update(S + 1);
+    maps
+}
+
+#[test]
+fn each_detection_message_marks_what_the_camera_covered_even_when_it_saw_nothing() {
+    let mut r = rig();
+    let _maps = one_look(&mut r);
     let seen = r.perceiver.state().seen.clone().unwrap();
     let (x, y) = seen.cell_of(embodia_world::V2::new(1.5, 0.55)).unwrap();
     assert_eq!(
@@ -478,6 +486,54 @@ fn each_detection_message_marks_what_the_camera_covered_even_when_it_saw_nothing
     let seen = r.perceiver.state().seen.clone().unwrap();
     let (x, y) = seen.cell_of(embodia_world::V2::new(0.2, 0.55)).unwrap();
     assert_eq!(seen.seen_at(x, y), None);
+}
+
+#[test]
+fn deferred_coverage_hands_out_the_marking_in_order_and_shows_the_grid_it_is_given() {
+    // The same map, pose and look twice: marked in place, and deferred (as the control
+    // thread does, handing the jobs to a worker).
+    let run = |defer: bool| {
+        let mut r = rig();
+        if defer {
+            r.perceiver.defer_coverage();
+        }
+        let _maps = one_look(&mut r);
+        r.perceiver.update(S / 2); // the clock jumps back
+        r
+    };
+    let mut in_place = run(false);
+    assert!(
+        in_place.perceiver.take_coverage_jobs().is_empty(),
+        "nothing handed out unless deferred"
+    );
+    let mut deferred = run(true);
+    assert_eq!(
+        deferred.perceiver.state().seen,
+        None,
+        "no grid but the one given"
+    );
+    let jobs = deferred.perceiver.take_coverage_jobs();
+    assert!(matches!(
+        jobs.as_slice(),
+        [
+            CoverageJob::Map(_),
+            CoverageJob::Look { stamp_ns: S, .. },
+            CoverageJob::ForgetAfter(_)
+        ]
+    ));
+    let mut worker_grid = None;
+    for j in jobs.into_iter().take(2) {
+        j.apply(&mut worker_grid);
+    }
+    assert!(!worker_grid.as_ref().unwrap().is_blank());
+    CoverageJob::ForgetAfter(S / 2).apply(&mut worker_grid);
+    assert_eq!(worker_grid, in_place.perceiver.state().seen);
+    deferred.perceiver.set_seen(worker_grid.clone());
+    assert_eq!(deferred.perceiver.state().seen, worker_grid);
+    assert!(
+        deferred.perceiver.take_coverage_jobs().is_empty(),
+        "taken once"
+    );
 }
 
 /// The simulator playing a localiser: /odom is in an odom frame 1.5 m and 0.4 rad off the map,

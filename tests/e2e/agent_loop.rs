@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use embodia::agent::{AgentConfig, Pacing};
-use embodia::episode::agent_for_world;
 use embodia::planner::{PlanRequest, Planner, PlannerError};
+use embodia::setup::agent_for_world;
 use embodia::{Agent, Outcome, RulePlanner, TaskReport};
 use embodia_actuation::{Plan, Step};
 use embodia_perception::SemanticMap;

@@ -6,31 +6,23 @@ use std::process::Command;
 
 use crate::root;
 
-#[test]
-#[ignore = "opens DDS sockets: run inside a network namespace with scripts/dds-tests.sh"]
-fn agent_node_drives_the_simulator_node_to_the_kitchen_over_dds() {
-    let bin = env!("CARGO_BIN_EXE_embodia");
-    let world = "launch/worlds/apartment.yaml";
-    let domain = "23";
-    let sim = crate::dds_sim(domain, world, "40", &[]);
-    let agent = Command::new(bin)
-        .args([
-            "agent",
-            "--dds-loopback",
-            "--no-memory",
-            "--world",
-            world,
-            "--task",
-            "go to the kitchen",
-        ])
-        .args([
-            "--exit-after-tasks",
-            "--timeout",
-            "38",
-            "--ros-args",
-            "-p",
-            "use_sim_time:=true",
-        ])
+/// `embodia sim` in `world` for `seconds` and an `embodia agent` node given `task` (with
+/// `agent_args`), two processes on DDS `domain` in simulated time: the agent's task report and
+/// the simulator's summary, once both end (the agent must succeed as a process).
+fn agent_against_sim(
+    domain: &str,
+    world: &str,
+    seconds: u32,
+    task: &str,
+    agent_args: &[&str],
+) -> (serde_json::Value, serde_json::Value) {
+    let sim = crate::dds_sim(domain, world, &seconds.to_string(), &[]);
+    let agent = Command::new(env!("CARGO_BIN_EXE_embodia"))
+        .args(["agent", "--dds-loopback", "--no-memory", "--world", world])
+        .args(agent_args)
+        .args(["--task", task, "--exit-after-tasks", "--timeout"])
+        .arg((seconds - 2).to_string())
+        .args(["--ros-args", "-p", "use_sim_time:=true"])
         .env("ROS_DOMAIN_ID", domain)
         .current_dir(root())
         .output()
@@ -38,14 +30,28 @@ fn agent_node_drives_the_simulator_node_to_the_kitchen_over_dds() {
     let sim = sim.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&agent.stderr);
     assert!(agent.status.success(), "agent failed: {stderr}");
-    let report: serde_json::Value = serde_json::from_slice(&agent.stdout).unwrap();
-    assert_eq!(report["outcome"], "succeeded", "{report}");
-    let sim: serde_json::Value = serde_json::from_slice(&sim.stdout).unwrap();
-    assert_eq!(sim["collisions"], 0);
-    let (x, y) = (
+    (
+        serde_json::from_slice(&agent.stdout).unwrap(),
+        serde_json::from_slice(&sim.stdout).unwrap(),
+    )
+}
+
+/// The robot's final (x, y) in the simulator's summary.
+fn final_xy(sim: &serde_json::Value) -> (f64, f64) {
+    (
         sim["final_pose"]["x"].as_f64().unwrap(),
         sim["final_pose"]["y"].as_f64().unwrap(),
-    );
+    )
+}
+
+#[test]
+#[ignore = "opens DDS sockets: run inside a network namespace with scripts/dds-tests.sh"]
+fn agent_node_drives_the_simulator_node_to_the_kitchen_over_dds() {
+    let world = "launch/worlds/apartment.yaml";
+    let (report, sim) = agent_against_sim("23", world, 40, "go to the kitchen", &[]);
+    assert_eq!(report["outcome"], "succeeded", "{report}");
+    assert_eq!(sim["collisions"], 0);
+    let (x, y) = final_xy(&sim);
     assert!(
         (0.0..4.0).contains(&x) && (4.6..8.0).contains(&y),
         "the robot is in the kitchen: ({x}, {y})"
@@ -112,4 +118,20 @@ fn an_agent_node_records_the_live_bus_and_replay_refuses_the_file() {
         .unwrap();
     assert_eq!(replay.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&replay.stderr).contains("recorded from a live bus"));
+}
+
+/// A search on the wire: the agent node runs on the wall clock, so its coverage grid is marked
+/// by the coverage worker, off the control thread. Without that grid the search would end at
+/// once ("no map"); with it the robot searches the apartment and finds the cup.
+#[test]
+#[ignore = "opens DDS sockets: run inside a network namespace with scripts/dds-tests.sh"]
+fn agent_node_searches_over_dds_with_coverage_marked_off_the_control_thread() {
+    let world = "launch/worlds/apartment.yaml";
+    let (report, sim) =
+        agent_against_sim("29", world, 90, "find the red cup", &["--planner", "rules"]);
+    assert_eq!(report["outcome"], "succeeded", "{report}");
+    assert_eq!(sim["collisions"], 0);
+    let (x, y) = final_xy(&sim);
+    let to_cup = ((x - 3.5).powi(2) + (y - 7.5).powi(2)).sqrt();
+    assert!(to_cup < 2.0, "the robot ends near the red cup: ({x}, {y})");
 }

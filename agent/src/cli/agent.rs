@@ -9,15 +9,12 @@ use anyhow::Context;
 use clap::Args;
 use embodia::agent::{Agent, AgentConfig, Pacing};
 use embodia::deliberative::Outcome;
-use embodia::episode::{
-    EpisodeOptions, MemoryChoice, live_recording_meta, live_recording_meta_of_places,
-};
+use embodia::setup::{MemoryChoice, RunSetup, live_recording_meta, live_recording_meta_of_places};
 use embodia_memory::Memory;
 use embodia_perception::SemanticMap;
 use embodia_ros::Bus;
 use embodia_ros::bus::dds::{DdsBus, DdsOptions};
-use embodia_sim::World;
-use embodia_world::PlacesFile;
+use embodia_world::{PlacesFile, World};
 
 use super::bus_recording::BusRecording;
 use super::{FoxgloveArg, PlannerArgs};
@@ -136,7 +133,7 @@ impl Site {
                 Ok(Self {
                     name: world.name.clone(),
                     semantic: SemanticMap::from_world(&world),
-                    config: embodia::episode::agent_for_robot(config, &robot),
+                    config: embodia::setup::agent_for_robot(config, &robot),
                     world: Some(world),
                     places_file: None,
                 })
@@ -225,16 +222,11 @@ fn serve<B: Bus, R: Bus>(
     // Made before the agent starts, so its first messages are recorded too.
     let meta = match &args.record {
         Some(_) => {
-            let options = EpisodeOptions {
-                timeout_s: args.timeout,
-                agent: config.clone(),
-                memory: memory_choice,
-                planner_args: args.planner.to_args(),
-                ..EpisodeOptions::default()
-            };
+            let planner_args = args.planner.to_args();
+            let setup = RunSetup::live(&config, &memory_choice, &planner_args, args.timeout);
             Some(match (&site.world, &site.places_file) {
-                (Some(world), _) => live_recording_meta(world, &args.tasks, &options)?,
-                (None, Some(file)) => live_recording_meta_of_places(file, &args.tasks, &options)?,
+                (Some(world), _) => live_recording_meta(world, &args.tasks, &setup)?,
+                (None, Some(file)) => live_recording_meta_of_places(file, &args.tasks, &setup)?,
                 (None, None) => {
                     anyhow::bail!("recording needs the world or places file the agent was given")
                 }

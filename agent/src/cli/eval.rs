@@ -6,8 +6,9 @@ use std::sync::Mutex;
 use anyhow::Context;
 use clap::Args;
 
-use embodia::episode::{EpisodeOptions, MemoryChoice};
+use embodia::episode::EpisodeOptions;
 use embodia::scenario::{Scenario, ScenarioResult};
+use embodia::setup::MemoryChoice;
 use serde_json::json;
 
 use super::PlannerArgs;

@@ -15,14 +15,19 @@ use embodia_ros::args::RosArgs;
 
 mod agent;
 mod bus_recording;
+#[cfg(feature = "sim")]
 mod eval;
 pub mod logging;
 mod memory;
 mod models;
 mod plan;
-pub mod replay;
+#[cfg(feature = "sim")]
+mod replay;
+#[cfg(feature = "sim")]
 mod run;
+#[cfg(feature = "sim")]
 mod sim;
+#[cfg(feature = "sim")]
 mod soak;
 
 /// An embodied agent for mobile robots over ROS 2.
@@ -36,17 +41,22 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the built-in simulator alone (optionally driven open-loop with --teleop).
+    #[cfg(feature = "sim")]
     Sim(sim::SimArgs),
     /// Run the agent as a ROS 2 node on DDS (takes --ros-args).
     Agent(agent::AgentArgs),
     /// Run the simulator and the agent together on tasks given here; print a JSON report.
+    #[cfg(feature = "sim")]
     Run(run::RunArgs),
     /// Run scenarios and report how many succeed.
+    #[cfg(feature = "sim")]
     Eval(eval::EvalArgs),
     /// Run one agent for a long stretch of simulated time with tasks streaming in; report
     /// memory, file descriptors, threads and every task's end.
+    #[cfg(feature = "sim")]
     Soak(soak::SoakArgs),
     /// Replay a recording against this build; exit 1 with the first divergence.
+    #[cfg(feature = "sim")]
     Replay(replay::ReplayArgs),
     /// Show the plan a planner makes for a task in a world, without running it.
     Plan(plan::PlanArgs),
@@ -194,6 +204,7 @@ impl PlannerArgs {
     }
 
     /// Whether the planner runs the model (which uses every core: run one episode at a time).
+    #[cfg(feature = "sim")]
     fn uses_model(&self) -> bool {
         self.planner != PlannerChoice::Rules
     }
@@ -294,10 +305,11 @@ impl FoxgloveArg {
 
     /// The live view of an agent configured by `config` in `world`, when asked for; says on
     /// stderr where it listens.
+    #[cfg(feature = "sim")]
     fn start(
         &self,
         config: &AgentConfig,
-        world: &embodia_sim::World,
+        world: &embodia_world::World,
     ) -> anyhow::Result<Option<embodia::live::LiveView>> {
         self.start_with(config, &SemanticMap::from_world(world), world.robot.radius)
     }
@@ -313,12 +325,11 @@ impl FoxgloveArg {
         let Some(addr) = self.foxglove else {
             return Ok(None);
         };
-        let map_frame = embodia_sim::SimConfig::default().frames.map;
         let source = embodia::live::scene::SceneSource::from_places(
             &semantic.places,
             &semantic.keep_out,
             robot_radius,
-            &map_frame,
+            &config.perception.map_frame,
         );
         let live = embodia::live::LiveView::start(addr, config, source)?;
         eprintln!(
@@ -344,9 +355,21 @@ fn agent_config(ros: &RosArgs) -> anyhow::Result<AgentConfig> {
     Ok(config)
 }
 
+/// Whether `e` is a replay's divergence (exit code 1, as a failed test, not 2).
+pub fn diverged(e: &anyhow::Error) -> bool {
+    #[cfg(feature = "sim")]
+    return e.downcast_ref::<replay::Diverged>().is_some();
+    #[cfg(not(feature = "sim"))]
+    {
+        let _ = e;
+        false
+    }
+}
+
 /// Runs the chosen subcommand.
 pub fn run(cli: Cli, ros: &RosArgs) -> anyhow::Result<()> {
     match cli.command {
+        #[cfg(feature = "sim")]
         Command::Sim(args) => sim::run(args),
         Command::Agent(args) => agent::run(
             args,
@@ -354,9 +377,13 @@ pub fn run(cli: Cli, ros: &RosArgs) -> anyhow::Result<()> {
             ros.node_name.as_deref().unwrap_or("embodia"),
             ros.namespace.as_deref().unwrap_or("/"),
         ),
+        #[cfg(feature = "sim")]
         Command::Run(args) => run::run(args, agent_config(ros)?),
+        #[cfg(feature = "sim")]
         Command::Eval(args) => eval::run(args, agent_config(ros)?),
+        #[cfg(feature = "sim")]
         Command::Soak(args) => soak::run(args, agent_config(ros)?),
+        #[cfg(feature = "sim")]
         Command::Replay(args) => replay::run(args, ros),
         Command::WorldSdf { world } => {
             let w = embodia_world::World::load(&world)?;

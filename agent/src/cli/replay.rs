@@ -10,9 +10,10 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Args, Parser};
 use embodia::agent::AgentConfig;
-use embodia::episode::{EpisodeOptions, MemoryChoice, run_episode};
+use embodia::episode::{EpisodeOptions, run_episode};
 use embodia::recording::read::{Recording, read};
 use embodia::recording::replay::{ReplayOutcome, replay};
+use embodia::setup::MemoryChoice;
 use embodia_ros::args::RosArgs;
 use embodia_sim::World;
 

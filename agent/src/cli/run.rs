@@ -10,10 +10,11 @@ use anyhow::Context;
 use clap::Args;
 use embodia::console::Console;
 use embodia::deliberative::Outcome;
-use embodia::episode::{EpisodeOptions, MemoryChoice, run_episode};
+use embodia::episode::{EpisodeOptions, run_episode};
 use embodia::fleet::{RobotTasks, run_fleet as run_fleet_episode};
 use embodia::live::LiveView;
 use embodia::recording::feed::EntryFeed;
+use embodia::setup::MemoryChoice;
 use embodia_sim::World;
 use serde_json::json;
 

@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use clap::Args;
 use embodia::agent::AgentConfig;
-use embodia::episode::{EpisodeOptions, live_recording_meta};
+use embodia::setup::{MemoryChoice, RunSetup, live_recording_meta};
 use embodia_ros::msg::geometry_msgs::{Twist, TwistStamped};
 use embodia_ros::msg::std_msgs::Header;
 use embodia_ros::{Bus, Publisher, QosProfile, bus::InProcBus};
@@ -191,13 +191,11 @@ fn simulate<B: Bus, R: Bus>(
     let live = args.foxglove.start(&agent, &world)?;
     let meta = match &args.record {
         Some(_) => {
-            let options = EpisodeOptions {
+            let setup = RunSetup {
                 seed: args.seed,
-                timeout_s: args.duration,
-                agent: agent.clone(),
-                ..EpisodeOptions::default()
+                ..RunSetup::live(&agent, &MemoryChoice::Off, &[], args.duration)
             };
-            Some(live_recording_meta(&world, &[], &options)?)
+            Some(live_recording_meta(&world, &[], &setup)?)
         }
         None => None,
     };

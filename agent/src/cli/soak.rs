@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Args;
-use embodia::episode::{EpisodeOptions, MemoryChoice};
+use embodia::episode::EpisodeOptions;
+use embodia::setup::MemoryChoice;
 use embodia::soak::{SoakOptions, soak};
 use embodia_sim::World;
 

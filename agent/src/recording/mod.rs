@@ -14,6 +14,7 @@ pub mod feed;
 pub mod meta;
 pub mod read;
 pub mod recorder;
+#[cfg(feature = "sim")]
 pub mod replay;
 pub mod topics;
 pub mod writer;

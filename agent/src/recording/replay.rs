@@ -21,8 +21,9 @@ use super::recorder::{Recorder, Taps};
 use super::topics::{Direction, Feed, agent_topics, feed_by_name, render};
 use super::writer::{Encoding, Entry, VecSink};
 use crate::agent::AgentError;
-use crate::episode::{EpisodeOptions, agent_for_world, start_agent};
+use crate::episode::{EpisodeOptions, start_agent};
 use crate::planner::Planner;
+use crate::setup::agent_for_world;
 
 /// Where a recording and its replay differ.
 #[derive(Debug, Clone, PartialEq)]
