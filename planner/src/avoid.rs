@@ -129,17 +129,10 @@ fn named_in(span: &str, places: &[KnownPlace]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use embodia_world::{Circle, Region, V2};
+    use embodia_world::V2;
 
     fn place(name: &str) -> KnownPlace {
-        KnownPlace {
-            name: name.into(),
-            aliases: vec![],
-            region: Region::Circle(Circle {
-                center: V2::new(0.0, 0.0),
-                radius: 1.0,
-            }),
-        }
+        KnownPlace::disc(name, V2::new(0.0, 0.0), 1.0)
     }
 
     fn places() -> Vec<KnownPlace> {

@@ -83,6 +83,15 @@ impl KnownPlace {
         }
     }
 
+    /// A round place of `radius` around `center` (a spot named on the floor).
+    pub fn disc(name: &str, center: V2, radius: f64) -> Self {
+        Self {
+            name: name.into(),
+            aliases: Vec::new(),
+            region: Region::Circle(embodia_world::Circle { center, radius }),
+        }
+    }
+
     /// Whether `name` is its name or an alias (case ignored).
     pub fn is_called(&self, name: &str) -> bool {
         let n = name.trim();

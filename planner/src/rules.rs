@@ -1742,43 +1742,7 @@ fn wished(text: &str) -> Option<String> {
     })
 }
 
-/// Colours and materials: the words of a description that tell one thing from another of its
-/// kind ("the red thing that puts out fires"), kept when searching.
-pub const DISTINGUISHING: &[&str] = &[
-    "red",
-    "orange",
-    "yellow",
-    "green",
-    "blue",
-    "purple",
-    "pink",
-    "brown",
-    "black",
-    "white",
-    "grey",
-    "gray",
-    "silver",
-    "gold",
-    "golden",
-    "beige",
-    "navy",
-    "teal",
-    "turquoise",
-    "maroon",
-    "cream",
-    "violet",
-    "tan",
-    "wooden",
-    "wood",
-    "metal",
-    "metallic",
-    "plastic",
-    "glass",
-    "leather",
-    "cardboard",
-    "paper",
-    "steel",
-];
+pub use crate::understand::lexicon::DISTINGUISHING;
 
 /// A seen object's score, lowered when a colour or material said with it is not its own.
 fn qualified_object(mut r: Ranked, qualifiers: &[String], w: &WorldSummary) -> Ranked {

@@ -389,17 +389,10 @@ pub fn describe_sighting(target: &str, world: &WorldSummary) -> String {
 mod tests {
     use super::*;
     use crate::{KnownObject, KnownPlace};
-    use embodia_world::{Circle, Region, V2};
+    use embodia_world::V2;
 
     fn place(name: &str) -> KnownPlace {
-        KnownPlace {
-            name: name.into(),
-            aliases: vec![],
-            region: Region::Circle(Circle {
-                center: V2::new(0.0, 0.0),
-                radius: 1.0,
-            }),
-        }
+        KnownPlace::disc(name, V2::new(0.0, 0.0), 1.0)
     }
 
     fn world() -> WorldSummary {

@@ -729,7 +729,7 @@ pub(super) fn destination_after_route(rest: &str) -> &str {
 
 /// The thing to find without a remark said after it, past a comma ("the pink slippers, she's
 /// been looking for them all morning"); a colour said there of it ("the chaise longue, the
-/// purple one") stays with it. A short list ("the salt, pepper and oil") is not cut.
+/// purple one", "the wooden one") stays with it. A short list ("the salt, pepper and oil") is not cut.
 pub(super) fn thing_before_remark(thing: &str) -> String {
     let Some((head, tail)) = thing.split_once(", ") else {
         return thing.to_owned();
@@ -751,7 +751,7 @@ pub(super) fn thing_before_remark(thing: &str) -> String {
             .iter()
             .take(5)
             .copied()
-            .filter(|w| COLOUR_WORDS.contains(w) && !head.split(' ').any(|h| h == *w))
+            .filter(|w| DISTINGUISHING.contains(w) && !head.split(' ').any(|h| h == *w))
             .collect()
     } else {
         Vec::new()
@@ -773,29 +773,6 @@ pub(super) fn thing_before_remark(thing: &str) -> String {
     };
     format!("{det}{} {noun}", colours.join(" "))
 }
-
-/// Colour words a person says of a thing.
-const COLOUR_WORDS: &[&str] = &[
-    "red",
-    "orange",
-    "yellow",
-    "green",
-    "blue",
-    "purple",
-    "pink",
-    "brown",
-    "black",
-    "white",
-    "grey",
-    "gray",
-    "silver",
-    "gold",
-    "beige",
-    "navy",
-    "turquoise",
-    "violet",
-    "cream",
-];
 
 /// Words after a go that name places to pass on the way.
 const WAYPOINT_MARKERS: &[&str] = &[
