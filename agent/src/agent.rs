@@ -311,6 +311,7 @@ pub struct Agent {
     inbox: InboxSender,
     activity: Arc<Activity>,
     reports: Receiver<TaskReport>,
+    decisions: Receiver<crate::decisions::Decision>,
     tick_tx: Option<Sender<i64>>,
     done_rx: Option<Receiver<()>>,
     stop: Arc<AtomicBool>,
@@ -365,6 +366,8 @@ impl Agent {
         let (inbox_tx, inbox_rx) = crate::inbox::inbox(OBSERVATION_CAPACITY);
         let (cmd_tx, cmd_rx) = crossbeam_channel::unbounded();
         let (report_tx, report_rx) = crossbeam_channel::unbounded();
+        let (decision_tx, decision_rx) =
+            crate::decisions::DropOldest::bounded(crate::decisions::QUEUE);
 
         let gate_config = GateConfig {
             control_period_s: 1.0 / config.control_hz,
@@ -435,6 +438,7 @@ impl Agent {
             places,
             places_out,
             named_place_radius: config.named_place_radius,
+            decisions: decision_tx,
         });
         let tasks =
             bus.subscribe::<RosString>(&t.task, QosProfile::DEFAULT, Delivery::Queue(32))?;
@@ -522,6 +526,7 @@ impl Agent {
             inbox: inbox_tx,
             activity,
             reports: report_rx,
+            decisions: decision_rx,
             tick_tx,
             done_rx,
             stop,
@@ -613,6 +618,12 @@ impl Agent {
     /// Finished tasks.
     pub fn reports(&self) -> &Receiver<TaskReport> {
         &self.reports
+    }
+
+    /// Groundings and memory writes, oldest first (at most [`crate::decisions::QUEUE`]
+    /// wait; older ones are dropped).
+    pub fn decisions(&self) -> &Receiver<crate::decisions::Decision> {
+        &self.decisions
     }
 
     /// The newest world state.

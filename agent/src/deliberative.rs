@@ -17,6 +17,7 @@ use serde_json::json;
 use tracing::Instrument;
 
 use crate::activity::Activity;
+use crate::decisions::{Decision, DropOldest, Grounding, MemoryWrite, Written, WrittenEntry};
 use crate::lifecycle::{Action, Event, Lifecycle, Named};
 use crate::messages::{ReactiveCommand, ReactiveEvent};
 use crate::places::PlaceBook;
@@ -187,6 +188,8 @@ pub struct Deliberative {
     places_out: Publisher<RosString>,
     /// Radius of a place named while running, m.
     named_place_radius: f64,
+    /// Groundings and memory writes, for a recorder.
+    decisions: DropOldest<Decision>,
 }
 
 /// Earlier tasks kept for references back to them.
@@ -227,6 +230,8 @@ pub struct DeliberativeParts {
     pub places_out: Publisher<RosString>,
     /// Radius of a place named while running, m.
     pub named_place_radius: f64,
+    /// Where groundings and memory writes go (never waits: drops the oldest when full).
+    pub decisions: DropOldest<Decision>,
 }
 
 fn summary(world: &WorldState) -> WorldSummary {
@@ -302,7 +307,14 @@ impl Deliberative {
             places: p.places,
             places_out: p.places_out,
             named_place_radius: p.named_place_radius,
+            decisions: p.decisions,
         }
+    }
+
+    /// Hands a memory write's record to whoever records the run.
+    fn written(&self, written: Written, result: &Result<(), String>) {
+        self.decisions
+            .send(Decision::MemoryWrite(MemoryWrite::new(written, result)));
     }
 
     /// Records the task in progress (none: none) in the memory file, so that a start after
@@ -316,6 +328,12 @@ impl Deliberative {
             .set_task_in_progress(task)
             .map_err(|e| e.to_string());
         let now_ns = self.snapshot.load().now_ns;
+        self.written(
+            Written::TaskInProgress {
+                task: task.map(str::to_owned),
+            },
+            &result,
+        );
         self.note_write(now_ns, result);
     }
 
@@ -401,11 +419,15 @@ impl Deliberative {
             }
             let written = if try_write && !waiting.is_empty() {
                 let batch = waiting.take();
-                let result = memory.store_entries(&batch).map(|_| ());
-                if result.is_err() {
-                    waiting.put_back(batch);
-                }
-                Some(result.map_err(|e| e.to_string()))
+                let entries: Vec<WrittenEntry> = batch.iter().map(WrittenEntry::from).collect();
+                let (ids, result) = match memory.store_entries(&batch) {
+                    Ok(ids) => (ids, Ok(())),
+                    Err(e) => {
+                        waiting.put_back(batch);
+                        (Vec::new(), Err(e.to_string()))
+                    }
+                };
+                Some((Written::Observations { entries, ids }, result))
             } else {
                 None
             };
@@ -418,7 +440,8 @@ impl Deliberative {
                 if let Some(e) = embed_error {
                     tracing::warn!(error = %e, "observations could not be embedded");
                 }
-                if let Some(result) = written {
+                if let Some((written, result)) = written {
+                    self.written(written, &result);
                     self.note_write(now_ns, result);
                 }
             }
@@ -756,6 +779,9 @@ impl Deliberative {
             data: self.places.to_json().to_string(),
         });
         tracing::info!(place = %name, x = r.x, y = r.y, radius = place.radius, "named a place");
+        if let Some(result) = &stored {
+            self.written(Written::from(&place), result);
+        }
         match stored {
             Some(Err(e)) => {
                 self.note_write(world.now_ns, Err(e.clone()));
@@ -785,6 +811,7 @@ impl Deliberative {
             let _ = self.commands.send(ReactiveCommand::Recall(remembered));
         }
         let start = self.current.as_ref().and_then(|c| c.start);
+        let replan = previous_failure.is_some();
         let request = PlanRequest {
             memories,
             previous_failure,
@@ -813,9 +840,14 @@ impl Deliberative {
         let elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
         let mut by = None;
         let mut fallback = None;
+        let mut grounding = serde_json::Value::Null;
         let result = result.map(|joined| {
-            joined.map(|(plan, how)| {
+            joined.map(|(plan, mut how)| {
                 by = how["by"].as_str().map(str::to_owned);
+                grounding = how
+                    .get_mut("grounding")
+                    .map(serde_json::Value::take)
+                    .unwrap_or_default();
                 fallback = how["fallback"]["reason"].as_str().map(|reason| {
                     format!(
                         "{} planner: {reason}; planned on the device instead",
@@ -837,6 +869,14 @@ impl Deliberative {
                 .map(|_| plan)
                 .map_err(|e| format!("the plan was invalid: {e}")),
         };
+        if !grounding.is_null() {
+            self.decisions.send(Decision::Grounding(Grounding {
+                task: self.current.as_ref()?.report.task.clone(),
+                replan,
+                planned_by: by.clone(),
+                grounding,
+            }));
+        }
         let c = self.current.as_mut()?;
         c.report.planning_ms.push(elapsed_ms);
         if let Some(by) = by {

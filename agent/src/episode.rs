@@ -365,14 +365,15 @@ pub fn run_episode(
                 "the deliberative layer did not finish in time".into(),
             ));
         }
-        if let Some(r) = recorder.as_mut() {
-            record(r.outputs(now_ns))?;
-        }
-        while let Ok(r) = agent.reports().try_recv() {
-            if let Some(rec) = recorder.as_mut() {
-                record(rec.report(now_ns, &r))?;
+        match recorder.as_mut() {
+            Some(r) => {
+                record(r.outputs(now_ns))?;
+                reports.extend(
+                    r.agent_results(now_ns, &agent)
+                        .map_err(AgentError::Recording)?,
+                );
             }
-            reports.push(r);
+            None => reports.extend(agent.reports().try_iter()),
         }
         let now_s = sim.sim().stats().sim_time_s;
         // A task a memory file recorded as interrupted is reported too, but is none of these.

@@ -12,6 +12,7 @@ pub mod agent;
 pub mod clock;
 pub mod console;
 pub mod coverage_worker;
+pub mod decisions;
 pub mod deliberative;
 #[cfg(feature = "sim")]
 pub mod episode;

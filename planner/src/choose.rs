@@ -58,6 +58,8 @@ pub struct Decision {
     pub scored: Vec<(String, f64, f64)>,
     /// Seconds the model took.
     pub model_s: f64,
+    /// What the rules' grounding made of the task ([`crate::rules::Proposal::grounding`]).
+    pub grounding: serde_json::Value,
 }
 
 /// Rules first, then the model.
@@ -178,8 +180,16 @@ impl DefaultPlanner {
     /// Plans `request`, saying who made the plan.
     pub fn decide(&self, request: &PlanRequest) -> Decision {
         let proposal = self.rules.propose(request);
+        Decision {
+            grounding: proposal.grounding(),
+            ..self.choose(request, &proposal)
+        }
+    }
+
+    /// Takes the rules' plan when they are certain, else lets the model choose.
+    fn choose(&self, request: &PlanRequest, proposal: &Proposal) -> Decision {
         let rules_plan = |maker| Decision {
-            plan: match &proposal {
+            plan: match proposal {
                 Proposal::Refused(reason) => Err(PlannerError::NotUnderstood(reason.clone())),
                 p => p.best_plan().ok_or_else(|| {
                     PlannerError::NotUnderstood("the task says nothing to do".into())
@@ -188,11 +198,12 @@ impl DefaultPlanner {
             maker,
             scored: Vec::new(),
             model_s: 0.0,
+            grounding: serde_json::Value::Null,
         };
         if proposal.certain() {
             return rules_plan(Maker::Rules);
         }
-        let Proposal::Clauses(clauses) = &proposal else {
+        let Proposal::Clauses(clauses) = proposal else {
             return rules_plan(Maker::Rules);
         };
         let Some(model) = &self.model else {
@@ -223,6 +234,7 @@ impl DefaultPlanner {
                             maker: Maker::ModelScored,
                             scored,
                             model_s: secs,
+                            grounding: serde_json::Value::Null,
                         }
                     }
                     Err(e) => {
@@ -240,6 +252,7 @@ impl DefaultPlanner {
                         maker: Maker::ModelWritten,
                         scored: Vec::new(),
                         model_s: started.elapsed().as_secs_f64(),
+                        grounding: serde_json::Value::Null,
                     },
                     _ => rules_plan(Maker::RulesGuess),
                 }
@@ -270,6 +283,7 @@ impl Planner for DefaultPlanner {
             "by": d.maker,
             "model_s": d.model_s,
             "candidates": d.scored.iter().map(|(text, prior, lp)| serde_json::json!({"plan": text, "grounding": prior, "model_logprob": lp})).collect::<Vec<_>>(),
+            "grounding": d.grounding,
         });
         (d.plan, how)
     }

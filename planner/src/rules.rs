@@ -85,6 +85,26 @@ impl Proposal {
         }
     }
 
+    /// What the grounding made of the task, for a recording: every clause with its ways to
+    /// carry it out (the referents resolved, as steps) and their scores, best first, and
+    /// whether the clause is certain; or why the task was refused.
+    pub fn grounding(&self) -> serde_json::Value {
+        match self {
+            Proposal::Clauses(cs) => serde_json::json!({
+                "clauses": cs
+                    .iter()
+                    .map(|c| serde_json::json!({
+                        "text": c.text,
+                        "understood": c.understood,
+                        "certain": c.certain(),
+                        "alternatives": c.alternatives,
+                    }))
+                    .collect::<Vec<_>>(),
+            }),
+            Proposal::Refused(reason) => serde_json::json!({ "refused": reason }),
+        }
+    }
+
     /// Whether the rules are sure: a refusal, or every clause certain.
     pub fn certain(&self) -> bool {
         match self {

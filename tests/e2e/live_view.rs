@@ -28,7 +28,7 @@ use super::interactive::Session;
 const SUBPROTOCOL: &str = "foxglove.sdk.v1";
 
 /// Topic, message encoding, schema name, schema encoding.
-const ADVERTISED: [(&str, &str, &str, &str); 23] = [
+const ADVERTISED: [(&str, &str, &str, &str); 25] = [
     ("/scan", "cdr", "sensor_msgs/msg/LaserScan", "ros2msg"),
     ("/odom", "cdr", "nav_msgs/msg/Odometry", "ros2msg"),
     ("/map", "cdr", "nav_msgs/msg/OccupancyGrid", "ros2msg"),
@@ -57,6 +57,8 @@ const ADVERTISED: [(&str, &str, &str, &str); 23] = [
     ("/embodia/plan", "json", "embodia/Event", "jsonschema"),
     ("/embodia/step", "json", "embodia/Event", "jsonschema"),
     ("/embodia/report", "json", "embodia/Event", "jsonschema"),
+    ("/embodia/grounding", "json", "embodia/Event", "jsonschema"),
+    ("/embodia/memory", "json", "embodia/Event", "jsonschema"),
     (
         "/embodia/scene/world",
         "protobuf",
@@ -90,8 +92,10 @@ const ADVERTISED: [(&str, &str, &str, &str); 23] = [
 ];
 
 /// Channels that carry nothing unless the robot speaks, the gate intervenes or an operator
-/// presses a button; the built-in simulator has no IMU (a real robot's is recorded and shown).
-const MAY_STAY_SILENT: [&str; 5] = [
+/// presses a button; the built-in simulator has no IMU (a real robot's is recorded and shown);
+/// the session runs without a memory, so nothing is written to one.
+const MAY_STAY_SILENT: [&str; 6] = [
+    "/embodia/memory",
     "/imu",
     "/agent/say",
     "/agent/safety",
@@ -280,6 +284,7 @@ fn a_websocket_client_sees_every_channel_and_decodes_a_message_of_each() {
     );
     assert!(decoded["/embodia/task"].contains("find the red ball"));
     assert!(decoded["/embodia/plan"].contains("look_for"));
+    assert!(decoded["/embodia/grounding"].contains("red ball"));
     drop(ws);
     s.say("stop");
     let lines = s.finish();

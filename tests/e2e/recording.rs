@@ -9,9 +9,10 @@ use crate::{embodia, json, root};
 const TEST_ROOM: &str = "launch/worlds/test_room.yaml";
 /// The checked-in recordings (re-record with `embodia replay --rerecord` when behaviour
 /// changes on purpose; see tests/recordings/README.md).
-const RECORDINGS: [&str; 2] = [
+const RECORDINGS: [&str; 3] = [
     "tests/recordings/turn-left.mcap",
     "tests/recordings/move-and-say.mcap",
+    "tests/recordings/move-and-say-remembering.mcap",
 ];
 
 fn text(out: &Output) -> String {
@@ -55,7 +56,93 @@ fn checked_in_recordings_replay_identically() {
     let out = embodia(&[&["replay"][..], &RECORDINGS[..]].concat());
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(stdout.matches(": same:").count(), 2, "{stdout}");
+    assert_eq!(
+        stdout.matches(": same:").count(),
+        RECORDINGS.len(),
+        "{stdout}"
+    );
+}
+
+/// The recording's entries on `channel`, as JSON.
+fn decisions(file: &Path, channel: &str) -> Vec<serde_json::Value> {
+    let rec = embodia::recording::read::read(file).expect("a recording");
+    rec.entries
+        .iter()
+        .filter(|e| e.topic == channel)
+        .map(|e| serde_json::from_slice(&e.data).expect("JSON"))
+        .collect()
+}
+
+#[test]
+fn recordings_carry_the_grounding_of_each_task_and_every_memory_write() {
+    let file = root().join(RECORDINGS[2]);
+    let grounding = decisions(&file, "/embodia/grounding");
+    assert_eq!(grounding.len(), 1, "{grounding:?}");
+    let g = &grounding[0];
+    assert_eq!(g["task"], "move forward 1 metre then say I moved");
+    assert_eq!(g["planned_by"], "rules");
+    let clauses = g["grounding"]["clauses"].as_array().unwrap();
+    assert_eq!(clauses.len(), 2, "{g}");
+    for c in clauses {
+        let best = &c["alternatives"][0];
+        assert!(best["score"].as_f64().unwrap() > 0.0, "{c}");
+        assert!(!best["steps"].as_array().unwrap().is_empty(), "{c}");
+    }
+    let memory = decisions(&file, "/embodia/memory");
+    let kinds: Vec<&str> = memory.iter().map(|m| m["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"observations"), "{memory:?}");
+    assert!(kinds.contains(&"task_in_progress"), "{memory:?}");
+    let seen = memory.iter().find(|m| m["kind"] == "observations").unwrap();
+    let entry = &seen["entries"][0];
+    assert!(!entry["text"].as_str().unwrap().is_empty(), "{seen}");
+    assert!(
+        entry["time_ns"].is_i64() && entry["pose"].is_array(),
+        "{seen}"
+    );
+    assert_eq!(seen["stored"], true);
+    assert!(!seen["ids"].as_array().unwrap().is_empty(), "{seen}");
+    // Without a memory there is nothing written, and the grounding is still recorded.
+    let file = root().join(RECORDINGS[0]);
+    assert!(decisions(&file, "/embodia/memory").is_empty());
+    assert_eq!(decisions(&file, "/embodia/grounding").len(), 1);
+}
+
+#[test]
+fn a_changed_grounding_or_memory_write_makes_replay_fail_naming_its_channel() {
+    use embodia::recording::writer::Sink;
+    let original = embodia::recording::read::read(&root().join(RECORDINGS[2])).unwrap();
+    for (channel, from, to) in [
+        ("/embodia/grounding", "\"score\":1.0", "\"score\":0.5"),
+        ("/embodia/memory", "\"stored\":true", "\"stored\":false"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let changed = dir.path().join("changed.mcap");
+        let mut sink = embodia::recording::McapSink::create(&changed, &original.meta).unwrap();
+        let mut done = false;
+        for e in &original.entries {
+            let mut e = e.clone();
+            if !done && e.topic == channel {
+                let text = String::from_utf8(e.data.clone()).unwrap();
+                assert!(text.contains(from), "{text}");
+                e.data = text.replacen(from, to, 1).into_bytes();
+                done = true;
+            }
+            sink.put(e).unwrap();
+        }
+        sink.finish().unwrap();
+        let out = embodia(&["replay", &changed.display().to_string()]);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let diff = stdout.split("first divergence").nth(1).expect("a diff");
+        assert!(diff.contains(&format!(" on {channel} ")), "{stdout}");
+        let recorded = diff.lines().find(|l| l.contains("recorded:")).unwrap();
+        let now = diff.lines().find(|l| l.contains("now:")).unwrap();
+        assert!(recorded.contains(to) && now.contains(from), "{diff}");
+        assert!(
+            stdout.contains("the velocity commands are all equal"),
+            "{stdout}"
+        );
+    }
 }
 
 #[test]
@@ -167,6 +254,7 @@ fn a_fresh_recording_replays_and_an_independent_reader_decodes_it() {
         "/embodia/task",
         "/embodia/plan",
         "/embodia/step",
+        "/embodia/grounding",
     ] {
         assert_eq!(
             read["topics"][channel]["encoding"], "json",
@@ -196,6 +284,28 @@ fn a_fresh_recording_replays_and_an_independent_reader_decodes_it() {
     assert_eq!(read["checks"]["cmd_finite"], true);
     assert_eq!(read["metadata_names"][0], "embodia");
     assert_eq!(read["seed"], "3");
+    // The decision channels parse as JSON objects in the independent reader too.
+    assert_eq!(read["json_counts"]["/embodia/grounding"], 1, "{read}");
+    assert_eq!(
+        read["json_first"]["/embodia/grounding"]["grounding"]["clauses"][0]["certain"], true,
+        "{read}"
+    );
+    let out = Command::new(&python)
+        .arg(root().join("tests/interop/read_mcap.py"))
+        .arg(root().join(RECORDINGS[2]))
+        .output()
+        .expect("python runs");
+    assert!(out.status.success(), "{}", text(&out));
+    let read: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(read["topics"]["/embodia/memory"]["encoding"], "json");
+    assert!(
+        read["json_counts"]["/embodia/memory"].as_u64() >= Some(2),
+        "{read}"
+    );
+    assert_eq!(
+        read["json_first"]["/embodia/memory"]["stored"], true,
+        "{read}"
+    );
 }
 
 #[test]

@@ -1,6 +1,8 @@
 """Reads an embodia recording with Foxglove's independent reader (mcap + mcap-ros2-support)
-and prints, as JSON: every channel's topic with its schema name and encoding, and how many
-messages of /scan, /odom and /cmd_vel decoded (each one decoded and its fields touched).
+and prints, as JSON: every channel's topic with its schema name and encoding, how many
+messages of /scan, /odom and /cmd_vel decoded (each one decoded and its fields touched), and
+per JSON channel (the agent's decisions) how many messages parsed as JSON objects and the
+first one of each.
 
 Usage: python read_mcap.py FILE.mcap
 """
@@ -28,6 +30,15 @@ def main(path):
                 "encoding": channel.message_encoding,
             }
         metadata = {m.name: dict(m.metadata) for m in reader.iter_metadata()}
+        json_topics = [t for t, c in topics.items() if c["encoding"] == "json"]
+        json_counts = {t: 0 for t in json_topics}
+        json_first = {}
+        for _schema, channel, message in reader.iter_messages(topics=json_topics):
+            value = json.loads(message.data)
+            if not isinstance(value, dict):
+                raise SystemExit(f"{channel.topic}: not a JSON object: {value!r}")
+            json_counts[channel.topic] += 1
+            json_first.setdefault(channel.topic, value)
         for _schema, channel, _message, msg in reader.iter_decoded_messages(
             topics=list(counts)
         ):
@@ -46,6 +57,8 @@ def main(path):
             {
                 "topics": topics,
                 "counts": counts,
+                "json_counts": json_counts,
+                "json_first": json_first,
                 "checks": checks,
                 "metadata_names": sorted(metadata),
                 "seed": metadata.get("embodia", {}).get("seed"),

@@ -276,7 +276,8 @@ fn serve<B: Bus, R: Bus>(
         }
         let report = agent.reports().recv_timeout(wait).ok();
         if let Some(r) = recording.as_mut() {
-            r.drain(clock(), report.as_ref())?;
+            let decisions: Vec<_> = agent.decisions().try_iter().collect();
+            r.drain(clock(), &decisions, report.as_ref())?;
         }
         if let Some(r) = report {
             actions.report(&r);

@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use embodia::agent::AgentConfig;
+use embodia::decisions::Decision;
 use embodia::deliberative::TaskReport;
 use embodia::live::LiveView;
 use embodia::recording::recorder::Taps;
@@ -49,9 +50,14 @@ impl BusRecording {
         Ok(self.recorder.task(now, text)?)
     }
 
-    /// Records what arrived since the last drain at `now` (ns), and `report` if a task just
-    /// ended.
-    pub fn drain(&mut self, now: i64, report: Option<&TaskReport>) -> anyhow::Result<()> {
+    /// Records what arrived since the last drain at `now` (ns), the agent's `decisions` since
+    /// then, and `report` if a task just ended.
+    pub fn drain(
+        &mut self,
+        now: i64,
+        decisions: &[Decision],
+        report: Option<&TaskReport>,
+    ) -> anyhow::Result<()> {
         for cdr in self.tasks.drain() {
             if let Ok(m) = embodia_ros::cdr::decode::<RosString>(&cdr) {
                 self.recorder.task(now, &m.data)?;
@@ -59,6 +65,9 @@ impl BusRecording {
         }
         self.recorder.inputs(now)?;
         self.recorder.outputs(now)?;
+        for d in decisions {
+            self.recorder.decision(now, d)?;
+        }
         if let Some(r) = report {
             self.recorder.report(now, r)?;
         }

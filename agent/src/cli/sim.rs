@@ -210,7 +210,7 @@ fn simulate<B: Bus, R: Bus>(
     let sim = Simulator::new(world.clone(), config).context("simulator settings")?;
     let mut node = SimNode::new(bus, sim)?;
     if let Some(r) = recording.as_mut() {
-        r.drain(node.sim().time_ns(), None)?;
+        r.drain(node.sim().time_ns(), &[], None)?;
     }
     // Teleoperation drives every robot alike, each on its own cmd_vel.
     let mut publishers = Vec::new();
@@ -247,7 +247,7 @@ fn simulate<B: Bus, R: Bus>(
         }
         node.run_for(0.1, pacer.as_mut())?;
         if let Some(r) = recording.as_mut() {
-            r.drain(node.sim().time_ns(), None)?;
+            r.drain(node.sim().time_ns(), &[], None)?;
         }
     }
     if let Some(r) = recording {

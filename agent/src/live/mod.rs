@@ -62,11 +62,13 @@ pub mod topics {
 
 /// JSON channels of the recorder that the live view shows (the tick channel is left out: it
 /// says only what the clock says).
-const DECISIONS: [&str; 4] = [
+const DECISIONS: [&str; 6] = [
     channels::TASK,
     channels::PLAN,
     channels::STEP,
     channels::REPORT,
+    channels::GROUNDING,
+    channels::MEMORY,
 ];
 
 /// Why the live view could not start.

@@ -12,18 +12,31 @@ use crossbeam_channel::{Receiver, Sender, TrySendError};
 
 use super::writer::Entry;
 
-/// The sending side: cheap to clone, never blocks.
-#[derive(Clone)]
-pub struct EntryFeed {
-    tx: Sender<Entry>,
-    /// The receiving side too, so a full queue can drop its oldest entry.
-    oldest: Receiver<Entry>,
+/// The sending side of a bounded queue that drops its oldest item when full: cheap to clone,
+/// never blocks.
+pub struct DropOldest<T> {
+    tx: Sender<T>,
+    /// The receiving side too, so a full queue can drop its oldest item.
+    oldest: Receiver<T>,
     dropped: Arc<AtomicU64>,
 }
 
-impl EntryFeed {
-    /// A feed holding at most `capacity` entries, and the receiver its consumer reads.
-    pub fn bounded(capacity: usize) -> (Self, Receiver<Entry>) {
+impl<T> Clone for DropOldest<T> {
+    fn clone(&self) -> Self {
+        Self {
+            tx: self.tx.clone(),
+            oldest: self.oldest.clone(),
+            dropped: self.dropped.clone(),
+        }
+    }
+}
+
+/// The recorded stream's copy for another thread.
+pub type EntryFeed = DropOldest<Entry>;
+
+impl<T> DropOldest<T> {
+    /// A queue holding at most `capacity` items, and the receiver its consumer reads.
+    pub fn bounded(capacity: usize) -> (Self, Receiver<T>) {
         let (tx, rx) = crossbeam_channel::bounded(capacity.max(1));
         let feed = Self {
             tx,
@@ -33,8 +46,8 @@ impl EntryFeed {
         (feed, rx)
     }
 
-    /// Hands `entry` over; when the queue is full the oldest entry makes room.
-    pub fn send(&self, mut entry: Entry) {
+    /// Hands `entry` over; when the queue is full the oldest item makes room.
+    pub fn send(&self, mut entry: T) {
         loop {
             match self.tx.try_send(entry) {
                 Ok(()) | Err(TrySendError::Disconnected(_)) => return,
@@ -48,7 +61,7 @@ impl EntryFeed {
         }
     }
 
-    /// Entries dropped so far because the consumer was behind.
+    /// Items dropped so far because the consumer was behind.
     pub fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
     }

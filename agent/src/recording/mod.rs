@@ -39,6 +39,15 @@ pub mod channels {
     pub const STEP: &str = "/embodia/step";
     /// A task ended: its report, wall-clock timings left out.
     pub const REPORT: &str = "/embodia/report";
+    /// What the grounding made of a task, each time it was planned: clauses, the referents
+    /// resolved (as steps) with their scores.
+    pub const GROUNDING: &str = "/embodia/grounding";
+    /// A write to the memory: what was stored, where and when, and whether the store took it.
+    pub const MEMORY: &str = "/embodia/memory";
+
+    /// The channels of what the agent decided (replay compares them; the tick and task
+    /// channels are what it was given).
+    pub const DECISIONS: [&str; 5] = [PLAN, STEP, REPORT, GROUNDING, MEMORY];
 }
 
 /// Why a recording could not be written or read.

@@ -15,6 +15,7 @@ use super::channels;
 use super::topics::{Direction, Tap, agent_topics, tap_by_name};
 use super::writer::{Encoding, Entry, Sink};
 use crate::agent::AgentConfig;
+use crate::decisions::Decision;
 use crate::deliberative::TaskReport;
 
 /// Which topics a recorder taps.
@@ -165,6 +166,33 @@ impl<S: Sink> Recorder<S> {
             fields.remove("planning_ms");
         }
         self.json(now_ns, channels::REPORT, value)
+    }
+
+    /// Records a grounding or memory write of the deliberative layer.
+    pub fn decision(&mut self, now_ns: i64, decision: &Decision) -> Result<(), RecordingError> {
+        let channel = match decision {
+            Decision::Grounding(_) => channels::GROUNDING,
+            Decision::MemoryWrite(_) => channels::MEMORY,
+        };
+        let value = serde_json::to_value(decision).unwrap_or(Value::Null);
+        self.json(now_ns, channel, value)
+    }
+
+    /// Records every report and decision `agent` has handed out since the last call (after
+    /// it went idle following a tick); returns the reports.
+    pub fn agent_results(
+        &mut self,
+        now_ns: i64,
+        agent: &crate::Agent,
+    ) -> Result<Vec<TaskReport>, RecordingError> {
+        for d in agent.decisions().try_iter() {
+            self.decision(now_ns, &d)?;
+        }
+        let reports: Vec<TaskReport> = agent.reports().try_iter().collect();
+        for r in &reports {
+            self.report(now_ns, r)?;
+        }
+        Ok(reports)
     }
 
     /// The sink, to finish it or read it.

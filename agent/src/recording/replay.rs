@@ -135,8 +135,7 @@ fn readable(e: &Entry) -> String {
 
 /// Whether an entry is something the agent produced (compared) rather than fed to it.
 fn is_output(topic: &str, outputs: &[String]) -> bool {
-    outputs.iter().any(|o| o == topic)
-        || [channels::PLAN, channels::STEP, channels::REPORT].contains(&topic)
+    outputs.iter().any(|o| o == topic) || channels::DECISIONS.contains(&topic)
 }
 
 /// Replays `recording` against an agent using `planner` and `options` (from the recording's
@@ -190,11 +189,9 @@ pub fn replay(
                 agent.tick(entry.t_ns)?;
                 idle(&agent)?;
                 capture.outputs(entry.t_ns).map_err(AgentError::Recording)?;
-                while let Ok(r) = agent.reports().try_recv() {
-                    capture
-                        .report(entry.t_ns, &r)
-                        .map_err(AgentError::Recording)?;
-                }
+                capture
+                    .agent_results(entry.t_ns, &agent)
+                    .map_err(AgentError::Recording)?;
                 ticks += 1;
                 let produced: Vec<&Entry> = capture.sink().entries.iter().collect();
                 if first.is_none() {
