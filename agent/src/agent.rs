@@ -54,6 +54,10 @@ pub struct AgentTopics {
     /// Nav2's controller output in (`geometry_msgs/Twist`), when Nav2 drives `navigate_to`:
     /// it reaches `/cmd_vel` only through the gate.
     pub nav2_cmd_vel: String,
+    /// The built-in navigator's planned path out (`nav_msgs/Path` in the map frame, what
+    /// Nav2's planner publishes on `/plan`): each new or replanned path, and an empty one when
+    /// the step that followed it ends. Not published when Nav2 drives (Nav2 publishes its own).
+    pub plan: String,
 }
 
 /// How `navigate_to` drives.
@@ -105,6 +109,7 @@ impl Default for AgentTopics {
             safety_reset: "/agent/safety_reset".into(),
             places: "/agent/places".into(),
             nav2_cmd_vel: "/cmd_vel_nav".into(),
+            plan: "/plan".into(),
         }
     }
 }
@@ -399,6 +404,13 @@ impl Agent {
             events: InboxEvents::new(inbox_tx.clone(), activity.clone()),
             say: bus.publisher(&t.say, QosProfile::DEFAULT)?,
             safety: bus.publisher(&t.safety, QosProfile::DEFAULT)?,
+            plan: bus.publisher(&t.plan, QosProfile::DEFAULT)?,
+            plan_frame: config
+                .perception
+                .global_frames
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "map".into()),
             reset: bus.subscribe::<Bool>(
                 &t.safety_reset,
                 QosProfile::DEFAULT,

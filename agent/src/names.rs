@@ -15,7 +15,7 @@ use embodia_ros::args::RosArgs;
 use crate::agent::AgentConfig;
 
 /// The parameters naming topics of the robot itself (into the namespace by default).
-const OWN: [&str; 15] = [
+const OWN: [&str; 16] = [
     "topics.cmd_vel",
     "topics.task",
     "topics.execute_task",
@@ -25,6 +25,7 @@ const OWN: [&str; 15] = [
     "topics.safety_reset",
     "topics.places",
     "topics.nav2_cmd_vel",
+    "topics.plan",
     "topics.scan",
     "topics.odom",
     "topics.detections",
@@ -38,7 +39,7 @@ const OWN: [&str; 15] = [
 pub fn resolve(config: &mut AgentConfig, ros: &RosArgs) {
     let t = &mut config.topics;
     let p = &mut config.perception.topics;
-    let own: [&mut String; 15] = [
+    let own: [&mut String; 16] = [
         &mut t.cmd_vel,
         &mut t.task,
         &mut t.execute_task,
@@ -48,6 +49,7 @@ pub fn resolve(config: &mut AgentConfig, ros: &RosArgs) {
         &mut t.safety_reset,
         &mut t.places,
         &mut t.nav2_cmd_vel,
+        &mut t.plan,
         &mut p.scan,
         &mut p.odom,
         &mut p.detections,

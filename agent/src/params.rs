@@ -487,6 +487,13 @@ pub fn registry() -> Vec<ParamSpec> {
             |c| c.topics.status.clone()
         ),
         p!(
+            "topics.plan",
+            String,
+            "nav_msgs/Path the built-in navigator's planned path out",
+            |c, v| c.topics.plan = s(v),
+            |c| c.topics.plan.clone()
+        ),
+        p!(
             "topics.say",
             String,
             "std_msgs/String speech out",

@@ -1,7 +1,8 @@
 //! A run drawn on its map as SVG: walls, places with their names, keep-out zones, objects
 //! (filled when the detector reported them during the run, hollow when not), the trajectory
-//! coloured by speed, a numbered marker where each step started and a cross where the safety
-//! gate intervened (hover for the step or the reasons).
+//! coloured by speed, each path the navigator planned (dashed, from `/plan`), a numbered marker
+//! where each step started and a cross where the safety gate intervened (hover for the step
+//! or the reasons).
 //!
 //! It is drawn from a run's recorded messages (odometry, detections, the step and safety
 //! channels), so a recording and a live run give the same picture.
@@ -9,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use embodia_ros::msg::nav_msgs::Odometry;
+use embodia_ros::msg::nav_msgs::{Odometry, Path};
 use embodia_ros::msg::std_msgs::String as RosString;
 use embodia_ros::msg::vision_msgs::Detection3DArray;
 use embodia_ros::{Message, cdr};
@@ -100,6 +101,7 @@ pub fn draw(world: &World, entries: &[Entry], safety_topic: &str, title: &str) -
     let mut seen = BTreeSet::new();
     let mut steps = Vec::new();
     let mut interventions = Vec::new();
+    let mut paths: Vec<(i64, Vec<V2>)> = Vec::new();
     for e in entries {
         if let Some(o) = decode::<Odometry>(e) {
             let p = &o.pose.pose.position;
@@ -108,6 +110,15 @@ pub fn draw(world: &World, entries: &[Entry], safety_topic: &str, title: &str) -
                 at: V2::new(p.x, p.y),
                 speed: o.twist.twist.linear.x,
             });
+        } else if let Some(p) = decode::<Path>(e) {
+            let points: Vec<V2> = p
+                .poses
+                .iter()
+                .map(|q| V2::new(q.pose.position.x, q.pose.position.y))
+                .collect();
+            if points.len() > 1 {
+                paths.push((e.t_ns, points));
+            }
         } else if let Some(d) = decode::<Detection3DArray>(e) {
             seen.extend(d.detections.into_iter().map(|d| d.id));
         } else if e.topic == channels::STEP {
@@ -230,6 +241,22 @@ pub fn draw(world: &World, entries: &[Entry], safety_topic: &str, title: &str) -
     }
     let _ = writeln!(s, "</g>");
 
+    let _ = writeln!(
+        s,
+        r##"<g id="planned-paths" fill="none" stroke="#2a8" stroke-width="2" stroke-dasharray="6,4">"##
+    );
+    for (t, points) in &paths {
+        let joined: Vec<String> = points.iter().map(|p| f.pt(*p)).collect();
+        let _ = writeln!(
+            s,
+            r#"<polyline class="planned-path" points="{}"><title>path planned at {:.1} s ({} poses)</title></polyline>"#,
+            joined.join(" "),
+            *t as f64 / 1e9,
+            points.len()
+        );
+    }
+    let _ = writeln!(s, "</g>");
+
     let top = world.robot.max_linear;
     let _ = writeln!(
         s,
@@ -312,7 +339,7 @@ pub fn draw(world: &World, entries: &[Entry], safety_topic: &str, title: &str) -
     );
     let _ = writeln!(
         s,
-        r##"<text class="legend" x="{MARGIN}" y="{:.0}" fill="#555">trajectory blue (standing) to red ({top} m/s); numbered circles: steps started; purple crosses: gate interventions; objects filled when seen</text>"##,
+        r##"<text class="legend" x="{MARGIN}" y="{:.0}" fill="#555">trajectory blue (standing) to red ({top} m/s); green dashes: paths planned; numbered circles: steps started; purple crosses: gate interventions; objects filled when seen</text>"##,
         base + 30.0
     );
     s.push_str("</svg>\n");
@@ -371,6 +398,14 @@ mod tests {
             ..Detection3DArray::default()
         };
         out.push(cdr_entry(3_000_000_000, "/detections", &detections));
+        let path = crate::reactive::path_message(
+            &[V2::new(1.0, 1.5), V2::new(2.0, 1.5), V2::new(3.0, 2.0)],
+            "map",
+            100_000_000,
+        );
+        out.push(cdr_entry(100_000_000, "/plan", &path));
+        // The step ended: an empty path, nothing to draw.
+        out.push(cdr_entry(3_900_000_000, "/plan", &Path::default()));
         out
     }
 
@@ -393,6 +428,12 @@ mod tests {
         assert_eq!(class("object unseen"), 2);
         assert_eq!(class("step-start"), 1);
         assert_eq!(class("intervention"), 1);
+        let planned: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("planned-path"))
+            .filter_map(|n| n.attribute("points"))
+            .collect();
+        assert_eq!(planned, ["80.0,170.0 140.0,170.0 200.0,140.0"]);
         let mut names: Vec<&str> = doc
             .descendants()
             .filter(|n| n.attribute("class") == Some("place-name"))

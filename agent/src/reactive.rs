@@ -24,8 +24,12 @@ use embodia_actuation::{
     SkillStatus,
 };
 use embodia_perception::{Perceiver, WorldState};
-use embodia_ros::msg::std_msgs::{Bool, String as RosString};
+use embodia_ros::msg::builtin_interfaces::Time;
+use embodia_ros::msg::geometry_msgs::{Pose, PoseStamped};
+use embodia_ros::msg::nav_msgs::Path;
+use embodia_ros::msg::std_msgs::{Bool, Header, String as RosString};
 use embodia_ros::{Publisher, Subscription};
+use embodia_world::V2;
 use serde_json::json;
 
 use crate::activity::Activity;
@@ -52,6 +56,11 @@ pub struct ReactiveCore<E> {
     events: E,
     say: Publisher<RosString>,
     safety: Publisher<RosString>,
+    plan: Publisher<Path>,
+    plan_frame: String,
+    /// Whether the newest path published is a route still followed (cleared when its step
+    /// ends).
+    path_shown: bool,
     reset: Subscription<Bool>,
     snapshot: Arc<ArcSwap<WorldState>>,
     last_safety_publish: Option<(embodia_actuation::gate::Reasons, i64)>,
@@ -94,6 +103,27 @@ fn at_pace(v: f64, w: f64, pace: Option<f64>) -> (f64, f64) {
     }
 }
 
+/// `points` as a `nav_msgs/Path` in `frame`, each pose heading to the next point (the last
+/// keeps the heading of the last leg), as Nav2's planner publishes its plans.
+pub fn path_message(points: &[V2], frame: &str, now_ns: i64) -> Path {
+    let header = Header::new(Time::from_nanos(now_ns), frame);
+    let mut heading = 0.0;
+    let poses = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if let Some(next) = points.get(i + 1) {
+                heading = (next.y - p.y).atan2(next.x - p.x);
+            }
+            PoseStamped {
+                header: header.clone(),
+                pose: Pose::planar(p.x, p.y, heading),
+            }
+        })
+        .collect();
+    Path { header, poses }
+}
+
 /// Handles the reactive core needs, made by the agent's wiring.
 pub struct ReactiveParts<E> {
     /// Perception.
@@ -110,6 +140,10 @@ pub struct ReactiveParts<E> {
     pub say: Publisher<RosString>,
     /// `/agent/safety`.
     pub safety: Publisher<RosString>,
+    /// `/plan`: the navigator's path.
+    pub plan: Publisher<Path>,
+    /// The frame the navigator plans in (the map frame).
+    pub plan_frame: String,
     /// `/agent/safety_reset`.
     pub reset: Subscription<Bool>,
     /// Where the newest world state is shared with the deliberative side.
@@ -141,6 +175,9 @@ impl<E: EventSink> ReactiveCore<E> {
             events: p.events,
             say: p.say,
             safety: p.safety,
+            plan: p.plan,
+            plan_frame: p.plan_frame,
+            path_shown: false,
             reset: p.reset,
             snapshot: p.snapshot,
             last_safety_publish: None,
@@ -186,6 +223,7 @@ impl<E: EventSink> ReactiveCore<E> {
                     tracing::debug!(id, ?step, ?max_speed_mps, ?avoid, "step started");
                     self.nav
                         .set_avoid(zones_to_avoid(&avoid, self.perceiver.state()));
+                    self.clear_path(now_ns);
                     self.active = Some((id, start(&step)));
                     self.pace = max_speed_mps.filter(|p| p.is_finite() && *p > 0.0);
                 }
@@ -206,6 +244,12 @@ impl<E: EventSink> ReactiveCore<E> {
                 if let Some(text) = out.say {
                     let _ = self.say.publish(&RosString { data: text.clone() });
                     self.events.emit(ReactiveEvent::Said(text));
+                }
+                if let Some(points) = &out.path {
+                    let _ = self
+                        .plan
+                        .publish(&path_message(points, &self.plan_frame, now_ns));
+                    self.path_shown = true;
                 }
                 if out.status != SkillStatus::Running {
                     self.events.emit(ReactiveEvent::StepFinished {
@@ -246,6 +290,9 @@ impl<E: EventSink> ReactiveCore<E> {
         });
         self.snapshot.store(Arc::new(world.clone()));
         self.end_step_if_latched();
+        if self.active.is_none() {
+            self.clear_path(now_ns);
+        }
         let asks_to_move = command.v != 0.0 || command.w != 0.0;
         self.end_step_if_sensor_lost(out.reasons, asks_to_move, gate_now);
         self.publish_safety(
@@ -254,6 +301,15 @@ impl<E: EventSink> ReactiveCore<E> {
             (command.v, command.w),
             (out.v, out.w),
         );
+    }
+
+    /// Publishes an empty path when the one shown is no longer followed.
+    fn clear_path(&mut self, now_ns: i64) {
+        if std::mem::take(&mut self.path_shown) {
+            let _ = self
+                .plan
+                .publish(&path_message(&[], &self.plan_frame, now_ns));
+        }
     }
 
     /// A latched stop (emergency stop, collision, loss of control, internal error) holds the
@@ -462,6 +518,8 @@ mod tests {
                 events: InboxEvents::new(tx, Arc::new(Activity::default())),
                 say: bus.publisher("/agent/say", QosProfile::DEFAULT).unwrap(),
                 safety: bus.publisher("/agent/safety", QosProfile::DEFAULT).unwrap(),
+                plan: bus.publisher("/plan", QosProfile::DEFAULT).unwrap(),
+                plan_frame: "map".into(),
                 reset: bus
                     .subscribe(
                         "/agent/safety_reset",

@@ -55,6 +55,10 @@ const DEFINITIONS: &[Definition] = &[
         text: "geometry_msgs/Point position\ngeometry_msgs/Quaternion orientation\n",
     },
     Definition {
+        name: "geometry_msgs/PoseStamped",
+        text: "std_msgs/Header header\ngeometry_msgs/Pose pose\n",
+    },
+    Definition {
         name: "geometry_msgs/PoseWithCovariance",
         text: "geometry_msgs/Pose pose\nfloat64[36] covariance\n",
     },
@@ -117,6 +121,10 @@ const DEFINITIONS: &[Definition] = &[
     Definition {
         name: "nav_msgs/OccupancyGrid",
         text: "std_msgs/Header header\nnav_msgs/MapMetaData info\nint8[] data\n",
+    },
+    Definition {
+        name: "nav_msgs/Path",
+        text: "std_msgs/Header header\ngeometry_msgs/PoseStamped[] poses\n",
     },
     Definition {
         name: "vision_msgs/ObjectHypothesis",
@@ -213,6 +221,7 @@ mod tests {
         check::<sensor_msgs::BatteryState>();
         check::<nav_msgs::Odometry>();
         check::<nav_msgs::OccupancyGrid>();
+        check::<nav_msgs::Path>();
         check::<vision_msgs::Detection3DArray>();
         check::<tf2_msgs::TFMessage>();
         check::<geometry_msgs::Twist>();

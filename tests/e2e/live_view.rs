@@ -10,7 +10,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use embodia_ros::msg::geometry_msgs::Twist;
-use embodia_ros::msg::nav_msgs::{OccupancyGrid, Odometry};
+use embodia_ros::msg::nav_msgs::{OccupancyGrid, Odometry, Path};
 use embodia_ros::msg::sensor_msgs::{BatteryState, Imu, LaserScan};
 use embodia_ros::msg::std_msgs::{Bool, String as RosString};
 use embodia_ros::msg::tf2_msgs::TFMessage;
@@ -28,7 +28,7 @@ use super::interactive::Session;
 const SUBPROTOCOL: &str = "foxglove.sdk.v1";
 
 /// Topic, message encoding, schema name, schema encoding.
-const ADVERTISED: [(&str, &str, &str, &str); 25] = [
+const ADVERTISED: [(&str, &str, &str, &str); 26] = [
     ("/scan", "cdr", "sensor_msgs/msg/LaserScan", "ros2msg"),
     ("/odom", "cdr", "nav_msgs/msg/Odometry", "ros2msg"),
     ("/map", "cdr", "nav_msgs/msg/OccupancyGrid", "ros2msg"),
@@ -53,6 +53,7 @@ const ADVERTISED: [(&str, &str, &str, &str); 25] = [
     ("/agent/status", "cdr", "std_msgs/msg/String", "ros2msg"),
     ("/agent/say", "cdr", "std_msgs/msg/String", "ros2msg"),
     ("/agent/safety", "cdr", "std_msgs/msg/String", "ros2msg"),
+    ("/plan", "cdr", "nav_msgs/msg/Path", "ros2msg"),
     ("/embodia/task", "json", "embodia/Event", "jsonschema"),
     ("/embodia/plan", "json", "embodia/Event", "jsonschema"),
     ("/embodia/step", "json", "embodia/Event", "jsonschema"),
@@ -78,7 +79,7 @@ const ADVERTISED: [(&str, &str, &str, &str); 25] = [
         "protobuf",
     ),
     (
-        "/embodia/scene/route",
+        "/embodia/scene/goals",
         "protobuf",
         "foxglove.SceneUpdate",
         "protobuf",
@@ -165,6 +166,11 @@ fn decode(topic: &str, encoding: &str, payload: &[u8]) -> String {
         ("cdr", "/emergency_stop" | "/agent/safety_reset") => {
             let m: Bool = embodia_ros::cdr::decode(payload).unwrap();
             format!("{}", m.data)
+        }
+        ("cdr", "/plan") => {
+            let m: Path = embodia_ros::cdr::decode(payload).unwrap();
+            assert_eq!(m.header.frame_id, "map");
+            format!("{} poses", m.poses.len())
         }
         ("cdr", "/cmd_vel") => {
             let m: Twist = embodia_ros::cdr::decode(payload).unwrap();

@@ -214,6 +214,23 @@ fn replay_refuses_bad_input_with_exit_2_and_the_fix() {
     }
 }
 
+/// What Foxglove's Python reader (`tests/interop/read_mcap.py`) makes of `file`.
+fn read_independently(file: &Path) -> serde_json::Value {
+    let venv = Command::new("bash")
+        .arg(root().join("scripts/mcap-venv.sh"))
+        .output()
+        .expect("bash runs");
+    assert!(venv.status.success(), "{}", text(&venv));
+    let python = String::from_utf8_lossy(&venv.stdout).trim().to_owned();
+    let out = Command::new(&python)
+        .arg(root().join("tests/interop/read_mcap.py"))
+        .arg(file)
+        .output()
+        .expect("python runs");
+    assert!(out.status.success(), "{}", text(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 #[test]
 fn a_fresh_recording_replays_and_an_independent_reader_decodes_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -223,19 +240,7 @@ fn a_fresh_recording_replays_and_an_independent_reader_decodes_it() {
     let out = embodia(&["replay", &file]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 
-    let venv = Command::new("bash")
-        .arg(root().join("scripts/mcap-venv.sh"))
-        .output()
-        .expect("bash runs");
-    assert!(venv.status.success(), "{}", text(&venv));
-    let python = String::from_utf8_lossy(&venv.stdout).trim().to_owned();
-    let out = Command::new(&python)
-        .arg(root().join("tests/interop/read_mcap.py"))
-        .arg(&file)
-        .output()
-        .expect("python runs");
-    assert!(out.status.success(), "{}", text(&out));
-    let read: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let read = read_independently(Path::new(&file));
     for (topic, ty) in [
         ("/scan", "sensor_msgs/msg/LaserScan"),
         ("/odom", "nav_msgs/msg/Odometry"),
@@ -290,13 +295,7 @@ fn a_fresh_recording_replays_and_an_independent_reader_decodes_it() {
         read["json_first"]["/embodia/grounding"]["grounding"]["clauses"][0]["certain"], true,
         "{read}"
     );
-    let out = Command::new(&python)
-        .arg(root().join("tests/interop/read_mcap.py"))
-        .arg(root().join(RECORDINGS[2]))
-        .output()
-        .expect("python runs");
-    assert!(out.status.success(), "{}", text(&out));
-    let read: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let read = read_independently(&root().join(RECORDINGS[2]));
     assert_eq!(read["topics"]["/embodia/memory"]["encoding"], "json");
     assert!(
         read["json_counts"]["/embodia/memory"].as_u64() >= Some(2),
@@ -397,4 +396,81 @@ fn eval_records_each_scenario_and_writes_a_report_folder() {
         index.contains("turn-left.svg") && index.contains("<table>"),
         "{index}"
     );
+}
+
+#[test]
+fn the_navigators_path_is_recorded_on_plan_from_the_robot_to_the_goal_and_drawn() {
+    use embodia_ros::msg::nav_msgs::Path as NavPath;
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("run.svg");
+    let (report, file) = record(
+        dir.path(),
+        "go to the east room",
+        &["--svg", &svg.display().to_string()],
+    );
+    assert_eq!(report["tasks"][0]["outcome"], "succeeded");
+    let rec = embodia::recording::read::read(Path::new(&file)).unwrap();
+    let paths: Vec<(i64, NavPath)> = rec
+        .entries
+        .iter()
+        .filter(|e| e.topic == "/plan")
+        .map(|e| {
+            (
+                e.t_ns,
+                embodia_ros::cdr::decode::<NavPath>(&e.data).unwrap(),
+            )
+        })
+        .collect();
+    assert!(paths.len() >= 2, "a path and its clearing: {}", paths.len());
+    let (_, planned) = &paths[0];
+    assert_eq!(planned.header.frame_id, "map");
+    assert!(planned.poses.len() > 10, "{} poses", planned.poses.len());
+    let xy = |i: usize| {
+        let p = &planned.poses[i].pose.position;
+        (p.x, p.y)
+    };
+    let dist = |a: (f64, f64), b: (f64, f64)| (a.0 - b.0).hypot(a.1 - b.1);
+    // From where the robot stood (its start in test_room) ...
+    assert!(dist(xy(0), (1.0, 1.5)) < 0.1, "starts at {:?}", xy(0));
+    // ... through the door, to where the robot ended up: the path it followed.
+    let last = xy(planned.poses.len() - 1);
+    let end = (
+        report["final_pose"]["x"].as_f64().unwrap(),
+        report["final_pose"]["y"].as_f64().unwrap(),
+    );
+    assert!(last.0 > 3.0, "ends in the east room: {last:?}");
+    assert!(dist(last, end) < 0.25, "ends at {last:?}, robot at {end:?}");
+    assert!(
+        planned
+            .poses
+            .iter()
+            .any(|p| (p.pose.position.x - 3.0).abs() < 0.1
+                && (1.5..2.5).contains(&p.pose.position.y)),
+        "goes through the door"
+    );
+    // When the step ends, the route is cleared.
+    assert!(paths.last().unwrap().1.poses.is_empty());
+    // Replay compares the paths too.
+    let out = embodia(&["replay", &file]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // An independent reader decodes them with the ros2msg schema (what RViz's and Foxglove's
+    // path displays read).
+    let read = read_independently(Path::new(&file));
+    assert_eq!(read["topics"]["/plan"]["type"], "nav_msgs/msg/Path");
+    assert_eq!(read["counts"]["/plan"].as_u64(), Some(paths.len() as u64));
+    assert_eq!(read["paths"][0]["frame"], "map");
+    assert_eq!(
+        read["paths"][0]["poses"].as_array().unwrap().len(),
+        planned.poses.len()
+    );
+
+    let text = std::fs::read_to_string(&svg).unwrap();
+    let doc = roxmltree::Document::parse(&text).expect("well-formed SVG");
+    let drawn: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("planned-path"))
+        .collect();
+    assert_eq!(drawn.len(), 1, "one path planned, drawn once");
+    let points = drawn[0].attribute("points").unwrap().split(' ').count();
+    assert_eq!(points, planned.poses.len());
 }

@@ -1,6 +1,7 @@
 """Reads an embodia recording with Foxglove's independent reader (mcap + mcap-ros2-support)
 and prints, as JSON: every channel's topic with its schema name and encoding, how many
-messages of /scan, /odom and /cmd_vel decoded (each one decoded and its fields touched), and
+messages of /scan, /odom, /cmd_vel and /plan decoded (each one decoded and its fields
+touched; the navigator's paths listed with their frame and points), and
 per JSON channel (the agent's decisions) how many messages parsed as JSON objects and the
 first one of each.
 
@@ -16,8 +17,9 @@ from mcap_ros2.decoder import DecoderFactory
 
 
 def main(path):
-    counts = {"/scan": 0, "/odom": 0, "/cmd_vel": 0}
+    counts = {"/scan": 0, "/odom": 0, "/cmd_vel": 0, "/plan": 0}
     checks = {"scan_beams": set(), "odom_frames": set(), "cmd_finite": True}
+    paths = []
     with open(path, "rb") as f:
         reader = make_reader(f, decoder_factories=[DecoderFactory()])
         summary = reader.get_summary()
@@ -45,6 +47,15 @@ def main(path):
             counts[channel.topic] += 1
             if channel.topic == "/scan":
                 checks["scan_beams"].add(len(msg.ranges))
+            elif channel.topic == "/plan":
+                paths.append(
+                    {
+                        "frame": msg.header.frame_id,
+                        "poses": [
+                            [p.pose.position.x, p.pose.position.y] for p in msg.poses
+                        ],
+                    }
+                )
             elif channel.topic == "/odom":
                 checks["odom_frames"].add(msg.header.frame_id + ">" + msg.child_frame_id)
                 _ = msg.pose.pose.position.x + msg.twist.twist.angular.z
@@ -58,6 +69,7 @@ def main(path):
                 "topics": topics,
                 "counts": counts,
                 "json_counts": json_counts,
+                "paths": paths,
                 "json_first": json_first,
                 "checks": checks,
                 "metadata_names": sorted(metadata),

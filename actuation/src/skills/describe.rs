@@ -209,10 +209,8 @@ impl Skill for Describe {
             (None, true) => "I do not see any objects around me.".to_owned(),
         };
         SkillOutput {
-            v: 0.0,
-            w: 0.0,
-            status: SkillStatus::Succeeded,
             say: Some(text),
+            ..SkillOutput::done()
         }
     }
 }

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use embodia_perception::{ViewCone, WorldState};
 use embodia_ros::msg::nav_msgs::OccupancyGrid;
-use embodia_world::Polygon;
+use embodia_world::{Polygon, V2};
 use serde::Serialize;
 
 use crate::nav::{Costmap, CostmapConfig, CoverageConfig, FollowConfig};
@@ -77,6 +77,9 @@ pub struct SkillOutput {
     pub status: SkillStatus,
     /// Something to say, once.
     pub say: Option<String>,
+    /// A path the navigator planned this tick (first plan or replan), start to goal, map
+    /// frame: the route it now follows.
+    pub path: Option<Vec<V2>>,
 }
 
 impl SkillOutput {
@@ -87,6 +90,7 @@ impl SkillOutput {
             w,
             status: SkillStatus::Running,
             say: None,
+            path: None,
         }
     }
 
@@ -97,6 +101,7 @@ impl SkillOutput {
             w: 0.0,
             status: SkillStatus::Succeeded,
             say: None,
+            path: None,
         }
     }
 
@@ -107,6 +112,7 @@ impl SkillOutput {
             w: 0.0,
             status: SkillStatus::Failed(f),
             say: None,
+            path: None,
         }
     }
 }

@@ -55,6 +55,8 @@ pub struct NavigateTo {
     facing_since_ns: Option<i64>,
     /// The Nav2 goal open for this step (canceled if the step ends first).
     nav2_goal: Option<(Arc<Nav2Link>, u64)>,
+    /// A path planned and not yet handed out in an output.
+    new_path: Option<Vec<V2>>,
 }
 
 impl Drop for NavigateTo {
@@ -81,7 +83,14 @@ impl NavigateTo {
             last_replan_ns: 0,
             facing_since_ns: None,
             nav2_goal: None,
+            new_path: None,
         }
+    }
+
+    /// Follows `points` from now on, and hands them out with the next output.
+    fn follow(&mut self, points: Vec<V2>, ctx: &SkillContext<'_>) {
+        self.new_path = Some(points.clone());
+        self.follower = Some(PurePursuit::new(points, ctx.nav.follow.clone()));
     }
 
     /// The goal cell chosen, once planned (for tests and status).
@@ -175,7 +184,7 @@ impl NavigateTo {
         let path = astar::plan(map, start, cell)
             .ok_or_else(|| Failure::transient(format!("no path to {:?}", self.target)))?;
         let points: Vec<V2> = path.iter().map(|c| map.center_of(*c)).collect();
-        self.follower = Some(PurePursuit::new(points, ctx.nav.follow.clone()));
+        self.follow(points, ctx);
         self.goal = Some((goal, cell));
         Ok(())
     }
@@ -306,7 +315,20 @@ impl Skill for NavigateTo {
         "navigate_to"
     }
 
+    /// Drives, and hands out a path planned this tick (not when Nav2 drives: Nav2 plans and
+    /// publishes its own).
     fn tick(&mut self, ctx: &mut SkillContext<'_>) -> SkillOutput {
+        let mut out = self.drive(ctx);
+        let path = self.new_path.take();
+        if ctx.nav.nav2.is_none() {
+            out.path = path;
+        }
+        out
+    }
+}
+
+impl NavigateTo {
+    fn drive(&mut self, ctx: &mut SkillContext<'_>) -> SkillOutput {
         let now = ctx.now_ns;
         let started = *self.started_ns.get_or_insert(now);
         let (Some(robot), Some(map)) = (ctx.world.robot, ctx.nav.costmap(ctx.world)) else {
@@ -359,7 +381,7 @@ impl Skill for NavigateTo {
                     Some(path) => {
                         tracing::debug!(target = %self.target, "replanned around an obstacle");
                         let points = path.iter().map(|c| map.center_of(*c)).collect();
-                        self.follower = Some(PurePursuit::new(points, ctx.nav.follow.clone()));
+                        self.follow(points, ctx);
                         self.blocked_since_ns = None;
                     }
                     None => {

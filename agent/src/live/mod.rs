@@ -8,8 +8,9 @@
 //! that drops its oldest entry when full; a thread of its own turns them into Foxglove
 //! messages, so a slow or absent viewer never slows control.
 //!
-//! A viewer that connects late still gets the map, the static transforms and the world scene:
-//! they are sent again every [`LATCHED_EVERY`], as transient-local topics are to late joiners.
+//! A viewer that connects late still gets the map, the static transforms, the navigator's
+//! newest path (`/plan`) and the world scene: they are sent again every [`LATCHED_EVERY`], as
+//! transient-local topics are to late joiners.
 
 pub mod scene;
 
@@ -24,7 +25,6 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 use embodia_ros::msg::nav_msgs::Odometry;
 use embodia_ros::msg::std_msgs::String as RosString;
 use embodia_ros::msg::vision_msgs::Detection3DArray;
-use embodia_world::V2;
 use foxglove::messages::{PoseInFrame, SceneUpdate};
 use foxglove::{Channel, Context, PartialMetadata, RawChannel, Schema, WebSocketServerHandle};
 use thiserror::Error;
@@ -56,8 +56,9 @@ pub mod topics {
     pub const POSE: &str = "/embodia/pose";
     /// What the detector reports (`foxglove.SceneUpdate`).
     pub const DETECTIONS: &str = "/embodia/scene/detections";
-    /// The current plan's route (`foxglove.SceneUpdate`).
-    pub const ROUTE: &str = "/embodia/scene/route";
+    /// The goals of the current plan's remaining `navigate_to` steps (`foxglove.SceneUpdate`);
+    /// the route the navigator planned to the current one is `/plan` (`nav_msgs/Path`).
+    pub const GOALS: &str = "/embodia/scene/goals";
 }
 
 /// JSON channels of the recorder that the live view shows (the tick channel is left out: it
@@ -187,7 +188,7 @@ struct Channels {
     robot: Channel<SceneUpdate>,
     pose: Channel<PoseInFrame>,
     detections: Channel<SceneUpdate>,
-    route: Channel<SceneUpdate>,
+    goals: Channel<SceneUpdate>,
     source: SceneSource,
     odom_topic: String,
     detections_topic: String,
@@ -233,12 +234,17 @@ impl Channels {
             robot: context.channel_builder(topics::ROBOT).build(),
             pose: context.channel_builder(topics::POSE).build(),
             detections: context.channel_builder(topics::DETECTIONS).build(),
-            route: context.channel_builder(topics::ROUTE).build(),
+            goals: context.channel_builder(topics::GOALS).build(),
             source,
             odom_topic: p.odom.clone(),
             detections_topic: p.detections.clone(),
             status_topic: config.topics.status.clone(),
-            latched_topics: vec![p.map.clone(), p.tf_static.clone()],
+            // The navigator's path is published when planned: a late viewer gets the newest.
+            latched_topics: vec![
+                p.map.clone(),
+                p.tf_static.clone(),
+                config.topics.plan.clone(),
+            ],
         })
     }
 }
@@ -246,7 +252,6 @@ impl Channels {
 /// The live view's thread: turns entries into Foxglove messages until told to stop.
 fn publish(ch: Channels, rx: &Receiver<Entry>, stop: &AtomicBool) {
     let mut latched: HashMap<String, Vec<u8>> = HashMap::new();
-    let mut robot: Option<V2> = None;
     let mut last_status = serde_json::Value::Null;
     let mut now_ns = 0_i64;
     let mut latched_at: Option<Instant> = None;
@@ -258,7 +263,7 @@ fn publish(ch: Channels, rx: &Receiver<Entry>, stop: &AtomicBool) {
                 if ch.latched_topics.contains(&entry.topic) {
                     latched.insert(entry.topic.clone(), entry.data.clone());
                 }
-                derived(&ch, &entry, &mut robot, &mut last_status);
+                derived(&ch, &entry, &mut last_status);
                 if let Some(channel) = ch.raw.get(&entry.topic) {
                     channel.log_with_meta(&entry.data, at(entry.t_ns));
                 }
@@ -276,10 +281,8 @@ fn publish(ch: Channels, rx: &Receiver<Entry>, stop: &AtomicBool) {
             ch.world
                 .log_with_meta(&scene::world(&ch.source, now_ns), at(now_ns));
             if !last_status.is_null() {
-                ch.route.log_with_meta(
-                    &scene::route(&ch.source, &last_status, robot, now_ns),
-                    at(now_ns),
-                );
+                ch.goals
+                    .log_with_meta(&scene::goals(&ch.source, &last_status, now_ns), at(now_ns));
             }
         }
     }
@@ -292,20 +295,13 @@ fn at(t_ns: i64) -> PartialMetadata {
 }
 
 /// The scenes drawn from one entry.
-fn derived(
-    ch: &Channels,
-    entry: &Entry,
-    robot: &mut Option<V2>,
-    last_status: &mut serde_json::Value,
-) {
+fn derived(ch: &Channels, entry: &Entry, last_status: &mut serde_json::Value) {
     let Encoding::Cdr(_) = entry.encoding else {
         return;
     };
     let t = entry.t_ns;
     if entry.topic == ch.odom_topic {
         if let Ok(odom) = embodia_ros::cdr::decode::<Odometry>(&entry.data) {
-            let p = &odom.pose.pose.position;
-            *robot = Some(V2::new(p.x, p.y));
             if ch.robot.has_sinks() {
                 ch.robot
                     .log_with_meta(&scene::robot(&ch.source, &odom, t), at(t));
@@ -325,8 +321,8 @@ fn derived(
         && let Ok(msg) = embodia_ros::cdr::decode::<RosString>(&entry.data)
         && let Ok(status) = serde_json::from_str::<serde_json::Value>(&msg.data)
     {
-        ch.route
-            .log_with_meta(&scene::route(&ch.source, &status, *robot, t), at(t));
+        ch.goals
+            .log_with_meta(&scene::goals(&ch.source, &status, t), at(t));
         *last_status = status;
     }
 }

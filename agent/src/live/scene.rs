@@ -1,7 +1,8 @@
 //! What the live view draws in Foxglove's 3D panel beside the raw topics, in Foxglove's
 //! well-known schemas: the robot's footprint and pose (from `/odom`), the world's keep-out
-//! zones and place names, what the detector reports, and the current plan's route. Pure
-//! functions of the recorded messages, so they are tested without a server.
+//! zones and place names, what the detector reports, and the goals of the current plan (the
+//! route the navigator planned is its own topic, `/plan`). Pure functions of the recorded
+//! messages, so they are tested without a server.
 
 use embodia_ros::msg::geometry_msgs::Pose as RosPose;
 use embodia_ros::msg::nav_msgs::Odometry;
@@ -248,10 +249,10 @@ pub fn detections(msg: &Detection3DArray, t_ns: i64) -> SceneUpdate {
     replace_all(t_ns, entities)
 }
 
-/// The current plan's route: from the robot through the goals of its remaining
-/// `navigate_to` steps, in order (the navigator's own path around obstacles is not published).
-/// `status` is the agent's status JSON; empty when no plan runs.
-pub fn route(source: &SceneSource, status: &Value, robot: Option<V2>, t_ns: i64) -> SceneUpdate {
+/// The goals of the current plan's remaining `navigate_to` steps, in order: a marker each,
+/// numbered. The path there is the navigator's, on `/plan`. `status` is the agent's status
+/// JSON; empty when no plan runs.
+pub fn goals(source: &SceneSource, status: &Value, t_ns: i64) -> SceneUpdate {
     let steps = status
         .pointer("/plan/steps")
         .and_then(Value::as_array)
@@ -274,19 +275,19 @@ pub fn route(source: &SceneSource, status: &Value, robot: Option<V2>, t_ns: i64)
     if goals.is_empty() {
         return replace_all(t_ns, Vec::new());
     }
-    let mut e = entity(&source.map_frame, "route", t_ns);
-    e.lines = vec![LinePrimitive {
-        r#type: line_primitive::Type::LineStrip as i32,
-        pose: at(0.0, 0.0, 0.0),
-        thickness: 0.05,
-        points: robot
-            .into_iter()
-            .chain(goals.iter().copied())
-            .map(|p| point(p, 0.05))
-            .collect(),
-        color: color(0.1, 0.7, 0.2, 0.9),
-        ..LinePrimitive::default()
-    }];
+    let mut e = entity(&source.map_frame, "goals", t_ns);
+    e.texts = goals
+        .iter()
+        .enumerate()
+        .map(|(i, g)| TextPrimitive {
+            pose: at(g.x, g.y, 0.4),
+            billboard: true,
+            font_size: 14.0,
+            scale_invariant: true,
+            color: color(0.1, 0.5, 0.15, 1.0),
+            text: format!("goal {}", i + 1),
+        })
+        .collect();
     e.spheres = goals
         .iter()
         .map(|g| SpherePrimitive {
@@ -359,7 +360,7 @@ mod tests {
     }
 
     #[test]
-    fn the_route_runs_from_the_robot_through_the_remaining_navigation_goals() {
+    fn the_goals_are_those_of_the_remaining_navigation_steps_in_order() {
         let status = json!({
             "plan": { "steps": [
                 { "skill": "navigate_to", "target": "hall" },
@@ -370,15 +371,19 @@ mod tests {
             ]},
             "current_step": 1,
         });
-        let update = route(&source(), &status, Some(V2::new(0.0, 0.0)), 0);
-        let line = &update.entities[0].lines[0];
-        let xs: Vec<(f64, f64)> = line.points.iter().map(|p| (p.x, p.y)).collect();
-        assert_eq!(xs, vec![(0.0, 0.0), (5.0, 2.0), (3.0, 4.0)]);
+        let update = goals(&source(), &status, 0);
+        let xs: Vec<(f64, f64)> = update.entities[0]
+            .spheres
+            .iter()
+            .filter_map(|s| s.pose.as_ref()?.position.as_ref().map(|p| (p.x, p.y)))
+            .collect();
+        assert_eq!(xs, vec![(5.0, 2.0), (3.0, 4.0)]);
+        assert_eq!(update.entities[0].texts[1].text, "goal 2");
     }
 
     #[test]
-    fn no_plan_clears_the_route() {
-        let update = route(&source(), &json!({ "plan": null }), None, 0);
+    fn no_plan_clears_the_goals() {
+        let update = goals(&source(), &json!({ "plan": null }), 0);
         assert!(update.entities.is_empty());
         assert_eq!(update.deletions.len(), 1);
     }

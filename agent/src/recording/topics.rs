@@ -6,7 +6,7 @@
 //! agree on it by construction.
 
 use embodia_ros::msg::geometry_msgs::{Twist, TwistStamped};
-use embodia_ros::msg::nav_msgs::{OccupancyGrid, Odometry};
+use embodia_ros::msg::nav_msgs::{OccupancyGrid, Odometry, Path};
 use embodia_ros::msg::sensor_msgs::{BatteryState, Imu, LaserScan};
 use embodia_ros::msg::std_msgs::{Bool, String as RosString};
 use embodia_ros::msg::tf2_msgs::TFMessage;
@@ -92,6 +92,7 @@ pub fn agent_topics(config: &AgentConfig) -> Vec<(String, &'static str, Directio
         (t.status.clone(), RosString::TYPE_NAME, Output),
         (t.say.clone(), RosString::TYPE_NAME, Output),
         (t.safety.clone(), RosString::TYPE_NAME, Output),
+        (t.plan.clone(), Path::TYPE_NAME, Output),
     ]
 }
 
@@ -117,7 +118,8 @@ pub fn tap_by_name<B: Bus>(
         Bool,
         RosString,
         Twist,
-        TwistStamped
+        TwistStamped,
+        Path
     );
     Err(unknown_type(topic, type_name))
 }
@@ -136,6 +138,7 @@ pub fn known_type(name: &str) -> Option<&'static str> {
         RosString::TYPE_NAME,
         Twist::TYPE_NAME,
         TwistStamped::TYPE_NAME,
+        Path::TYPE_NAME,
     ]
     .into_iter()
     .find(|t| *t == name)
@@ -164,7 +167,8 @@ pub fn render(type_name: &str, cdr: &[u8]) -> String {
         Bool,
         RosString,
         Twist,
-        TwistStamped
+        TwistStamped,
+        Path
     );
     format!("<{} bytes of {type_name}>", cdr.len())
 }
@@ -219,7 +223,8 @@ pub fn feed_by_name<B: Bus>(
         Bool,
         RosString,
         Twist,
-        TwistStamped
+        TwistStamped,
+        Path
     );
     Err(unknown_type(topic, type_name))
 }

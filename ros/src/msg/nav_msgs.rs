@@ -1,9 +1,9 @@
-//! `nav_msgs`: odometry and occupancy grids.
+//! `nav_msgs`: odometry, occupancy grids and planned paths.
 
 use serde::{Deserialize, Serialize};
 
 use super::builtin_interfaces::Time;
-use super::geometry_msgs::{Pose, PoseWithCovariance, TwistWithCovariance};
+use super::geometry_msgs::{Pose, PoseStamped, PoseWithCovariance, TwistWithCovariance};
 use super::std_msgs::Header;
 use crate::ros_message;
 
@@ -20,6 +20,17 @@ pub struct Odometry {
     pub twist: TwistWithCovariance,
 }
 ros_message!(Odometry, "nav_msgs/msg/Odometry");
+
+/// `nav_msgs/msg/Path`: a planned path, as Nav2's planner publishes on `/plan`; empty when
+/// there is none.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Path {
+    /// Stamp and the frame of the poses (the map frame).
+    pub header: Header,
+    /// The poses from the start to the goal.
+    pub poses: Vec<PoseStamped>,
+}
+ros_message!(Path, "nav_msgs/msg/Path");
 
 /// `nav_msgs/msg/MapMetaData`: how grid cells map to the world.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
