@@ -29,6 +29,8 @@ struct Harness {
     gate: SafetyGate<CmdVelPublisher>,
     nav: NavResources,
     said: Vec<String>,
+    /// Paths the skill handed out, in order.
+    paths: Vec<Vec<V2>>,
 }
 
 impl Harness {
@@ -61,6 +63,7 @@ impl Harness {
             gate,
             nav: NavResources::new(world.robot.radius, 0.45),
             said: vec![],
+            paths: vec![],
         }
     }
 
@@ -85,6 +88,7 @@ impl Harness {
             if let Some(s) = out.say.clone() {
                 self.said.push(s);
             }
+            self.paths.extend(out.path.clone());
             self.gate.drive(&GateInput {
                 now_ns: now,
                 command: Some(SkillCommand {
@@ -148,6 +152,16 @@ fn navigate_to_a_place_through_the_door() {
     let stats = h.sim.sim().stats();
     assert_eq!(stats.collisions, 0);
     assert!(!world.in_keep_out(h.pos(), world.robot.radius));
+    // The path it planned, handed out once: from the start, through the door, to where the
+    // robot stopped.
+    assert_eq!(h.paths.len(), 1, "planned once, nothing in the way");
+    let path = &h.paths[0];
+    assert!((path[0] - V2::new(1.0, 1.5)).norm() < 0.1, "{:?}", path[0]);
+    assert!((path[path.len() - 1] - h.pos()).norm() < 0.25);
+    assert!(
+        path.iter()
+            .any(|p| (p.x - 3.0).abs() < 0.1 && (1.5..2.5).contains(&p.y))
+    );
 }
 
 #[test]

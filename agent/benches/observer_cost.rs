@@ -5,7 +5,8 @@
 //! channel — in the same run, against the same agent, in alternating rounds so that load from
 //! elsewhere on the machine falls on each alike. The recorder and the live view are driven as `embodia agent --record
 //! FILE --foxglove` drives them: taps on the bus drained every 20 ms on a thread of their
-//! own, entries handed to the live view's thread through its bounded drop-oldest queue.
+//! own at background priority, entries handed to the live view's thread (background priority
+//! too) through its bounded drop-oldest queue.
 //!
 //!     cargo bench -p embodia --bench observer_cost
 
@@ -50,6 +51,8 @@ impl Draining {
         let thread = {
             let stop = stop.clone();
             std::thread::spawn(move || {
+                // As `embodia agent` drains when it records: at background priority.
+                embodia::priority::background_thread();
                 while !stop.load(Ordering::Relaxed) {
                     std::thread::sleep(DRAIN_EVERY);
                     let t = now();
@@ -150,16 +153,17 @@ struct Tally {
     dropped: u64,
 }
 
-/// Measures `samples` scans with `what` attached, adding to `tally`.
-fn round(rig: &mut Rig, what: Attached, samples: usize, tally: &mut Tally) -> Vec<f64> {
+/// Measures `samples` scans with `what` attached, adding to `tally`: end to end, and the
+/// control thread's own reaction (see [`Rig::measure`]).
+fn round(rig: &mut Rig, what: Attached, samples: usize, tally: &mut Tally) -> (Vec<f64>, Vec<f64>) {
     match what {
-        Attached::Nothing => rig.measure(samples).0,
+        Attached::Nothing => rig.measure(samples),
         Attached::Recorder => {
             let dir = tempfile::tempdir().unwrap();
             let file = dir.path().join("bench.mcap");
             let sink = TeeSink::new(Some(McapSink::create(&file, &bench_meta()).unwrap()), false);
             let recording = Draining::start(rig, sink);
-            let lat = rig.measure(samples).0;
+            let lat = rig.measure(samples);
             let (mcap, _) = recording.stop().into_parts();
             mcap.unwrap().finish().unwrap();
             tally.bytes += std::fs::metadata(&file).unwrap().len();
@@ -183,7 +187,7 @@ fn round(rig: &mut Rig, what: Attached, samples: usize, tally: &mut Tally) -> Ve
                 Draining::start(rig, TeeSink::new(None, false).with_feeds(vec![live.feed()]));
             // The viewer has subscribed before the measurement starts.
             std::thread::sleep(Duration::from_millis(300));
-            let lat = rig.measure(samples).0;
+            let lat = rig.measure(samples);
             feeding.stop();
             stop.store(true, Ordering::Relaxed);
             tally.received += client.join().unwrap();
@@ -200,14 +204,16 @@ fn main() {
     // Rounds alternate what is attached, so that load from elsewhere on the machine falls on
     // every configuration alike; the samples of each are pooled.
     let configs = [Attached::Nothing, Attached::Recorder, Attached::LiveView];
-    let mut pooled: Vec<(Vec<f64>, Tally)> = configs
+    let mut pooled: Vec<(Vec<f64>, Vec<f64>, Tally)> = configs
         .iter()
-        .map(|_| (Vec::new(), Tally::default()))
+        .map(|_| (Vec::new(), Vec::new(), Tally::default()))
         .collect();
     for _ in 0..ROUNDS {
         for (i, what) in configs.iter().enumerate() {
-            let (lat, tally) = &mut pooled[i];
-            lat.extend(round(&mut rig, *what, SAMPLES / ROUNDS, tally));
+            let (lat, react, tally) = &mut pooled[i];
+            let (l, r) = round(&mut rig, *what, SAMPLES / ROUNDS, tally);
+            lat.extend(l);
+            react.extend(r);
         }
     }
     drop(busy);
@@ -215,15 +221,16 @@ fn main() {
     let (last, driving) = (rig.last(), rig.driving);
     let counts = rig.agent.shutdown();
 
-    for (lat, _) in &mut pooled {
+    for (lat, react, _) in &mut pooled {
         lat.sort_by(f64::total_cmp);
+        react.sort_by(f64::total_cmp);
     }
-    let base = pooled[0].0.clone();
+    let (base, base_react) = (pooled[0].0.clone(), pooled[0].1.clone());
     println!(
-        "| scan -> gated /cmd_vel, navigating ({SAMPLES} scans each, in {ROUNDS} alternating rounds, another core kept busy) | p50 | p99 | p50 ratio | p99 ratio |"
+        "| scan -> gated /cmd_vel, navigating ({SAMPLES} scans each, in {ROUNDS} alternating rounds, another core kept busy) | p50 | p99 | p50 ratio | p99 ratio | control thread reaction p99 (ratio) |"
     );
-    println!("|---|---|---|---|---|");
-    for (what, (lat, tally)) in configs.iter().zip(&pooled) {
+    println!("|---|---|---|---|---|---|");
+    for (what, (lat, react, tally)) in configs.iter().zip(&pooled) {
         let note = match what {
             Attached::Nothing => String::new(),
             Attached::Recorder => format!(" ({} kB written)", tally.bytes / 1000),
@@ -233,12 +240,14 @@ fn main() {
             ),
         };
         println!(
-            "| {}{note} | {:.0} us | {:.0} us | {:.2} | {:.2} |",
+            "| {}{note} | {:.0} us | {:.0} us | {:.2} | {:.2} | {:.0} us ({:.2}) |",
             what.label(),
             quantile(lat, 0.5),
             quantile(lat, 0.99),
             quantile(lat, 0.5) / quantile(&base, 0.5),
             quantile(lat, 0.99) / quantile(&base, 0.99),
+            quantile(react, 0.99),
+            quantile(react, 0.99) / quantile(&base_react, 0.99),
         );
     }
     eprintln!(

@@ -236,6 +236,6 @@ mod tests {
         assert!(text.starts_with("std_msgs/Header header\nstring child_frame_id\n"));
         assert!(text.contains(&format!("{SEPARATOR}\nMSG: std_msgs/Header\n")));
         assert!(text.contains("MSG: geometry_msgs/PoseWithCovariance\ngeometry_msgs/Pose pose\nfloat64[36] covariance\n"));
-        assert_eq!(ros2msg("nav_msgs/msg/Path"), None);
+        assert_eq!(ros2msg("nav_msgs/msg/GridCells"), None);
     }
 }

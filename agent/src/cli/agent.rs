@@ -258,6 +258,11 @@ fn serve<B: Bus, R: Bus>(
         Pacing::WallClock(clock.clone()),
     )?;
     let actions = embodia::task_action::TaskActionServer::start(bus, &execute_task, agent.tasks());
+    if recording.is_some() {
+        // This thread drains, encodes and compresses the recording from here on: background
+        // work, like planning and the live view's thread, never ahead of what drives the robot.
+        embodia::priority::background_thread();
+    }
     let started = Instant::now();
     let mut next = 0;
     let mut done = 0;

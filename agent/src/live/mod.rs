@@ -108,6 +108,8 @@ impl LiveView {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("live-view-ws")
+            // Encoding and sending to viewers is background work, as is the thread feeding it.
+            .on_thread_start(crate::priority::background_thread)
             .enable_all()
             .build()
             .map_err(|e| fail(format!("no runtime: {e}")))?;
