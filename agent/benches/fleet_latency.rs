@@ -13,13 +13,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
-use embodia::agent::{AgentConfig, Pacing};
-use embodia::{Agent, RulePlanner};
-use embodia_perception::SemanticMap;
+use embodia::Agent;
+use embodia::agent::AgentConfig;
 use embodia_ros::msg::builtin_interfaces::Time;
-use embodia_ros::msg::geometry_msgs::{
-    Pose, PoseWithCovariance, Transform, TransformStamped, Twist, TwistStamped, TwistWithCovariance,
-};
+use embodia_ros::msg::geometry_msgs::{Transform, TransformStamped, TwistStamped};
 use embodia_ros::msg::nav_msgs::Odometry;
 use embodia_ros::msg::sensor_msgs::LaserScan;
 use embodia_ros::msg::std_msgs::Header;
@@ -86,15 +83,7 @@ fn run(n: usize) -> (Vec<f64>, usize) {
                     Delivery::Queue(1000),
                 )
                 .unwrap();
-            let agent = Agent::start(
-                &bus,
-                Arc::new(SemanticMap::default()),
-                Arc::new(RulePlanner::default()),
-                None,
-                config.clone(),
-                Pacing::WallClock(Arc::new(now)),
-            )
-            .unwrap();
+            let agent = support::agent(&bus, config.clone(), Arc::new(now));
             let latencies = Arc::new(std::sync::Mutex::new(Vec::with_capacity(ROUNDS)));
             // Each robot's commands are received on a thread of their own, so one robot's
             // wait never delays the timing of another's.
@@ -147,18 +136,12 @@ fn run(n: usize) -> (Vec<f64>, usize) {
         .collect();
     let publish_odom = |r: &Robot| {
         r.odom
-            .publish(&Odometry {
-                header: Header::new(Time::from_nanos(now()), format!("{}/odom", r.ns)),
-                child_frame_id: format!("{}/base_link", r.ns),
-                pose: PoseWithCovariance {
-                    pose: Pose::planar(5.0, r.y, 0.0),
-                    covariance: [0.0; 36],
-                },
-                twist: TwistWithCovariance {
-                    twist: Twist::planar(0.3, 0.0),
-                    covariance: [0.0; 36],
-                },
-            })
+            .publish(&support::odometry(
+                now(),
+                (&format!("{}/odom", r.ns), &format!("{}/base_link", r.ns)),
+                (5.0, r.y),
+                (0.3, 0.0),
+            ))
             .unwrap();
     };
     for r in &robots {
@@ -167,10 +150,6 @@ fn run(n: usize) -> (Vec<f64>, usize) {
     }
     std::thread::sleep(Duration::from_millis(300));
     eprintln!("{n} robots: agents started, timing {ROUNDS} rounds");
-    let ranges: Vec<f32> = (0..360)
-        .map(|i| 6.0 + 0.5 * (i as f32 * 0.1).sin())
-        .collect();
-    let inc = std::f32::consts::TAU / 360.0;
     for _ in 0..ROUNDS {
         for r in &robots {
             publish_odom(r);
@@ -179,18 +158,7 @@ fn run(n: usize) -> (Vec<f64>, usize) {
         t_pub.store(t, Ordering::SeqCst);
         for r in &robots {
             r.scan
-                .publish(&LaserScan {
-                    header: Header::new(Time::from_nanos(t), format!("{}/base_scan", r.ns)),
-                    angle_min: -std::f32::consts::PI,
-                    angle_max: -std::f32::consts::PI + inc * 359.0,
-                    angle_increment: inc,
-                    time_increment: 0.0,
-                    scan_time: 0.1,
-                    range_min: 0.12,
-                    range_max: 12.0,
-                    ranges: ranges.clone(),
-                    intensities: vec![],
-                })
+                .publish(&support::scan(t, &format!("{}/base_scan", r.ns)))
                 .unwrap();
         }
         // A 10 Hz lidar's pace, shortened: every robot has answered well within it.

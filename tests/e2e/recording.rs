@@ -24,6 +24,16 @@ fn text(out: &Output) -> String {
     )
 }
 
+/// The elements of an SVG document with this class.
+fn with_class<'a, 'i>(
+    doc: &'a roxmltree::Document<'i>,
+    class: &str,
+) -> Vec<roxmltree::Node<'a, 'i>> {
+    doc.descendants()
+        .filter(|n| n.attribute("class") == Some(class))
+        .collect()
+}
+
 fn record(dir: &Path, task: &str, extra: &[&str]) -> (serde_json::Value, String) {
     let file = dir.join("run.mcap").display().to_string();
     let mut args = vec![
@@ -358,10 +368,7 @@ fn run_draws_the_run_as_svg() {
     assert!(r["safety_interventions"]["episodes"]["proximity_stop"].as_u64() > Some(0));
     let text = std::fs::read_to_string(&svg).unwrap();
     let doc = roxmltree::Document::parse(&text).expect("well-formed SVG");
-    let crosses: Vec<_> = doc
-        .descendants()
-        .filter(|n| n.attribute("class") == Some("intervention"))
-        .collect();
+    let crosses = with_class(&doc, "intervention");
     assert!(!crosses.is_empty());
     assert!(
         text.contains("proximity_stop"),
@@ -466,10 +473,7 @@ fn the_navigators_path_is_recorded_on_plan_from_the_robot_to_the_goal_and_drawn(
 
     let text = std::fs::read_to_string(&svg).unwrap();
     let doc = roxmltree::Document::parse(&text).expect("well-formed SVG");
-    let drawn: Vec<_> = doc
-        .descendants()
-        .filter(|n| n.attribute("class") == Some("planned-path"))
-        .collect();
+    let drawn = with_class(&doc, "planned-path");
     assert_eq!(drawn.len(), 1, "one path planned, drawn once");
     let points = drawn[0].attribute("points").unwrap().split(' ').count();
     assert_eq!(points, planned.poses.len());

@@ -9,13 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use embodia::agent::{AgentConfig, Pacing};
-use embodia::{Agent, RulePlanner};
-use embodia_perception::SemanticMap;
+use embodia::Agent;
+use embodia::agent::AgentConfig;
 use embodia_ros::msg::builtin_interfaces::Time;
-use embodia_ros::msg::geometry_msgs::{
-    Pose, PoseWithCovariance, Transform, TransformStamped, Twist, TwistStamped, TwistWithCovariance,
-};
+use embodia_ros::msg::geometry_msgs::{Transform, TransformStamped, TwistStamped};
 use embodia_ros::msg::nav_msgs::{OccupancyGrid, Odometry};
 use embodia_ros::msg::sensor_msgs::LaserScan;
 use embodia_ros::msg::std_msgs::Header;
@@ -41,7 +38,6 @@ pub struct Rig {
     cmd: Subscription<TwistStamped>,
     _map: Publisher<OccupancyGrid>,
     _tf_static: Publisher<TFMessage>,
-    ranges: Vec<f32>,
     last: (f64, f64),
     /// Commands measured, and how many of them drove forward (the skill was navigating).
     pub driving: (usize, usize),
@@ -84,15 +80,7 @@ impl Rig {
             stamped_cmd_vel: true,
             ..AgentConfig::default()
         };
-        let agent = Agent::start(
-            &bus,
-            Arc::new(SemanticMap::default()),
-            Arc::new(RulePlanner::default()),
-            None,
-            config.clone(),
-            Pacing::WallClock(now.clone()),
-        )
-        .unwrap();
+        let agent = crate::support::agent(&bus, config.clone(), now.clone());
         let rig = Self {
             bus,
             config,
@@ -104,9 +92,6 @@ impl Rig {
             cmd,
             _map: map,
             _tf_static: tf_static,
-            ranges: (0..360)
-                .map(|i| 6.0 + 0.5 * (i as f32 * 0.1).sin())
-                .collect(),
             last: (0.0, 0.0),
             driving: (0, 0),
         };
@@ -118,18 +103,12 @@ impl Rig {
 
     fn publish_odom(&self) {
         self.odom
-            .publish(&Odometry {
-                header: Header::new(Time::from_nanos((self.now)()), "odom"),
-                child_frame_id: "base_link".into(),
-                pose: PoseWithCovariance {
-                    pose: Pose::planar(5.0, 10.0, 0.0),
-                    covariance: [0.0; 36],
-                },
-                twist: TwistWithCovariance {
-                    twist: Twist::planar(self.last.0, self.last.1),
-                    covariance: [0.0; 36],
-                },
-            })
+            .publish(&crate::support::odometry(
+                (self.now)(),
+                ("odom", "base_link"),
+                (5.0, 10.0),
+                self.last,
+            ))
             .unwrap();
     }
 
@@ -139,7 +118,6 @@ impl Rig {
     /// sorted, microseconds.
     pub fn measure(&mut self, samples: usize) -> (Vec<f64>, Vec<f64>) {
         let now = self.now.clone();
-        let inc = std::f32::consts::TAU / 360.0;
         let mut lat = Vec::with_capacity(samples);
         let mut react = Vec::with_capacity(samples);
         while lat.len() < samples {
@@ -153,18 +131,7 @@ impl Rig {
                 })
                 .unwrap();
             self.scan
-                .publish(&LaserScan {
-                    header: Header::new(Time::from_nanos(t_pub), "base_scan"),
-                    angle_min: -std::f32::consts::PI,
-                    angle_max: -std::f32::consts::PI + inc * 359.0,
-                    angle_increment: inc,
-                    time_increment: 0.0,
-                    scan_time: 0.1,
-                    range_min: 0.12,
-                    range_max: 12.0,
-                    ranges: self.ranges.clone(),
-                    intensities: vec![],
-                })
+                .publish(&crate::support::scan(t_pub, "base_scan"))
                 .unwrap();
             let deadline = Instant::now() + Duration::from_millis(200);
             while Instant::now() < deadline {
