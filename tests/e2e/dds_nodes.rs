@@ -108,6 +108,9 @@ fn an_agent_node_records_the_live_bus_and_replay_refuses_the_file() {
     assert_eq!(count("/embodia/task"), 1);
     assert_eq!(count("/embodia/report"), 1);
     assert!(count("/embodia/plan") >= 1);
+    // The decisions no topic carries, and the navigator's path, published over DDS.
+    assert_eq!(count("/embodia/grounding"), 1);
+    assert!(count("/plan") >= 1, "paths: {}", count("/plan"));
     let times: Vec<i64> = recording.entries.iter().map(|e| e.t_ns).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "stamped in order");
     let replay = Command::new(bin)
