@@ -192,6 +192,26 @@ fn navigate_to_a_point_and_to_an_unknown_target() {
 }
 
 #[test]
+fn a_point_no_one_may_stand_on_is_approached_to_the_nearest_free_spot() {
+    let mut h = Harness::load(ROOM);
+    // The keep-out zone's middle: nothing within half a metre of it may be stood on.
+    assert_eq!(
+        h.run(
+            Step::NavigateTo {
+                target: "5.0, 3.3".into()
+            },
+            40.0
+        ),
+        SkillStatus::Succeeded
+    );
+    let d = (h.pos() - V2::new(5.0, 3.3)).norm();
+    assert!((0.5..=1.05).contains(&d), "{d}");
+    let world = World::load(ROOM).unwrap();
+    assert!(!world.in_keep_out(h.pos(), world.robot.radius));
+    assert_eq!(h.sim.sim().stats().collisions, 0);
+}
+
+#[test]
 fn navigate_across_the_apartment_without_touching_anything() {
     let mut h = Harness::load(APARTMENT);
     for place in ["kitchen", "study", "bedroom", "bathroom"] {

@@ -145,6 +145,8 @@ struct Current {
     report: TaskReport,
     /// Where the robot stood when the task began ("come back" returns there).
     start: Option<(f64, f64)>,
+    /// Where it stood when the task before began ("go back to where you were", said first).
+    earlier_start: Option<(f64, f64)>,
     /// The pace the task asked for, m/s ("slowly").
     pace: Option<f64>,
     /// Places the task asked to keep out of.
@@ -179,6 +181,8 @@ pub struct Deliberative {
     memory_epoch_ns: i64,
     /// The latest tasks (oldest first), for what "it" and "there" point back to.
     history: std::collections::VecDeque<String>,
+    /// Where the robot stood when the latest task began (the next task's earlier start).
+    last_start: Option<(f64, f64)>,
     /// A task the memory file recorded as in progress when the agent started: the agent
     /// stopped while doing it.
     interrupted: Option<String>,
@@ -303,6 +307,7 @@ impl Deliberative {
             writes: WriteHealth::default(),
             writes_shown: p.memory_writes,
             history: std::collections::VecDeque::with_capacity(HISTORY + 1),
+            last_start: None,
             interrupted,
             places: p.places,
             places_out: p.places_out,
@@ -737,9 +742,11 @@ impl Deliberative {
             tracing::info!(?avoid, "the task asks to keep out of places");
         }
         let recorded = report.task.clone();
+        let earlier_start = std::mem::replace(&mut self.last_start, start);
         self.current = Some(Current {
             report,
             start,
+            earlier_start,
             pace,
             avoid,
         });
@@ -811,11 +818,13 @@ impl Deliberative {
             let _ = self.commands.send(ReactiveCommand::Recall(remembered));
         }
         let start = self.current.as_ref().and_then(|c| c.start);
+        let earlier_start = self.current.as_ref().and_then(|c| c.earlier_start);
         let replan = previous_failure.is_some();
         let request = PlanRequest {
             memories,
             previous_failure,
             start,
+            earlier_start,
             history: self.history.iter().cloned().collect(),
             memory: MemoryHandle(self.memory.clone().map(|m| {
                 Arc::new(MemoryRecall {

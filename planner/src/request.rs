@@ -237,6 +237,11 @@ pub struct PlanRequest {
     /// Where the robot was when the task began (where "come back" returns to); the current
     /// pose when not given.
     pub start: Option<(f64, f64)>,
+    /// Where the robot was when the task before this one began: where "come back" returns to
+    /// when this task has not moved away first ("move forward 1 m", then "now go back to where
+    /// you were").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub earlier_start: Option<(f64, f64)>,
     /// The tasks given before this one, oldest first (what "it" and "there" may point back to).
     pub history: Vec<String>,
     /// The vector memory, when the agent has one.
@@ -256,6 +261,7 @@ impl PlanRequest {
             memories: Vec::new(),
             previous_failure: None,
             start: None,
+            earlier_start: None,
             history: Vec::new(),
             memory: MemoryHandle::default(),
             cancel: Cancel::default(),

@@ -540,6 +540,23 @@ impl RulePlanner {
             }
         }
         let clauses = resolve_references(&u.clauses, &request.history, &self.grounder);
+        // "Now go back to where you were": a task that returns before it moves anywhere
+        // returns to where the task before it began; its own start is where it stands.
+        let returning_first = clauses
+            .iter()
+            .find(|c| moves_away(&c.frame) || returns(&c.frame))
+            .is_some_and(|c| returns(&c.frame));
+        let earlier;
+        let request = match request.earlier_start {
+            Some(s) if returning_first => {
+                earlier = PlanRequest {
+                    start: Some(s),
+                    ..request.clone()
+                };
+                &earlier
+            }
+            _ => request,
+        };
         let mut out = Vec::new();
         let mut left_out: Vec<String> = Vec::new();
         for (i, c) in clauses.iter().enumerate() {
@@ -1637,6 +1654,19 @@ fn speaks_of_self(text: &str) -> bool {
                     | "us"
             )
         })
+}
+
+/// Whether a clause takes the robot away from where it stands.
+fn moves_away(f: &Frame) -> bool {
+    matches!(
+        f,
+        Frame::Go(_) | Frame::Via(_) | Frame::Find(_) | Frame::Move(_) | Frame::Need(_)
+    ) && !returns(f)
+}
+
+/// Whether a clause takes the robot back to where it started.
+fn returns(f: &Frame) -> bool {
+    matches!(f, Frame::ComeBack | Frame::Go(Target::Origin))
 }
 
 /// Openings of a follow-up that asks the last request again of another thing.

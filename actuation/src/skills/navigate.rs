@@ -99,6 +99,9 @@ impl NavigateTo {
     }
 }
 
+/// How far from a point goal the robot may stop when the point itself cannot be stood on, m.
+const POINT_REACH_M: f64 = 1.0;
+
 /// The reachable cell that best serves `goal`, if any.
 fn choose_goal_cell(map: &Costmap, reachable: &[bool], goal: &Goal) -> Option<Cell> {
     let ok = |c: Cell| {
@@ -147,12 +150,14 @@ fn choose_goal_cell(map: &Costmap, reachable: &[bool], goal: &Goal) -> Option<Ce
                 (map.center_of(c) - at).norm() + 0.1 * cost(c)
             })
         }
-        Goal::Point(p) => {
-            let mut cells = around(*p, 0.5);
+        // A point in an obstacle or a wall's margin (the corner a cabinet stands in): the
+        // nearest spot the robot can stand on, up to a metre away.
+        Goal::Point(p) => [0.5, POINT_REACH_M].into_iter().find_map(|reach| {
+            let mut cells = around(*p, reach).filter(|c| (map.center_of(*c) - p).norm() <= reach);
             best_in(&mut cells, &|c| {
                 (map.center_of(c) - p).norm() + 0.2 * cost(c)
             })
-        }
+        }),
     }
 }
 

@@ -612,3 +612,15 @@ fn just_outside_a_room_is_in_front_of_its_door_on_the_map() {
         nav("9.00, 2.30")
     );
 }
+
+#[test]
+fn going_back_before_moving_anywhere_returns_to_where_the_task_before_began() {
+    let mut r = PlanRequest::new("now go back to where you were", world(false));
+    r.start = Some((2.5, 4.0));
+    r.earlier_start = Some((1.0, 4.0));
+    let plan = |r: &PlanRequest| RulePlanner::default().propose(r).best_plan().unwrap().steps;
+    assert_eq!(plan(&r), [nav("1.00, 4.00")]);
+    // Having gone somewhere first, back is where this task began.
+    r.task = "go to the kitchen and then come back".into();
+    assert_eq!(plan(&r), [nav("kitchen"), nav("2.50, 4.00")]);
+}

@@ -67,6 +67,13 @@ const PART_BY_THING: &[&str] = &[
     "the corner with the ",
     "the part with the ",
     "the bit with the ",
+    "the bit by the ",
+    "the bit near the ",
+    "the part by the ",
+    "the part near the ",
+    "the area by the ",
+    "the area near the ",
+    "the spot by the ",
     "the end by the ",
     "the side by the ",
     "the corner by the ",
@@ -130,6 +137,12 @@ fn part_by_thing(text: &str, after_place: bool) -> Option<&str> {
 /// What a phrase after a verb refers to.
 pub fn read_target(text: &str) -> Target {
     let t = text.trim().trim_matches(',').trim();
+    // "the tank, but keep off the hot side": what follows is a remark, not more of the target.
+    let t = [", but ", " but "]
+        .iter()
+        .filter_map(|m| t.find(m))
+        .min()
+        .map_or(t, |i| t[..i].trim());
     let t = strip_tail(
         t,
         &[

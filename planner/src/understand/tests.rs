@@ -715,3 +715,40 @@ fn a_door_of_a_place_is_a_part_of_it() {
     // A place's number is not a time to wait.
     assert_eq!(frames("wait just outside room 8")[1], Frame::Wait(5.0));
 }
+
+#[test]
+fn acting_on_things_and_people_is_refused() {
+    for t in [
+        "sell me a ticket for the next boat",
+        "hold the cat still while I check her ears",
+        "drive the forklift out of the bay",
+        "weigh the parcel for me",
+    ] {
+        assert!(
+            matches!(frames(t)[..], [Frame::Refuse(Refusal::Cannot(_))]),
+            "{t}: {:?}",
+            frames(t)
+        );
+    }
+    // Holding on is waiting; driving to a place is going.
+    assert!(matches!(frames("hold on a second")[..], [Frame::Wait(_)]));
+    assert!(matches!(
+        frames("drive to the loading bay")[..],
+        [Frame::Go(_)]
+    ));
+}
+
+#[test]
+fn a_remark_or_reason_after_a_destination_is_not_part_of_it() {
+    assert_eq!(
+        frames("go near the boiler, but keep off the hot side"),
+        [Frame::Go(Target::Near("boiler".into()))]
+    );
+    assert_eq!(
+        frames("go to the kitchen, the bit by the fridge"),
+        [Frame::Go(Target::Part(
+            Part::Toward("fridge".into()),
+            "kitchen".into()
+        ))]
+    );
+}
