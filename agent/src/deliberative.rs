@@ -181,8 +181,11 @@ pub struct Deliberative {
     memory_epoch_ns: i64,
     /// The latest tasks (oldest first), for what "it" and "there" point back to.
     history: std::collections::VecDeque<String>,
-    /// Where the robot stood when the latest task began (the next task's earlier start).
+    /// Where the robot stood when the latest task began.
     last_start: Option<(f64, f64)>,
+    /// Where the robot stood when the latest task that moved it began (a task's earlier
+    /// start: "go back to where you were" after a question still means before the move).
+    moved_from: Option<(f64, f64)>,
     /// A task the memory file recorded as in progress when the agent started: the agent
     /// stopped while doing it.
     interrupted: Option<String>,
@@ -198,6 +201,9 @@ pub struct Deliberative {
 
 /// Earlier tasks kept for references back to them.
 const HISTORY: usize = 3;
+
+/// How far the robot must have gone during a task for its start to be "where you were", m.
+const MOVED_M: f64 = 0.2;
 
 /// Observations flushed into memory at once.
 const MEMORY_BATCH: usize = 32;
@@ -308,6 +314,7 @@ impl Deliberative {
             writes_shown: p.memory_writes,
             history: std::collections::VecDeque::with_capacity(HISTORY + 1),
             last_start: None,
+            moved_from: None,
             interrupted,
             places: p.places,
             places_out: p.places_out,
@@ -742,7 +749,16 @@ impl Deliberative {
             tracing::info!(?avoid, "the task asks to keep out of places");
         }
         let recorded = report.task.clone();
-        let earlier_start = std::mem::replace(&mut self.last_start, start);
+        // The robot moved since the latest task began: that task's start is where it was.
+        let moved = match (self.last_start, start) {
+            (Some(a), Some(b)) => (a.0 - b.0).hypot(a.1 - b.1) > MOVED_M,
+            _ => false,
+        };
+        if moved {
+            self.moved_from = self.last_start;
+        }
+        self.last_start = start;
+        let earlier_start = self.moved_from;
         self.current = Some(Current {
             report,
             start,

@@ -74,7 +74,6 @@ pub struct ReactiveCore<E> {
     pace: Option<f64>,
 }
 
-/// A skill's command at a pace: scaled down, curvature kept, when its speed is above `pace`.
 /// How near a place to avoid the robot may stand and still have it avoided, m: nearer, the
 /// robot is in its doorway and must be able to leave.
 const AVOID_CLEAR_M: f64 = 0.6;
@@ -93,6 +92,7 @@ fn zones_to_avoid(names: &[String], world: &WorldState) -> Vec<embodia_world::Po
         .collect()
 }
 
+/// A skill's command at a pace: scaled down, curvature kept, when its speed is above `pace`.
 fn at_pace(v: f64, w: f64, pace: Option<f64>) -> (f64, f64) {
     match pace {
         Some(p) if v.abs() > p => {

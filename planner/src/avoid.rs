@@ -38,8 +38,6 @@ const KEEP_OUT_OF: &[&str] = &[
     "not via",
     "rather than through",
     "instead of through",
-    "go around",
-    "go round",
 ];
 
 /// Words that end the span naming what to keep out of.
@@ -48,7 +46,15 @@ const SPAN_ENDS: &[&str] = &[
     "somebody", "there's", "then", "but", "so", "while", "please", "to", "go", "get",
 ];
 
-/// The places of `places` the task asks to keep out of, by name as known.
+/// Words after which what is named is where something is, not what to keep out of
+/// ("avoid the queue at reception").
+const LOCATING: &[&str] = &["at", "in", "by", "near", "inside", "on", "of", "from"];
+
+/// Words before a prohibition that take it back ("no need to avoid the café").
+const TAKEN_BACK: &[&str] = &["no need to", "don't need to", "do not need to", "needn't"];
+
+/// The places of `places` the task asks to keep out of, by name as known; never a place the
+/// task also sends the robot to ("go to the kitchen and avoid the kitchen table").
 pub fn places_to_avoid(task: &str, places: &[KnownPlace]) -> Vec<String> {
     let text = task.to_lowercase().replace('’', "'");
     // Sentence punctuation ends a span; the words are compared without it.
@@ -57,28 +63,47 @@ pub fn places_to_avoid(task: &str, places: &[KnownPlace]) -> Vec<String> {
         .map(str::trim)
         .collect();
     let mut out: Vec<String> = Vec::new();
+    let mut elsewhere: Vec<String> = Vec::new();
     for clause in clauses {
         let ws: Vec<&str> = clause.split_whitespace().collect();
-        for i in 0..ws.len() {
+        let mut said_outside: Vec<&str> = Vec::new();
+        let mut i = 0;
+        while i < ws.len() {
             let Some(p) = KEEP_OUT_OF.iter().find(|p| {
                 let pw: Vec<&str> = p.split(' ').collect();
                 ws.len() >= i + pw.len() && ws[i..i + pw.len()] == pw[..]
             }) else {
+                said_outside.push(ws[i]);
+                i += 1;
                 continue;
             };
+            let before = ws[..i].join(" ");
+            let taken_back = TAKEN_BACK.iter().any(|t| before.ends_with(t));
             let start = i + p.split(' ').count();
             let span: Vec<&str> = ws[start..]
                 .iter()
                 .take_while(|w| !SPAN_ENDS.contains(w))
                 .copied()
                 .collect();
-            for name in named_in(&span.join(" "), places) {
+            i = start + span.len();
+            // The noun phrase that starts the span, not where it is.
+            let thing: Vec<&str> = span
+                .iter()
+                .take_while(|w| !LOCATING.contains(w))
+                .copied()
+                .collect();
+            if taken_back {
+                continue;
+            }
+            for name in named_in(&thing.join(" "), places) {
                 if !out.contains(&name) {
                     out.push(name);
                 }
             }
         }
+        elsewhere.extend(named_in(&said_outside.join(" "), places));
     }
+    out.retain(|n| !elsewhere.contains(n));
     out
 }
 
@@ -108,7 +133,18 @@ fn named_in(span: &str, places: &[KnownPlace]) -> Vec<String> {
         .map(|p| p.name.clone())
         .collect();
     if !fully.is_empty() {
-        return fully;
+        // "stage left" said: "the stage" is part of that name, not said itself.
+        let words: Vec<Vec<String>> = fully.iter().map(|n| content_words(n)).collect();
+        return fully
+            .iter()
+            .zip(&words)
+            .filter(|(_, w)| {
+                !words
+                    .iter()
+                    .any(|o| o.len() > w.len() && w.iter().all(|x| o.contains(x)))
+            })
+            .map(|(n, _)| n.clone())
+            .collect();
     }
     let by_noun: Vec<String> = places
         .iter()
@@ -141,6 +177,7 @@ mod tests {
             "information point",
             "open office",
             "the stage",
+            "stage left",
             "kitchen",
         ]
         .into_iter()
@@ -167,7 +204,7 @@ mod tests {
                 "avoid the open office and the kitchen on your way",
                 &["open office", "kitchen"],
             ),
-            ("go round the kichen please", &["kitchen"]),
+            ("keep away from the kichen please", &["kitchen"]),
         ];
         for (task, want) in cases {
             assert_eq!(places_to_avoid(task, &places()), want, "{task}");
@@ -188,11 +225,23 @@ mod tests {
     }
 
     #[test]
+    fn a_place_the_task_goes_to_or_only_locates_something_is_not_avoided() {
+        for task in [
+            "go to the kitchen and avoid the kitchen table",
+            "go to the information point, avoid the queue at the kitchen",
+            "no need to avoid the open office, go to the kitchen",
+        ] {
+            assert!(places_to_avoid(task, &places()).is_empty(), "{task}");
+        }
+    }
+
+    #[test]
     fn a_task_without_a_prohibition_avoids_nothing() {
         for task in [
             "go to the kitchen",
             "go to the open office through the kitchen",
             "find the café menu",
+            "go round the kitchen and see who is there",
         ] {
             assert!(places_to_avoid(task, &places()).is_empty(), "{task}");
         }

@@ -61,7 +61,7 @@ pub fn stated(task: &str) -> Option<f64> {
         };
         let unit: Vec<&str> = ws[i + n..].iter().take(4).map(String::as_str).collect();
         let factor = match unit.as_slice() {
-            ["mps" | "ms", ..] => 1.0,
+            ["mps", ..] => 1.0,
             ["kph" | "kmh" | "kmph", ..] => 1.0 / 3.6,
             ["mph", ..] => 0.447_04,
             [
@@ -133,6 +133,7 @@ mod tests {
             "go to the kitchen, it's 5 metres away",
             "turn 90 degrees",
             "go to room 3",
+            "wait 500 ms then go to the kitchen",
         ] {
             assert_eq!(stated(t), None, "{t}");
         }

@@ -780,6 +780,9 @@ impl RulePlanner {
             // of the route the navigator chooses.
             Frame::Via(t) => Ok(best_place(&self.grounder, &target_text(t), w)
                 .filter(|(_, s)| *s >= PLAUSIBLE)
+                .filter(|(place, _)| {
+                    !crate::avoid::places_to_avoid(&r.task, &w.places).contains(place)
+                })
                 .map(|(place, s)| vec![alt(vec![nav(place)], s)])
                 .unwrap_or_default()),
             Frame::Find(t) => self.find(t, r),
@@ -1461,17 +1464,20 @@ impl RulePlanner {
             Target::In(inner, _) => target_text(inner),
             other => target_text(other),
         };
-        if !sent || !self.seen_named(&thing, None, r).0.is_empty() {
+        // A place is said where it is, from the map; a thing seen before, from memory.
+        let a_place =
+            best_place(&self.grounder, &thing, &r.world).is_some_and(|(_, s)| s >= PLAUSIBLE);
+        if !sent || a_place || !self.seen_named(&thing, None, r).0.is_empty() {
             return None;
         }
-        Some(self.find(t, r).map(|alts| {
-            alts.into_iter()
-                .map(|mut a| {
-                    a.steps.push(Step::Describe { place: None });
-                    a
-                })
-                .collect()
-        }))
+        let looked = self.find(t, r).ok()?;
+        Some(Ok(looked
+            .into_iter()
+            .map(|mut a| {
+                a.steps.push(Step::Describe { place: None });
+                a
+            })
+            .collect()))
     }
 
     /// "What colour is the armchair?": the colour the detector told, for each seen thing the
@@ -1780,7 +1786,15 @@ fn wished(text: &str) -> Option<String> {
     (0..ws.len()).find_map(|i| {
         WISHES.iter().find_map(|w| {
             let wish: Vec<&str> = w.split(' ').collect();
-            let hit = ws.len() > i + wish.len()
+            // "doesn't need the toilet any more" wants nothing.
+            let denied = ws[i.saturating_sub(2)..i].iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "doesn't" | "don't" | "not" | "never" | "longer" | "didn't" | "dont" | "doesnt"
+                )
+            });
+            let hit = !denied
+                && ws.len() > i + wish.len()
                 && ws[i..i + wish.len()].iter().zip(&wish).all(|(a, b)| a == b);
             hit.then(|| {
                 let rest = &ws[i + wish.len()..];

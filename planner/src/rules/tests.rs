@@ -523,6 +523,8 @@ fn what_someone_else_wants_is_seen_to_like_ones_own_need() {
         plan("my son is thirsty and needs a drink", false),
         [nav("kitchen")]
     );
+    // Wanting nothing any more is no need.
+    assert!(super::wished("grandma doesn't need to sleep any more").is_none());
 }
 
 #[test]

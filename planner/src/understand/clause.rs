@@ -742,7 +742,33 @@ pub(super) fn thing_before_remark(thing: &str) -> String {
         .iter()
         .take(5)
         .any(|w| *w == "one" || *w == "ones");
-    let list = tail_words.len() <= 5 && tail_words.iter().any(|w| *w == "and" || *w == "or");
+    // "the scissors, the sticky tape and the glue": more things, not a remark (a remark has
+    // someone doing something in it).
+    let someone = tail_words.iter().any(|w| {
+        matches!(
+            *w,
+            "i" | "i'm"
+                | "i've"
+                | "im"
+                | "she"
+                | "shes"
+                | "she's"
+                | "he"
+                | "he's"
+                | "hes"
+                | "they"
+                | "they're"
+                | "we"
+                | "we're"
+                | "you"
+                | "it's"
+                | "its"
+                | "think"
+                | "is"
+                | "was"
+        )
+    });
+    let list = !someone && tail_words.iter().any(|w| *w == "and" || *w == "or");
     if tail_words.len() < 3 || head.is_empty() || (list && !appositive) {
         return thing.to_owned();
     }
@@ -812,11 +838,28 @@ pub(super) fn split_waypoints<'a>(phrase: &str, rest: &'a str) -> (Option<&'a st
         if let Some(i) = rest.find(m) {
             let dest = rest[..i].trim().trim_end_matches(',').trim();
             // "without passing through the office": a place to keep out of, not to visit.
-            if let Some(d) = ["without", "not", "never", "rather than", "instead of"]
-                .iter()
-                .find_map(|n| dest.strip_suffix(n))
+            if let Some(d) = [
+                "without",
+                "not",
+                "never",
+                "rather than",
+                "instead of",
+                "avoiding",
+                "avoid",
+                "avoid going",
+                "avoiding going",
+                "don't go",
+                "do not go",
+                "but not",
+                "but don't go",
+            ]
+            .iter()
+            .filter_map(|n| dest.strip_suffix(n))
+            .min_by_key(|d| d.len())
             {
-                return (Some(d.trim().trim_end_matches(',').trim()), Vec::new());
+                let d = d.trim().trim_end_matches(',').trim();
+                let d = d.strip_suffix(" but").unwrap_or(d).trim();
+                return (Some(d), Vec::new());
             }
             let ways = waypoint_list(&rest[i + m.len()..]);
             if !dest.is_empty() && !ways.is_empty() {
@@ -964,7 +1007,11 @@ pub(super) fn read_wait(rest: &str) -> (f64, Option<String>) {
     .any(|d| rest.starts_with(d))
     {
         let cut = rest.find(" for ").unwrap_or(rest.len());
-        return (seconds, Some(rest[..cut].trim().to_owned()));
+        let said = rest[..cut].trim();
+        // "wait outside for five minutes": outside, with no place said, is where it is.
+        if !matches!(said, "outside" | "just outside" | "right outside") {
+            return (seconds, Some(said.to_owned()));
+        }
     }
     // "wait where they eat": a place said by what is done there.
     if let Some(w) = rest
@@ -974,7 +1021,11 @@ pub(super) fn read_wait(rest: &str) -> (f64, Option<String>) {
         let said = &rest[w..];
         let cut = said.find(" for ").unwrap_or(said.len());
         let said = said[..cut].trim();
-        if said.split(' ').count() >= 3 {
+        // "wait where you are", "wait where I can see you": stay put.
+        let stay = ["where you", "where i ", "where we ", "where it is"]
+            .iter()
+            .any(|s| said.starts_with(s));
+        if said.split(' ').count() >= 3 && !stay {
             return (seconds, Some(said.to_owned()));
         }
     }

@@ -423,9 +423,14 @@ pub fn understand_with(task: &str, lex: &dyn crate::text::Lexicon) -> Understand
 fn routes_before_destinations(clauses: Vec<Clause>) -> Vec<Clause> {
     let mut out: Vec<Clause> = Vec::with_capacity(clauses.len());
     let mut go_at: Option<usize> = None;
-    for c in clauses {
+    for (k, c) in clauses.iter().cloned().enumerate() {
+        // A route said with its own destination ("then go via the hall to the office") stays
+        // with it.
+        let own_destination = clauses[k + 1..]
+            .iter()
+            .any(|d| d.text == c.text && matches!(d.frame, Frame::Go(_)));
         match &c.frame {
-            Frame::Via(_) => {
+            Frame::Via(_) if !own_destination => {
                 if let Some(i) = go_at.filter(|i| out[*i].text != c.text) {
                     out.insert(i, c);
                     go_at = Some(i + 1);

@@ -253,8 +253,9 @@ pub(super) fn is_aside(text: &str) -> bool {
         .any(|p| after(text, p).is_some())
 }
 
-/// Openings of what not to do ("don't go in", "stay out of the lab"): kept out of the plan
-/// (navigation does not yet avoid places on request; the keep-out zones always hold).
+/// Openings of what not to do ("don't go in", "stay out of the lab"): kept out of the plan's
+/// steps (the places they name are routed around, see `crate::avoid`; the keep-out zones
+/// always hold).
 pub(super) const PROHIBITIONS: &[&str] = &[
     "don't",
     "dont",

@@ -630,6 +630,19 @@ fn places_to_pass_on_the_way_come_before_the_destination() {
         frames("go to the shed, but go via the porch so you can check the lock"),
         [via("porch"), Frame::Go(named("shed"))]
     );
+    // A later leg's route stays in that leg.
+    assert_eq!(
+        frames("go to the kitchen, then go via the hall to the office"),
+        [
+            Frame::Go(named("kitchen")),
+            via("hall"),
+            Frame::Go(named("office"))
+        ]
+    );
+    assert_eq!(
+        frames("go to the lab avoiding going through the cafe"),
+        [Frame::Go(named("lab"))]
+    );
     // A way not to go is no waypoint.
     assert_eq!(
         frames("go to the shed without passing through the porch"),
@@ -657,7 +670,11 @@ fn a_remark_after_a_comma_is_not_part_of_the_thing_to_find() {
         frames("find the armchair, the green one by the window"),
         [Frame::Find(named("green armchair"))]
     );
-    // A list stays a list.
+    // A list stays a list, however long.
+    assert!(matches!(
+        &frames("find the scissors, the sticky tape and the glue")[..],
+        [Frame::Find(Target::Several(v))] if v.len() == 3
+    ));
     assert_eq!(
         frames("find the salt, pepper and oil"),
         [Frame::Find(Target::Several(vec![
@@ -711,6 +728,15 @@ fn a_door_of_a_place_is_a_part_of_it() {
     assert_eq!(
         frames("go into the shop but stay just inside the door")[1],
         door(DoorSide::Inside, "there")
+    );
+    // Outside with no place, or where it is, is where it stands.
+    assert_eq!(
+        frames("wait outside for five minutes"),
+        [Frame::Wait(300.0)]
+    );
+    assert_eq!(
+        frames("wait where you are for 5 minutes"),
+        [Frame::Wait(300.0)]
     );
     // A place's number is not a time to wait.
     assert_eq!(frames("wait just outside room 8")[1], Frame::Wait(5.0));
