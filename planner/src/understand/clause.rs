@@ -1022,9 +1022,16 @@ pub(super) fn read_wait(rest: &str) -> (f64, Option<String>) {
         let cut = said.find(" for ").unwrap_or(said.len());
         let said = said[..cut].trim();
         // "wait where you are", "wait where I can see you": stay put.
-        let stay = ["where you", "where i ", "where we ", "where it is"]
-            .iter()
-            .any(|s| said.starts_with(s));
+        let stay = [
+            "where you are",
+            "where you're",
+            "where you stand",
+            "where i can see",
+            "where we can see",
+            "where it is",
+        ]
+        .iter()
+        .any(|s| said.starts_with(s));
         if said.split(' ').count() >= 3 && !stay {
             return (seconds, Some(said.to_owned()));
         }

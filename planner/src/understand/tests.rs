@@ -738,6 +738,10 @@ fn a_door_of_a_place_is_a_part_of_it() {
         frames("wait where you are for 5 minutes"),
         [Frame::Wait(300.0)]
     );
+    assert_eq!(
+        frames("wait for me where we eat")[0],
+        Frame::Go(Target::Purpose("eat".into()))
+    );
     // A place's number is not a time to wait.
     assert_eq!(frames("wait just outside room 8")[1], Frame::Wait(5.0));
 }
