@@ -725,7 +725,8 @@ impl Deliberative {
             memory_error: self.writes.failing().map(str::to_owned),
             ..TaskReport::new(task, Outcome::Failed)
         };
-        let start = self.snapshot.load().robot.map(|r| (r.x, r.y));
+        let world = self.snapshot.load();
+        let start = world.robot.map(|r| (r.x, r.y));
         let pace = [
             embodia_planner::pace::asked(&report.task),
             embodia_planner::pace::stated(&report.task),
@@ -736,14 +737,7 @@ impl Deliberative {
         if let Some(p) = pace {
             tracing::info!(pace_mps = p, "the task asks for a pace");
         }
-        let known: Vec<KnownPlace> = self
-            .snapshot
-            .load()
-            .semantic
-            .places
-            .iter()
-            .map(KnownPlace::of)
-            .collect();
+        let known: Vec<KnownPlace> = world.semantic.places.iter().map(KnownPlace::of).collect();
         let avoid = embodia_planner::avoid::places_to_avoid(&report.task, &known);
         if !avoid.is_empty() {
             tracing::info!(?avoid, "the task asks to keep out of places");

@@ -50,11 +50,6 @@ pub fn asks_to_go(text: &str) -> bool {
         .any(|p| clause::contains_phrase(text, p))
 }
 
-/// Whether `text` (lower-case words joined by single spaces) holds `phrase` as whole words.
-pub fn contains_words(text: &str, phrase: &str) -> bool {
-    clause::contains_phrase(text, phrase)
-}
-
 /// Which way a part of a place lies.
 pub use crate::grounding::Side;
 
