@@ -282,6 +282,59 @@ fn purpose_overlap(a: &[String], b: &[String], lex: &dyn Lexicon) -> f32 {
     }
 }
 
+/// A long purpose is a situation told in a sentence ("Sam needs to get changed before the
+/// shift, where he'd do that"): besides the whole, each of its parts is read alone, a little
+/// less trusted, so that the part that names what is to be done is not drowned by the rest.
+fn purpose_readings(purpose: &str) -> Vec<(String, f32)> {
+    const PART_WEIGHT: f32 = 0.95;
+    const LONG: usize = 6;
+    let mut out = vec![(purpose.to_owned(), 1.0)];
+    if purpose.split_whitespace().count() < LONG {
+        return out;
+    }
+    let mut parts: Vec<String> = vec![purpose.replace([',', ';', '.'], " | ")];
+    for sep in [
+        " and ",
+        " before ",
+        " after ",
+        " because ",
+        " while ",
+        " so ",
+        " then ",
+        " for ",
+        " but ",
+        " into ",
+        " with ",
+        " off ",
+    ] {
+        parts = parts
+            .iter()
+            .flat_map(|p| p.split(sep).map(str::to_owned).collect::<Vec<_>>())
+            .collect();
+    }
+    for part in parts.iter().flat_map(|p| p.split('|')) {
+        let part = part.split_whitespace().collect::<Vec<_>>().join(" ");
+        // What someone needs or is ready to do, without who ("mrs patel's ready to pay").
+        let doing = [
+            " needs to ",
+            " need to ",
+            " ready to ",
+            " wants to ",
+            " asking for ",
+        ]
+        .iter()
+        .find_map(|m| part.split_once(m).map(|(_, r)| r.to_owned()))
+        .unwrap_or_else(|| part.clone());
+        if content_words(&doing).is_empty() || doing == purpose {
+            continue;
+        }
+        if !out.iter().any(|(r, _)| *r == doing) {
+            out.push((doing, PART_WEIGHT));
+        }
+    }
+    out
+}
+
 /// Sentence similarity mapped to a grounding score: unrelated phrases (cos < 0.45) score 0,
 /// close paraphrases (cos >= 0.85) score 1.
 fn similarity_score(cos: f32) -> f32 {
@@ -559,6 +612,22 @@ impl Grounder {
     /// Places that serve a purpose or a need ("wash my hands", "thirsty"): by the kind of
     /// room their name says, and by what is known or usually found in them.
     pub fn places_for(&self, purpose: &str, world: &WorldSummary) -> Vec<Ranked> {
+        let mut out = Vec::new();
+        for (reading, weight) in purpose_readings(purpose) {
+            for r in self.places_for_reading(&reading, world) {
+                push_best(
+                    &mut out,
+                    Ranked {
+                        score: r.score * weight,
+                        ..r
+                    },
+                );
+            }
+        }
+        sorted(out)
+    }
+
+    fn places_for_reading(&self, purpose: &str, world: &WorldSummary) -> Vec<Ranked> {
         let mut out = Vec::new();
         let typed = content_words(purpose);
         for p in &world.places {

@@ -117,6 +117,27 @@ fn places_for_needs_and_activities() {
 }
 
 #[test]
+fn a_situation_told_in_a_sentence_is_grounded_by_the_part_that_says_what_is_to_be_done() {
+    let g = Grounder::lexical();
+    let w = world();
+    // Read whole, the other words drown "print a document"; its part alone names the room.
+    let r = g.places_for(
+        "the new intern from accounts needs to print a document before the board meeting",
+        &w,
+    );
+    let (m, s) = top(&r);
+    assert_eq!(m, &place_named("copy room"), "{r:?}");
+    assert!(s >= PLAUSIBLE, "{s}");
+    let readings = purpose_readings("jo's ready to make coffee for the visitors, then wash up");
+    assert!(
+        readings.iter().any(|(r, w)| r == "make coffee" && *w < 1.0),
+        "{readings:?}"
+    );
+    // A short purpose is read whole only.
+    assert_eq!(purpose_readings("wash my hands").len(), 1);
+}
+
+#[test]
 fn a_general_thing_in_what_a_place_is_for_stands_for_the_thing_named() {
     let g = Grounder::lexical();
     let mut w = world();

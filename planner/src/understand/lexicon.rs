@@ -1749,6 +1749,7 @@ pub const SOMEWHERE: &[&str] = &[
     "where i could",
     "where we could",
     "wherever i can",
+    "wherever",
     "wherever the",
     "where the",
     "where my",

@@ -408,7 +408,9 @@ pub fn understand_with(task: &str, lex: &dyn crate::text::Lexicon) -> Understand
         }
     }
     Understanding {
-        clauses: routes_before_destinations(situations_asked_about(carry_verbs(clauses))),
+        clauses: routes_before_destinations(purposes_said_before(situations_asked_about(
+            carry_verbs(clauses),
+        ))),
         question,
     }
 }
@@ -457,6 +459,137 @@ fn situations_asked_about(clauses: Vec<Clause>) -> Vec<Clause> {
             continue;
         }
         out.push(c);
+    }
+    out
+}
+
+/// Words that point back at something said before ("where we'd do that", "where I'd have
+/// one", "where they're kept").
+const POINTING_BACK: &[&str] = &["that", "it", "this", "one", "them", "those", "so"];
+
+/// Words that carry no purpose of their own in "where ... would ...": who, and the helping
+/// verbs.
+const NO_PURPOSE: &[&str] = &[
+    "i",
+    "we",
+    "you",
+    "he",
+    "she",
+    "they",
+    "it",
+    "that",
+    "this",
+    "one",
+    "them",
+    "those",
+    "so",
+    "there",
+    "someone",
+    "somebody",
+    "can",
+    "could",
+    "would",
+    "will",
+    "should",
+    "might",
+    "may",
+    "must",
+    "do",
+    "does",
+    "did",
+    "be",
+    "been",
+    "being",
+    "is",
+    "are",
+    "was",
+    "were",
+    "have",
+    "has",
+    "had",
+    "usually",
+    "normally",
+    "typically",
+    "always",
+    "then",
+    "'d",
+    "'ll",
+    "'re",
+    "'s",
+    "'ve",
+    "to",
+];
+
+/// A word split off its contraction ("she'd" -> "she", "'d").
+fn uncontracted(word: &str) -> impl Iterator<Item = &str> {
+    let (base, tail) = match word.find('\'') {
+        Some(i) if i > 0 => word.split_at(i),
+        _ => (word, ""),
+    };
+    std::iter::once(base).chain((!tail.is_empty()).then_some(tail))
+}
+
+/// What a "where ..." purpose adds of its own when it only points back at the situation said
+/// before it ("where we'd do that", "where she'd settle up", "wherever he'd stay"): `None`
+/// when it stands alone ("where I can wash my hands").
+fn purpose_pointing_back(purpose: &str) -> Option<String> {
+    let words: Vec<&str> = purpose.split(' ').flat_map(uncontracted).collect();
+    let third_person = matches!(words.first(), Some(&("he" | "she" | "they")));
+    let points_back = words.iter().any(|w| POINTING_BACK.contains(w));
+    (third_person || points_back).then(|| {
+        words
+            .iter()
+            .filter(|w| !NO_PURPOSE.contains(w))
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+}
+
+/// "This collie needs an x-ray, go to where we'd do that": a destination said only as "where
+/// someone would do that" is the place for the situation said before it, so the two are one
+/// purpose.
+fn purposes_said_before(clauses: Vec<Clause>) -> Vec<Clause> {
+    let mut out: Vec<Clause> = Vec::with_capacity(clauses.len());
+    for c in clauses {
+        let own = match &c.frame {
+            Frame::Go(Target::Purpose(p)) => purpose_pointing_back(p),
+            _ => None,
+        };
+        // The situation is every remark and need said just before ("I'm crew and it's my
+        // break").
+        let told = out
+            .iter()
+            .rev()
+            .take_while(|prev| match &prev.frame {
+                Frame::Need(_) => true,
+                Frame::Bare(b) => !is_prohibition(b),
+                _ => false,
+            })
+            .count();
+        match own {
+            Some(own) if told > 0 => {
+                let said: Vec<Clause> = out.split_off(out.len() - told);
+                let mut situation: Vec<String> = said
+                    .iter()
+                    .filter_map(|s| match &s.frame {
+                        Frame::Need(n) | Frame::Bare(n) => Some(n.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                if !own.is_empty() {
+                    situation.push(own);
+                }
+                let mut text: Vec<String> = said.into_iter().map(|s| s.text).collect();
+                text.push(c.text);
+                out.push(Clause {
+                    text: text.join(", "),
+                    frame: Frame::Go(Target::Purpose(situation.join(", "))),
+                    implied: false,
+                });
+            }
+            _ => out.push(c),
+        }
     }
     out
 }

@@ -166,13 +166,12 @@ pub(super) fn read_motion(t: &str) -> Option<Frame> {
                 "yard" | "yards" | "yd" | "yds" => 0.9144,
                 "step" | "steps" | "pace" | "paces" => 0.5,
                 // No unit: moves stay within a few metres, so a larger number means
-                // centimetres ("forward 50").
-                "" if i + n == ws.len() => {
-                    if v > 5.0 {
-                        0.01
-                    } else {
-                        1.0
-                    }
+                // centimetres ("forward 50"). A number word alone at the end with no
+                // direction is a pronoun ("go where I'd have one").
+                "" if i + n == ws.len()
+                    && (forward || backward || ws[i].chars().any(|c| c.is_ascii_digit())) =>
+                {
+                    if v > 5.0 { 0.01 } else { 1.0 }
                 }
                 _ => continue,
             };

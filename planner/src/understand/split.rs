@@ -333,6 +333,11 @@ pub(super) fn split_on_starters(part: &str) -> Vec<String> {
     let mut i = 0;
     while i < tokens.len() {
         let tok = tokens[i];
+        // "wait by the door so I can see you", "in case the van comes": why, not another
+        // thing to do; the rest of the part is left out.
+        if !current.trim().is_empty() && says_why(&tokens[i..]) {
+            break;
+        }
         let (sep_len, rest_start) = if tok == "and" || tok == "but" || tok == "so" {
             (1, i + 1)
         } else if tok.ends_with(',') {
@@ -377,6 +382,26 @@ pub(super) fn split_on_starters(part: &str) -> Vec<String> {
         out.push(current.trim().to_owned());
     }
     out
+}
+
+/// Whether words start a reason ("so I can find it", "so that", "in case it rains").
+fn says_why(tokens: &[&str]) -> bool {
+    let first = tokens.first().map(|t| t.trim_end_matches(','));
+    let second = tokens.get(1).copied().unwrap_or("");
+    let third = tokens.get(2).copied().unwrap_or("");
+    match first {
+        Some("so") => {
+            second == "that"
+                || (matches!(second, "i" | "we" | "you" | "they" | "he" | "she")
+                    && matches!(third, "can" | "could" | "will" | "don't" | "won't"))
+                || matches!(
+                    second,
+                    "i'll" | "we'll" | "you'll" | "they'll" | "i'm" | "we're"
+                )
+        }
+        Some("in") => second == "case",
+        _ => false,
+    }
 }
 
 /// Removes openings ("could you please") at the start.

@@ -782,3 +782,60 @@ fn a_remark_or_reason_after_a_destination_is_not_part_of_it() {
         ))]
     );
 }
+
+#[test]
+fn a_place_said_as_where_someone_would_do_that_is_the_place_for_what_was_said_before() {
+    assert_eq!(
+        frames("The printer is jammed again, go to where we'd fix that"),
+        [Frame::Go(Target::Purpose(
+            "the printer is jammed, fix".into()
+        ))]
+    );
+    assert_eq!(
+        frames("Grandad wants to lie down for a bit. Go to wherever he'd sleep."),
+        [Frame::Go(Target::Purpose(
+            "grandad wants to lie down for a bit, sleep".into()
+        ))]
+    );
+    assert_eq!(
+        frames("I'm on nights and it's my break, go where we take it"),
+        [Frame::Go(Target::Purpose(
+            "on nights, it's my break, take".into()
+        ))]
+    );
+    assert_eq!(
+        frames("I've got to iron my shirt, go where I'd do it"),
+        [Frame::Go(Target::Purpose("iron my shirt".into()))]
+    );
+    // Said alone, the purpose stands as it is.
+    assert_eq!(
+        frames("The bin is full. Go to where I can wash my hands."),
+        [
+            Frame::Bare("the bin is full".into()),
+            Frame::Go(Target::Purpose("wash my hands".into()))
+        ]
+    );
+}
+
+#[test]
+fn a_number_word_with_no_unit_or_direction_is_no_distance() {
+    assert!(
+        !frames("I want a bath, can you go where I'd have one?")
+            .iter()
+            .any(|f| matches!(f, Frame::Move(_)))
+    );
+    assert_eq!(frames("go forward one"), [Frame::Move(1.0)]);
+    assert_eq!(frames("move 2"), [Frame::Move(2.0)]);
+}
+
+#[test]
+fn why_said_after_a_target_is_not_part_of_it() {
+    assert_eq!(
+        frames("wait by the kettle so I can spot you"),
+        frames("wait by the kettle")
+    );
+    assert_eq!(
+        frames("go to the loading bay in case the van turns up"),
+        frames("go to the loading bay")
+    );
+}
