@@ -457,4 +457,54 @@ mod tests {
         .unwrap();
         assert_eq!(far.observation.place.as_deref(), Some("the lab"));
     }
+
+    #[test]
+    fn over_the_bus_a_late_joiner_catches_up_and_bad_messages_are_dropped_and_counted() {
+        use embodia_ros::bus::InProcBus;
+        use embodia_ros::{Bus, Delivery, QosProfile};
+        let bus = InProcBus::new();
+        let qos = QosProfile::MAP.with_depth(KEPT_FOR_LATE_JOINERS);
+        let link = |robot: &str| {
+            FleetLink::new(
+                robot.into(),
+                "map".into(),
+                bus.publisher(DEFAULT_TOPIC, qos).unwrap(),
+                Arc::new(
+                    bus.subscribe(DEFAULT_TOPIC, qos, Delivery::Queue(INBOX))
+                        .unwrap(),
+                ),
+            )
+        };
+        let mut robot1 = link("robot1");
+        robot1.share(&cup_seen());
+        let mut entered = cup_seen();
+        entered.kind = ObservationKind::EnteredPlace;
+        robot1.share(&entered);
+        // Someone else on the topic, sending what no robot should.
+        let rogue = bus.publisher::<RosString>(DEFAULT_TOPIC, qos).unwrap();
+        for data in [
+            "{not json".to_owned(),
+            "y".repeat(MAX_MESSAGE_BYTES * 4),
+            with(|s| s.x = f64::INFINITY),
+        ] {
+            rogue.publish(&RosString { data }).unwrap();
+        }
+        // robot2 starts after robot1 shared: transient-local hands it what robot1 (and the
+        // rogue) kept.
+        let mut robot2 = link("robot2");
+        let taken = robot2.take(100 * S, |_, _| None);
+        assert_eq!(taken.len(), 1);
+        assert_eq!(taken[0].robot, "robot1");
+        assert_eq!(robot2.dropped(), 3);
+        for data in ["{not json".to_owned(), "y".repeat(MAX_MESSAGE_BYTES * 4)] {
+            rogue.publish(&RosString { data }).unwrap();
+        }
+        robot2.share(&cup_seen());
+        assert!(robot2.take(100 * S, |_, _| None).is_empty(), "its own echo");
+        assert_eq!(robot2.dropped(), 5);
+        let from_robot2 = robot1.take(100 * S, |_, _| None);
+        assert_eq!(from_robot2.len(), 1);
+        assert_eq!(from_robot2[0].robot, "robot2");
+        assert_eq!(robot1.dropped(), 3 + 2);
+    }
 }
