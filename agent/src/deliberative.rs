@@ -17,8 +17,8 @@ use serde_json::json;
 use tracing::Instrument;
 
 use crate::activity::Activity;
-use crate::fleet_memory::{FleetLink, Ingested};
 use crate::decisions::{Decision, DropOldest, Grounding, MemoryWrite, Written, WrittenEntry};
+use crate::fleet_memory::{FleetLink, Ingested};
 use crate::lifecycle::{Action, Event, Lifecycle, Named};
 use crate::messages::{ReactiveCommand, ReactiveEvent};
 use crate::places::PlaceBook;
@@ -449,7 +449,11 @@ impl Deliberative {
             .collect();
         let observations: Vec<Observation> = std::mem::take(&mut self.pending)
             .into_iter()
-            .chain(std::mem::take(&mut self.shared).into_iter().map(|s| s.observation))
+            .chain(
+                std::mem::take(&mut self.shared)
+                    .into_iter()
+                    .map(|s| s.observation),
+            )
             .map(|mut o| {
                 o.stamp_ns += epoch;
                 o

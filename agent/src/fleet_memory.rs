@@ -204,13 +204,15 @@ pub fn ingest(
     };
     let color = s
         .color
-        .map(|c| sanitize_name(&c).chars().take(MAX_COLOR_CHARS).collect::<String>())
+        .map(|c| {
+            sanitize_name(&c)
+                .chars()
+                .take(MAX_COLOR_CHARS)
+                .collect::<String>()
+        })
         .filter(|c| !c.is_empty());
-    let place = place_at(s.x, s.y).or_else(|| {
-        s.place
-            .map(|p| sanitize_name(&p))
-            .filter(|p| !p.is_empty())
-    });
+    let place =
+        place_at(s.x, s.y).or_else(|| s.place.map(|p| sanitize_name(&p)).filter(|p| !p.is_empty()));
     let stamp_ns = s.stamp_ns.min(now_ns);
     let object = TrackedObject {
         name,
@@ -223,12 +225,8 @@ pub fn ingest(
         last_seen_ns: stamp_ns,
         count: 1,
     };
-    let mut observation = Observation::object_sighting(
-        ObservationKind::ObjectSeen,
-        &object,
-        (px, py, pt),
-        topic,
-    );
+    let mut observation =
+        Observation::object_sighting(ObservationKind::ObjectSeen, &object, (px, py, pt), topic);
     observation.text = format!("{robot} {}", observation.text);
     Ok(Some(Ingested { robot, observation }))
 }

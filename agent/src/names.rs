@@ -134,7 +134,10 @@ mod tests {
         assert_eq!(c.perception.topics.tf_static, "/tf_static");
         assert_eq!(c.perception.base_frame, "robot2/base_link");
         assert_eq!(c.perception.global_frames, ["map", "robot2/odom"]);
-        assert_eq!(c.topics.fleet_memory, "/fleet/memory", "shared by the fleet");
+        assert_eq!(
+            c.topics.fleet_memory, "/fleet/memory",
+            "shared by the fleet"
+        );
         assert_eq!(c.robot_name.as_deref(), Some("robot2"));
         assert_eq!(resolved(&[]).robot_name, None, "no fleet at the root");
     }

@@ -206,7 +206,10 @@ fn who_saw_an_object_follows_its_newest_sighting_and_survives_a_reopen() {
         ..sighting("red cup", "cup", 10 * S, (2.5, 6.5), "kitchen", 1)
     };
     m.insert(&[by_robot1.clone()]).unwrap();
-    assert_eq!(m.object("red cup").unwrap().seen_by.as_deref(), Some("robot1"));
+    assert_eq!(
+        m.object("red cup").unwrap().seen_by.as_deref(),
+        Some("robot1")
+    );
     // This robot's own, newer sighting: now it is this robot's.
     m.insert(&[sighting("red cup", "cup", 20 * S, (3.0, 6.0), "kitchen", 2)])
         .unwrap();

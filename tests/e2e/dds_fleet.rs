@@ -72,3 +72,58 @@ fn three_namespaced_agents_drive_their_own_robots_of_one_simulator_over_dds() {
         );
     }
 }
+
+/// Fleet memory on the wire: robot1's agent finds the red cup and stays up; robot2's agent,
+/// started 35 s later in its own namespace (a late joiner of `/fleet/memory`), answers where
+/// the red cup is with robot1's sighting.
+#[test]
+#[ignore = "opens DDS sockets: run inside a network namespace with scripts/dds-tests.sh"]
+fn an_agent_started_later_answers_from_another_agents_sighting_over_dds() {
+    let bin = env!("CARGO_BIN_EXE_embodia");
+    let world = "launch/worlds/apartment_fleet.yaml";
+    let domain = "28";
+    let sim = crate::dds_sim(domain, world, "80", &[]);
+    let agent = |ns: &str, tasks: &[&str], timeout: &str| {
+        let mut c = Command::new(bin);
+        c.args(["agent", "--dds-loopback", "--world", world]);
+        for t in tasks {
+            c.args(["--task", t]);
+        }
+        c.args(["--exit-after-tasks", "--timeout", timeout])
+            .args(["--ros-args", "-r", &format!("__ns:=/{ns}")])
+            .args(["-p", "use_sim_time:=true"])
+            .env("ROS_DOMAIN_ID", domain)
+            .current_dir(root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("embodia agent runs")
+    };
+    let robot1 = agent("robot1", &["find the red cup", "wait 50 seconds"], "78");
+    std::thread::sleep(std::time::Duration::from_secs(35));
+    let robot2 = agent("robot2", &["where is the red cup?"], "30");
+    let robot2 = robot2.wait_with_output().unwrap();
+    let robot1 = robot1.wait_with_output().unwrap();
+    let _ = sim.wait_with_output();
+    let reports = |out: &std::process::Output| -> Vec<serde_json::Value> {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let found = &reports(&robot1)[0];
+    assert_eq!(found["outcome"], "succeeded", "{found}");
+    let answer = &reports(&robot2)[0];
+    assert!(
+        answer["said"][0]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("robot1 last saw the red cup at (3.5, 7.5) in the kitchen, "),
+        "{answer}"
+    );
+}
