@@ -205,7 +205,7 @@ fn who_saw_an_object_follows_its_newest_sighting_and_survives_a_reopen() {
         seen_by: Some("robot1".into()),
         ..sighting("red cup", "cup", 10 * S, (2.5, 6.5), "kitchen", 1)
     };
-    m.insert(&[by_robot1.clone()]).unwrap();
+    m.insert(std::slice::from_ref(&by_robot1)).unwrap();
     assert_eq!(
         m.object("red cup").unwrap().seen_by.as_deref(),
         Some("robot1")
