@@ -64,6 +64,7 @@ fn main() {
                                 object_class: Some("thing".into()),
                                 object_position: Some((n as f64 % 10.0, 0.0)),
                                 object_color: None,
+                                seen_by: None,
                                 embedding: v,
                             }
                         })

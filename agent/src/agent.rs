@@ -58,6 +58,10 @@ pub struct AgentTopics {
     /// Nav2's planner publishes on `/plan`): each new or replanned path, and an empty one when
     /// the step that followed it ends. Not published when Nav2 drives (Nav2 publishes its own).
     pub plan: String,
+    /// The fleet's shared memory (`std_msgs/String` JSON sightings, reliable,
+    /// transient-local): absolute, so every robot's agent shares it. See
+    /// [`crate::fleet_memory`].
+    pub fleet_memory: String,
 }
 
 /// How `navigate_to` drives.
@@ -110,6 +114,7 @@ impl Default for AgentTopics {
             places: "/agent/places".into(),
             nav2_cmd_vel: "/cmd_vel_nav".into(),
             plan: "/plan".into(),
+            fleet_memory: crate::fleet_memory::DEFAULT_TOPIC.into(),
         }
     }
 }
@@ -151,6 +156,12 @@ pub struct AgentConfig {
     pub nav2_action: String,
     /// A moving step held this long by the gate for want of fresh `/scan` or `/odom` fails, s.
     pub sensor_lost_s: f64,
+    /// The robot's name in its fleet: its namespace without slashes (`robot1` under
+    /// `__ns:=/robot1`); none at the root namespace.
+    pub robot_name: Option<String>,
+    /// Share sightings with the fleet and take the others' (when the agent has a robot name
+    /// and a memory).
+    pub fleet_memory: bool,
 }
 
 impl Default for AgentConfig {
@@ -173,6 +184,8 @@ impl Default for AgentConfig {
             navigation: Navigation::Builtin,
             nav2_action: "/navigate_to_pose".into(),
             sensor_lost_s: 5.0,
+            robot_name: None,
+            fleet_memory: true,
         }
     }
 }
@@ -431,6 +444,25 @@ impl Agent {
             },
         });
         let in_progress = InProgress::default();
+        let fleet = match (&config.robot_name, &memory) {
+            (Some(robot), Some(_)) if config.fleet_memory => {
+                let qos = QosProfile::MAP.with_depth(crate::fleet_memory::KEPT_FOR_LATE_JOINERS);
+                let out = bus.publisher::<RosString>(&t.fleet_memory, qos)?;
+                let inbox = Arc::new(bus.subscribe::<RosString>(
+                    &t.fleet_memory,
+                    qos,
+                    Delivery::Queue(crate::fleet_memory::INBOX),
+                )?);
+                Some(crate::fleet_memory::FleetLink::new(
+                    robot.clone(),
+                    config.perception.map_frame.clone(),
+                    out,
+                    inbox,
+                ))
+            }
+            _ => None,
+        };
+        let fleet_inbox = fleet.as_ref().map(|f| f.inbox());
         let memory = memory.map(|m| Arc::new(std::sync::Mutex::new(m)));
         let memory_writes = Arc::new(std::sync::Mutex::new(MemoryWrites::default()));
         let deliberative = Deliberative::new(DeliberativeParts {
@@ -451,6 +483,7 @@ impl Agent {
             places_out,
             named_place_radius: config.named_place_radius,
             decisions: decision_tx,
+            fleet,
         });
         let tasks =
             bus.subscribe::<RosString>(&t.task, QosProfile::DEFAULT, Delivery::Queue(32))?;
@@ -464,6 +497,25 @@ impl Agent {
             .build()
             .map_err(|e| AgentError::Start(e.to_string()))?;
         runtime.spawn(deliberative.run(inbox_rx));
+        // Other robots' sightings wake the deliberative layer to take them into memory (a
+        // plan takes any waiting first, so none is missed for want of a wake-up).
+        if let Some(fleet_inbox) = fleet_inbox {
+            let inbox = inbox_tx.clone();
+            let activity = activity.clone();
+            runtime.spawn(async move {
+                let mut every = tokio::time::interval(Duration::from_millis(250));
+                loop {
+                    every.tick().await;
+                    if !fleet_inbox.receiver().is_empty() {
+                        activity.enter();
+                        if !inbox.send(DeliberativeInput::FleetMemory) {
+                            activity.exit();
+                            return;
+                        }
+                    }
+                }
+            });
+        }
         // Tasks from the topic join the same inbox as tasks from the API.
         {
             let inbox = inbox_tx.clone();

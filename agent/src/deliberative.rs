@@ -18,6 +18,7 @@ use tracing::Instrument;
 
 use crate::activity::Activity;
 use crate::decisions::{Decision, DropOldest, Grounding, MemoryWrite, Written, WrittenEntry};
+use crate::fleet_memory::{FleetLink, Ingested};
 use crate::lifecycle::{Action, Event, Lifecycle, Named};
 use crate::messages::{ReactiveCommand, ReactiveEvent};
 use crate::places::PlaceBook;
@@ -197,6 +198,10 @@ pub struct Deliberative {
     named_place_radius: f64,
     /// Groundings and memory writes, for a recorder.
     decisions: DropOldest<Decision>,
+    /// The fleet memory topic, when the robot shares with a fleet.
+    fleet: Option<FleetLink>,
+    /// Other robots' sightings not yet embedded.
+    shared: Vec<Ingested>,
 }
 
 /// Earlier tasks kept for references back to them.
@@ -242,9 +247,27 @@ pub struct DeliberativeParts {
     pub named_place_radius: f64,
     /// Where groundings and memory writes go (never waits: drops the oldest when full).
     pub decisions: DropOldest<Decision>,
+    /// The fleet memory topic, when the robot shares with a fleet.
+    pub fleet: Option<FleetLink>,
 }
 
-fn summary(world: &WorldState) -> WorldSummary {
+/// Who last saw each object memory knows another robot saw (by lower-case name): the robot
+/// and when (robot clock). An object this robot tracks counts as the other robot's while
+/// this robot has not seen it since.
+type SeenByOthers = std::collections::HashMap<String, (String, i64)>;
+
+/// `o` as the planner sees it at `now_ns`, with the robot that saw it when another did.
+fn known(o: &TrackedObject, now_ns: i64, others: &SeenByOthers) -> KnownObject {
+    KnownObject {
+        seen_by: others
+            .get(&o.name.to_lowercase())
+            .filter(|(_, t)| *t >= o.last_seen_ns)
+            .map(|(robot, _)| robot.clone()),
+        ..KnownObject::of(o, now_ns)
+    }
+}
+
+fn summary(world: &WorldState, others: &SeenByOthers) -> WorldSummary {
     let places: Vec<KnownPlace> = world.semantic.places.iter().map(KnownPlace::of).collect();
     // Doors where the map shows the places' boundaries can be crossed.
     let doors = world.map.as_ref().map_or_else(Vec::new, |map| {
@@ -266,7 +289,7 @@ fn summary(world: &WorldState) -> WorldSummary {
         objects: world
             .objects
             .iter()
-            .map(|o| KnownObject::of(o, world.now_ns))
+            .map(|o| known(o, world.now_ns, others))
             .collect(),
     }
 }
@@ -320,6 +343,8 @@ impl Deliberative {
             places_out: p.places_out,
             named_place_radius: p.named_place_radius,
             decisions: p.decisions,
+            fleet: p.fleet,
+            shared: Vec::new(),
         }
     }
 
@@ -406,16 +431,29 @@ impl Deliberative {
     /// logged when it starts and when it ends, never per observation.
     async fn flush_memory(&mut self) {
         let now_ns = self.snapshot.load().now_ns;
-        if self.pending.is_empty() && (self.unstored.is_empty() || !self.writes.may_try(now_ns)) {
+        if self.pending.is_empty()
+            && self.shared.is_empty()
+            && (self.unstored.is_empty() || !self.writes.may_try(now_ns))
+        {
             return;
         }
         let Some(memory) = self.memory.clone() else {
             self.pending.clear();
+            self.shared.clear();
             return;
         };
         let epoch = self.memory_epoch_ns;
+        // This robot's observations first, then the other robots' (marked after embedding).
+        let seen_by: Vec<Option<String>> = std::iter::repeat_n(None, self.pending.len())
+            .chain(self.shared.iter().map(|s| Some(s.robot.clone())))
+            .collect();
         let observations: Vec<Observation> = std::mem::take(&mut self.pending)
             .into_iter()
+            .chain(
+                std::mem::take(&mut self.shared)
+                    .into_iter()
+                    .map(|s| s.observation),
+            )
             .map(|mut o| {
                 o.stamp_ns += epoch;
                 o
@@ -425,7 +463,12 @@ impl Deliberative {
         let mut waiting = std::mem::take(&mut self.unstored);
         let joined = tokio::task::spawn_blocking(move || {
             let mut memory = memory.lock().unwrap_or_else(|p| p.into_inner());
-            let embedded = memory.embed(&observations);
+            let embedded = memory.embed(&observations).map(|mut batch| {
+                for (e, by) in batch.iter_mut().zip(seen_by) {
+                    e.seen_by = by;
+                }
+                batch
+            });
             if let Ok(batch) = &embedded {
                 waiting.push(batch.clone());
             }
@@ -469,9 +512,9 @@ impl Deliberative {
         &mut self,
         task: &str,
         world: &WorldState,
-    ) -> (Vec<String>, Vec<TrackedObject>) {
+    ) -> (Vec<String>, Vec<TrackedObject>, SeenByOthers) {
         let Some(memory) = self.memory.clone() else {
-            return (vec![], vec![]);
+            return (vec![], vec![], SeenByOthers::new());
         };
         let (task, now) = (task.to_owned(), world.now_ns + self.memory_epoch_ns);
         let epoch = self.memory_epoch_ns;
@@ -525,15 +568,24 @@ impl Deliberative {
                     })
                 })
                 .collect();
-            (texts, objects)
+            let others: SeenByOthers = memory
+                .store()
+                .entries()
+                .iter()
+                .filter_map(|e| {
+                    let name = e.object_name.as_deref()?.to_lowercase();
+                    Some((name, (e.seen_by.clone()?, e.time_ns - epoch)))
+                })
+                .collect();
+            (texts, objects, others)
         })
         .await;
         match joined {
-            Ok((texts, objects)) => (texts, objects),
+            Ok(recalled) => recalled,
             Err(e) => {
                 tracing::error!(error = %e, "memory worker failed; continuing without memory");
                 self.memory = None;
-                (vec![], vec![])
+                (vec![], vec![], SeenByOthers::new())
             }
         }
     }
@@ -562,6 +614,12 @@ impl Deliberative {
                     debug_assert!(plan.is_none(), "a cancel never plans");
                 }
                 DeliberativeInput::Event(e) => self.on_event(e).await,
+                DeliberativeInput::FleetMemory => {
+                    self.take_shared();
+                    if self.shared.len() >= MEMORY_BATCH {
+                        self.flush_memory().await;
+                    }
+                }
             }
             if self.current.is_none() {
                 // Idle: store what was seen, so a finished task's memories are on disk.
@@ -817,13 +875,14 @@ impl Deliberative {
     /// time it answers), recording the time it took and who planned.
     async fn plan(&mut self, previous_failure: Option<FailedStep>) -> Option<Result<Plan, String>> {
         let task = self.current.as_ref().map(|c| c.report.task.clone())?;
+        self.take_shared();
         self.flush_memory().await;
         let world = self.snapshot.load_full();
-        let (memories, remembered) = self.recall(&task, &world).await;
-        let mut world_summary = summary(&world);
+        let (memories, remembered, others) = self.recall(&task, &world).await;
+        let mut world_summary = summary(&world, &others);
         world_summary
             .objects
-            .extend(remembered.iter().map(|o| KnownObject::of(o, world.now_ns)));
+            .extend(remembered.iter().map(|o| known(o, world.now_ns, &others)));
         if !remembered.is_empty() {
             let _ = self.commands.send(ReactiveCommand::Recall(remembered));
         }
@@ -908,6 +967,23 @@ impl Deliberative {
         Some(plan)
     }
 
+    /// Takes the other robots' sightings waiting on the fleet memory topic, to be stored
+    /// with the next flush.
+    fn take_shared(&mut self) {
+        let Some(fleet) = &mut self.fleet else { return };
+        let world = self.snapshot.load();
+        let semantic = world.semantic.clone();
+        let taken = fleet.take(world.now_ns, |x, y| {
+            semantic
+                .place_at(embodia_world::V2::new(x, y))
+                .map(|p| p.name.clone())
+        });
+        if !taken.is_empty() {
+            tracing::debug!(sightings = taken.len(), "took sightings from the fleet");
+        }
+        self.shared.extend(taken);
+    }
+
     async fn on_event(&mut self, event: ReactiveEvent) {
         match event {
             ReactiveEvent::Said(text) => {
@@ -918,6 +994,9 @@ impl Deliberative {
             }
             ReactiveEvent::Observed(obs) => {
                 tracing::trace!(text = %obs.text, "observation");
+                if let Some(fleet) = &self.fleet {
+                    fleet.share(&obs);
+                }
                 if self.memory.is_some() {
                     self.pending.push(obs);
                     if self.pending.len() >= MEMORY_BATCH {
@@ -963,6 +1042,7 @@ impl Recall for MemoryRecall {
                         y,
                         place: h.entry.place.clone(),
                         seen_ago_s: (self.now_ns - h.entry.time_ns).max(0) as f64 * 1e-9,
+                        seen_by: h.entry.seen_by.clone(),
                     },
                     h.score.unwrap_or(0.0),
                 ))

@@ -20,6 +20,7 @@ pub mod episode;
 pub mod faults;
 #[cfg(feature = "sim")]
 pub mod fleet;
+pub mod fleet_memory;
 pub mod inbox;
 pub mod lifecycle;
 pub mod live;

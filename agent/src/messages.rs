@@ -33,6 +33,8 @@ pub enum DeliberativeInput {
     },
     /// Something from the reactive layer.
     Event(ReactiveEvent),
+    /// Other robots' sightings wait on the fleet memory topic.
+    FleetMemory,
 }
 
 /// What the deliberative layer asks of the reactive one.

@@ -63,12 +63,13 @@ pub fn resolve(config: &mut AgentConfig, ros: &RosArgs) {
         }
         *topic = ros.resolve_topic(topic);
     }
-    for topic in [&mut p.map, &mut p.tf, &mut p.tf_static] {
+    for topic in [&mut p.map, &mut p.tf, &mut p.tf_static, &mut t.fleet_memory] {
         *topic = ros.resolve_topic(topic);
     }
     let Some(prefix) = frame_prefix(ros) else {
         return;
     };
+    config.robot_name = Some(prefix.trim_end_matches('/').to_owned());
     let perception = &mut config.perception;
     if !ros.params.contains_key("base_frame") {
         perception.base_frame = format!("{prefix}{}", perception.base_frame);
@@ -133,6 +134,12 @@ mod tests {
         assert_eq!(c.perception.topics.tf_static, "/tf_static");
         assert_eq!(c.perception.base_frame, "robot2/base_link");
         assert_eq!(c.perception.global_frames, ["map", "robot2/odom"]);
+        assert_eq!(
+            c.topics.fleet_memory, "/fleet/memory",
+            "shared by the fleet"
+        );
+        assert_eq!(c.robot_name.as_deref(), Some("robot2"));
+        assert_eq!(resolved(&[]).robot_name, None, "no fleet at the root");
     }
 
     #[test]

@@ -459,6 +459,20 @@ pub fn registry() -> Vec<ParamSpec> {
             |c| c.topics.places.clone()
         ),
         p!(
+            "topics.fleet_memory",
+            String,
+            "std_msgs/String JSON sightings shared by a fleet's robots, in and out (reliable, transient-local, last 100 kept); absolute, outside the namespace",
+            |c, v| c.topics.fleet_memory = s(v),
+            |c| c.topics.fleet_memory.clone()
+        ),
+        p!(
+            "fleet_memory",
+            Bool,
+            "In a namespace (a fleet), share what the robot sees on topics.fleet_memory and remember the other robots' sightings (needs memory)",
+            |c, v| c.fleet_memory = b(v),
+            |c| c.fleet_memory.to_string()
+        ),
+        p!(
             "topics.emergency_stop",
             String,
             "std_msgs/Bool in; true latches a stop",

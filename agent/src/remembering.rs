@@ -170,6 +170,7 @@ mod tests {
             object_class: None,
             object_position: None,
             object_color: None,
+            seen_by: None,
             embedding: vec![1.0],
         }
     }

@@ -49,6 +49,7 @@ fn entry(i: usize, rng: &mut Rng) -> NewEntry {
         object_class: Some(format!("class {}", i % 50)),
         object_position: Some((x, y)),
         object_color: None,
+        seen_by: None,
         embedding: rng.unit(),
     }
 }

@@ -32,6 +32,10 @@ pub struct MemoryEntry {
     /// were kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_color: Option<String>,
+    /// The robot of the fleet that saw it, when another robot did (shared on the fleet memory
+    /// topic); none for the robot's own sightings and in files written before fleets shared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen_by: Option<String>,
 }
 
 impl MemoryEntry {
@@ -62,6 +66,8 @@ pub struct NewEntry {
     pub object_position: Option<(f64, f64)>,
     /// Object colour.
     pub object_color: Option<String>,
+    /// Another robot that saw it (none: this robot).
+    pub seen_by: Option<String>,
     /// Unit embedding of `text`.
     pub embedding: Vec<f32>,
 }
@@ -79,6 +85,7 @@ impl NewEntry {
             object_class: o.object_class.clone(),
             object_position: o.object_position,
             object_color: o.object_color.clone(),
+            seen_by: None,
             embedding,
         }
     }

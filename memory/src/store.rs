@@ -238,6 +238,7 @@ fn merge_sighting(e: &mut MemoryEntry, vector: &mut [f32], n: &NewEntry) {
         e.object_class = n.object_class.clone().or(e.object_class.take());
         e.object_position = n.object_position.or(e.object_position);
         e.object_color = n.object_color.clone().or(e.object_color.take());
+        e.seen_by = n.seen_by.clone();
         vector.copy_from_slice(&n.embedding);
     }
 }
@@ -704,6 +705,7 @@ impl MemoryStore {
                             object_class: n.object_class.clone(),
                             object_position: n.object_position,
                             object_color: n.object_color.clone(),
+                            seen_by: n.seen_by.clone(),
                         },
                         vector: n.embedding.clone(),
                     });

@@ -26,6 +26,7 @@ fn entry(i: u64) -> NewEntry {
         object_class: Some("thing".into()),
         object_position: Some((i as f64, 1.0)),
         object_color: None,
+        seen_by: None,
         embedding: v,
     }
 }

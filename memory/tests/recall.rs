@@ -41,6 +41,7 @@ fn entry(i: usize, embedding: Vec<f32>) -> NewEntry {
         object_class: None,
         object_position: Some(((i % 100) as f64, (i / 100) as f64)),
         object_color: None,
+        seen_by: None,
         embedding,
     }
 }

@@ -30,6 +30,7 @@ fn sighting(name: &str, class: &str, t: i64, at: (f64, f64), place: &str, seed: 
         object_class: Some(class.into()),
         object_position: Some(at),
         object_color: None,
+        seen_by: None,
         embedding: unit(seed),
     }
 }
@@ -45,6 +46,7 @@ fn note(text: &str, t: i64, seed: u64) -> NewEntry {
         object_class: None,
         object_position: None,
         object_color: None,
+        seen_by: None,
         embedding: unit(seed),
     }
 }
@@ -192,6 +194,39 @@ fn repeated_sightings_merge_into_one_entry() {
             .count,
         2
     );
+}
+
+#[test]
+fn who_saw_an_object_follows_its_newest_sighting_and_survives_a_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.redb");
+    let mut m = MemoryStore::open(&path, DIM, 1000).unwrap();
+    let by_robot1 = NewEntry {
+        seen_by: Some("robot1".into()),
+        ..sighting("red cup", "cup", 10 * S, (2.5, 6.5), "kitchen", 1)
+    };
+    m.insert(std::slice::from_ref(&by_robot1)).unwrap();
+    assert_eq!(
+        m.object("red cup").unwrap().seen_by.as_deref(),
+        Some("robot1")
+    );
+    // This robot's own, newer sighting: now it is this robot's.
+    m.insert(&[sighting("red cup", "cup", 20 * S, (3.0, 6.0), "kitchen", 2)])
+        .unwrap();
+    assert_eq!(m.object("red cup").unwrap().seen_by, None);
+    // Another robot's older report only counts.
+    m.insert(&[by_robot1]).unwrap();
+    let cup = m.object("red cup").unwrap();
+    assert_eq!((cup.count, cup.seen_by.clone()), (3, None));
+    m.insert(&[NewEntry {
+        seen_by: Some("robot3".into()),
+        ..sighting("sofa", "sofa", 30 * S, (1.5, 0.8), "living room", 3)
+    }])
+    .unwrap();
+    drop(m);
+    let m = MemoryStore::open(&path, DIM, 1000).unwrap();
+    assert_eq!(m.object("sofa").unwrap().seen_by.as_deref(), Some("robot3"));
+    assert_eq!(m.object("red cup").unwrap().seen_by, None);
 }
 
 #[test]

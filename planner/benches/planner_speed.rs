@@ -34,6 +34,7 @@ fn world() -> WorldSummary {
         y: 1.0,
         place: Some(place.into()),
         seen_ago_s: 30.0,
+        seen_by: None,
     };
     w.objects = vec![
         obj("red cup", "cup", "kitchen"),

@@ -29,13 +29,22 @@ fn place_phrase(o: &KnownObject) -> String {
 }
 
 /// Where the objects were last seen, newest sighting first (at most five named, and only as
-/// many as fit in one `say`).
+/// many as fit in one `say`), and by whom: this robot ("I last saw") or, for a sighting
+/// another robot of the fleet shared, that robot by name ("robot1 saw").
 pub fn where_seen(objects: &[&KnownObject]) -> String {
     let mut sorted: Vec<&&KnownObject> = objects.iter().collect();
     sorted.sort_by(|a, b| a.seen_ago_s.total_cmp(&b.seen_ago_s));
-    let parts = sorted.iter().take(5).map(|o| {
+    let first_by = sorted.first().and_then(|o| o.seen_by.as_deref());
+    let parts = sorted.iter().enumerate().map(|(i, o)| {
+        let who = match (i, o.seen_by.as_deref()) {
+            (0, None) => "I last saw ".to_owned(),
+            (0, Some(r)) => format!("{r} last saw "),
+            (_, None) if first_by.is_none() => String::new(),
+            (_, None) => "I saw ".to_owned(),
+            (_, Some(r)) => format!("{r} saw "),
+        };
         format!(
-            "{} at ({:.1}, {:.1}){}, {}",
+            "{who}{} at ({:.1}, {:.1}){}, {}",
             the(&o.described()),
             o.x,
             o.y,
@@ -43,8 +52,8 @@ pub fn where_seen(objects: &[&KnownObject]) -> String {
             ago(o.seen_ago_s)
         )
     });
-    let text = join_within(parts, "; and ", say_budget("Yes. I last saw "));
-    format!("I last saw {text}.")
+    let text = join_within(parts, "; and ", say_budget("Yes. "));
+    format!("{text}.")
 }
 
 /// The colour of each object, as the detector told it, with where it was seen (at most
@@ -173,6 +182,7 @@ mod tests {
             y: 2.0,
             place: Some(place.into()),
             seen_ago_s: ago,
+            seen_by: None,
         }
     }
 
@@ -184,6 +194,23 @@ mod tests {
             "I last saw the white mug at (1.0, 2.0) in the kitchen, 42 seconds ago."
         );
         assert!(seen_yes(&[&mug]).starts_with("Yes."));
+        let cup = KnownObject {
+            seen_by: Some("robot1".into()),
+            ..obj("red cup", "kitchen", 125.0)
+        };
+        assert_eq!(
+            where_seen(&[&cup]),
+            "robot1 last saw the red cup at (1.0, 2.0) in the kitchen, 2 minutes ago."
+        );
+        assert_eq!(
+            where_seen(&[&cup, &mug]),
+            "I last saw the white mug at (1.0, 2.0) in the kitchen, 42 seconds ago; and robot1 saw the red cup at (1.0, 2.0) in the kitchen, 2 minutes ago."
+        );
+        let plate = obj("plate", "kitchen", 300.0);
+        assert_eq!(
+            where_seen(&[&plate, &cup]),
+            "robot1 last saw the red cup at (1.0, 2.0) in the kitchen, 2 minutes ago; and I saw the plate at (1.0, 2.0) in the kitchen, 5 minutes ago."
+        );
         assert_eq!(ago(300.0), "5 minutes ago");
         let world = WorldSummary {
             objects: vec![

@@ -24,6 +24,10 @@ pub struct KnownObject {
     pub place: Option<String>,
     /// Seconds since it was last seen.
     pub seen_ago_s: f64,
+    /// The robot of the fleet that last saw it, when another robot did (shared over the
+    /// fleet memory topic); none when this robot saw it itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seen_by: Option<String>,
 }
 
 impl KnownObject {
@@ -37,6 +41,7 @@ impl KnownObject {
             y: o.y,
             place: o.place.clone(),
             seen_ago_s: (now_ns - o.last_seen_ns).max(0) as f64 * 1e-9,
+            seen_by: None,
         }
     }
 
@@ -140,6 +145,7 @@ impl WorldSummary {
                         y: o.at.y,
                         place: world.place_at(o.at).map(|p| p.name.clone()),
                         seen_ago_s: 0.0,
+                        seen_by: None,
                     })
                     .collect()
             } else {

@@ -8,10 +8,37 @@ use std::process::{Command, Stdio};
 
 use crate::root;
 
+/// `embodia agent` on loopback DDS in `domain` under `__ns:=/NS`, on simulated time, doing
+/// `tasks` and exiting after them (or after `timeout` wall seconds), with `options` (such as
+/// `--no-memory`); its task reports come on stdout, a JSON line each.
+fn agent(
+    domain: &str,
+    world: &str,
+    ns: &str,
+    tasks: &[&str],
+    options: &[&str],
+    timeout: &str,
+) -> std::process::Child {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_embodia"));
+    c.args(["agent", "--dds-loopback", "--world", world])
+        .args(options);
+    for t in tasks {
+        c.args(["--task", t]);
+    }
+    c.args(["--exit-after-tasks", "--timeout", timeout])
+        .args(["--ros-args", "-r", &format!("__ns:=/{ns}")])
+        .args(["-p", "use_sim_time:=true"])
+        .env("ROS_DOMAIN_ID", domain)
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("embodia agent runs")
+}
+
 #[test]
 #[ignore = "opens DDS sockets: run inside a network namespace with scripts/dds-tests.sh"]
 fn three_namespaced_agents_drive_their_own_robots_of_one_simulator_over_dds() {
-    let bin = env!("CARGO_BIN_EXE_embodia");
     let world = "launch/worlds/apartment_fleet.yaml";
     let domain = "27";
     // Each robot's errand and the room it must end in (x range, y range).
@@ -23,19 +50,7 @@ fn three_namespaced_agents_drive_their_own_robots_of_one_simulator_over_dds() {
     let sim = crate::dds_sim(domain, world, "70", &[]);
     let agents: Vec<_> = errands
         .iter()
-        .map(|(ns, task, _, _)| {
-            Command::new(bin)
-                .args(["agent", "--dds-loopback", "--no-memory", "--world", world])
-                .args(["--task", task, "--exit-after-tasks", "--timeout", "68"])
-                .args(["--ros-args", "-r", &format!("__ns:=/{ns}")])
-                .args(["-p", "use_sim_time:=true"])
-                .env("ROS_DOMAIN_ID", domain)
-                .current_dir(root())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("embodia agent runs")
-        })
+        .map(|(ns, task, _, _)| agent(domain, world, ns, &[task], &["--no-memory"], "68"))
         .collect();
     let agents: Vec<_> = agents
         .into_iter()
@@ -71,4 +86,44 @@ fn three_namespaced_agents_drive_their_own_robots_of_one_simulator_over_dds() {
             "{robot}"
         );
     }
+}
+
+/// Fleet memory on the wire: robot1's agent finds the red cup and stays up; robot2's agent,
+/// started 40 s later in its own namespace (a late joiner of `/fleet/memory`), is asked where
+/// the red cup is once DDS discovery has had 10 s, and answers with robot1's sighting.
+#[test]
+#[ignore = "opens DDS sockets: run inside a network namespace with scripts/dds-tests.sh"]
+fn an_agent_started_later_answers_from_another_agents_sighting_over_dds() {
+    let world = "launch/worlds/apartment_fleet.yaml";
+    let domain = "28";
+    let sim = crate::dds_sim(domain, world, "90", &[]);
+    let tasks = ["find the red cup", "wait 55 seconds"];
+    let robot1 = agent(domain, world, "robot1", &tasks, &[], "88");
+    std::thread::sleep(std::time::Duration::from_secs(40));
+    let tasks = ["wait 10 seconds", "where is the red cup?"];
+    let robot2 = agent(domain, world, "robot2", &tasks, &[], "40");
+    let robot2 = robot2.wait_with_output().unwrap();
+    let robot1 = robot1.wait_with_output().unwrap();
+    let _ = sim.wait_with_output();
+    let reports = |out: &std::process::Output| -> Vec<serde_json::Value> {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let found = &reports(&robot1)[0];
+    assert_eq!(found["outcome"], "succeeded", "{found}");
+    let answer = &reports(&robot2)[1];
+    assert!(
+        answer["said"][0]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("robot1 last saw the red cup at (3.5, 7.5) in the kitchen, "),
+        "{answer}"
+    );
 }

@@ -5,6 +5,7 @@ mod browser;
 mod cyclone_interop;
 mod dds_fleet;
 mod dds_nodes;
+mod fleet_memory;
 mod interactive;
 mod kill_restart;
 mod launch_files;

@@ -54,7 +54,9 @@ fn every_shipped_scenario_succeeds_with_the_rule_planner_without_a_collision() {
 }
 
 /// Issue 18's fleet: three robots with five tasks each in one world, one agent per robot in
-/// its namespace: every task ends and succeeds, no robot touches another or anything else.
+/// its namespace: every task ends and succeeds, no robot touches another or anything else;
+/// and the fleet sharing its memory (one robot finds the red cup, the others answer from
+/// its sighting and one drives there).
 #[test]
 fn a_fleet_of_three_robots_ends_all_fifteen_tasks_without_a_robot_collision() {
     let (table, r) = eval_with_rules("tests/scenarios/fleet");
@@ -69,11 +71,14 @@ fn a_fleet_of_three_robots_ends_all_fifteen_tasks_without_a_robot_collision() {
         assert_eq!(s["unsafe_outcome"], false, "{}", s["name"]);
         let robots = s["robots"].as_array().unwrap();
         assert_eq!(robots.len(), 3, "{}", s["name"]);
+        let five_each = s["name"] == "fleet-apartment-three-robots-five-tasks";
         for robot in robots {
             assert_eq!(robot["robot_collisions"], 0, "{robot}");
             assert_eq!(robot["collisions"], 0, "{robot}");
             let outcomes = robot["outcomes"].as_array().unwrap();
-            assert_eq!(outcomes.len(), 5, "{robot}");
+            if five_each {
+                assert_eq!(outcomes.len(), 5, "{robot}");
+            }
             assert!(outcomes.iter().all(|o| o == "succeeded"), "{robot}");
         }
     }

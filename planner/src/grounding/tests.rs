@@ -26,6 +26,7 @@ fn object(name: &str, class: &str, place: &str) -> KnownObject {
         y: 0.0,
         place: Some(place.into()),
         seen_ago_s: 10.0,
+        seen_by: None,
     }
 }
 

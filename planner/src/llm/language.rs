@@ -406,6 +406,7 @@ mod tests {
                 y: 2.0,
                 place: Some("kitchen".into()),
                 seen_ago_s: 12.0,
+                seen_by: None,
             }],
             ..WorldSummary::default()
         }

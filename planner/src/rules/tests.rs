@@ -30,6 +30,7 @@ fn obj(name: &str, class: &str, x: f64, y: f64, place: &str) -> KnownObject {
         y,
         place: Some(place.into()),
         seen_ago_s: 30.0,
+        seen_by: None,
     }
 }
 

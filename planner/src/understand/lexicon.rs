@@ -343,6 +343,22 @@ pub const LOST: &[&str] = &[
 
 /// Questions about where something is (the thing follows).
 pub const WHERE: &[&str] = &[
+    // The fleet: what any robot saw (shared over the fleet memory topic).
+    "where did anyone see",
+    "where did anybody see",
+    "where did someone see",
+    "where has anyone seen",
+    "where has anybody seen",
+    "where did anyone last see",
+    // "any robot": "robot" is dropped as a form of address before phrases are matched.
+    "where did any see",
+    "where has any seen",
+    "where did any of the robots see",
+    "where have any of the robots seen",
+    "where did the robots see",
+    "where did the other robots see",
+    "where did any of you see",
+    "where have any of you seen",
     "where did you last see",
     "where have you last seen",
     "where did you see",
@@ -454,6 +470,22 @@ pub const COLOUR: &[&str] = &[
 
 /// Questions about whether something was seen (the thing follows).
 pub const SEEN: &[&str] = &[
+    // The fleet: whether any robot saw it.
+    "has anyone seen",
+    "has anybody seen",
+    "has someone seen",
+    "did anyone see",
+    "did anybody see",
+    "did someone see",
+    // "any robot": "robot" is dropped as a form of address before phrases are matched.
+    "has any seen",
+    "did any see",
+    "have any robots seen",
+    "has any of the robots seen",
+    "have any of the robots seen",
+    "did any of the robots see",
+    "have any of you seen",
+    "did any of you see",
     "have you seen",
     "did you see",
     "have you spotted",

@@ -132,6 +132,15 @@ fn questions_are_questions() {
         frames("have you seen my phone anywhere?"),
         [Frame::Seen(named("my phone"))]
     );
+    // Asked of a fleet: the same questions, answered from every robot's sightings.
+    assert_eq!(
+        frames("where did anyone see the red cup?"),
+        [Frame::Where(named("red cup"))]
+    );
+    assert_eq!(
+        frames("has any robot seen the teddy bear?"),
+        [Frame::Seen(named("teddy bear"))]
+    );
     assert_eq!(
         frames("what did you see in the study?"),
         [Frame::Describe {
