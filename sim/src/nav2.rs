@@ -5,7 +5,9 @@
 //! It behaves as Nav2's default navigator does with a grid planner, Regulated Pure Pursuit,
 //! the simple goal checker and the simple progress checker: the path is planned on the
 //! global costmap (`/map` inflated by the robot's footprint, with the world's keep-out zones
-//! as a keepout filter mask would add them) and replanned at 1 Hz; velocity goes out on
+//! as a keepout filter mask would add them) and replanned at 1 Hz; the controller keeps the
+//! footprint clear of what `/scan` shows along the arc it drives (as Regulated Pure Pursuit's
+//! collision check does, shortening its look-ahead near obstacles); velocity goes out on
 //! Nav2's controller output (`/cmd_vel_nav`), never to the robot — the agent passes it
 //! through its safety gate, which alone publishes `/cmd_vel`. Feedback carries the pose,
 //! the distance left along the path and the time since the goal started. A goal ends
@@ -13,14 +15,16 @@
 //! when no path exists (planner codes 204-208) or the robot has not moved 0.5 m in 10 s
 //! (FollowPath's FAILED_TO_MAKE_PROGRESS, 105), CANCELED on request (after a zero command).
 //!
-//! Not modelled: recovery behaviours (spin, back up, wait: a failure aborts at once), the
-//! local costmap's obstacle layer (the map holds every wall and solid object of a world;
-//! other robots and unmapped obstacles are the agent's gate's to stop at), behaviour tree
-//! files, and localisation error (the pose is the simulator's ground truth, as a perfect
+//! Not modelled: recovery behaviours (spin, back up, wait: a failure aborts at once),
+//! obstacles in the global costmap's obstacle layer (the path is planned on the map, which
+//! holds every wall and solid object of a world; what only the scan shows slows or stops the
+//! controller, and the progress checker aborts if it blocks the way), behaviour tree files,
+//! and localisation error (the pose is the simulator's ground truth, as a perfect
 //! AMCL would give it).
 
 use std::sync::{Arc, Mutex};
 
+use embodia_actuation::gate::NearbyPoints;
 use embodia_actuation::nav::{
     Cell, Costmap, CostmapConfig, FollowConfig, LETHAL_COST, PurePursuit, plan,
 };
@@ -30,8 +34,10 @@ use embodia_ros::msg::geometry_msgs::{Pose, PoseStamped, Twist};
 use embodia_ros::msg::nav2_msgs::{
     NavigateToPose, NavigateToPoseFeedback, NavigateToPoseGoal, NavigateToPoseResult,
 };
+use embodia_perception::scan::ScanPoints;
+use embodia_ros::msg::sensor_msgs::LaserScan;
 use embodia_ros::msg::std_msgs::Header;
-use embodia_ros::{Bus, Publisher, QosProfile};
+use embodia_ros::{Bus, Delivery, Publisher, QosProfile, Subscription};
 use embodia_world::V2;
 use embodia_world::geometry::wrap_angle;
 
@@ -60,6 +66,8 @@ pub struct Nav2Config {
     pub action: String,
     /// The controller's velocity output (remapped from `/cmd_vel`, as the agent expects it).
     pub cmd_vel: String,
+    /// The lidar the controller checks its arc against (mounted at the body's centre).
+    pub scan: String,
     /// Footprint radius, m; none: the world's robot radius.
     pub robot_radius: Option<f64>,
     /// Controller (and feedback) rate, Hz; must divide the physics rate.
@@ -83,6 +91,7 @@ impl Default for Nav2Config {
         Self {
             action: "/navigate_to_pose".into(),
             cmd_vel: "/cmd_vel_nav".into(),
+            scan: "/scan".into(),
             robot_radius: None,
             controller_hz: 20,
             replan_period_s: 1.0,
@@ -133,7 +142,13 @@ pub struct Nav2Sim {
     config: Nav2Config,
     server: ActionServer<NavigateToPose>,
     cmd_vel: Publisher<Twist>,
+    scan: Subscription<LaserScan>,
+    /// The newest scan's points (robot frame).
+    scan_points: Option<Vec<V2>>,
+    /// Points along the keep-out zones' edges (map frame).
+    fence: Vec<V2>,
     costmap: Option<Costmap>,
+    radius: f64,
     follow: FollowConfig,
     running: Option<Running>,
     stats: Arc<Mutex<Nav2Stats>>,
@@ -169,8 +184,12 @@ impl Nav2Sim {
         Ok(Self {
             server: bus.action_server::<NavigateToPose>(&config.action)?,
             cmd_vel: bus.publisher(&config.cmd_vel, QosProfile::DEFAULT)?,
+            scan: bus.subscribe(&config.scan, QosProfile::DEFAULT, Delivery::Latest)?,
+            scan_points: None,
+            fence: Vec::new(),
             config,
             costmap: None,
+            radius: 0.0,
             follow: FollowConfig::default(),
             running: None,
             stats: Arc::default(),
@@ -226,11 +245,25 @@ impl Nav2Sim {
     fn setup(&mut self, sim: &Simulator) {
         let world = sim.world();
         let spec = &world.robot;
+        self.radius = self.config.robot_radius.unwrap_or(spec.radius);
         let config = CostmapConfig {
-            robot_radius: self.config.robot_radius.unwrap_or(spec.radius),
+            robot_radius: self.radius,
             ..CostmapConfig::default()
         };
         self.costmap = Some(Costmap::new(sim.map(), &world.keep_out, &config));
+        let step = world.resolution.max(0.01);
+        self.fence = world
+            .keep_out
+            .iter()
+            .flat_map(|zone| {
+                let n = zone.points.len();
+                (0..n).flat_map(move |i| {
+                    let (a, b) = (zone.points[i], zone.points[(i + 1) % n]);
+                    let k = ((b - a).norm() / step).ceil().max(1.0) as usize;
+                    (0..k).map(move |j| a + (b - a) * (j as f64 / k as f64))
+                })
+            })
+            .collect();
         self.follow = FollowConfig {
             cruise_speed: self.config.desired_linear_vel.min(spec.max_linear),
             max_turn_rate: self.follow.max_turn_rate.min(spec.max_angular),
@@ -321,7 +354,23 @@ impl Nav2Sim {
     }
 
     fn control(&mut self, sim: &Simulator, now: i64) -> Result<(), SimError> {
+        if let Some(scan) = self.scan.latest() {
+            match ScanPoints::from_scan(&scan) {
+                Ok(p) => self.scan_points = Some(p.points),
+                Err(e) => tracing::debug!(error = ?e, "simulated Nav2: scan refused"),
+            }
+        }
         let pose = sim.pose();
+        let near = self.scan_points.as_ref().map(|scan| {
+            // The keepout filter's zones count as obstacles for the controller's arc check.
+            let (s, c) = pose.theta.sin_cos();
+            let fence = self.fence.iter().map(|q| {
+                let d = q - V2::new(pose.x, pose.y);
+                V2::new(c * d.x + s * d.y, -s * d.x + c * d.y)
+            });
+            let points: Vec<V2> = scan.iter().copied().chain(fence).collect();
+            NearbyPoints::new(&points, self.radius, 2.0 * self.follow.lookahead)
+        });
         let at = V2::new(pose.x, pose.y);
         let c = self.config.clone();
         let run = self.running.as_mut().expect("a goal runs");
@@ -366,7 +415,10 @@ impl Nav2Sim {
             let rate = self.follow.max_turn_rate;
             (0.0, (2.0 * err).clamp(-rate, rate))
         } else {
-            run.follower.command(at, pose.theta)
+            match &near {
+                Some(near) => run.follower.command_clear(at, pose.theta, near, self.radius),
+                None => run.follower.command(at, pose.theta),
+            }
         };
         let remaining = if run.xy_reached {
             0.0
@@ -388,6 +440,7 @@ impl Nav2Sim {
             number_of_recoveries: 0,
             distance_remaining: remaining as f32,
         };
+        tracing::trace!(x = pose.x, y = pose.y, th = pose.theta, v, w, "simulated Nav2: command");
         self.publish(v, w)?;
         self.server.reply(ServerReply::Feedback { key, feedback });
         self.count(|s| s.feedback += 1);
