@@ -28,13 +28,13 @@ use embodia_actuation::gate::NearbyPoints;
 use embodia_actuation::nav::{
     Cell, Costmap, CostmapConfig, FollowConfig, LETHAL_COST, PurePursuit, plan,
 };
+use embodia_perception::scan::ScanPoints;
 use embodia_ros::action::{ActionServer, GoalEnd, GoalKey, ServerEvent, ServerReply};
 use embodia_ros::msg::builtin_interfaces::{Duration as RosDuration, Time};
 use embodia_ros::msg::geometry_msgs::{Pose, PoseStamped, Twist};
 use embodia_ros::msg::nav2_msgs::{
     NavigateToPose, NavigateToPoseFeedback, NavigateToPoseGoal, NavigateToPoseResult,
 };
-use embodia_perception::scan::ScanPoints;
 use embodia_ros::msg::sensor_msgs::LaserScan;
 use embodia_ros::msg::std_msgs::Header;
 use embodia_ros::{Bus, Delivery, Publisher, QosProfile, Subscription};
@@ -177,7 +177,9 @@ impl Nav2Sim {
         if !valid {
             return Err(SimError::Config {
                 field: "nav2",
-                problem: format!("{config:?} has a rate, tolerance, time or speed that is not positive"),
+                problem: format!(
+                    "{config:?} has a rate, tolerance, time or speed that is not positive"
+                ),
                 fix: "use positive values (the defaults are Nav2's)",
             });
         }
@@ -300,7 +302,12 @@ impl Nav2Sim {
         let pose = sim.pose();
         match self.path(V2::new(pose.x, pose.y), target) {
             Ok(points) => {
-                tracing::debug!(key, x = target.x, y = target.y, "simulated Nav2: goal accepted");
+                tracing::debug!(
+                    key,
+                    x = target.x,
+                    y = target.y,
+                    "simulated Nav2: goal accepted"
+                );
                 self.running = Some(Running {
                     key,
                     target,
@@ -336,7 +343,10 @@ impl Nav2Sim {
         if map.cost(goal) == LETHAL_COST {
             return Err((
                 codes::GOAL_OCCUPIED,
-                format!("goal ({:.2}, {:.2}) is in an obstacle or too close to one", to.x, to.y),
+                format!(
+                    "goal ({:.2}, {:.2}) is in an obstacle or too close to one",
+                    to.x, to.y
+                ),
             ));
         }
         let cells = plan(map, start, goal).ok_or_else(|| {
@@ -376,9 +386,7 @@ impl Nav2Sim {
         let run = self.running.as_mut().expect("a goal runs");
         let key = run.key;
         // The navigator replans on the same costmap at its rate.
-        if !run.xy_reached
-            && (now - run.planned_ns) as f64 >= c.replan_period_s * 1e9
-        {
+        if !run.xy_reached && (now - run.planned_ns) as f64 >= c.replan_period_s * 1e9 {
             let target = run.target;
             run.planned_ns = now;
             match self.path(at, target) {
@@ -416,7 +424,9 @@ impl Nav2Sim {
             (0.0, (2.0 * err).clamp(-rate, rate))
         } else {
             match &near {
-                Some(near) => run.follower.command_clear(at, pose.theta, near, self.radius),
+                Some(near) => run
+                    .follower
+                    .command_clear(at, pose.theta, near, self.radius),
                 None => run.follower.command(at, pose.theta),
             }
         };
@@ -440,7 +450,14 @@ impl Nav2Sim {
             number_of_recoveries: 0,
             distance_remaining: remaining as f32,
         };
-        tracing::trace!(x = pose.x, y = pose.y, th = pose.theta, v, w, "simulated Nav2: command");
+        tracing::trace!(
+            x = pose.x,
+            y = pose.y,
+            th = pose.theta,
+            v,
+            w,
+            "simulated Nav2: command"
+        );
         self.publish(v, w)?;
         self.server.reply(ServerReply::Feedback { key, feedback });
         self.count(|s| s.feedback += 1);
@@ -574,7 +591,10 @@ mod tests {
         };
         assert_eq!((*end, result.error_code), (GoalEnd::Succeeded, 0));
         let p = rig.node.sim().pose();
-        assert!((V2::new(p.x, p.y) - V2::new(4.5, 1.2)).norm() <= 0.25, "{p:?}");
+        assert!(
+            (V2::new(p.x, p.y) - V2::new(4.5, 1.2)).norm() <= 0.25,
+            "{p:?}"
+        );
         assert!(wrap_angle(p.theta - 1.57).abs() <= 0.25, "{p:?}");
         assert_eq!(rig.node.sim().stats().collisions, 0);
         let feedback: Vec<&NavigateToPoseFeedback> = events
@@ -593,7 +613,11 @@ mod tests {
         assert!(last.navigation_time.sec > first.navigation_time.sec);
         assert_eq!(last.current_pose.header.frame_id, "map");
         assert_eq!(rig.stats().last_command, (0.0, 0.0), "stops at the end");
-        assert_eq!(rig.nav_out.latest(), Some(Twist::default()), "a zero at the end");
+        assert_eq!(
+            rig.nav_out.latest(),
+            Some(Twist::default()),
+            "a zero at the end"
+        );
         rig.run(1.0, |_| false);
         assert_eq!(rig.nav_out.latest(), None, "and nothing after it");
     }
@@ -627,7 +651,11 @@ mod tests {
             .collect();
         assert_eq!(codes, vec![codes::GOAL_OUTSIDE_MAP]);
         assert_eq!(rig.stats().last_error_code, Some(codes::GOAL_OUTSIDE_MAP));
-        assert_eq!(rig.stats().aborted, 3, "the replaced goal's end reached nobody");
+        assert_eq!(
+            rig.stats().aborted,
+            3,
+            "the replaced goal's end reached nobody"
+        );
     }
 
     #[test]
@@ -635,7 +663,10 @@ mod tests {
         let mut rig = Rig::new(Nav2Config::default());
         rig.send(1, 4.5, 1.2, 0.0);
         rig.run(3.0, |_| false);
-        assert!(rig.node.sim().velocity().0 > 0.1, "driving before the cancel");
+        assert!(
+            rig.node.sim().velocity().0 > 0.1,
+            "driving before the cancel"
+        );
         rig.client.command(ClientCommand::Cancel { tag: 1 });
         rig.run(1.0, |_| false);
         let s = rig.stats();

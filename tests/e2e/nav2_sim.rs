@@ -102,7 +102,8 @@ impl Rig {
 
 #[test]
 fn shipped_scenarios_succeed_with_navigation_nav2_through_the_simulated_nav2() {
-    let report = std::env::temp_dir().join(format!("embodia-nav2-eval-{}.json", std::process::id()));
+    let report =
+        std::env::temp_dir().join(format!("embodia-nav2-eval-{}.json", std::process::id()));
     let out = embodia(&[
         "eval",
         "tests/scenarios/nav-bedroom-then-bathroom.yaml",
@@ -115,7 +116,11 @@ fn shipped_scenarios_succeed_with_navigation_nav2_through_the_simulated_nav2() {
         "-p",
         "navigation:=nav2",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     let _ = std::fs::remove_file(&report);
@@ -152,14 +157,24 @@ fn nav2s_velocity_drives_the_robot_through_the_gate_and_a_cancel_zeroes_it() {
     assert!(rig.sim.sim().velocity().0 > 0.1, "Nav2 drives");
     // In open floor the gate passes Nav2's command as it is: /cmd_vel is Nav2's output.
     let (nav, out) = (rig.nav_out.latest().unwrap(), rig.cmd_vel.latest().unwrap());
-    assert!((nav.linear.x - out.linear.x).abs() < 1e-6 && nav.linear.x > 0.1, "{nav:?} {out:?}");
+    assert!(
+        (nav.linear.x - out.linear.x).abs() < 1e-6 && nav.linear.x > 0.1,
+        "{nav:?} {out:?}"
+    );
 
     assert!(tasks.cancel(id));
     rig.advance(1.0);
     let s = rig.nav2();
     assert_eq!(s.canceled, 1, "the step's Nav2 goal was canceled: {s:?}");
-    assert_eq!(s.last_command, (0.0, 0.0), "Nav2 published a zero on cancel");
-    assert_eq!(rig.reports.last().map(|r| r.outcome), Some(Outcome::Canceled));
+    assert_eq!(
+        s.last_command,
+        (0.0, 0.0),
+        "Nav2 published a zero on cancel"
+    );
+    assert_eq!(
+        rig.reports.last().map(|r| r.outcome),
+        Some(Outcome::Canceled)
+    );
     assert_eq!(rig.cmd_vel.latest().map(|t| t.linear.x), Some(0.0));
     assert!(rig.sim.sim().velocity().0.abs() < 0.02, "the robot stopped");
 }
@@ -172,10 +187,19 @@ fn a_new_task_preempts_the_nav2_goal_and_the_next_goal_arrives() {
     rig.agent.submit("go to the kitchen");
     rig.until_reports(2, 90.0);
     assert_eq!(rig.reports[0].outcome, Outcome::Preempted);
-    assert_eq!(rig.reports[1].outcome, Outcome::Succeeded, "{:?}", rig.reports[1]);
+    assert_eq!(
+        rig.reports[1].outcome,
+        Outcome::Succeeded,
+        "{:?}",
+        rig.reports[1]
+    );
     assert_eq!(rig.place(), "kitchen");
     let s = rig.nav2();
-    assert_eq!((s.goals, s.canceled, s.succeeded, s.aborted), (2, 1, 1, 0), "{s:?}");
+    assert_eq!(
+        (s.goals, s.canceled, s.succeeded, s.aborted),
+        (2, 1, 1, 0),
+        "{s:?}"
+    );
     assert_eq!(rig.sim.sim().stats().collisions, 0);
 }
 
@@ -201,7 +225,10 @@ fn a_goal_nav2_cannot_plan_to_aborts_and_the_step_fails_with_nav2s_reason() {
     );
     let s = rig.nav2();
     assert_eq!(s.last_error_code, Some(codes::NO_VALID_PATH), "{s:?}");
-    assert!(s.aborted >= 2, "the step was retried before the task failed: {s:?}");
+    assert!(
+        s.aborted >= 2,
+        "the step was retried before the task failed: {s:?}"
+    );
     assert_eq!(s.goals, s.aborted, "{s:?}");
     assert_eq!(rig.place(), "west room");
     assert!(rig.sim.sim().stats().distance_m < 0.05);

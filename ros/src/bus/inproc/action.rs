@@ -90,7 +90,10 @@ impl<A: Action> ServerLink<A> {
         match reply {
             ServerReply::Feedback { key, feedback } => {
                 if let Some(r) = lock(&self.routes).get(&key) {
-                    let _ = r.to.send(ClientEvent::Feedback { tag: r.tag, feedback });
+                    let _ = r.to.send(ClientEvent::Feedback {
+                        tag: r.tag,
+                        feedback,
+                    });
                 }
             }
             ServerReply::Finish { key, end, result } => {
@@ -220,7 +223,9 @@ impl Actions {
             if served.get(&name).is_some_and(|s| s.link.strong_count() > 0) {
                 return Err(BusError::Backend {
                     topic: name,
-                    message: "this action is already served in this process; drop the other server first".into(),
+                    message:
+                        "this action is already served in this process; drop the other server first"
+                            .into(),
                 });
             }
             let any: Arc<dyn Any + Send + Sync> = link.clone();
@@ -298,7 +303,9 @@ mod tests {
     #[test]
     fn a_goal_is_accepted_gets_feedback_and_ends_with_its_status_and_result() {
         let bus = InProcBus::new();
-        let server = bus.action_server::<NavigateToPose>("navigate_to_pose").unwrap();
+        let server = bus
+            .action_server::<NavigateToPose>("navigate_to_pose")
+            .unwrap();
         let client = bus
             .action_client::<NavigateToPose>("/navigate_to_pose")
             .unwrap();
