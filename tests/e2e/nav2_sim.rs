@@ -4,84 +4,59 @@
 //! Nav2's goal with a zero command; a goal Nav2 cannot plan to aborts and the step fails.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use embodia::agent::{AgentConfig, Navigation, Pacing};
-use embodia::setup::agent_for_world;
-use embodia::{Agent, Outcome, RulePlanner, TaskReport};
-use embodia_perception::SemanticMap;
+use embodia::agent::Navigation;
+use embodia::{Outcome, RulePlanner, TaskReport};
 use embodia_ros::msg::geometry_msgs::Twist;
-use embodia_ros::{Bus, Delivery, QosProfile, Subscription, bus::InProcBus};
+use embodia_ros::{Bus, Delivery, QosProfile, Subscription};
 use embodia_sim::nav2::codes;
-use embodia_sim::{Nav2Config, Nav2Sim, Nav2Stats, SimConfig, SimNode, Simulator, World};
+use embodia_sim::{Nav2Config, Nav2Sim, Nav2Stats, Simulator, World};
 
-use crate::{embodia, root};
+use crate::{agent_loop, embodia, root};
 
 /// The agent with `navigation: nav2` and the simulator playing Nav2, on one bus.
 struct Rig {
-    world: Arc<World>,
-    agent: Agent,
-    sim: SimNode,
-    reports: Vec<TaskReport>,
+    world: World,
+    inner: agent_loop::Rig,
     cmd_vel: Subscription<Twist>,
     nav_out: Subscription<Twist>,
 }
 
 impl Rig {
     fn new(world: &str, nav2: Nav2Config) -> Self {
-        let world = Arc::new(World::load(root().join("launch/worlds").join(world)).unwrap());
-        let bus = InProcBus::new();
-        let mut config = agent_for_world(AgentConfig::default(), &world);
-        config.navigation = Navigation::Nav2;
-        let nav2 = Nav2Sim::new(&bus, nav2).unwrap();
-        let cmd_vel = bus
-            .subscribe("/cmd_vel", QosProfile::DEFAULT, Delivery::Latest)
-            .unwrap();
-        let nav_out = bus
-            .subscribe("/cmd_vel_nav", QosProfile::DEFAULT, Delivery::Latest)
-            .unwrap();
-        let agent = Agent::start(
-            &bus,
-            Arc::new(SemanticMap::from_world(&world)),
-            Arc::new(RulePlanner::default()),
-            None,
-            config,
-            Pacing::Lockstep,
-        )
-        .unwrap();
-        let mut sim = SimNode::new(
-            &bus,
-            Simulator::new(world.clone(), SimConfig::default()).unwrap(),
-        )
-        .unwrap();
-        sim.serve_nav2(nav2);
+        let mut inner = agent_loop::Rig::in_world(world, Arc::new(RulePlanner::default()), |c| {
+            c.navigation = Navigation::Nav2
+        });
+        let bus = inner.bus.clone();
+        inner.sim.serve_nav2(Nav2Sim::new(&bus, nav2).unwrap());
+        let latest = |topic| {
+            bus.subscribe(topic, QosProfile::DEFAULT, Delivery::Latest)
+                .unwrap()
+        };
         Self {
-            world,
-            agent,
-            sim,
-            reports: vec![],
-            cmd_vel,
-            nav_out,
+            world: World::load(root().join("launch/worlds").join(world)).unwrap(),
+            cmd_vel: latest("/cmd_vel"),
+            nav_out: latest("/cmd_vel_nav"),
+            inner,
         }
     }
 
-    /// Runs `seconds` of control periods (20 Hz), each after five physics steps.
     fn advance(&mut self, seconds: f64) {
-        for _ in 0..(seconds * 20.0).round() as usize {
-            for _ in 0..5 {
-                self.sim.step().unwrap();
-            }
-            assert!(self.agent.wait_idle(Duration::from_secs(30)));
-            self.agent.tick(self.sim.sim().time_ns()).unwrap();
-            assert!(self.agent.wait_idle(Duration::from_secs(30)));
-            self.reports.extend(self.agent.reports().try_iter());
-        }
+        self.inner.advance(seconds);
+    }
+
+    fn reports(&self) -> &[TaskReport] {
+        &self.inner.reports
+    }
+
+    fn sim(&self) -> &Simulator {
+        self.inner.sim.sim()
     }
 
     /// Runs until `n` tasks have ended or `seconds` have passed.
     fn until_reports(&mut self, n: usize, seconds: f64) {
         for _ in 0..(seconds * 2.0) as usize {
-            if self.reports.len() >= n {
+            if self.reports().len() >= n {
                 return;
             }
             self.advance(0.5);
@@ -89,12 +64,12 @@ impl Rig {
     }
 
     fn nav2(&self) -> Nav2Stats {
-        self.sim.nav2_stats().unwrap()
+        self.inner.sim.nav2_stats().unwrap()
     }
 
     fn place(&self) -> String {
         self.world
-            .place_at(self.sim.sim().pose().position())
+            .place_at(self.sim().pose().position())
             .map(|p| p.name.clone())
             .unwrap_or_default()
     }
@@ -148,13 +123,13 @@ fn shipped_scenarios_succeed_with_navigation_nav2_through_the_simulated_nav2() {
 #[test]
 fn nav2s_velocity_drives_the_robot_through_the_gate_and_a_cancel_zeroes_it() {
     let mut rig = Rig::new("apartment.yaml", Nav2Config::default());
-    let tasks = rig.agent.tasks();
+    let tasks = rig.inner.agent.tasks();
     let id = tasks.submit("go to the study").unwrap();
     rig.advance(4.0);
     let s = rig.nav2();
     assert_eq!((s.goals, s.canceled), (1, 0), "{s:?}");
     assert!(s.feedback >= 60, "feedback at 20 Hz: {s:?}");
-    assert!(rig.sim.sim().velocity().0 > 0.1, "Nav2 drives");
+    assert!(rig.sim().velocity().0 > 0.1, "Nav2 drives");
     // In open floor the gate passes Nav2's command as it is: /cmd_vel is Nav2's output.
     let (nav, out) = (rig.nav_out.latest().unwrap(), rig.cmd_vel.latest().unwrap());
     assert!(
@@ -172,26 +147,26 @@ fn nav2s_velocity_drives_the_robot_through_the_gate_and_a_cancel_zeroes_it() {
         "Nav2 published a zero on cancel"
     );
     assert_eq!(
-        rig.reports.last().map(|r| r.outcome),
+        rig.reports().last().map(|r| r.outcome),
         Some(Outcome::Canceled)
     );
     assert_eq!(rig.cmd_vel.latest().map(|t| t.linear.x), Some(0.0));
-    assert!(rig.sim.sim().velocity().0.abs() < 0.02, "the robot stopped");
+    assert!(rig.sim().velocity().0.abs() < 0.02, "the robot stopped");
 }
 
 #[test]
 fn a_new_task_preempts_the_nav2_goal_and_the_next_goal_arrives() {
     let mut rig = Rig::new("apartment.yaml", Nav2Config::default());
-    rig.agent.submit("go to the study");
+    rig.inner.agent.submit("go to the study");
     rig.advance(3.0);
-    rig.agent.submit("go to the kitchen");
+    rig.inner.agent.submit("go to the kitchen");
     rig.until_reports(2, 90.0);
-    assert_eq!(rig.reports[0].outcome, Outcome::Preempted);
+    assert_eq!(rig.reports()[0].outcome, Outcome::Preempted);
     assert_eq!(
-        rig.reports[1].outcome,
+        rig.reports()[1].outcome,
         Outcome::Succeeded,
         "{:?}",
-        rig.reports[1]
+        rig.reports()[1]
     );
     assert_eq!(rig.place(), "kitchen");
     let s = rig.nav2();
@@ -200,7 +175,7 @@ fn a_new_task_preempts_the_nav2_goal_and_the_next_goal_arrives() {
         (2, 1, 1, 0),
         "{s:?}"
     );
-    assert_eq!(rig.sim.sim().stats().collisions, 0);
+    assert_eq!(rig.sim().stats().collisions, 0);
 }
 
 #[test]
@@ -214,9 +189,9 @@ fn a_goal_nav2_cannot_plan_to_aborts_and_the_step_fails_with_nav2s_reason() {
             ..Nav2Config::default()
         },
     );
-    rig.agent.submit("go to the east room");
+    rig.inner.agent.submit("go to the east room");
     rig.until_reports(1, 60.0);
-    let report = &rig.reports[0];
+    let report = &rig.reports()[0];
     assert_eq!(report.outcome, Outcome::Failed, "{report:?}");
     let reason = report.reason.clone().unwrap_or_default();
     assert!(
@@ -231,5 +206,5 @@ fn a_goal_nav2_cannot_plan_to_aborts_and_the_step_fails_with_nav2s_reason() {
     );
     assert_eq!(s.goals, s.aborted, "{s:?}");
     assert_eq!(rig.place(), "west room");
-    assert!(rig.sim.sim().stats().distance_m < 0.05);
+    assert!(rig.sim().stats().distance_m < 0.05);
 }
