@@ -19,8 +19,10 @@
 //! obstacles in the global costmap's obstacle layer (the path is planned on the map, which
 //! holds every wall and solid object of a world; what only the scan shows slows or stops the
 //! controller, and the progress checker aborts if it blocks the way), behaviour tree files,
-//! and localisation error (the pose is the simulator's ground truth, as a perfect
-//! AMCL would give it).
+//! and localisation error: it localises as the agent does, from `/odom` on its bus chained
+//! with the map -> odom the simulator's localiser publishes, so a fault on `/odom` reaches it
+//! too (a pose older than 0.5 s or not finite: zero velocity; none for the progress
+//! checker's 10 s: ABORTED with `TF_ERROR`).
 
 use std::sync::{Arc, Mutex};
 
@@ -32,6 +34,7 @@ use embodia_perception::scan::ScanPoints;
 use embodia_ros::action::{ActionServer, GoalEnd, GoalKey, ServerEvent, ServerReply};
 use embodia_ros::msg::builtin_interfaces::{Duration as RosDuration, Time};
 use embodia_ros::msg::geometry_msgs::{Pose, PoseStamped, Twist};
+use embodia_ros::msg::nav_msgs::Odometry;
 use embodia_ros::msg::nav2_msgs::{
     NavigateToPose, NavigateToPoseFeedback, NavigateToPoseGoal, NavigateToPoseResult,
 };
@@ -41,7 +44,11 @@ use embodia_ros::{Bus, Delivery, Publisher, QosProfile, Subscription};
 use embodia_world::V2;
 use embodia_world::geometry::wrap_angle;
 
+use crate::diff_drive::Pose2;
 use crate::simulator::{SimError, Simulator};
+
+/// A pose older than this is no pose (Nav2's transform tolerance, generously), ns.
+const POSE_STALE_NS: i64 = 500_000_000;
 
 /// Nav2's error codes this server reports (Jazzy's `nav2_msgs` actions).
 pub mod codes {
@@ -68,6 +75,8 @@ pub struct Nav2Config {
     pub cmd_vel: String,
     /// The lidar the controller checks its arc against (mounted at the body's centre).
     pub scan: String,
+    /// The odometry it localises with.
+    pub odom: String,
     /// Footprint radius, m; none: the world's robot radius.
     pub robot_radius: Option<f64>,
     /// Controller (and feedback) rate, Hz; must divide the physics rate.
@@ -92,6 +101,7 @@ impl Default for Nav2Config {
             action: "/navigate_to_pose".into(),
             cmd_vel: "/cmd_vel_nav".into(),
             scan: "/scan".into(),
+            odom: "/odom".into(),
             robot_radius: None,
             controller_hz: 20,
             replan_period_s: 1.0,
@@ -143,6 +153,9 @@ pub struct Nav2Sim {
     server: ActionServer<NavigateToPose>,
     cmd_vel: Publisher<Twist>,
     scan: Subscription<LaserScan>,
+    odom: Subscription<Odometry>,
+    /// The newest pose in the map frame, its stamp and the body's speed.
+    located: Option<(Pose2, i64, f64)>,
     /// The newest scan's points (robot frame).
     scan_points: Option<Vec<V2>>,
     /// Points along the keep-out zones' edges (map frame).
@@ -187,6 +200,8 @@ impl Nav2Sim {
             server: bus.action_server::<NavigateToPose>(&config.action)?,
             cmd_vel: bus.publisher(&config.cmd_vel, QosProfile::DEFAULT)?,
             scan: bus.subscribe(&config.scan, QosProfile::DEFAULT, Delivery::Latest)?,
+            odom: bus.subscribe(&config.odom, QosProfile::DEFAULT, Delivery::Latest)?,
+            located: None,
             scan_points: None,
             fence: Vec::new(),
             config,
@@ -273,6 +288,28 @@ impl Nav2Sim {
         };
     }
 
+    /// The robot's pose in the map frame and its speed, from the newest `/odom` and the
+    /// simulator's map -> odom; none when stale or not finite.
+    fn localise(&mut self, sim: &Simulator) -> Option<(Pose2, f64)> {
+        if let Some(o) = self.odom.latest() {
+            let p = o.pose.pose;
+            let (x, y, yaw) = (p.position.x, p.position.y, p.orientation.yaw());
+            let pose = match sim.config().map_to_odom {
+                Some([ox, oy, oyaw]) => {
+                    let (s, c) = oyaw.sin_cos();
+                    Pose2::new(ox + c * x - s * y, oy + s * x + c * y, yaw + oyaw)
+                }
+                None => Pose2::new(x, y, yaw),
+            };
+            let speed = o.twist.twist.linear.x.abs();
+            self.located = Some((pose, o.header.stamp.as_nanos(), speed));
+        }
+        let (pose, at, speed) = self.located?;
+        let fresh = sim.time_ns() - at <= POSE_STALE_NS;
+        let finite = pose.x.is_finite() && pose.y.is_finite() && pose.theta.is_finite();
+        (fresh && finite && speed.is_finite()).then_some((pose, speed))
+    }
+
     fn start(
         &mut self,
         key: GoalKey,
@@ -299,7 +336,20 @@ impl Nav2Sim {
         }
         let p = goal.pose.pose;
         let target = V2::new(p.position.x, p.position.y);
-        let pose = sim.pose();
+        let Some((pose, _)) = self.localise(sim) else {
+            // No pose yet: planned once one arrives (the progress checker's time runs).
+            self.running = Some(Running {
+                key,
+                target,
+                yaw: p.orientation.yaw(),
+                started_ns: now,
+                planned_ns: now - (self.config.replan_period_s * 1e9) as i64 - 1,
+                follower: PurePursuit::new(vec![target], self.follow.clone()),
+                xy_reached: false,
+                moved: (V2::repeat(f64::NAN), now),
+            });
+            return Ok(());
+        };
         match self.path(V2::new(pose.x, pose.y), target) {
             Ok(points) => {
                 tracing::debug!(
@@ -370,7 +420,18 @@ impl Nav2Sim {
                 Err(e) => tracing::debug!(error = ?e, "simulated Nav2: scan refused"),
             }
         }
-        let pose = sim.pose();
+        let Some((pose, speed)) = self.localise(sim) else {
+            // No pose: stand still; the progress checker's time runs on.
+            self.publish(0.0, 0.0)?;
+            let run = self.running.as_ref().expect("a goal runs");
+            if (now - run.moved.1) as f64 > self.config.movement_time_allowance_s * 1e9 {
+                return self.abort(
+                    codes::TF_ERROR,
+                    "the robot's pose has been unavailable (no fresh, finite /odom)",
+                );
+            }
+            return Ok(());
+        };
         let near = self.scan_points.as_ref().map(|scan| {
             // The keepout filter's zones count as obstacles for the controller's arc check.
             let (s, c) = pose.theta.sin_cos();
@@ -399,7 +460,7 @@ impl Nav2Sim {
         }
         let run = self.running.as_mut().expect("a goal runs");
         // Progress checker.
-        if (at - run.moved.0).norm() >= c.required_movement_radius {
+        if !run.moved.0.x.is_finite() || (at - run.moved.0).norm() >= c.required_movement_radius {
             run.moved = (at, now);
         } else if (now - run.moved.1) as f64 > c.movement_time_allowance_s * 1e9 {
             return self.abort(
@@ -435,7 +496,6 @@ impl Nav2Sim {
         } else {
             run.follower.remaining(at)
         };
-        let speed = sim.velocity().0.abs();
         let feedback = NavigateToPoseFeedback {
             current_pose: PoseStamped {
                 header: Header::new(Time::from_nanos(now), sim.config().frames.map.clone()),
@@ -697,6 +757,23 @@ mod tests {
         assert_eq!(
             ends,
             vec![(GoalEnd::Aborted, codes::FAILED_TO_MAKE_PROGRESS)]
+        );
+    }
+
+    #[test]
+    fn without_a_pose_nav2_stands_and_aborts_with_a_tf_error() {
+        // Nothing publishes the odometry it localises with.
+        let mut rig = Rig::new(Nav2Config {
+            odom: "/odom_unpublished".into(),
+            ..Nav2Config::default()
+        });
+        rig.send(1, 4.5, 1.2, 0.0);
+        let events = rig.run(12.0, finished);
+        assert!(rig.node.sim().stats().distance_m < 0.01);
+        assert!(
+            matches!(events.last(), Some(ClientEvent::Finished { end: GoalEnd::Aborted, result, .. })
+                if result.error_code == codes::TF_ERROR),
+            "{events:?}"
         );
     }
 }

@@ -121,6 +121,36 @@ fn shipped_scenarios_succeed_with_navigation_nav2_through_the_simulated_nav2() {
 }
 
 #[test]
+fn garbage_odometry_under_nav2_stops_the_robot_as_it_does_the_built_in_navigator() {
+    // Poses jumping tens of metres: the agent cancels Nav2's goal and stops within 1.5 s.
+    let report =
+        std::env::temp_dir().join(format!("embodia-nav2-odom-{}.json", std::process::id()));
+    let out = embodia(&[
+        "eval",
+        "tests/scenarios/faults/odom-garbage.yaml",
+        "--planner",
+        "rules",
+        "--report",
+        report.to_str().unwrap(),
+        "--ros-args",
+        "-p",
+        "navigation:=nav2",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let _ = std::fs::remove_file(&report);
+    let sc = &json["scenarios"][0];
+    assert_eq!(sc["success"], true, "{}", sc["failed_criteria"]);
+    assert_eq!(sc["nav2"]["canceled"], 1, "{}", sc["nav2"]);
+    assert_eq!(sc["nav2"]["last_command"][0], 0.0, "{}", sc["nav2"]);
+}
+
+#[test]
 fn nav2s_velocity_drives_the_robot_through_the_gate_and_a_cancel_zeroes_it() {
     let mut rig = Rig::new("apartment.yaml", Nav2Config::default());
     let tasks = rig.inner.agent.tasks();
