@@ -535,6 +535,8 @@ fn serve_nav2(
         action: agent.nav2_action.clone(),
         cmd_vel: agent.topics.nav2_cmd_vel.clone(),
         robot_radius: options.nav2_robot_radius,
+        // The odometry the agent gets, after the fault relay: a fault on it reaches Nav2 too.
+        odom: Some(embodia_sim::node::topics::ODOM.to_owned()),
         ..Nav2Config::default()
     };
     Nav2Sim::new(bus, config)

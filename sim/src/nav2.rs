@@ -19,10 +19,11 @@
 //! obstacles in the global costmap's obstacle layer (the path is planned on the map, which
 //! holds every wall and solid object of a world; what only the scan shows slows or stops the
 //! controller, and the progress checker aborts if it blocks the way), behaviour tree files,
-//! and localisation error: it localises as the agent does, from `/odom` on its bus chained
-//! with the map -> odom the simulator's localiser publishes, so a fault on `/odom` reaches it
-//! too (a pose older than 0.5 s or not finite: zero velocity; none for the progress
-//! checker's 10 s: ABORTED with `TF_ERROR`).
+//! and localisation error: it localises with the simulator's own odometry, or — when told an
+//! odometry topic, as `embodia run`/`eval` do with the agent's bus behind the fault relay — as
+//! the agent does, from that `/odom` chained with the map -> odom the simulator's localiser
+//! publishes, so a fault on `/odom` reaches it too (a pose older than 0.5 s or not finite: zero
+//! velocity; none for the progress checker's 10 s: ABORTED with `TF_ERROR`).
 
 use std::sync::{Arc, Mutex};
 
@@ -75,8 +76,9 @@ pub struct Nav2Config {
     pub cmd_vel: String,
     /// The lidar the controller checks its arc against (mounted at the body's centre).
     pub scan: String,
-    /// The odometry it localises with.
-    pub odom: String,
+    /// The odometry topic it localises with; none: the simulator's own (its true pose, what
+    /// it publishes on `/odom`; a DDS participant does not hear its own publications).
+    pub odom: Option<String>,
     /// Footprint radius, m; none: the world's robot radius.
     pub robot_radius: Option<f64>,
     /// Controller (and feedback) rate, Hz; must divide the physics rate.
@@ -101,7 +103,7 @@ impl Default for Nav2Config {
             action: "/navigate_to_pose".into(),
             cmd_vel: "/cmd_vel_nav".into(),
             scan: "/scan".into(),
-            odom: "/odom".into(),
+            odom: None,
             robot_radius: None,
             controller_hz: 20,
             replan_period_s: 1.0,
@@ -153,7 +155,7 @@ pub struct Nav2Sim {
     server: ActionServer<NavigateToPose>,
     cmd_vel: Publisher<Twist>,
     scan: Subscription<LaserScan>,
-    odom: Subscription<Odometry>,
+    odom: Option<Subscription<Odometry>>,
     /// The newest pose in the map frame, its stamp and the body's speed.
     located: Option<(Pose2, i64, f64)>,
     /// The newest scan's points (robot frame).
@@ -200,7 +202,10 @@ impl Nav2Sim {
             server: bus.action_server::<NavigateToPose>(&config.action)?,
             cmd_vel: bus.publisher(&config.cmd_vel, QosProfile::DEFAULT)?,
             scan: bus.subscribe(&config.scan, QosProfile::DEFAULT, Delivery::Latest)?,
-            odom: bus.subscribe(&config.odom, QosProfile::DEFAULT, Delivery::Latest)?,
+            odom: match &config.odom {
+                Some(topic) => Some(bus.subscribe(topic, QosProfile::DEFAULT, Delivery::Latest)?),
+                None => None,
+            },
             located: None,
             scan_points: None,
             fence: Vec::new(),
@@ -291,7 +296,10 @@ impl Nav2Sim {
     /// The robot's pose in the map frame and its speed, from the newest `/odom` and the
     /// simulator's map -> odom; none when stale or not finite.
     fn localise(&mut self, sim: &Simulator) -> Option<(Pose2, f64)> {
-        if let Some(o) = self.odom.latest() {
+        let Some(odom) = &self.odom else {
+            return Some((sim.pose(), sim.velocity().0.abs()));
+        };
+        if let Some(o) = odom.latest() {
             let p = o.pose.pose;
             let (x, y, yaw) = (p.position.x, p.position.y, p.orientation.yaw());
             let pose = match sim.config().map_to_odom {
@@ -764,7 +772,7 @@ mod tests {
     fn without_a_pose_nav2_stands_and_aborts_with_a_tf_error() {
         // Nothing publishes the odometry it localises with.
         let mut rig = Rig::new(Nav2Config {
-            odom: "/odom_unpublished".into(),
+            odom: Some("/odom_unpublished".into()),
             ..Nav2Config::default()
         });
         rig.send(1, 4.5, 1.2, 0.0);
