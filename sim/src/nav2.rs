@@ -22,8 +22,9 @@
 //! and localisation error: it localises with the simulator's own odometry, or — when told an
 //! odometry topic, as `embodia run`/`eval` do with the agent's bus behind the fault relay — as
 //! the agent does, from that `/odom` chained with the map -> odom the simulator's localiser
-//! publishes, so a fault on `/odom` reaches it too (a pose older than 0.5 s or not finite: zero
-//! velocity; none for the progress checker's 10 s: ABORTED with `TF_ERROR`).
+//! publishes, so a fault on `/odom` reaches it too (no pose received in the last 0.5 s, or one
+//! not finite: zero velocity; none for 1 s: ABORTED with `TF_ERROR`, as the controller fails
+//! when it cannot transform the robot's pose).
 
 use std::sync::{Arc, Mutex};
 
@@ -48,8 +49,11 @@ use embodia_world::geometry::wrap_angle;
 use crate::diff_drive::Pose2;
 use crate::simulator::{SimError, Simulator};
 
-/// A pose older than this is no pose (Nav2's transform tolerance, generously), ns.
+/// A pose received longer ago than this is no pose (Nav2's transform tolerance, generously;
+/// by arrival, so a clock jump in the stamps does not count), ns.
 const POSE_STALE_NS: i64 = 500_000_000;
+/// Without a pose this long, the goal aborts, ns.
+const POSE_LOST_NS: i64 = 1_000_000_000;
 
 /// Nav2's error codes this server reports (Jazzy's `nav2_msgs` actions).
 pub mod codes {
@@ -156,8 +160,10 @@ pub struct Nav2Sim {
     cmd_vel: Publisher<Twist>,
     scan: Subscription<LaserScan>,
     odom: Option<Subscription<Odometry>>,
-    /// The newest pose in the map frame, its stamp and the body's speed.
+    /// The newest pose in the map frame, when it arrived (simulated time) and the body's speed.
     located: Option<(Pose2, i64, f64)>,
+    /// Since when a running goal has had no pose.
+    pose_lost_since: Option<i64>,
     /// The newest scan's points (robot frame).
     scan_points: Option<Vec<V2>>,
     /// Points along the keep-out zones' edges (map frame).
@@ -207,6 +213,7 @@ impl Nav2Sim {
                 None => None,
             },
             located: None,
+            pose_lost_since: None,
             scan_points: None,
             fence: Vec::new(),
             config,
@@ -310,7 +317,7 @@ impl Nav2Sim {
                 None => Pose2::new(x, y, yaw),
             };
             let speed = o.twist.twist.linear.x.abs();
-            self.located = Some((pose, o.header.stamp.as_nanos(), speed));
+            self.located = Some((pose, sim.time_ns(), speed));
         }
         let (pose, at, speed) = self.located?;
         let fresh = sim.time_ns() - at <= POSE_STALE_NS;
@@ -326,6 +333,7 @@ impl Nav2Sim {
         now: i64,
     ) -> Result<(), SimError> {
         self.count(|s| s.goals += 1);
+        self.pose_lost_since = None;
         if let Some(old) = self.running.take() {
             // Nav2's navigator takes the newer goal and aborts the one it preempts.
             self.finish(old.key, GoalEnd::Aborted, 0, "preempted by a newer goal");
@@ -429,10 +437,10 @@ impl Nav2Sim {
             }
         }
         let Some((pose, speed)) = self.localise(sim) else {
-            // No pose: stand still; the progress checker's time runs on.
+            // No pose: stand still, and give up once it has been missing too long.
             self.publish(0.0, 0.0)?;
-            let run = self.running.as_ref().expect("a goal runs");
-            if (now - run.moved.1) as f64 > self.config.movement_time_allowance_s * 1e9 {
+            let since = *self.pose_lost_since.get_or_insert(now);
+            if now - since > POSE_LOST_NS {
                 return self.abort(
                     codes::TF_ERROR,
                     "the robot's pose has been unavailable (no fresh, finite /odom)",
@@ -440,6 +448,7 @@ impl Nav2Sim {
             }
             return Ok(());
         };
+        self.pose_lost_since = None;
         let near = self.scan_points.as_ref().map(|scan| {
             // The keepout filter's zones count as obstacles for the controller's arc check.
             let (s, c) = pose.theta.sin_cos();
