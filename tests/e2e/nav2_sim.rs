@@ -75,30 +75,34 @@ impl Rig {
     }
 }
 
-#[test]
-fn shipped_scenarios_succeed_with_navigation_nav2_through_the_simulated_nav2() {
-    let report =
-        std::env::temp_dir().join(format!("embodia-nav2-eval-{}.json", std::process::id()));
-    let out = embodia(&[
-        "eval",
-        "tests/scenarios/nav-bedroom-then-bathroom.yaml",
-        "tests/scenarios/warehouse-office-through-door.yaml",
-        "--planner",
-        "rules",
-        "--report",
-        report.to_str().unwrap(),
-        "--ros-args",
-        "-p",
-        "navigation:=nav2",
-    ]);
+/// The eval report of `paths` run with the rule planner and `navigation: nav2`.
+fn eval_with_nav2(paths: &[&str]) -> serde_json::Value {
+    let report = std::env::temp_dir().join(format!(
+        "embodia-nav2-eval-{}-{}.json",
+        std::process::id(),
+        paths.len()
+    ));
+    let mut args = vec!["eval"];
+    args.extend(paths);
+    args.extend(["--planner", "rules", "--report", report.to_str().unwrap()]);
+    args.extend(["--ros-args", "-p", "navigation:=nav2"]);
+    let out = embodia(&args);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let json = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     let _ = std::fs::remove_file(&report);
+    json
+}
+
+#[test]
+fn shipped_scenarios_succeed_with_navigation_nav2_through_the_simulated_nav2() {
+    let json = eval_with_nav2(&[
+        "tests/scenarios/nav-bedroom-then-bathroom.yaml",
+        "tests/scenarios/warehouse-office-through-door.yaml",
+    ]);
     for sc in json["scenarios"].as_array().unwrap() {
         let name = sc["name"].as_str().unwrap();
         assert_eq!(sc["success"], true, "{name}: {}", sc["failed_criteria"]);
@@ -123,27 +127,7 @@ fn shipped_scenarios_succeed_with_navigation_nav2_through_the_simulated_nav2() {
 #[test]
 fn garbage_odometry_under_nav2_stops_the_robot_as_it_does_the_built_in_navigator() {
     // Poses jumping tens of metres: the agent cancels Nav2's goal and stops within 1.5 s.
-    let report =
-        std::env::temp_dir().join(format!("embodia-nav2-odom-{}.json", std::process::id()));
-    let out = embodia(&[
-        "eval",
-        "tests/scenarios/faults/odom-garbage.yaml",
-        "--planner",
-        "rules",
-        "--report",
-        report.to_str().unwrap(),
-        "--ros-args",
-        "-p",
-        "navigation:=nav2",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
-    let _ = std::fs::remove_file(&report);
+    let json = eval_with_nav2(&["tests/scenarios/faults/odom-garbage.yaml"]);
     let sc = &json["scenarios"][0];
     assert_eq!(sc["success"], true, "{}", sc["failed_criteria"]);
     assert_eq!(sc["nav2"]["canceled"], 1, "{}", sc["nav2"]);

@@ -280,7 +280,9 @@ impl Actions {
 
 #[cfg(test)]
 mod tests {
-    use crate::action::{ClientCommand, ClientEvent, GoalEnd, ServerEvent, ServerReply};
+    use crate::action::{
+        ActionClient, ClientCommand, ClientEvent, GoalEnd, ServerEvent, ServerReply,
+    };
     use crate::bus::{Bus, InProcBus};
     use crate::msg::nav2_msgs::{
         NavigateToPose, NavigateToPoseFeedback, NavigateToPoseGoal, NavigateToPoseResult,
@@ -291,6 +293,11 @@ mod tests {
         let mut g = NavigateToPoseGoal::default();
         g.pose.pose.position.x = x;
         g
+    }
+
+    /// Sends a goal to reach x as `tag`.
+    fn send(client: &ActionClient<NavigateToPose>, tag: u64, x: f64) {
+        assert!(client.command(ClientCommand::Send { tag, goal: goal(x) }));
     }
 
     fn feedback(d: f32) -> NavigateToPoseFeedback {
@@ -360,10 +367,7 @@ mod tests {
         let bus = InProcBus::new();
         let server = bus.action_server::<NavigateToPose>("/nav").unwrap();
         let client = bus.action_client::<NavigateToPose>("/nav").unwrap();
-        client.command(ClientCommand::Send {
-            tag: 1,
-            goal: goal(1.0),
-        });
+        send(&client, 1, 1.0);
         let Ok(ServerEvent::Goal { key, .. }) = server.events().try_recv() else {
             panic!("no goal");
         };
@@ -391,10 +395,7 @@ mod tests {
         let bus = InProcBus::new();
         let server = bus.action_server::<NavigateToPose>("/nav").unwrap();
         let client = bus.action_client::<NavigateToPose>("/nav").unwrap();
-        client.command(ClientCommand::Send {
-            tag: 1,
-            goal: goal(1.0),
-        });
+        send(&client, 1, 1.0);
         client.command(ClientCommand::Cancel { tag: 99 }); // not this client's goal
         client.command(ClientCommand::Cancel { tag: 1 });
         client.command(ClientCommand::Cancel { tag: 1 }); // twice: asked once
@@ -412,10 +413,7 @@ mod tests {
             vec![ClientEvent::Accepted { tag: 1 }]
         );
         // A finished goal cannot be canceled.
-        client.command(ClientCommand::Send {
-            tag: 2,
-            goal: goal(2.0),
-        });
+        send(&client, 2, 2.0);
         server.reply(ServerReply::Finish {
             key: 2,
             end: GoalEnd::Succeeded,
@@ -433,14 +431,8 @@ mod tests {
         let bus = InProcBus::new();
         let server = bus.action_server::<NavigateToPose>("/nav").unwrap();
         let client = bus.action_client::<NavigateToPose>("/nav").unwrap();
-        client.command(ClientCommand::Send {
-            tag: 1,
-            goal: goal(1.0),
-        });
-        client.command(ClientCommand::Send {
-            tag: 2,
-            goal: goal(2.0),
-        });
+        send(&client, 1, 1.0);
+        send(&client, 2, 2.0);
         server.reply(ServerReply::Feedback {
             key: 1,
             feedback: feedback(9.0),
@@ -468,10 +460,7 @@ mod tests {
         let bus = InProcBus::new();
         let client = bus.action_client::<NavigateToPose>("/nav").unwrap();
         assert!(!client.wait_for_server(Duration::from_millis(20)));
-        client.command(ClientCommand::Send {
-            tag: 1,
-            goal: goal(1.0),
-        });
+        send(&client, 1, 1.0);
         assert!(matches!(
             client.events().try_recv(),
             Ok(ClientEvent::Failed { tag: 1, .. })
@@ -481,10 +470,7 @@ mod tests {
             bus.action_server::<NavigateToPose>("/nav").is_err(),
             "one server per name"
         );
-        client.command(ClientCommand::Send {
-            tag: 2,
-            goal: goal(1.0),
-        });
+        send(&client, 2, 1.0);
         drop(server);
         let events: Vec<_> = client.events().try_iter().collect();
         assert_eq!(events[0], ClientEvent::Accepted { tag: 2 });
@@ -502,10 +488,7 @@ mod tests {
         let _server = bus.action_server::<ExecuteTask>("/x").unwrap();
         let client = bus.action_client::<NavigateToPose>("/x").unwrap();
         assert!(!client.wait_for_server(Duration::ZERO));
-        client.command(ClientCommand::Send {
-            tag: 1,
-            goal: goal(1.0),
-        });
+        send(&client, 1, 1.0);
         assert!(matches!(
             client.events().try_recv(),
             Ok(ClientEvent::Failed { error, .. }) if error.contains("ExecuteTask")
