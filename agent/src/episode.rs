@@ -14,7 +14,7 @@ use embodia_actuation::gate::InterventionCounts;
 use embodia_memory::{Embedder, Memory, MemoryStore, WriteSwitch};
 use embodia_perception::{Observation, ObservationKind, SemanticMap, TrackedObject};
 use embodia_ros::bus::InProcBus;
-use embodia_sim::{SimConfig, SimNode, SimStats, Simulator, World};
+use embodia_sim::{Nav2Config, Nav2Sim, Nav2Stats, SimConfig, SimNode, SimStats, Simulator, World};
 use serde::Serialize;
 
 use crate::agent::{Agent, AgentConfig, AgentError, Pacing};
@@ -129,6 +129,9 @@ pub struct EpisodeOptions {
     /// from the task in progress, as a new task on `/agent/task` does. After `tasks`; once it
     /// is closed and the last task has ended, the run settles and ends.
     pub task_stream: Option<Receiver<String>>,
+    /// The footprint radius of the simulated Nav2 (served when the agent's `navigation` is
+    /// nav2 or auto), m; none: the world's robot radius, as a Nav2 set up for this robot has.
+    pub nav2_robot_radius: Option<f64>,
 }
 
 impl Default for EpisodeOptions {
@@ -149,6 +152,7 @@ impl Default for EpisodeOptions {
             speed_trace: true,
             feeds: Vec::new(),
             task_stream: None,
+            nav2_robot_radius: None,
         }
     }
 }
@@ -205,6 +209,43 @@ pub struct EpisodeReport {
     /// Under a memory fault: RAM against the file at the end.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<MemoryReport>,
+    /// What the simulated Nav2 did, when the agent navigated with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nav2: Option<Nav2Report>,
+}
+
+/// [`Nav2Stats`] in a serialisable form: the simulated Nav2's goals and how they ended.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Nav2Report {
+    /// Goals received.
+    pub goals: u64,
+    /// Feedback messages sent.
+    pub feedback: u64,
+    /// Goals ended SUCCEEDED.
+    pub succeeded: u64,
+    /// Goals ended ABORTED.
+    pub aborted: u64,
+    /// Goals ended CANCELED.
+    pub canceled: u64,
+    /// Nav2's error code of the newest abort.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_error_code: Option<u16>,
+    /// The newest velocity it published on the controller output (v, w).
+    pub last_command: (f64, f64),
+}
+
+impl From<Nav2Stats> for Nav2Report {
+    fn from(s: Nav2Stats) -> Self {
+        Self {
+            goals: s.goals,
+            feedback: s.feedback,
+            succeeded: s.succeeded,
+            aborted: s.aborted,
+            canceled: s.canceled,
+            last_error_code: s.last_error_code,
+            last_command: s.last_command,
+        }
+    }
 }
 
 /// [`SimStats`] in a serialisable form.
@@ -290,6 +331,10 @@ pub fn run_episode(
     let record = |r: Result<(), crate::recording::RecordingError>| r.map_err(AgentError::Recording);
     let agent_config_stamped = agent_config.stamped_cmd_vel;
     let estop_topic = agent_config.perception.topics.emergency_stop.clone();
+    // Nav2 runs on the robot's graph beside the agent (its goals and velocity bypass the
+    // fault relay, which stands between the robot's body and its computer), and is up before
+    // the agent looks for it.
+    let nav2 = serve_nav2(&bus, &agent_config, options)?;
     // The agent subscribes first, so it receives the simulator's state at time zero.
     let (agent, switched) = start_agent(&bus, &world, planner, options, agent_config)?;
     let simulator =
@@ -304,6 +349,9 @@ pub fn run_episode(
     )?;
     let mut sim =
         SimNode::new(&sim_bus, simulator).map_err(|e| AgentError::Config(e.to_string()))?;
+    if let Some(n) = nav2 {
+        sim.serve_nav2(n);
+    }
     relay.pump_sensors(sim.sim().time_ns())?;
     if let Some(r) = recorder.as_mut() {
         record(r.inputs(sim.sim().time_ns()))?;
@@ -469,7 +517,31 @@ pub fn run_episode(
         faults: crate::faults::reactions(faults, &speed_trace),
         speed_trace,
         memory,
+        nav2: sim.nav2_stats().map(Nav2Report::from),
     })
+}
+
+/// The simulated Nav2 when the agent's `navigation` may use it (nav2 or auto), on `bus` under
+/// the agent's names for its action and velocity input.
+fn serve_nav2(
+    bus: &InProcBus,
+    agent: &AgentConfig,
+    options: &EpisodeOptions,
+) -> Result<Option<Nav2Sim>, AgentError> {
+    if agent.navigation == crate::agent::Navigation::Builtin {
+        return Ok(None);
+    }
+    let config = Nav2Config {
+        action: agent.nav2_action.clone(),
+        cmd_vel: agent.topics.nav2_cmd_vel.clone(),
+        robot_radius: options.nav2_robot_radius,
+        // The odometry the agent gets, after the fault relay: a fault on it reaches Nav2 too.
+        odom: Some(embodia_sim::node::topics::ODOM.to_owned()),
+        ..Nav2Config::default()
+    };
+    Nav2Sim::new(bus, config)
+        .map(Some)
+        .map_err(|e| AgentError::Config(e.to_string()))
 }
 
 /// The simulator's settings for an episode and the physics steps in one control period.

@@ -133,6 +133,12 @@ pub fn run_fleet(
     options: &EpisodeOptions,
 ) -> Result<FleetReport, AgentError> {
     check(&world, tasks, options)?;
+    if options.agent.navigation == crate::agent::Navigation::Nav2 {
+        return Err(AgentError::Config(format!(
+            "world {}: the simulator plays Nav2 for a lone robot only. Fix: run a fleet with -p navigation:=builtin (or auto)",
+            world.name
+        )));
+    }
     let started = Instant::now();
     let bus = InProcBus::new();
     let (sim_config, steps_per_tick) = crate::episode::sim_timing(options);
@@ -257,6 +263,7 @@ pub fn run_fleet(
                 speed_trace: m.speed_trace,
                 faults: Vec::new(),
                 memory: None,
+                nav2: None,
             };
             (m.name, report)
         })

@@ -568,6 +568,7 @@ impl Scenario {
             faults: report.faults.clone(),
             memory: report.memory.clone(),
             robots: Vec::new(),
+            nav2: report.nav2,
             episode: report,
         })
     }
@@ -662,6 +663,7 @@ impl Scenario {
             faults: Vec::new(),
             memory: None,
             robots,
+            nav2: None,
             episode: EpisodeReport {
                 timed_out: fleet.timed_out,
                 ..episode
@@ -859,6 +861,9 @@ pub struct ScenarioResult {
     /// In a fleet scenario, each robot's part (the figures above cover them all).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub robots: Vec<RobotResult>,
+    /// What the simulated Nav2 did, when the agent navigated with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nav2: Option<crate::episode::Nav2Report>,
     /// The full episode record (in a fleet, the first robot's).
     #[serde(skip)]
     pub episode: EpisodeReport,

@@ -11,6 +11,7 @@ use embodia_ros::msg::tf2_msgs::TFMessage;
 use embodia_ros::msg::vision_msgs::Detection3DArray;
 use embodia_ros::{Bus, Delivery, Publisher, QosProfile, Subscription};
 
+use crate::nav2::{Nav2Sim, Nav2Stats};
 use crate::simulator::{SimError, Simulator};
 use embodia_world::world::RobotEntry;
 
@@ -131,6 +132,7 @@ pub struct SimNode {
     // Kept alive so late joiners still get the latched samples.
     _map: Publisher<OccupancyGrid>,
     _tf_static: Publisher<TFMessage>,
+    nav2: Option<Nav2Sim>,
 }
 
 impl SimNode {
@@ -156,6 +158,7 @@ impl SimNode {
             clock: bus.publisher(topics::CLOCK, sensor)?,
             _map: map,
             _tf_static: tf_static,
+            nav2: None,
             sim,
         };
         node.publish_due()?;
@@ -165,6 +168,19 @@ impl SimNode {
     /// The simulator inside.
     pub fn sim(&self) -> &Simulator {
         &self.sim
+    }
+
+    /// Plays Nav2 from now on: `nav2` is stepped after every physics step (on the first
+    /// robot; a fleet's others have none).
+    pub fn serve_nav2(&mut self, nav2: Nav2Sim) {
+        self.nav2 = Some(nav2);
+    }
+
+    /// What the simulated Nav2 has done, when it plays one.
+    pub fn nav2_stats(&self) -> Option<Nav2Stats> {
+        self.nav2
+            .as_ref()
+            .map(|n| *n.stats().lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     fn sim_time(&self) -> Duration {
@@ -179,7 +195,11 @@ impl SimNode {
             }
         }
         self.sim.step();
-        self.publish_due()
+        self.publish_due()?;
+        if let Some(nav2) = self.nav2.as_mut() {
+            nav2.step(&self.sim)?;
+        }
+        Ok(())
     }
 
     /// Steps until `duration_s` more simulated seconds have passed, paced by `pacer`.

@@ -25,7 +25,16 @@ pub(crate) struct Rig {
 
 impl Rig {
     pub(crate) fn new(planner: Arc<dyn Planner>, tweak: impl FnOnce(&mut AgentConfig)) -> Self {
-        let world = Arc::new(World::load(root().join("launch/worlds/apartment.yaml")).unwrap());
+        Self::in_world("apartment.yaml", planner, tweak)
+    }
+
+    /// The same in another shipped world (a file of `launch/worlds`).
+    pub(crate) fn in_world(
+        world: &str,
+        planner: Arc<dyn Planner>,
+        tweak: impl FnOnce(&mut AgentConfig),
+    ) -> Self {
+        let world = Arc::new(World::load(root().join("launch/worlds").join(world)).unwrap());
         let bus = InProcBus::new();
         let mut config = agent_for_world(AgentConfig::default(), &world);
         tweak(&mut config);

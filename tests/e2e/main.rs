@@ -12,6 +12,7 @@ mod launch_files;
 mod live_view;
 mod llm_planner;
 mod memory_cli;
+mod nav2_sim;
 mod places;
 mod recording;
 mod remote_planner;

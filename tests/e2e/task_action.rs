@@ -18,6 +18,11 @@ use crate::root;
 /// as `-p` parameters — as DDS nodes on `domain`, then the action peer in `mode`; returns the peer's
 /// report once it ends (both nodes are then stopped).
 fn against_sim(domain: &str, agent_params: &[&str], mode: &str) -> Value {
+    against_sim_with(domain, &[], agent_params, mode)
+}
+
+/// As [`against_sim`], with more options for `embodia sim` (`--nav2`).
+fn against_sim_with(domain: &str, sim_extra: &[&str], agent_params: &[&str], mode: &str) -> Value {
     let bin = env!("CARGO_BIN_EXE_embodia");
     let world = "launch/worlds/apartment.yaml";
     let node = |args: &[&str], log: &str, stderr: Stdio| {
@@ -42,7 +47,7 @@ fn against_sim(domain: &str, agent_params: &[&str], mode: &str) -> Value {
         world,
     ];
     let sim = node(
-        &[&sim_args[..], &["--duration", "150"]].concat(),
+        &[&sim_args[..], &["--duration", "150"], sim_extra].concat(),
         "error",
         Stdio::null(),
     );
@@ -240,4 +245,25 @@ fn nav2_drives_navigate_to_through_the_gate_and_its_ends_become_step_outcomes() 
             "moving after the cancel: {c}"
         );
     }
+}
+
+/// `embodia sim --nav2` plays Nav2 over DDS for a separate `embodia agent` with
+/// `navigation: nav2`: the task client's goals succeed and cancel as with the built-in
+/// navigation, the robot driven by the simulator's Nav2 through the agent's gate.
+#[test]
+#[ignore = "opens DDS sockets: run inside a network namespace with scripts/dds-tests.sh"]
+fn the_simulators_nav2_serves_an_agent_over_dds() {
+    let r = against_sim_with("49", &["--nav2"], &["navigation:=nav2"], "task-client");
+    let goals = r["goals"].as_array().unwrap();
+    assert_eq!(goals.len(), 3, "{r}");
+    assert_eq!(goals[0]["status"], "succeeded", "{}", goals[0]);
+    assert_eq!(goals[0]["result"]["outcome"], "succeeded", "{}", goals[0]);
+    assert_eq!(goals[1]["status"], "canceled", "{}", goals[1]);
+    let commands = r["commands"].as_array().unwrap();
+    assert!(
+        commands.iter().any(|c| f(c, "linear") > 0.1),
+        "the robot was driven: {commands:?}"
+    );
+    let last = commands.last().unwrap();
+    assert_eq!((f(last, "linear"), f(last, "angular")), (0.0, 0.0));
 }

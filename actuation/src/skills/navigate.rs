@@ -39,6 +39,10 @@ const NO_PROGRESS_NS: i64 = 20 * S;
 const BLOCKED_GIVE_UP_NS: i64 = 10 * S;
 /// Waiting for a map and a pose for this long, give up, ns.
 const NO_DATA_NS: i64 = 3 * S;
+/// While Nav2 drives, the pose moving further than this in one control period is a
+/// localisation jump: Nav2's goal (posed from the old belief) is canceled and the step fails
+/// for a replan from the new pose, as the built-in navigator replans when pushed off its path, m.
+const NAV2_POSE_JUMP_M: f64 = 1.0;
 
 /// Drives to a place, a seen object or a point.
 pub struct NavigateTo {
@@ -57,6 +61,8 @@ pub struct NavigateTo {
     nav2_goal: Option<(Arc<Nav2Link>, u64)>,
     /// A path planned and not yet handed out in an output.
     new_path: Option<Vec<V2>>,
+    /// Where the robot was at the last tick while Nav2 drove.
+    nav2_last_pos: Option<V2>,
 }
 
 impl Drop for NavigateTo {
@@ -84,6 +90,7 @@ impl NavigateTo {
             facing_since_ns: None,
             nav2_goal: None,
             new_path: None,
+            nav2_last_pos: None,
         }
     }
 
@@ -268,6 +275,19 @@ impl NavigateTo {
     ) -> SkillOutput {
         if self.facing_since_ns.is_some() {
             return self.arrive(map, pos, theta, now);
+        }
+        let jump = self
+            .nav2_last_pos
+            .replace(pos)
+            .map_or(0.0, |prev| (pos - prev).norm());
+        if jump > NAV2_POSE_JUMP_M {
+            if let Some((link, tag)) = self.nav2_goal.take() {
+                link.cancel(tag);
+            }
+            return SkillOutput::failed(Failure::transient(format!(
+                "the robot's pose jumped {jump:.1} m in one control period; Nav2's goal was canceled (navigating to {:?})",
+                self.target
+            )));
         }
         let tag = match &self.nav2_goal {
             Some((_, tag)) => *tag,

@@ -11,7 +11,9 @@ use embodia::setup::{MemoryChoice, RunSetup, live_recording_meta};
 use embodia_ros::msg::geometry_msgs::{Twist, TwistStamped};
 use embodia_ros::msg::std_msgs::Header;
 use embodia_ros::{Bus, Publisher, QosProfile, bus::InProcBus};
-use embodia_sim::{Lockstep, Pacer, RealTime, SimConfig, SimNode, Simulator, World};
+use embodia_sim::{
+    Lockstep, Nav2Config, Nav2Sim, Pacer, RealTime, SimConfig, SimNode, Simulator, World,
+};
 use serde::Serialize;
 
 use super::FoxgloveArg;
@@ -62,6 +64,11 @@ pub struct SimArgs {
     /// coincide, a static identity).
     #[arg(long, value_name = "X,Y,YAW", allow_hyphen_values = true)]
     map_to_odom: Option<String>,
+    /// Also play Nav2: serve nav2_msgs/action/NavigateToPose on /navigate_to_pose, plan on
+    /// the map and publish the controller's velocity on /cmd_vel_nav (never /cmd_vel), for an
+    /// agent run with `-p navigation:=nav2` (with --dds, a separate `embodia agent`).
+    #[arg(long)]
+    nav2: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -82,6 +89,9 @@ struct SimReport {
     distance_m: f64,
     max_speed_mps: f64,
     min_clearance_m: f64,
+    /// With --nav2: the goals the simulated Nav2 got and how they ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nav2: Option<Nav2Summary>,
     /// A fleet's robots each (the fields above are the first robot's).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     robots: Vec<RobotReport>,
@@ -97,6 +107,16 @@ struct RobotReport {
     distance_m: f64,
     max_speed_mps: f64,
     min_clearance_m: f64,
+}
+
+/// The simulated Nav2's goals at the end of `embodia sim --nav2`.
+#[derive(Debug, Serialize)]
+struct Nav2Summary {
+    goals: u64,
+    succeeded: u64,
+    aborted: u64,
+    canceled: u64,
+    feedback: u64,
 }
 
 enum Teleop {
@@ -209,6 +229,9 @@ fn simulate<B: Bus, R: Bus>(
     )?;
     let sim = Simulator::new(world.clone(), config).context("simulator settings")?;
     let mut node = SimNode::new(bus, sim)?;
+    if args.nav2 {
+        node.serve_nav2(Nav2Sim::new(bus, Nav2Config::default())?);
+    }
     if let Some(r) = recording.as_mut() {
         r.drain(node.sim().time_ns(), &[], None)?;
     }
@@ -270,6 +293,13 @@ fn simulate<B: Bus, R: Bus>(
         distance_m: stats.distance_m,
         max_speed_mps: stats.max_speed_mps,
         min_clearance_m: stats.min_clearance_m,
+        nav2: node.nav2_stats().map(|n| Nav2Summary {
+            goals: n.goals,
+            succeeded: n.succeeded,
+            aborted: n.aborted,
+            canceled: n.canceled,
+            feedback: n.feedback,
+        }),
         robots: fleet_report(node.sim()),
     };
     println!("{}", serde_json::to_string_pretty(&report)?);

@@ -2,7 +2,10 @@
 //!
 //! Used by the simulator, `embodia run` and the tests. It applies the same QoS matching rules
 //! as DDS (an incompatible pair is never connected) so a configuration that works here does
-//! not silently go deaf on a real robot — but it reports each mismatch loudly.
+//! not silently go deaf on a real robot — but it reports each mismatch loudly. Actions are
+//! served over channels with the DDS backend's semantics ([`action`]).
+
+mod action;
 
 use std::any::Any;
 use std::collections::{HashMap, VecDeque};
@@ -20,6 +23,7 @@ use crate::qos::{Durability, QosProfile};
 pub struct InProcBus {
     topics: Arc<Mutex<HashMap<String, TopicSlot>>>,
     incompatible_qos: Arc<AtomicU64>,
+    actions: action::Actions,
 }
 
 struct TopicSlot {
@@ -179,6 +183,20 @@ impl Bus for InProcBus {
             tracing::debug!(topic = %state.name, "subscribed");
         }
         Ok(Subscription::new(name, inbox))
+    }
+
+    fn action_server<A: crate::action::Action>(
+        &self,
+        name: &str,
+    ) -> Result<crate::action::ActionServer<A>, BusError> {
+        self.actions.serve::<A>(name)
+    }
+
+    fn action_client<A: crate::action::Action>(
+        &self,
+        name: &str,
+    ) -> Result<crate::action::ActionClient<A>, BusError> {
+        self.actions.client::<A>(name)
     }
 }
 
