@@ -904,6 +904,24 @@ impl RulePlanner {
             .and_then(|x| place_center(&x.meaning, w))
     }
 
+    /// Whether `what` is a thing seen in `place`, or a place: what a part of `place` can be
+    /// said to be by without looking ("the back of the cat ward, by the kennels" is not by
+    /// the kennels seen in the dog ward).
+    fn seen_in_or_a_place(&self, what: &str, place: &str, r: &PlanRequest) -> bool {
+        let w = &r.world;
+        let seen_there = self
+            .grounder
+            .objects_named(what, w, &r.memory)
+            .iter()
+            .any(|x| x.score >= PLAUSIBLE && object_place(&x.meaning, w).as_deref() == Some(place));
+        seen_there
+            || self
+                .grounder
+                .places_named(what, w)
+                .first()
+                .is_some_and(|x| x.score >= CONFIDENT && x.how == crate::grounding::How::Name)
+    }
+
     fn position_of_exactly(&self, what: &str, r: &PlanRequest) -> Option<V2> {
         let w = &r.world;
         let o = self.grounder.objects_named(what, w, &r.memory);
@@ -1138,7 +1156,7 @@ impl RulePlanner {
                     _ => None,
                 };
                 if let Some(n) = by_thing
-                    && self.thing_position(n, r).is_none()
+                    && !self.seen_in_or_a_place(n, &name, r)
                 {
                     // Not seen yet: go there, look around, and go to it (what it settles for
                     // among its kind, as it is in that place).
@@ -1923,6 +1941,15 @@ fn resolve_references(
                     }
                 }
                 _ => {}
+            }
+        }
+        // "the opposite corner, down by the fridge" said alone: a part of the place before.
+        if let Frame::Bare(text) = &c.frame
+            && (last_place.is_some() || last.is_some())
+        {
+            let t = crate::understand::read_target(text);
+            if matches!(&t, Target::Part(_, p) | Target::In(_, p) if p == "there") {
+                c.frame = Frame::Go(t);
             }
         }
         match &mut c.frame {

@@ -284,9 +284,10 @@ fn purpose_overlap(a: &[String], b: &[String], lex: &dyn Lexicon) -> f32 {
 
 /// A long purpose is a situation told in a sentence ("Sam needs to get changed before the
 /// shift, where he'd do that"): besides the whole, each of its parts is read alone, a little
-/// less trusted, so that the part that names what is to be done is not drowned by the rest.
+/// less trusted, so that the part that names what is to be done is not drowned by the rest
+/// (parts of two words or more, or one word of doing: an activity, not a lone noun).
 fn purpose_readings(purpose: &str) -> Vec<(String, f32)> {
-    const PART_WEIGHT: f32 = 0.95;
+    const PART_WEIGHT: f32 = 0.85;
     const LONG: usize = 6;
     let mut out = vec![(purpose.to_owned(), 1.0)];
     if purpose.split_whitespace().count() < LONG {
@@ -325,7 +326,11 @@ fn purpose_readings(purpose: &str) -> Vec<(String, f32)> {
         .iter()
         .find_map(|m| part.split_once(m).map(|(_, r)| r.to_owned()))
         .unwrap_or_else(|| part.clone());
-        if content_words(&doing).is_empty() || doing == purpose {
+        // A part of one word says too little to stand for the whole ("flowers", "the lead"),
+        // unless it is an activity ("loading", "served").
+        let words = content_words(&doing);
+        let activity = |w: &String| w.ends_with("ing") || w.ends_with("ed");
+        if (words.len() < 2 && !words.iter().any(activity)) || doing == purpose {
             continue;
         }
         if !out.iter().any(|(r, _)| *r == doing) {

@@ -627,3 +627,32 @@ fn going_back_before_moving_anywhere_returns_to_where_the_task_before_began() {
     r.task = "go to the kitchen and then come back".into();
     assert_eq!(plan(&r), [nav("kitchen"), nav("2.50, 4.00")]);
 }
+
+#[test]
+fn a_part_of_a_place_by_a_thing_seen_elsewhere_looks_for_one_there() {
+    // The toolbox was seen in the garage; the one by the kitchen's far end is looked for.
+    let steps = plan("go to the far end of the kitchen, by the toolbox", true);
+    assert_eq!(steps.first(), Some(&nav("kitchen")), "{steps:?}");
+    assert!(
+        steps
+            .iter()
+            .any(|s| matches!(s, Step::LookFor { target } if target.contains("toolbox"))),
+        "{steps:?}"
+    );
+    // Seen in that place: straight to it.
+    assert_eq!(
+        plan("go to the far end of the garage, by the toolbox", true),
+        [nav("toolbox")]
+    );
+}
+
+#[test]
+fn a_part_said_alone_in_a_follow_up_is_of_the_place_before() {
+    let mut r = PlanRequest::new("and now the far corner, by the toolbox", world(true));
+    r.history = vec!["go to the garage".into()];
+    let best = RulePlanner::default()
+        .propose(&r)
+        .best_plan()
+        .expect("a plan");
+    assert_eq!(best.steps, [nav("toolbox")]);
+}

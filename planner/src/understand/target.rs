@@ -98,6 +98,8 @@ const PART_BY_THING: &[&str] = &[
 ];
 const BY_THING: &[&str] = &[
     "over by the ",
+    "down by the ",
+    "up by the ",
     "by the ",
     "near the ",
     "next to the ",
@@ -116,6 +118,11 @@ const PARTS_ALONE: &[&str] = &[
     "the far corner",
     "the corner",
     "the back corner",
+    "the opposite corner",
+    "the other corner",
+    "the opposite end",
+    "the opposite side",
+    "the front",
 ];
 
 /// The thing a part of a place is by, if `text` says a part that way.
@@ -184,7 +191,8 @@ pub fn read_target(text: &str) -> Target {
         && let Some(thing) = part_by_thing(part.trim(), true)
     {
         // "the back corner of the supply room, where the oxygen is kept": the corner keeps
-        // its sides and gets the thing; a side or an end says enough by itself.
+        // its sides and gets the thing; "the far end of the hall, by the stage": the thing
+        // says where at that end (a door keeps its side).
         if let Some(Target::Part(p, pl)) = qualified(place.trim()) {
             return Target::Part(
                 match p {
@@ -192,6 +200,7 @@ pub fn read_target(text: &str) -> Target {
                         near: Some(thing.to_owned()),
                         sides,
                     },
+                    Part::End(_) | Part::Side(_) | Part::Middle => Part::Toward(thing.to_owned()),
                     other => other,
                 },
                 pl,

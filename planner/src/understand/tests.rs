@@ -848,3 +848,21 @@ fn why_said_after_a_target_is_not_part_of_it() {
         frames("go to the loading bay")
     );
 }
+
+#[test]
+fn a_thing_said_after_an_end_or_a_side_says_where_there() {
+    assert_eq!(
+        frames("go to the far end of the gym, over by the climbing wall"),
+        [Frame::Go(Target::Part(
+            Part::Toward("climbing wall".into()),
+            "gym".into()
+        ))]
+    );
+    assert_eq!(
+        frames("head to the opposite corner, down by the piano"),
+        [Frame::Go(Target::Part(
+            Part::Toward("piano".into()),
+            "there".into()
+        ))]
+    );
+}
