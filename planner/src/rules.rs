@@ -822,6 +822,10 @@ impl RulePlanner {
             Frame::Bare(text) if crate::understand::is_prohibition(text) => Err(format!(
                 "{text:?} says where not to go, not where to go; keep-out zones are what the robot never enters"
             )),
+            // "..., the nurse needs you": a remark about someone, never where to go.
+            Frame::Bare(text) if crate::understand::says_something_is(text) => {
+                Err(format!("I do not understand {text:?}"))
+            }
             Frame::Bare(text) => {
                 // A bare name is where to go ("kitchen please"), and so is a place with a part
                 // or a thing by it ("the study, over by the desk"); anything else is chatter.

@@ -721,6 +721,27 @@ impl Grounder {
                 );
             }
         }
+        // A place named after what is kept there ("the parts" are in the parts department).
+        let typed: Vec<String> = without_generic(&content_words(thing))
+            .iter()
+            .map(|w| stem(w))
+            .collect();
+        if !typed.is_empty() {
+            for p in &world.places {
+                let named: Vec<String> = content_words(&p.name).iter().map(|w| stem(w)).collect();
+                let hit = typed.iter().filter(|w| named.contains(w)).count();
+                if hit > 0 {
+                    push_best(
+                        &mut out,
+                        Ranked {
+                            meaning: Meaning::Place(p.name.clone()),
+                            score: CONFIDENT * hit as f32 / typed.len() as f32,
+                            how: How::Contents,
+                        },
+                    );
+                }
+            }
+        }
         let kinds = self.kinds_named(thing);
         for p in &world.places {
             for (kind, strength) in self.place_kinds(p) {

@@ -260,3 +260,21 @@ fn unknown_names_come_back_with_the_closest_known_ones() {
     let close = g.closest("the kitchn", &w, 3);
     assert_eq!(close[0], "staff kitchen", "{close:?}");
 }
+
+#[test]
+fn a_place_named_after_what_is_kept_there_is_where_it_is() {
+    let g = Grounder::lexical();
+    let none = MemoryHandle::default();
+    let mut w = world();
+    w.places.push(place("spares department", &[], 21.0));
+    let r = g.places_with("the spares", &w, &none);
+    let (m, s) = top(&r);
+    assert_eq!(m, &place_named("spares department"), "{r:?}");
+    assert!(s >= PLAUSIBLE, "{s}");
+    // Only a word of what is kept counts, not "room".
+    assert!(
+        g.places_with("the room", &world(), &none)
+            .iter()
+            .all(|r| r.score < PLAUSIBLE)
+    );
+}

@@ -656,3 +656,14 @@ fn a_part_said_alone_in_a_follow_up_is_of_the_place_before() {
         .expect("a plan");
     assert_eq!(best.steps, [nav("toolbox")]);
 }
+
+#[test]
+fn a_remark_about_someone_after_a_destination_is_not_another_destination() {
+    assert_eq!(
+        plan(
+            "go to the lounge quickly, the bathroom cleaner needs you",
+            false
+        ),
+        [nav("lounge")]
+    );
+}

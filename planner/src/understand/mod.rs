@@ -618,13 +618,25 @@ fn carry_verbs(clauses: Vec<Clause>) -> Vec<Clause> {
     out
 }
 
-/// Whether words say how something is ("someone is mopping", "the floor is wet"): a remark,
-/// not another place to go, though it follows one.
-pub(super) fn says_something_is(text: &str) -> bool {
-    text.split(' ').take(3).skip(1).any(|w| {
+/// Whether words say how something is or what someone wants ("someone is mopping", "the
+/// floor is wet", "the nurse needs you"): a remark, not another place to go, though it
+/// follows one.
+pub fn says_something_is(text: &str) -> bool {
+    text.split(' ').take(4).skip(1).any(|w| {
         matches!(
             w,
-            "is" | "are" | "was" | "were" | "has" | "have" | "'s" | "'re"
+            "is" | "are"
+                | "was"
+                | "were"
+                | "has"
+                | "have"
+                | "'s"
+                | "'re"
+                | "needs"
+                | "wants"
+                | "says"
+                | "said"
+                | "asked"
         )
     })
 }

@@ -150,6 +150,11 @@ pub fn read_target(text: &str) -> Target {
         .filter_map(|m| t.find(m))
         .min()
         .map_or(t, |i| t[..i].trim());
+    // "the ward, the nurse needs you": a remark about someone after a comma.
+    let t = match t.split_once(", ") {
+        Some((head, rest)) if super::says_something_is(rest.trim()) => head.trim(),
+        _ => t,
+    };
     let t = strip_tail(
         t,
         &[
