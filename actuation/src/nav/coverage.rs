@@ -40,9 +40,8 @@ pub struct CoverageConfig {
 impl Default for CoverageConfig {
     fn default() -> Self {
         Self {
-            // Things stand in corners and against walls: the last few per cent of the floor
-            // are where a search that gave up at 95% missed them (a vending machine in a
-            // lounge's corner), and a search that finds its object stops at once anyway.
+            // Things stand in corners and against walls, the last few per cent of the floor a
+            // search sees; one that finds its object stops at once anyway.
             goal_fraction: 0.99,
             min_gain_m2: 0.3,
             lattice_m: 0.5,
