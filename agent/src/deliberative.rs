@@ -788,6 +788,9 @@ impl Deliberative {
         let pace = [
             embodia_planner::pace::asked(&report.task),
             embodia_planner::pace::stated(&report.task),
+            embodia_planner::pace::fraction(&report.task)
+                .map(|share| share * self.config.top_speed_mps)
+                .filter(|v| v.is_finite()),
         ]
         .into_iter()
         .flatten()

@@ -40,6 +40,49 @@ const KEEP_OUT_OF: &[&str] = &[
     "instead of through",
 ];
 
+/// Words that deny a way through when a word of going and a word of a path follow them
+/// ("without cutting across", "never drive over", "don't nip through").
+const DENY_ROUTE: &[&str] = &[
+    "without", "not", "never", "don't", "dont", "avoid", "avoiding",
+];
+
+/// Words of a path through or past a place.
+const PATH_WORDS: &[&str] = &["through", "across", "into", "over", "past", "via", "thru"];
+
+/// Words that are never the going between a denial and a path word.
+const NOT_GOING: &[&str] = &[
+    "the", "a", "an", "this", "that", "it", "them", "there", "here", "i", "you", "we", "they",
+    "is", "are", "was", "be", "and", "or", "to",
+];
+
+/// The length in words of a prohibition of a route that starts `words` ("without cutting
+/// across", "do not go through", "not via"): a denial, at most two words of going, and a
+/// path word. What follows it names what to keep out of.
+pub fn route_prohibition_len(words: &[&str]) -> Option<usize> {
+    let bare = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+            .to_owned()
+    };
+    let first = bare(words.first()?);
+    let mut at = match first.as_str() {
+        "do" | "did" | "does" if words.get(1).map(|w| bare(w)).as_deref() == Some("not") => 2,
+        w if DENY_ROUTE.contains(&w) => 1,
+        _ => return None,
+    };
+    let start = at;
+    while at < words.len() && at - start <= 2 {
+        let w = bare(words[at]);
+        if PATH_WORDS.contains(&w.as_str()) {
+            return Some(at + 1);
+        }
+        if NOT_GOING.contains(&w.as_str()) || w.chars().any(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        at += 1;
+    }
+    None
+}
+
 /// Words that end the span naming what to keep out of.
 const SPAN_ENDS: &[&str] = &[
     "because", "as", "since", "they're", "they", "we're", "we", "it's", "its", "someone",
@@ -69,17 +112,19 @@ pub fn places_to_avoid(task: &str, places: &[KnownPlace]) -> Vec<String> {
         let mut said_outside: Vec<&str> = Vec::new();
         let mut i = 0;
         while i < ws.len() {
-            let Some(p) = KEEP_OUT_OF.iter().find(|p| {
-                let pw: Vec<&str> = p.split(' ').collect();
-                ws.len() >= i + pw.len() && ws[i..i + pw.len()] == pw[..]
-            }) else {
+            let listed = KEEP_OUT_OF
+                .iter()
+                .map(|p| p.split(' ').count())
+                .filter(|&n| ws.len() >= i + n)
+                .find(|&n| KEEP_OUT_OF.contains(&ws[i..i + n].join(" ").as_str()));
+            let Some(len) = listed.or_else(|| route_prohibition_len(&ws[i..])) else {
                 said_outside.push(ws[i]);
                 i += 1;
                 continue;
             };
             let before = ws[..i].join(" ");
             let taken_back = TAKEN_BACK.iter().any(|t| before.ends_with(t));
-            let start = i + p.split(' ').count();
+            let start = i + len;
             let span: Vec<&str> = ws[start..]
                 .iter()
                 .take_while(|w| !SPAN_ENDS.contains(w))
@@ -187,7 +232,7 @@ mod tests {
 
     #[test]
     fn places_said_after_a_prohibition_are_kept_out_of() {
-        let cases: [(&str, &[&str]); 5] = [
+        let cases: [(&str, &[&str]); 7] = [
             (
                 "get to the information point but keep out of the café, they're mopping",
                 &["Potting Shed Café"],
@@ -205,6 +250,14 @@ mod tests {
                 &["open office", "kitchen"],
             ),
             ("keep away from the kichen please", &["kitchen"]),
+            (
+                "Go to the kitchen without cutting across the open office or the stage",
+                &["open office", "the stage"],
+            ),
+            (
+                "head over to the information point, never nip through the café",
+                &["Potting Shed Café"],
+            ),
         ];
         for (task, want) in cases {
             assert_eq!(places_to_avoid(task, &places()), want, "{task}");
@@ -233,6 +286,18 @@ mod tests {
         ] {
             assert!(places_to_avoid(task, &places()).is_empty(), "{task}");
         }
+    }
+
+    #[test]
+    fn a_denial_then_going_then_a_path_word_prohibits_a_route() {
+        let len = |t: &str| route_prohibition_len(&t.split(' ').collect::<Vec<_>>());
+        assert_eq!(len("without cutting across the yard"), Some(3));
+        assert_eq!(len("do not go through it"), Some(4));
+        assert_eq!(len("not via the hall"), Some(2));
+        assert_eq!(len("don't you dare go over"), None);
+        assert_eq!(len("not in the kitchen"), None);
+        assert_eq!(len("without the hall across"), None);
+        assert_eq!(len("never 2 over"), None);
     }
 
     #[test]

@@ -89,6 +89,62 @@ pub fn stated(task: &str) -> Option<f64> {
     fastest
 }
 
+/// A pace said as a share of the robot's top speed ("at half speed", "quarter speed",
+/// "at 30% speed", "at three quarters of your top speed"): the share, above 0 and below 1.
+/// "Full speed" asks for no pace.
+pub fn fraction(task: &str) -> Option<f64> {
+    let lower = task.to_lowercase().replace('%', " percent ");
+    let ws = crate::text::words(&lower);
+    let speed_at = |i: usize| {
+        ws[i..]
+            .iter()
+            .take(4)
+            .take_while(|w| {
+                matches!(
+                    w.as_str(),
+                    "of" | "your"
+                        | "the"
+                        | "top"
+                        | "full"
+                        | "max"
+                        | "maximum"
+                        | "speed"
+                        | "pace"
+                        | "power"
+                        | "throttle"
+                )
+            })
+            .any(|w| matches!(w.as_str(), "speed" | "pace" | "power" | "throttle"))
+    };
+    let mut slowest: Option<f64> = None;
+    for i in 0..ws.len() {
+        let (share, n) = match ws[i].as_str() {
+            "half" => (0.5, 1),
+            "quarter" if i > 0 && matches!(ws[i - 1].as_str(), "three") => continue,
+            "quarter" => (0.25, 1),
+            "three" if ws.get(i + 1).is_some_and(|w| w.starts_with("quarter")) => (0.75, 2),
+            "third" => (1.0 / 3.0, 1),
+            _ => match crate::text::number_at(&ws, i) {
+                Some((v, n))
+                    if matches!(ws.get(i + n).map(String::as_str), Some("percent" | "per")) =>
+                {
+                    let n = n + if ws.get(i + n).map(String::as_str) == Some("per") {
+                        2
+                    } else {
+                        1
+                    };
+                    (v / 100.0, n)
+                }
+                _ => continue,
+            },
+        };
+        if share > 0.0 && share < 1.0 && speed_at(i + n) {
+            slowest = Some(slowest.map_or(share, |s: f64| s.min(share)));
+        }
+    }
+    slowest
+}
+
 fn is_metres(w: &str) -> bool {
     matches!(w, "m" | "metre" | "metres" | "meter" | "meters")
 }
@@ -136,6 +192,30 @@ mod tests {
             "wait 500 ms then go to the kitchen",
         ] {
             assert_eq!(stated(t), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn a_share_of_the_top_speed_is_a_pace() {
+        let cases = [
+            ("Go to the stock room at half speed.", 0.5),
+            ("drive to bay 2 at quarter speed please", 0.25),
+            ("head to the lab at 30% speed", 0.3),
+            ("go at fifty percent of your top speed", 0.5),
+            ("go to the dock at three quarters of your max speed", 0.75),
+        ];
+        for (t, v) in cases {
+            let got = fraction(t).unwrap_or_else(|| panic!("no share in {t:?}"));
+            assert!((got - v).abs() < 1e-9, "{t}: {got} != {v}");
+        }
+        for t in [
+            "go to the kitchen at full speed",
+            "go half way to the kitchen",
+            "wait half a minute",
+            "go to the quarter deck",
+            "move forward 50 percent of the way",
+        ] {
+            assert_eq!(fraction(t), None, "{t}");
         }
     }
 

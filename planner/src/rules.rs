@@ -1070,7 +1070,7 @@ impl RulePlanner {
                 }
             }
             Target::Purpose(p) => {
-                let mut places = g.places_for(p, w);
+                let mut places = g.places_for_need(p, w);
                 if r.task.len() > p.len() + 3 {
                     places.extend(g.places_for(&r.task, w).into_iter().map(|mut x| {
                         x.score *= 0.85;
@@ -1101,7 +1101,7 @@ impl RulePlanner {
             Target::With(thing) => {
                 // Where the thing is known or usually kept, or what it is for ("the drinks").
                 for (meaning, s) in weighted(&g.places_with(thing, w, m), 1.0)
-                    .chain(weighted(&g.places_for(thing, w), 0.85))
+                    .chain(weighted(&g.places_for_need(thing, w), 0.85))
                 {
                     alts.push(alt(steps_to(meaning, thing), s));
                 }
@@ -1333,7 +1333,7 @@ impl RulePlanner {
         let (text, place_filter) = match t {
             Target::In(inner, place) => (target_text(inner), best_place(g, place, w).map(|p| p.0)),
             Target::Purpose(p) => {
-                for x in g.places_for(p, w) {
+                for x in g.places_for_need(p, w) {
                     if let Meaning::Place(name) = &x.meaning {
                         alts.push(say(
                             format!("In the {name}. {}", answer::place_location(name, w)),
@@ -1493,11 +1493,45 @@ impl RulePlanner {
             return None;
         }
         let looked = self.find(t, r).ok()?;
+        // Where it is: said when the step runs, from where perception saw it.
+        let where_said = |steps: &[Step]| {
+            steps.iter().find_map(|s| match s {
+                Step::LookFor { target } => {
+                    let names = embodia_actuation::skills::targets::description(target).0;
+                    let first = names.split([',']).next().unwrap_or(names);
+                    let first = first.split(" or ").next().unwrap_or(first);
+                    let first = first.split(" else ").next().unwrap_or(first).trim();
+                    let first = if first.is_empty() {
+                        thing.as_str()
+                    } else {
+                        first
+                    };
+                    Some(Step::Say {
+                        text: format!("I found the {first}{{where {target}}}."),
+                    })
+                }
+                _ => None,
+            })
+        };
+        // Looked for already in this task ("find the scanner, then come back and tell me
+        // which room it's in"): not looked for again.
+        let found_before = before
+            .iter()
+            .any(|c| matches!(&c.frame, Frame::Find(f) if target_text(f) == target_text(t)));
+        let asks_where = matches!(frame, Frame::Where(_) | Frame::Seen(_));
         Some(Ok(looked
             .into_iter()
-            .map(|mut a| {
-                a.steps.push(Step::Describe { place: None });
-                a
+            .filter_map(|mut a| {
+                if asks_where {
+                    let say = where_said(&a.steps)?;
+                    if found_before {
+                        a.steps.clear();
+                    }
+                    a.steps.push(say);
+                } else {
+                    a.steps.push(Step::Describe { place: None });
+                }
+                Some(a)
             })
             .collect()))
     }
@@ -1581,7 +1615,7 @@ impl RulePlanner {
         } else {
             Vec::new()
         };
-        for (meaning, s) in weighted(&g.places_for(text, w), 1.0)
+        for (meaning, s) in weighted(&g.places_for_need(text, w), 1.0)
             .chain(weighted(&whole, 0.85))
             .chain(weighted(&g.places_named(text, w), 0.95))
             .chain(weighted(&g.objects_named(text, w, m), 0.95))
@@ -1743,11 +1777,12 @@ fn asked_again(
     let before = crate::understand::understand_with(last, lex);
     let (frame, previous) = before.clauses.iter().rev().find_map(|c| match &c.frame {
         Frame::Where(t) | Frame::Seen(t) | Frame::Colour(t) | Frame::Find(t) | Frame::Go(t) => {
-            Some((c.frame.clone(), target_text(t)))
+            Some((c.frame.clone(), t.clone()))
         }
         _ => None,
     })?;
-    let head = crate::grounding::content_words(&previous).last()?.clone();
+    let head = kind_of(&previous)
+        .or_else(|| crate::grounding::content_words(&target_text(&previous)).pop())?;
     let said: Vec<String> = ws
         .iter()
         .filter(|w| !matches!(**w, "the" | "a" | "an" | "that" | "this"))
@@ -1905,6 +1940,7 @@ fn resolve_references(
             .find_map(|c| referent(&c.frame).as_ref().and_then(usable))
     });
     let mut last_place: Option<String> = None;
+    let mut last_looked_for: Option<Target> = None;
     let mut out = Vec::with_capacity(clauses.len());
     for c in clauses {
         let mut c = c.clone();
@@ -1931,6 +1967,13 @@ fn resolve_references(
                         *t = l.clone();
                     }
                 }
+                // "the blue one": of the kind said before.
+                Target::Named(words) | Target::Thing { purpose: words, .. }
+                    if let Some(noun) = last.as_ref().and_then(kind_of)
+                        && let Some(said) = crate::understand::one::one_said_for(words, &noun) =>
+                {
+                    *words = said;
+                }
                 Target::In(_, place) | Target::Part(_, place)
                     if matches!(
                         place.as_str(),
@@ -1943,6 +1986,12 @@ fn resolve_references(
                     {
                         *place = p;
                     }
+                }
+                // "the white one in the next bay".
+                Target::In(inner, _)
+                    if matches!(**inner, Target::Named(_) | Target::Thing { .. }) =>
+                {
+                    fill_one(inner, last, last_place)
                 }
                 _ => {}
             }
@@ -1957,6 +2006,13 @@ fn resolve_references(
             }
         }
         match &mut c.frame {
+            // "find the toolbox, go to the kitchen and tell me which room it's in": asked
+            // where, "it" is the thing looked for, not the place gone to since.
+            Frame::Where(t) | Frame::Seen(t) | Frame::Colour(t)
+                if matches!(t, Target::Previous) && last_looked_for.is_some() =>
+            {
+                fill(t, &last_looked_for, &last_place)
+            }
             Frame::Go(t) | Frame::Find(t) | Frame::Where(t) | Frame::Seen(t) | Frame::Colour(t) => {
                 fill(t, &last, &last_place)
             }
@@ -1973,11 +2029,35 @@ fn resolve_references(
             if matches!(c.frame, Frame::Go(_) | Frame::Describe { .. }) {
                 last_place = Some(target_text(&t));
             }
+            if matches!(c.frame, Frame::Find(_)) {
+                last_looked_for = Some(t.clone());
+            }
             last = Some(t);
         }
         out.push(c);
     }
     out
+}
+
+/// The kind of thing a target names, for a later "one" to stand for ("the red trolley" ->
+/// "trolley"); a description's kind only when it is said before what it is for ("the machine
+/// that dries towels").
+fn kind_of(t: &Target) -> Option<String> {
+    use crate::understand::one::head_noun;
+    match t {
+        Target::Named(s) => head_noun(s),
+        Target::In(inner, _) => kind_of(inner),
+        Target::Thing { purpose, .. } => {
+            let ws = crate::text::words(purpose);
+            let said_first = ws
+                .iter()
+                .skip(1)
+                .take(3)
+                .any(|w| matches!(w.as_str(), "that" | "which" | "we" | "you" | "they"));
+            said_first.then(|| head_noun(purpose)).flatten()
+        }
+        _ => None,
+    }
 }
 
 /// Whether a target's words only point back to something said before ("over", "do that",

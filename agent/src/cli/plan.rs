@@ -19,7 +19,8 @@ pub struct PlanArgs {
     seen_all: bool,
     #[command(flatten)]
     planner: PlannerArgs,
-    /// The tasks.
+    /// The tasks, said one after another: each later one is planned with the earlier ones as
+    /// what was said before (so "go there" and "the blue one" refer back).
     #[arg(required = true)]
     tasks: Vec<String>,
 }
@@ -29,8 +30,11 @@ pub fn run(args: PlanArgs, mut agent: embodia::agent::AgentConfig) -> anyhow::Re
     let world = World::load(&args.world)?;
     let planner = args.planner.build(&mut agent, super::embedder()?)?;
     let summary = WorldSummary::of_world(&world, args.seen_all);
+    let mut said: Vec<String> = Vec::new();
     for task in args.tasks {
-        let request = PlanRequest::new(task.clone(), summary.clone());
+        let mut request = PlanRequest::new(task.clone(), summary.clone());
+        request.history = said.clone();
+        said.push(task.clone());
         let (plan, how) = planner.plan_explained(&request);
         let mut line = match plan {
             Ok(plan) => serde_json::json!({"task": task, "plan": plan}),

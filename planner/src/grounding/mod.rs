@@ -521,6 +521,11 @@ impl Grounder {
         let mut out = Vec::new();
         for p in world.places.iter().filter(|p| !numbers_differ(&typed, p)) {
             let by_name = self.name_or_alias_score(&typed, p);
+            let by_name = if self.thing_named_after(&typed, p) {
+                by_name * THING_NAMED_AFTER_A_PLACE
+            } else {
+                by_name
+            };
             push_best(
                 &mut out,
                 Ranked {
@@ -554,6 +559,35 @@ impl Grounder {
             }
         }
         sorted(out)
+    }
+
+    /// "the barber chair" said where a place is called "barber area": a kind of thing
+    /// (its last word, a thing knowledge knows) named after what the place is for, sharing
+    /// with the place's name only words that are not the name's own last word. The thing,
+    /// more than the place.
+    fn thing_named_after(&self, typed: &[String], place: &KnownPlace) -> bool {
+        let Some(head) = typed.last() else {
+            return false;
+        };
+        if typed.len() < 2 || head.chars().any(|c| c.is_ascii_digit()) {
+            return false;
+        }
+        let same = |a: &str, b: &str| stem(a) == stem(b);
+        std::iter::once(&place.name)
+            .chain(&place.aliases)
+            .map(|n| content_words(n))
+            .filter(|k| k.iter().any(|w| typed.iter().any(|t| same(t, w))))
+            .all(|k| {
+                let place_head = k.last().map(String::as_str).unwrap_or_default();
+                !k.iter().any(|w| same(w, head))
+                    && !typed.iter().any(|t| same(t, place_head))
+                    && !self.kinds_of(head, head).is_empty()
+            })
+            && std::iter::once(&place.name).chain(&place.aliases).any(|n| {
+                content_words(n)
+                    .iter()
+                    .any(|w| typed.iter().any(|t| same(t, w)))
+            })
     }
 
     /// How well typed words say a place's name or one of its aliases.
@@ -689,6 +723,16 @@ impl Grounder {
         // A place whose name alone fits the purpose clearly better than every other place's
         // ("a swim": the pool hall), when knowledge of kinds of rooms does not say.
         if let Some(r) = self.place_standing_out(purpose, world) {
+            push_best(&mut out, r);
+        }
+        sorted(out)
+    }
+
+    /// Places for a need said in a person's own words: as [`Self::places_for`], and the one
+    /// place whose name has a word the need says ("her hair needs washing": the backwash).
+    pub fn places_for_need(&self, need: &str, world: &WorldSummary) -> Vec<Ranked> {
+        let mut out = self.places_for(need, world);
+        if let Some(r) = place_sharing_a_word(need, world) {
             push_best(&mut out, r);
         }
         sorted(out)
@@ -1172,6 +1216,23 @@ fn search_names(typed: &str, kind: &ObjectKind) -> (Vec<String>, Vec<String>) {
         add(&mut exact, format!("{prefix}{matched}"));
         return (exact, Vec::new());
     }
+    // "bed 7", "desk three": a number after the name says which one; any other one will
+    // not do.
+    let end = start + content_words(matched).len();
+    let number: Vec<&String> = typed_words[end.min(typed_words.len())..].iter().collect();
+    if !number.is_empty() && number.iter().all(|w| w.chars().all(|c| c.is_ascii_digit())) {
+        // As said too: the detector may spell the number ("desk two").
+        let said: Vec<String> = words(typed)
+            .into_iter()
+            .filter(|w| !DETERMINERS.contains(&w.as_str()))
+            .collect();
+        add(&mut exact, said.join(" "));
+        let suffix: String = number.iter().map(|w| format!(" {w}")).collect();
+        for n in kind.names() {
+            add(&mut exact, format!("{prefix}{n}{suffix}"));
+        }
+        return (exact, Vec::new());
+    }
     for n in kind.names() {
         add(&mut exact, format!("{prefix}{n}"));
     }
@@ -1186,3 +1247,146 @@ fn search_names(typed: &str, kind: &ObjectKind) -> (Vec<String>, Vec<String>) {
 
 #[cfg(test)]
 mod tests;
+
+/// Words of place names that say what kind of space it is, not which one ("room", "bay"):
+/// said in a need ("the room where that's done") they point at no place in particular.
+const GENERIC_PLACE_WORDS: &[&str] = &[
+    "room",
+    "rooms",
+    "area",
+    "areas",
+    "bay",
+    "bays",
+    "zone",
+    "space",
+    "corner",
+    "point",
+    "station",
+    "hall",
+    "corridor",
+    "lobby",
+    "entrance",
+    "section",
+    "unit",
+    "floor",
+    "side",
+    "end",
+    "centre",
+    "center",
+    "main",
+    "staff",
+    "public",
+    "customer",
+    "customers",
+    "patient",
+    "patients",
+    "visitor",
+    "visitors",
+    "guest",
+    "guests",
+    "north",
+    "south",
+    "east",
+    "west",
+    "upper",
+    "lower",
+    "front",
+    "back",
+    "rear",
+    "inner",
+    "outer",
+    "big",
+    "small",
+    "little",
+    "new",
+    "old",
+    "office",
+    "desk",
+    "door",
+    "place",
+    "spot",
+    "store",
+    "open",
+];
+
+/// "her hair washed, go where we do that": a need that says a word only one place's name
+/// has ("backwash"; "MOT" and the MOT bay; "clean supplies" and the clean utility). A word
+/// counts when it is the name's word, shares its stem, or is a whole part of a compound
+/// name word; words that several places' names share, or that only say a kind of space,
+/// point at none.
+fn place_sharing_a_word(purpose: &str, world: &WorldSummary) -> Option<Ranked> {
+    let said: Vec<String> = content_words(purpose)
+        .into_iter()
+        .filter(|w| w.len() >= 3 && w.chars().all(char::is_alphabetic))
+        .collect();
+    let name_words = |p: &KnownPlace| -> Vec<String> {
+        std::iter::once(&p.name)
+            .chain(&p.aliases)
+            .flat_map(|n| content_words(n))
+            .filter(|w| w.len() >= 3 && !GENERIC_PLACE_WORDS.contains(&w.as_str()))
+            .collect()
+    };
+    // The same word, inflected ("washed", "wash"), or a whole part of a compound word
+    // ("wash" in "backwash"), which says less.
+    let same = |said: &str, name: &str| bare_inflection(said) == bare_inflection(name);
+    let part_of = |said: &str, name: &str| {
+        let a = bare_inflection(said);
+        a.len() >= 4 && name.len() >= a.len() + 3 && (name.ends_with(a) || name.starts_with(a))
+    };
+    let mut found: Vec<(&str, f32)> = Vec::new();
+    for p in &world.places {
+        let words = name_words(p);
+        let distinctive: Vec<&String> = words
+            .iter()
+            .filter(|w| {
+                world
+                    .places
+                    .iter()
+                    .filter(|q| name_words(q).iter().any(|x| same(x, w)))
+                    .count()
+                    == 1
+            })
+            .collect();
+        let said_whole = distinctive.iter().any(|w| said.iter().any(|s| same(s, w)));
+        let said_part = distinctive
+            .iter()
+            .any(|w| said.iter().any(|s| part_of(s, w)));
+        if said_whole {
+            found.push((&p.name, NAMED_BY_A_WORD));
+        } else if said_part {
+            found.push((&p.name, NAMED_BY_A_PART_OF_A_WORD));
+        }
+    }
+    match found[..] {
+        [(one, score)] => Some(Ranked {
+            meaning: Meaning::Place(one.to_owned()),
+            score,
+            how: How::Similar,
+        }),
+        _ => None,
+    }
+}
+
+/// A word without an inflection ("washed", "washing" -> "wash"; "colours" -> "colour"), no
+/// more: unlike a stem, "pots" and "potting" stay apart.
+fn bare_inflection(word: &str) -> &str {
+    for suffix in ["ing", "ed", "es", "er", "s"] {
+        if let Some(rest) = word.strip_suffix(suffix)
+            && rest.len() >= 3
+        {
+            return rest;
+        }
+    }
+    word
+}
+
+/// How much a need saying a word of one place's name counts: plausible, short of what
+/// knowledge of what rooms are for says with confidence.
+const NAMED_BY_A_WORD: f32 = 0.75;
+
+/// A need saying a whole part of one place name's compound word ("wash", "backwash").
+const NAMED_BY_A_PART_OF_A_WORD: f32 = 0.6;
+
+/// How much a place counts when what is said is a thing named after it ("the barber chair",
+/// place "barber area"): below plausible, so a thing by that name is looked for first.
+const THING_NAMED_AFTER_A_PLACE: f32 = 0.6;

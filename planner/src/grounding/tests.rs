@@ -278,3 +278,90 @@ fn a_place_named_after_what_is_kept_there_is_where_it_is() {
             .all(|r| r.score < PLAUSIBLE)
     );
 }
+
+#[test]
+fn a_need_saying_a_word_only_one_place_name_has_points_at_that_place() {
+    let w = WorldSummary {
+        places: vec![
+            place("backwash", &[], 0.0),
+            place("colour bar", &[], 3.0),
+            place("styling floor", &[], 6.0),
+            place("staff room", &[], 9.0),
+            place("stock room", &[], 12.0),
+        ],
+        ..WorldSummary::default()
+    };
+    let one = |need: &str| place_sharing_a_word(need, &w).map(|r| r.meaning);
+    assert_eq!(
+        one("her hair needs washing before the cut"),
+        Some(place_named("backwash"))
+    );
+    assert_eq!(
+        one("mix up the colours for a client"),
+        Some(place_named("colour bar"))
+    );
+    // A word that only says a kind of space, or that no name has, points at none.
+    assert_eq!(one("the room where that's done"), None);
+    assert_eq!(one("somewhere to sit down"), None);
+    // Nor a word two names share.
+    let two = WorldSummary {
+        places: vec![place("dog ward", &[], 0.0), place("dog kennels", &[], 3.0)],
+        ..WorldSummary::default()
+    };
+    assert!(place_sharing_a_word("my dog needs to rest", &two).is_none());
+    // An inflection is the same word; a stem shared by chance is not ("pots", "potting").
+    let shed = WorldSummary {
+        places: vec![
+            place("potting shed cafe", &[], 0.0),
+            place("tills", &[], 3.0),
+        ],
+        ..WorldSummary::default()
+    };
+    assert!(place_sharing_a_word("these pots weigh a ton", &shed).is_none());
+}
+
+#[test]
+fn a_thing_named_after_a_place_is_the_thing_not_the_place() {
+    let g = Grounder::lexical();
+    let w = WorldSummary {
+        places: vec![
+            place("barber area", &[], 0.0),
+            place("reception", &[], 3.0),
+            place("styling floor", &[], 6.0),
+        ],
+        ..WorldSummary::default()
+    };
+    let by = |t: &str, p: usize| g.thing_named_after(&content_words(t), &w.places[p]);
+    assert!(by("barber chair", 0));
+    // The place's own word said, or no thing said: the place.
+    assert!(!by("reception desk", 1));
+    assert!(!by("barber area", 0));
+    assert!(!by("barber", 0));
+    let top_place = g
+        .places_named("the barber chair", &w)
+        .first()
+        .map_or(0.0, |r| r.score);
+    assert!(top_place < PLAUSIBLE, "{top_place}");
+}
+
+#[test]
+fn a_number_after_a_name_says_which_one_and_no_other_will_do() {
+    let g = Grounder::lexical();
+    let r = g.kinds_named("bed 7");
+    match &top(&r).0 {
+        Meaning::Kinds(names, settle) => {
+            assert_eq!(names[0], "bed 7");
+            assert!(names.iter().all(|n| n.ends_with(" 7")), "{names:?}");
+            assert!(settle.is_empty(), "{settle:?}");
+        }
+        m => panic!("{m:?}"),
+    }
+    let r = g.kinds_named("desk two");
+    match &top(&r).0 {
+        Meaning::Kinds(names, _) => {
+            assert!(names.contains(&"desk two".to_owned()), "as said: {names:?}");
+            assert!(names.contains(&"desk 2".to_owned()), "{names:?}");
+        }
+        m => panic!("{m:?}"),
+    }
+}

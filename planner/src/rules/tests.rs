@@ -667,3 +667,55 @@ fn a_remark_about_someone_after_a_destination_is_not_another_destination() {
         [nav("lounge")]
     );
 }
+#[test]
+fn one_in_a_later_task_is_of_the_kind_said_before() {
+    let w = world(false);
+    let mut r = PlanRequest::new("Now go to the blue one with the stickers on.", w.clone());
+    r.history = vec!["Go to the red mug with the chip in it.".to_owned()];
+    let u = crate::understand::understand(&r.task);
+    let resolved = resolve_references(&u.clauses, &r.history, &crate::text::AnyWord);
+    assert_eq!(
+        resolved[0].frame,
+        Frame::Go(Target::Named("blue mug".into()))
+    );
+    let steps = RulePlanner::default()
+        .propose(&r)
+        .best_plan()
+        .unwrap()
+        .steps;
+    assert!(
+        matches!(&steps[..], [Step::LookFor { target }, Step::NavigateTo { .. }] if target.starts_with("blue mug")),
+        "{steps:?}"
+    );
+}
+
+#[test]
+fn where_a_thing_found_in_the_same_task_is_said_when_the_answer_is_spoken() {
+    let steps = plan(
+        "Find the toolbox, then come back to the kitchen and tell me which room it's in",
+        false,
+    );
+    // Looked for once; the answer is filled in from what perception saw when it is said.
+    assert_eq!(
+        steps
+            .iter()
+            .filter(|s| matches!(s, Step::LookFor { .. }))
+            .count(),
+        1,
+        "{steps:?}"
+    );
+    assert!(
+        matches!(&steps[..], [Step::LookFor { .. }, Step::NavigateTo { .. }, Step::NavigateTo { target }, Step::Say { text }]
+            if target == "kitchen" && text.contains("{where toolbox")),
+        "{steps:?}"
+    );
+    // Asked after going somewhere, of a thing not seen: looked for, then said.
+    let steps = plan(
+        "go to the garage and tell me which room the toolbox is in",
+        false,
+    );
+    assert!(
+        matches!(steps.last(), Some(Step::Say { text }) if text.contains("{where toolbox")),
+        "{steps:?}"
+    );
+}

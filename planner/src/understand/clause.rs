@@ -47,6 +47,12 @@ pub(super) fn intent_of(t: &str) -> Option<(Intent, &'static str, &str)> {
         (Intent::Wait, WAIT),
         (Intent::Say, SAY),
     ];
+    // "tell me which bay it is in": the question asked, not words to say.
+    if longest(t, ASKING_FOR).is_some()
+        && let Some(asked) = which_place(t)
+    {
+        return Some(asked);
+    }
     let mut best: Option<(Intent, &'static str, &str)> = placed(t);
     for (intent, list) in lists {
         if let Some((p, rest)) = longest(t, list)
@@ -70,34 +76,94 @@ const WHICH_VERBS: &[&str] = &[
     "is", "are", "was", "were", "has", "had", "holds", "contains",
 ];
 
+/// Openings that ask for an answer without asking themselves ("tell me which bay ...").
+const ASKING_FOR: &[&str] = &[
+    "tell me",
+    "and tell me",
+    "can you tell me",
+    "could you tell me",
+    "do you know",
+    "do you remember",
+    "let me know",
+    "say",
+];
+
+/// Words that open the thing in "which bay the wheelchair was in" (the question said inside
+/// a sentence, the thing before its verb).
+const THING_OPENS: &[&str] = &[
+    "the", "my", "your", "our", "his", "her", "their", "a", "an", "this", "that", "these", "those",
+    "it", "they", "it's", "they're", "its",
+];
+
 /// "which platform were the flowers on", "what shelf is the bleach kept on", "which bay has
-/// the forklift": a place asked for by its kind, whatever the building calls its places.
-/// The kind is one or two words; with a copula the thing must end in a preposition of
-/// place, so "which one is yours" stays unread. Read as a where-question about the thing.
+/// the forklift", "which part of the garage it's in", "tell me which bay the wheelchair was
+/// in": a place asked for by its kind, whatever the building calls its places. The kind is
+/// one or two words (and what it is part of); with a copula the thing must end in a
+/// preposition of place, so "which one is yours" stays unread. Read as a where-question
+/// about the thing.
 fn which_place(t: &str) -> Option<(Intent, &'static str, &str)> {
-    let rest = after(t, "which").or_else(|| after(t, "what"))?;
+    let asked = longest(t, ASKING_FOR).map_or(t, |(_, r)| r);
+    let rest = after(asked, "which").or_else(|| after(asked, "what"))?;
     let words: Vec<&str> = rest.split(' ').collect();
+    // Byte offset of word `k` in `rest`.
+    let at = |k: usize| -> usize { words[..k].iter().map(|w| w.len() + 1).sum() };
+    let ends_in_place = |w: Option<&&str>| {
+        matches!(
+            w.copied(),
+            Some("in" | "on" | "at" | "inside" | "by" | "near")
+        )
+    };
     for kind_len in 1..=2 {
-        let (Some(verb), Some(kind)) = (words.get(kind_len), words.get(..kind_len)) else {
+        let Some(kind) = words.get(..kind_len) else {
             continue;
         };
-        if !WHICH_VERBS.contains(verb) || kind.iter().any(|w| NOT_PLACE_KINDS.contains(w)) {
+        if kind
+            .iter()
+            .any(|w| NOT_PLACE_KINDS.contains(w) || WHICH_VERBS.contains(w))
+        {
             continue;
         }
-        let thing_start = rest.len() - words[kind_len + 1..].join(" ").len();
-        let thing = rest[thing_start..].trim();
-        let holding = matches!(*verb, "has" | "had" | "holds" | "contains");
-        let ends_in_place = matches!(
-            thing.rsplit(' ').next(),
-            Some("in" | "on" | "at" | "inside" | "by" | "near")
-        );
-        if thing.contains(' ') && (holding || ends_in_place) {
-            let phrase = if holding {
-                "which room has"
-            } else {
-                "which room is"
-            };
-            return Some((Intent::Where, phrase, thing));
+        // "part of the garage": what the kind is part of, up to three words.
+        let mut k = kind_len;
+        if words.get(k) == Some(&"of") {
+            k += 1;
+            let whole = words[k..]
+                .iter()
+                .take(3)
+                .take_while(|w| {
+                    !WHICH_VERBS.contains(w) && !matches!(**w, "it" | "they" | "it's" | "they're")
+                })
+                .count();
+            k += whole;
+        }
+        let Some(verb) = words.get(k) else { continue };
+        if WHICH_VERBS.contains(verb) {
+            let thing = rest[at(k + 1).min(rest.len())..].trim();
+            let holding = matches!(*verb, "has" | "had" | "holds" | "contains");
+            if thing.contains(' ') && (holding || ends_in_place(thing.rsplit(' ').next().as_ref()))
+            {
+                let phrase = if holding {
+                    "which room has"
+                } else {
+                    "which room is"
+                };
+                return Some((Intent::Where, phrase, thing));
+            }
+            continue;
+        }
+        // "which bay the wheelchair was in", "which part of the garage it's in".
+        let n = words.len();
+        if !THING_OPENS.contains(verb) || n < k + 2 || !ends_in_place(words.last()) {
+            continue;
+        }
+        let (end, contracted) = match words[n - 2] {
+            "it's" | "they're" if n - 2 == k => (at(k) + words[k].find('\'')?, true),
+            w if WHICH_VERBS.contains(&w) && n - 2 > k => (at(n - 2) - 1, false),
+            _ => continue,
+        };
+        let thing = rest[at(k)..end].trim();
+        if !thing.is_empty() && (contracted || !thing.contains("'")) {
+            return Some((Intent::Where, "which room is", thing));
         }
     }
     None
@@ -149,9 +215,30 @@ pub(super) fn read_clause(t: &str) -> Vec<Clause> {
     if let Some((u, _)) = longest(t, UNSAFE) {
         return one(Frame::Refuse(Refusal::Unsafe(u.to_owned())));
     }
+    // "tell me what's in there", "let me know how many chairs there are": the question.
+    if let Some((_, asked)) = longest(t, ASKING_FOR)
+        && matches!(
+            asked.split(' ').next(),
+            Some("what" | "what's" | "whats" | "where" | "where's" | "which" | "how" | "who")
+        )
+    {
+        let inner = read_clause(asked);
+        if !matches!(&inner[..], [c] if matches!(c.frame, Frame::Unknown(_) | Frame::Bare(_))) {
+            return inner;
+        }
+    }
+    if let Some(moving) = moves_a_thing(t) {
+        return one(Frame::Refuse(Refusal::Cannot(moving)));
+    }
+    if let Some(away) = OFF_SITE.iter().find(|p| contains_phrase(t, p)) {
+        return one(Frame::Refuse(Refusal::Cannot(format!(
+            "go {away}: I only move inside the mapped building"
+        ))));
+    }
     if super::split::PROHIBITIONS
         .iter()
         .any(|p| after(t, p).is_some())
+        || crate::avoid::route_prohibition_len(&t.split(' ').collect::<Vec<_>>()).is_some()
     {
         return one(Frame::Bare(t.to_owned()));
     }
@@ -195,6 +282,15 @@ pub(super) fn read_clause(t: &str) -> Vec<Clause> {
         return one(m);
     }
     let Some((intent, phrase, rest)) = found else {
+        // "hurry to the resus trolley": the way of going was a manner, taken off before.
+        if let Some(rest) = after(t, "to")
+            && matches!(
+                rest.split(' ').next(),
+                Some("the" | "my" | "your" | "our" | "his" | "her" | "their")
+            )
+        {
+            return one(Frame::Go(read_target(rest)));
+        }
         return match read_need(t) {
             Some(f) => one(f),
             None => one(Frame::Bare(t.to_owned())),
@@ -211,6 +307,15 @@ pub(super) fn read_clause(t: &str) -> Vec<Clause> {
         Intent::Stop => read_clause_without(t, phrase),
         Intent::ComeBack if is_origin_rest(rest) => one(Frame::ComeBack),
         Intent::ComeBack => {
+            // "come back a metre": a distance, backwards (or ahead after turning around, see
+            // `super::come_back_after_turning`).
+            if rest.split(' ').any(|w| {
+                w.chars().any(|c| c.is_ascii_digit())
+                    || crate::text::number_at(&[w.to_owned()], 0).is_some()
+            }) && let Some(Frame::Move(m)) = read_motion(&format!("back {rest}"))
+            {
+                return one(Frame::Move(m));
+            }
             // "come back here and ..." was split before; "come back to the kitchen" is a go.
             match intent_of_go(t) {
                 Some(f) => one(f),
@@ -308,6 +413,15 @@ pub(super) fn read_clause(t: &str) -> Vec<Clause> {
                 )
             } else {
                 thing
+            };
+            // "which bay is the van parked in": how it was put there is not its name.
+            let thing = match thing.rsplit_once(' ') {
+                Some((head, last))
+                    if phrase.starts_with("which") && last.len() >= 6 && last.ends_with("ed") =>
+                {
+                    head
+                }
+                _ => thing,
             };
             if thing.is_empty() {
                 return one(Frame::Unknown(t.to_owned()));
@@ -1058,3 +1172,113 @@ pub(super) fn read_need(t: &str) -> Option<Frame> {
     let (_, rest) = longest(t, NEED)?;
     (!rest.is_empty()).then(|| Frame::Need(rest.to_owned()))
 }
+
+/// Verbs of moving a vehicle or a thing on wheels along: with a thing after them they ask to
+/// move it, which the robot cannot ("drive the hatchback round to the wash bay", "wheel the
+/// bed into bay A"); alone they are ways of going ("drive to the lab").
+const MOVING_A_THING: &[&str] = &[
+    "drive", "push", "wheel", "steer", "tow", "park", "pull", "roll", "shunt", "reverse",
+];
+
+/// Words of a way along, not a thing moved ("drive the long way round", "push on through
+/// the corridor").
+const WAYS: &[&str] = &[
+    "way",
+    "route",
+    "path",
+    "corridor",
+    "hallway",
+    "hall",
+    "passage",
+    "aisle",
+    "ramp",
+    "stairs",
+    "shortcut",
+    "road",
+    "walkway",
+    "gangway",
+    "loop",
+    "circuit",
+    "lap",
+    "perimeter",
+];
+
+/// "drive the silver hatchback round to the wash bay": the verb and the thing it would move,
+/// when the words say to move a thing.
+fn moves_a_thing(t: &str) -> Option<String> {
+    let words: Vec<&str> = t.split(' ').collect();
+    let verb = *words.first()?;
+    if !MOVING_A_THING.contains(&verb) {
+        return None;
+    }
+    let article = *words.get(1)?;
+    if !matches!(
+        article,
+        "the"
+            | "a"
+            | "an"
+            | "my"
+            | "your"
+            | "his"
+            | "her"
+            | "our"
+            | "their"
+            | "this"
+            | "that"
+            | "these"
+            | "those"
+    ) {
+        return None;
+    }
+    // The thing: up to where it is taken, or where it is.
+    let thing: Vec<&str> = words[2..]
+        .iter()
+        .take_while(|w| {
+            !matches!(
+                **w,
+                "to" | "into"
+                    | "round"
+                    | "around"
+                    | "over"
+                    | "back"
+                    | "onto"
+                    | "out"
+                    | "up"
+                    | "down"
+                    | "in"
+                    | "on"
+                    | "at"
+                    | "from"
+                    | "off"
+                    | "across"
+                    | "through"
+                    | "and"
+                    | "then"
+                    | "so"
+                    | "for"
+            )
+        })
+        .copied()
+        .collect();
+    if thing.is_empty() || thing.iter().any(|w| WAYS.contains(w)) {
+        return None;
+    }
+    Some(format!("{verb} the {}", thing.join(" ")))
+}
+
+/// Where a place beyond the building is said to be ("the petrol station across the road",
+/// "the shop down the street", "into town"): off the map the robot is allowed to drive on.
+const OFF_SITE: &[&str] = &[
+    "across the road",
+    "across the street",
+    "over the road",
+    "over the street",
+    "down the road",
+    "up the road",
+    "down the street",
+    "up the street",
+    "into town",
+    "in town",
+    "off site",
+    "off-site",
+];

@@ -14,6 +14,7 @@ pub mod lexicon;
 mod motion;
 pub mod naming;
 mod normalize;
+pub mod one;
 mod repair;
 mod split;
 mod target;
@@ -395,6 +396,7 @@ pub fn understand_with(task: &str, lex: &dyn crate::text::Lexicon) -> Understand
     let mut clauses = Vec::new();
     for sentence in sentences(&text) {
         for part in ordered_parts(&sentence) {
+            let mut went = false;
             for piece in split_on_starters(&part) {
                 let cleaned = clean(&piece);
                 if cleaned.is_empty() {
@@ -402,17 +404,40 @@ pub fn understand_with(task: &str, lex: &dyn crate::text::Lexicon) -> Understand
                 }
                 for mut clause in read_clause(&cleaned) {
                     restore_quotes(&mut clause, &quotes);
+                    // "hurry to the resus trolley, we've got a crash call": a need said
+                    // with a destination, not after it ("then ..."), is why, not where.
+                    if went && matches!(clause.frame, Frame::Need(_)) {
+                        clause.frame = Frame::Bare(clause.text.clone());
+                    }
+                    went |= matches!(clause.frame, Frame::Go(_));
                     clauses.push(clause);
                 }
             }
         }
     }
     Understanding {
-        clauses: routes_before_destinations(purposes_said_before(situations_asked_about(
-            carry_verbs(clauses),
+        clauses: come_back_after_turning(routes_before_destinations(purposes_said_before(
+            situations_asked_about(carry_verbs(clauses)),
         ))),
         question,
     }
+}
+
+/// "turn around and come back a metre": coming back after turning around is ahead, not in
+/// reverse.
+fn come_back_after_turning(mut clauses: Vec<Clause>) -> Vec<Clause> {
+    for k in 1..clauses.len() {
+        let turned_around =
+            matches!(clauses[k - 1].frame, Frame::Turn(d) if (d.abs() - 180.0).abs() < 20.0);
+        if turned_around
+            && clauses[k].text.starts_with("come back")
+            && let Frame::Move(m) = clauses[k].frame
+            && m < 0.0
+        {
+            clauses[k].frame = Frame::Move(-m);
+        }
+    }
+    clauses
 }
 
 /// "go to aquatics, but go via the glasshouse": a route said after its destination is passed
@@ -622,23 +647,57 @@ fn carry_verbs(clauses: Vec<Clause>) -> Vec<Clause> {
 /// floor is wet", "the nurse needs you"): a remark, not another place to go, though it
 /// follows one.
 pub fn says_something_is(text: &str) -> bool {
-    text.split(' ').take(4).skip(1).any(|w| {
-        matches!(
-            w,
-            "is" | "are"
-                | "was"
-                | "were"
-                | "has"
-                | "have"
-                | "'s"
-                | "'re"
-                | "needs"
-                | "wants"
-                | "says"
-                | "said"
-                | "asked"
+    // "where the telly is", "which has the red door": where, said of what came before.
+    // "when you've a moment, ...": when, not what is so.
+    let locates = matches!(
+        text.split(' ').next(),
+        Some(
+            "where"
+                | "which"
+                | "that"
+                | "whose"
+                | "by"
+                | "near"
+                | "next"
+                | "beside"
+                | "with"
+                | "when"
+                | "whenever"
+                | "if"
+                | "once"
+                | "as"
+                | "while"
+                | "before"
+                | "after"
+                | "until"
+                | "since"
         )
-    })
+    );
+    let ws: Vec<&str> = text.split(' ').collect();
+    // "the customer's waiting", "we've got a crash call", "they're mopping".
+    let contracted = ws.iter().take(3).enumerate().any(|(i, w)| {
+        ["'ve", "'re", "'m"].iter().any(|c| w.ends_with(c))
+            || (w.ends_with("'s") && ws.get(i + 1).is_some_and(|n| n.ends_with("ing")))
+    });
+    !locates
+        && (contracted
+            || text.split(' ').take(4).skip(1).any(|w| {
+                matches!(
+                    w,
+                    "is" | "are"
+                        | "was"
+                        | "were"
+                        | "has"
+                        | "have"
+                        | "'s"
+                        | "'re"
+                        | "needs"
+                        | "wants"
+                        | "says"
+                        | "said"
+                        | "asked"
+                )
+            }))
 }
 
 fn restore_quotes(c: &mut Clause, quotes: &Quotes) {

@@ -338,6 +338,27 @@ pub(super) fn split_on_starters(part: &str) -> Vec<String> {
         if !current.trim().is_empty() && says_why(&tokens[i..]) {
             break;
         }
+        // "go to bay 3 without cutting across bay 1": what not to go through is a clause of
+        // its own (left out of the steps; `crate::avoid` routes around it).
+        if !current.trim().is_empty() && crate::avoid::route_prohibition_len(&tokens[i..]).is_some()
+        {
+            out.push(current.trim().to_owned());
+            current = String::new();
+            // Left out up to the next clause ("..., then wait there").
+            while i < tokens.len() {
+                let tok = tokens[i];
+                i += 1;
+                if tok.ends_with(',') {
+                    break;
+                }
+                if matches!(tokens.get(i), Some(&("and" | "then")))
+                    && clause_starts(&tokens[i + 1..].join(" "))
+                {
+                    break;
+                }
+            }
+            continue;
+        }
         let (sep_len, rest_start) = if tok == "and" || tok == "but" || tok == "so" {
             (1, i + 1)
         } else if tok.ends_with(',') {

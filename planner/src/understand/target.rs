@@ -9,6 +9,7 @@ pub(super) const ANAPHORA: &[&str] = &[
     "it",
     "there",
     "them",
+    "they",
     "that",
     "this",
     "that one",

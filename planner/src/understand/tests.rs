@@ -657,6 +657,14 @@ fn places_to_pass_on_the_way_come_before_the_destination() {
         frames("go to the shed without passing through the porch"),
         [Frame::Go(named("shed"))]
     );
+    assert_eq!(
+        frames("go to bay 3 without cutting across bay 1 or bay 2"),
+        [Frame::Go(named("bay 3"))]
+    );
+    assert_eq!(
+        frames("go to bay 3 without cutting across bay 1 and then wait 5 seconds"),
+        [Frame::Go(named("bay 3")), Frame::Wait(5.0)]
+    );
     // A route that names no way through still keeps the destination.
     assert_eq!(
         frames("go through the door to the shed")[1..],
@@ -865,4 +873,114 @@ fn a_thing_said_after_an_end_or_a_side_says_where_there() {
             "there".into()
         ))]
     );
+}
+
+#[test]
+fn coming_back_a_distance_is_a_move_back_or_ahead_after_turning_around() {
+    assert_eq!(frames("come back 1 metre"), [Frame::Move(-1.0)]);
+    assert_eq!(
+        frames("Turn around and come back two metres"),
+        [Frame::Turn(180.0), Frame::Move(2.0)]
+    );
+    assert_eq!(
+        frames("come back to the kitchen"),
+        [Frame::Go(named("kitchen"))]
+    );
+    assert_eq!(frames("come back here"), [Frame::ComeBack]);
+}
+
+#[test]
+fn which_place_a_thing_is_in_is_asked_in_every_word_order() {
+    let cases = [
+        ("which room were they in?", Target::Previous),
+        (
+            "tell me which bay the wheelchair was in",
+            named("wheelchair"),
+        ),
+        ("which part of the garage it's in", Target::Previous),
+        (
+            "which part of the yard is the trailer parked in",
+            named("trailer"),
+        ),
+        ("which studio the boom mic is in", named("boom mic")),
+    ];
+    for (task, want) in cases {
+        assert_eq!(frames(task), [Frame::Where(want)], "{task}");
+    }
+}
+
+#[test]
+fn moving_a_vehicle_or_a_thing_on_wheels_is_refused_going_by_it_is_not() {
+    for (task, verb) in [
+        (
+            "drive the silver hatchback round to the wash bay",
+            "drive the silver hatchback",
+        ),
+        ("wheel the bed into bay a", "wheel the bed"),
+        ("push my trolley over to the lifts", "push the trolley"),
+    ] {
+        assert_eq!(
+            frames(task),
+            [Frame::Refuse(Refusal::Cannot(verb.into()))],
+            "{task}"
+        );
+    }
+    assert_eq!(frames("drive to the lab"), [Frame::Go(named("lab"))]);
+    assert!(
+        !matches!(
+            frames("drive the long way round to the lab")[..],
+            [Frame::Refuse(_)]
+        ),
+        "a way along is not a thing moved"
+    );
+}
+#[test]
+fn where_something_is_after_a_comma_says_where_not_a_remark() {
+    assert!(!says_something_is("where the telly is"));
+    assert!(says_something_is("the nurse needs you"));
+    assert!(
+        !matches!(
+            &frames("wait in the corner of the day room by the window, where the telly is")[..],
+            [Frame::Go(Target::Part(crate::understand::Part::Corner { near: Some(n), .. }, _))] if n == "window"
+        ),
+        "the telly says which corner"
+    );
+}
+
+#[test]
+fn a_place_beyond_the_building_is_refused() {
+    assert!(matches!(
+        &frames("pop out to the petrol station across the road")[..],
+        [Frame::Refuse(Refusal::Cannot(_))]
+    ));
+    assert!(matches!(
+        &frames("nip into town and see if the bakery is open")[..],
+        [Frame::Refuse(Refusal::Cannot(_)), ..]
+    ));
+}
+#[test]
+fn a_need_said_with_a_destination_is_why_not_another_destination() {
+    assert_eq!(
+        frames("Hurry to the resus trolley in the corridor, we've got a crash call!")[0],
+        Frame::Go(Target::In(
+            Box::new(named("resus trolley")),
+            "corridor".into()
+        ))
+    );
+    assert!(matches!(
+        &frames("go to the kitchen, I'm thirsty")[..],
+        [Frame::Go(_), Frame::Bare(_)]
+    ));
+    // Said after it, it is a destination of its own.
+    assert!(matches!(
+        &frames("go to the kitchen, then I need the toilet")[..],
+        [Frame::Go(_), Frame::Need(_)]
+    ));
+}
+#[test]
+fn a_question_asked_for_with_tell_me_is_the_question() {
+    assert!(matches!(
+        &frames("go and have a look in the colour bar and tell me what's in there")[..],
+        [Frame::Go(_), Frame::Describe { now: true, .. }]
+    ));
 }
