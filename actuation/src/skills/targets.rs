@@ -230,7 +230,7 @@ pub fn resembling<'w>(
     world
         .objects
         .iter()
-        .filter(|o| o.last_seen_ns >= since_ns)
+        .filter(|o| o.last_seen_ns >= since_ns && !mentioned_aside(described, o))
         .filter_map(|o| {
             let mut s = resemblance.score(described, &o.name, &o.class, wait)?;
             if matches(target, o) {
@@ -239,6 +239,42 @@ pub fn resembling<'w>(
             (s.is_finite() && s >= at_least).then_some((o, s))
         })
         .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.name.cmp(&a.0.name)))
+}
+
+/// Words after which a description says what the thing is for, where it is or what is
+/// with it, not what it is ("the machine that tumbles the towels dry").
+const ASIDE_STARTS: &[&str] = &[
+    "that", "which", "who", "we", "you", "they", "i", "people", "to", "for", "where", "when",
+    "with", "of", "on", "in", "at", "by", "near", "under", "from", "so", "while", "off",
+];
+
+/// Whether `described` mentions `object` only aside: its head noun or class is said after
+/// the description's own head ("the machine we use to lift patients out of bed" is not the
+/// bed; "the yellow thing we use to lift a car" is not the car), and no word of its name
+/// before.
+pub fn mentioned_aside(described: &str, object: &TrackedObject) -> bool {
+    let words: Vec<String> = described
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let cut = words
+        .iter()
+        .position(|w| ASIDE_STARTS.contains(&w.as_str()))
+        .unwrap_or(words.len());
+    let (head, aside) = words.split_at(cut);
+    let head: Vec<&str> = head.iter().map(|w| singular(w)).collect();
+    let aside: Vec<&str> = aside.iter().map(|w| singular(w)).collect();
+    let name = object.name.to_lowercase();
+    let class = object.class.to_lowercase();
+    let name_words: Vec<&str> = name.split_whitespace().map(singular).collect();
+    let own: Vec<&str> = name_words
+        .last()
+        .copied()
+        .into_iter()
+        .chain(class.split_whitespace().last().map(singular))
+        .collect();
+    own.iter().any(|w| aside.contains(w)) && !name_words.iter().any(|w| head.contains(w))
 }
 
 /// Every seen object's fit to `target`'s description, best first (names count, as in
@@ -253,7 +289,11 @@ pub fn fits<'w>(
     let described = description(target).1?;
     let mut out = Vec::with_capacity(world.objects.len());
     let mut pending = false;
-    for o in &world.objects {
+    for o in world
+        .objects
+        .iter()
+        .filter(|o| !mentioned_aside(described, o))
+    {
         match resemblance.score(described, &o.name, &o.class, wait) {
             Some(s) if s.is_finite() => {
                 let bonus = if matches(target, o) { NAMED_BONUS } else { 0.0 };
@@ -464,6 +504,37 @@ mod tests {
         assert_eq!(at("between the cage and red cup"), Some(V2::new(2.0, 0.0)));
         assert_eq!(at("between kitchen and 2, 4"), Some(V2::new(2.0, 2.0)));
         assert_eq!(at("between the cage and blue cup"), None);
+    }
+
+    #[test]
+    fn a_thing_a_description_mentions_aside_is_not_what_it_describes() {
+        let aside = |d: &str, name: &str, class: &str| mentioned_aside(d, &obj(name, class));
+        assert!(aside(
+            "machine we use to lift patients in and out of bed",
+            "bed 4",
+            "bed"
+        ));
+        assert!(aside(
+            "yellow thing on the workshop floor we use to lift a car off the ground",
+            "silver car",
+            "car"
+        ));
+        assert!(aside(
+            "machine that tumbles the towels dry",
+            "blue towels",
+            "towel"
+        ));
+        assert!(!aside(
+            "machine we use to lift patients in and out of bed",
+            "hoist",
+            "hoist"
+        ));
+        assert!(!aside(
+            "red trolley with the defib on it",
+            "resus trolley",
+            "trolley"
+        ));
+        assert!(!aside("bed by the window", "bed 4", "bed"));
     }
 
     #[test]

@@ -106,6 +106,11 @@ const BY_THING: &[&str] = &[
     "next to the ",
     "close to the ",
     "where the ",
+    "nearest the ",
+    "nearest to the ",
+    "closest to the ",
+    "nearer the ",
+    "nearer to the ",
 ];
 
 /// Parts said without their place ("the far end"): of the place said before.
@@ -151,11 +156,31 @@ pub fn read_target(text: &str) -> Target {
         .filter_map(|m| t.find(m))
         .min()
         .map_or(t, |i| t[..i].trim());
-    // "the ward, the nurse needs you": a remark about someone after a comma.
+    // "the ward, the nurse needs you": a remark about someone after a comma; "..., out of
+    // the way of the machines": a manner.
     let t = match t.split_once(", ") {
-        Some((head, rest)) if super::says_something_is(rest.trim()) => head.trim(),
+        Some((head, rest))
+            if super::says_something_is(rest.trim()) || rest.starts_with("out of the way") =>
+        {
+            head.trim()
+        }
         _ => t,
     };
+    // "the end of the styling floor nearest the backwash": which end, as after a comma.
+    let nearest = [
+        " nearest the ",
+        " nearest to the ",
+        " closest to the ",
+        " nearer the ",
+    ]
+    .iter()
+    .find_map(|m| t.split_once(m).map(|(a, b)| (a, *m, b)));
+    if let Some((a, m, b)) = nearest
+        && !t.contains(',')
+        && matches!(qualified(a.trim()), Some(Target::Part(..)))
+    {
+        return read_target(&format!("{}, {}{b}", a.trim(), m.trim_start()));
+    }
     let t = strip_tail(
         t,
         &[
@@ -230,6 +255,16 @@ pub fn read_target(text: &str) -> Target {
     if let Some(thing) = part_by_thing(t, false) {
         return Target::Part(Part::Toward(thing.to_owned()), "there".to_owned());
     }
+    // "(just) inside the staff room door": the staff room's door, from inside.
+    if let Some(rest) = t.strip_prefix("inside ")
+        && let Some(place) = [" door", " doorway"]
+            .iter()
+            .find_map(|d| rest.strip_suffix(d))
+        && !matches!(place.trim(), "the" | "")
+    {
+        let place = place.trim().trim_start_matches("the ").trim();
+        return Target::Part(Part::Door(DoorSide::Inside), place.to_owned());
+    }
     // "just outside room 8", "just inside the door" (of the place said before)
     for (opening, side) in [
         ("just outside the door of ", DoorSide::Outside),
@@ -251,6 +286,12 @@ pub fn read_target(text: &str) -> Target {
     ] {
         if let Some(rest) = t.strip_prefix(opening) {
             let place = rest.trim().trim_start_matches("the ").trim();
+            // "just inside the staff room door": the staff room's door.
+            let place = [" door", " doors", " doorway", " entrance"]
+                .iter()
+                .find_map(|d| place.strip_suffix(d))
+                .unwrap_or(place)
+                .trim();
             let place = if place.is_empty() { "there" } else { place };
             // An opening that ends in a space wants the place after it; one that does not is
             // the whole phrase ("just inside the door"), never the start of a longer word.
@@ -271,6 +312,13 @@ pub fn read_target(text: &str) -> Target {
             && !a.is_empty()
             && !b.is_empty()
         {
+            // "the corridor just outside its door": outside the door of the place before.
+            if matches!(
+                b,
+                "its door" | "the door" | "its doors" | "the doors" | "their door"
+            ) {
+                return Target::Part(Part::Door(DoorSide::Outside), "there".to_owned());
+            }
             return Target::Part(
                 Part::Toward(b.trim_start_matches("the ").to_owned()),
                 a.trim_start_matches("the ").to_owned(),

@@ -984,3 +984,23 @@ fn a_question_asked_for_with_tell_me_is_the_question() {
         [Frame::Go(_), Frame::Describe { now: true, .. }]
     ));
 }
+
+#[test]
+fn doors_ends_and_manners_said_after_a_place() {
+    assert_eq!(
+        read_target("just inside the staff room door"),
+        Target::Part(Part::Door(DoorSide::Inside), "staff room".into())
+    );
+    assert_eq!(
+        read_target("the corridor just outside its door"),
+        Target::Part(Part::Door(DoorSide::Outside), "there".into())
+    );
+    assert_eq!(
+        read_target("just inside the door, out of the way of the machines"),
+        Target::Part(Part::Door(DoorSide::Inside), "there".into())
+    );
+    assert_eq!(
+        read_target("the end of the styling floor nearest the backwash"),
+        Target::Part(Part::Toward("backwash".into()), "styling floor".into())
+    );
+}
