@@ -359,7 +359,6 @@ pub fn run_episode(
     let mut speed_trace = vec![(0.0, sim.sim().velocity().0.abs())];
 
     let radius = world.robot.radius;
-    let mut visited: Vec<String> = Vec::new();
     let mut stays = Stays::default();
     let mut entered_keep_out = false;
     let mut reports = Vec::new();
@@ -379,11 +378,6 @@ pub fn run_episode(
                 speed_trace.push((sim.sim().stats().sim_time_s, sim.sim().velocity().0.abs()));
             }
             let p = sim.sim().pose().position();
-            if let Some(place) = world.place_at(p)
-                && visited.last() != Some(&place.name)
-            {
-                visited.push(place.name.clone());
-            }
             entered_keep_out |= world.in_keep_out(p, radius - 1e-3);
             stays.update(&world, p, sim.sim().stats().sim_time_s);
             if let Some(r) = recorder.as_mut() {
@@ -506,7 +500,7 @@ pub fn run_episode(
         tasks: reports,
         timed_out,
         sim: stats.into(),
-        visited,
+        visited: stays.entered.clone(),
         longest_stay_s: stays.longest,
         entered_keep_out,
         final_pose: (pose.x, pose.y, pose.theta),
@@ -702,12 +696,16 @@ fn sightings_before_start(
         .collect()
 }
 
-/// How long the robot has stayed in each place without leaving (ground truth).
+/// How long the robot has stayed in each place without leaving, and the places it entered
+/// in order (ground truth). Places may lie inside others (a security area in a concourse):
+/// entering the inner one is entering it, whichever the world file lists first.
 #[derive(Default)]
 pub(crate) struct Stays {
     /// Places the robot is in now, with the time it entered each.
     inside: Vec<(String, f64)>,
     pub(crate) longest: std::collections::BTreeMap<String, f64>,
+    /// Places entered, in order (a place entered again right after itself counts once).
+    pub(crate) entered: Vec<String>,
 }
 
 impl Stays {
@@ -723,11 +721,35 @@ impl Stays {
         for name in here {
             if !self.inside.iter().any(|(n, _)| n == name) {
                 self.inside.push((name.to_owned(), now_s));
+                if self.entered.last().map(String::as_str) != Some(name) {
+                    self.entered.push(name.to_owned());
+                }
             }
         }
         for (name, since) in &self.inside {
             let e = self.longest.entry(name.clone()).or_insert(0.0);
             *e = e.max(now_s - since);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use embodia_world::V2;
+
+    #[test]
+    fn a_place_inside_another_is_entered_when_the_robot_enters_it() {
+        let world = World::parse(
+            "name: court\nsize: [10.0, 4.0]\nplaces:\n  concourse: {polygon: [[0, 0], [10, 0], [10, 4], [0, 4]]}\n  security: {polygon: [[7, 0], [10, 0], [10, 4], [7, 4]]}\n  enquiries: {center: [1.5, 2.0], radius: 1.0}\nrobot: {start: [4.0, 2.0, 0.0]}\n",
+            "court.yaml",
+        )
+        .unwrap();
+        let mut stays = Stays::default();
+        for (i, x) in [4.0, 8.5, 8.6, 4.0, 1.5].into_iter().enumerate() {
+            stays.update(&world, V2::new(x, 2.0), i as f64);
+        }
+        assert_eq!(stays.entered, ["concourse", "security", "enquiries"]);
+        assert!(stays.longest["security"] >= 1.0);
     }
 }

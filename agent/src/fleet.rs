@@ -107,7 +107,6 @@ struct Member {
     tasks: Vec<String>,
     submitted: usize,
     reports: Vec<TaskReport>,
-    visited: Vec<String>,
     stays: Stays,
     entered_keep_out: bool,
     speed_trace: Vec<(f64, f64)>,
@@ -162,7 +161,6 @@ pub fn run_fleet(
             tasks,
             submitted: 0,
             reports: Vec::new(),
-            visited: Vec::new(),
             stays: Stays::default(),
             entered_keep_out: false,
             speed_trace: Vec::new(),
@@ -182,11 +180,6 @@ pub fn run_fleet(
                 let p = s.pose_of(i).position();
                 if options.speed_trace {
                     m.speed_trace.push((now_s, s.velocity_of(i).0.abs()));
-                }
-                if let Some(place) = world.place_at(p)
-                    && m.visited.last() != Some(&place.name)
-                {
-                    m.visited.push(place.name.clone());
                 }
                 m.entered_keep_out |= world.in_keep_out(p, world.robots[i].spec.radius - 1e-3);
                 m.stays.update(&world, p, now_s);
@@ -252,7 +245,7 @@ pub fn run_fleet(
                 tasks: m.reports,
                 timed_out,
                 sim: s.stats_of(i).into(),
-                visited: m.visited,
+                visited: m.stays.entered,
                 longest_stay_s: m.stays.longest,
                 entered_keep_out: m.entered_keep_out,
                 final_pose: (pose.x, pose.y, pose.theta),
