@@ -253,16 +253,43 @@ const ASIDE_STARTS: &[&str] = &[
 /// bed; "the yellow thing we use to lift a car" is not the car), and no word of its name
 /// before.
 pub fn mentioned_aside(described: &str, object: &TrackedObject) -> bool {
-    let words: Vec<String> = described
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    let cut = words
-        .iter()
-        .position(|w| ASIDE_STARTS.contains(&w.as_str()))
-        .unwrap_or(words.len());
-    let (head, aside) = words.split_at(cut);
+    let split = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let mut head: Vec<String> = Vec::new();
+    let mut aside: Vec<String> = Vec::new();
+    for (i, part) in described.split(',').enumerate() {
+        let words = split(part);
+        // "..., a ball": said again, in other words, what it is.
+        let restated = i > 0
+            && matches!(
+                words.first().map(String::as_str),
+                Some("a" | "an" | "the" | "this" | "that" | "it's" | "its")
+            );
+        if i > 0 && !restated {
+            aside.extend(words);
+            continue;
+        }
+        // The head starts after leading articles ("that red round thing you kick").
+        let lead = words
+            .iter()
+            .take_while(|w| {
+                matches!(
+                    w.as_str(),
+                    "a" | "an" | "the" | "that" | "this" | "those" | "these"
+                )
+            })
+            .count();
+        let cut = words[lead..]
+            .iter()
+            .position(|w| ASIDE_STARTS.contains(&w.as_str()))
+            .map_or(words.len(), |p| lead + p);
+        head.extend(words[lead..cut].iter().cloned());
+        aside.extend(words[cut..].iter().cloned());
+    }
     let head: Vec<&str> = head.iter().map(|w| singular(w)).collect();
     let aside: Vec<&str> = aside.iter().map(|w| singular(w)).collect();
     let name = object.name.to_lowercase();
@@ -535,6 +562,11 @@ mod tests {
             "trolley"
         ));
         assert!(!aside("bed by the window", "bed 4", "bed"));
+        assert!(!aside(
+            "that red round thing you kick, a ball",
+            "red ball",
+            "ball"
+        ));
     }
 
     #[test]
