@@ -500,7 +500,7 @@ pub fn run_episode(
         tasks: reports,
         timed_out,
         sim: stats.into(),
-        visited: stays.entered.clone(),
+        visited: stays.entered,
         longest_stay_s: stays.longest,
         entered_keep_out,
         final_pose: (pose.x, pose.y, pose.theta),

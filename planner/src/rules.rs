@@ -1496,20 +1496,12 @@ impl RulePlanner {
         // Where it is: said when the step runs, from where perception saw it.
         let where_said = |steps: &[Step]| {
             steps.iter().find_map(|s| match s {
-                Step::LookFor { target } => {
-                    let names = embodia_actuation::skills::targets::description(target).0;
-                    let first = names.split([',']).next().unwrap_or(names);
-                    let first = first.split(" or ").next().unwrap_or(first);
-                    let first = first.split(" else ").next().unwrap_or(first).trim();
-                    let first = if first.is_empty() {
-                        thing.as_str()
-                    } else {
-                        first
-                    };
-                    Some(Step::Say {
-                        text: format!("I found the {first}{{where {target}}}."),
-                    })
-                }
+                Step::LookFor { target } => Some(Step::Say {
+                    text: format!(
+                        "I found the {}{{where {target}}}.",
+                        first_searched_name(target).unwrap_or(&thing)
+                    ),
+                }),
                 _ => None,
             })
         };
@@ -2153,21 +2145,10 @@ fn past_tense(step: &Step) -> Option<String> {
         }
         Step::NavigateTo { target } if target.contains(',') => "went where you asked".to_owned(),
         Step::NavigateTo { target } => format!("went to the {target}"),
-        Step::LookFor { target } => {
-            let names = embodia_actuation::skills::targets::description(target).0;
-            match names
-                .split(" or ")
-                .next()
-                .unwrap_or(names)
-                .split(" else ")
-                .next()
-            {
-                Some(first) if !first.trim().is_empty() => {
-                    format!("found the {}{{where {target}}}", first.trim())
-                }
-                _ => "found what you described".to_owned(),
-            }
-        }
+        Step::LookFor { target } => match first_searched_name(target) {
+            Some(first) => format!("found the {first}{{where {target}}}"),
+            None => "found what you described".to_owned(),
+        },
         Step::Rotate { .. } => "turned".to_owned(),
         Step::Move { .. } => "moved".to_owned(),
         Step::Wait { seconds } => format!("waited {seconds:.0} seconds"),
@@ -2175,6 +2156,14 @@ fn past_tense(step: &Step) -> Option<String> {
         Step::Describe { place: None } => "looked around".to_owned(),
         Step::Say { .. } | Step::Stop => return None,
     })
+}
+
+/// The name a search target gives first (what the person asked for: "red cup" in "red cup
+/// or red mug else cup ~ ..."); none for a search by description alone.
+fn first_searched_name(target: &str) -> Option<&str> {
+    let names = embodia_actuation::skills::targets::description(target).0;
+    let first = names.split(" or ").next()?.split(" else ").next()?.trim();
+    (!first.is_empty()).then_some(first)
 }
 
 /// Two clauses that name the same destination one after the other ("I'm thirsty, take me to

@@ -227,10 +227,11 @@ pub fn resembling<'w>(
 ) -> Option<(&'w TrackedObject, f32)> {
     let target = &normalize(target);
     let described = description(target).1?;
+    let parts = DescriptionParts::of(described);
     world
         .objects
         .iter()
-        .filter(|o| o.last_seen_ns >= since_ns && !mentioned_aside(described, o))
+        .filter(|o| o.last_seen_ns >= since_ns && !parts.mentions_aside(o))
         .filter_map(|o| {
             let mut s = resemblance.score(described, &o.name, &o.class, wait)?;
             if matches(target, o) {
@@ -253,55 +254,70 @@ const ASIDE_STARTS: &[&str] = &[
 /// bed; "the yellow thing we use to lift a car" is not the car), and no word of its name
 /// before.
 pub fn mentioned_aside(described: &str, object: &TrackedObject) -> bool {
-    let split = |text: &str| -> Vec<String> {
-        text.split(|c: char| !c.is_alphanumeric() && c != '\'')
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect()
-    };
-    let mut head: Vec<String> = Vec::new();
-    let mut aside: Vec<String> = Vec::new();
-    for (i, part) in described.split(',').enumerate() {
-        let words = split(part);
-        // "..., a ball": said again, in other words, what it is.
-        let restated = i > 0
-            && matches!(
-                words.first().map(String::as_str),
-                Some("a" | "an" | "the" | "this" | "that" | "it's" | "its")
-            );
-        if i > 0 && !restated {
-            aside.extend(words);
-            continue;
+    DescriptionParts::of(described).mentions_aside(object)
+}
+
+/// A description read once into its head (what the thing is) and the rest (what it is for,
+/// where it is, what is with it), singular words, for telling many objects apart by it.
+struct DescriptionParts {
+    head: Vec<String>,
+    aside: Vec<String>,
+}
+
+impl DescriptionParts {
+    fn of(described: &str) -> Self {
+        let split = |text: &str| -> Vec<String> {
+            text.split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .filter(|w| !w.is_empty())
+                .map(|w| singular(&w.to_lowercase()).to_owned())
+                .collect()
+        };
+        let mut head: Vec<String> = Vec::new();
+        let mut aside: Vec<String> = Vec::new();
+        for (i, part) in described.split(',').enumerate() {
+            let words = split(part);
+            // "..., a ball": said again, in other words, what it is.
+            let restated = i > 0
+                && matches!(
+                    words.first().map(String::as_str),
+                    Some("a" | "an" | "the" | "this" | "that" | "it's" | "its")
+                );
+            if i > 0 && !restated {
+                aside.extend(words);
+                continue;
+            }
+            // The head starts after leading articles ("that red round thing you kick").
+            let lead = words
+                .iter()
+                .take_while(|w| {
+                    matches!(
+                        w.as_str(),
+                        "a" | "an" | "the" | "that" | "this" | "those" | "these"
+                    )
+                })
+                .count();
+            let cut = words[lead..]
+                .iter()
+                .position(|w| ASIDE_STARTS.contains(&w.as_str()))
+                .map_or(words.len(), |p| lead + p);
+            head.extend(words[lead..cut].iter().cloned());
+            aside.extend(words[cut..].iter().cloned());
         }
-        // The head starts after leading articles ("that red round thing you kick").
-        let lead = words
-            .iter()
-            .take_while(|w| {
-                matches!(
-                    w.as_str(),
-                    "a" | "an" | "the" | "that" | "this" | "those" | "these"
-                )
-            })
-            .count();
-        let cut = words[lead..]
-            .iter()
-            .position(|w| ASIDE_STARTS.contains(&w.as_str()))
-            .map_or(words.len(), |p| lead + p);
-        head.extend(words[lead..cut].iter().cloned());
-        aside.extend(words[cut..].iter().cloned());
+        Self { head, aside }
     }
-    let head: Vec<&str> = head.iter().map(|w| singular(w)).collect();
-    let aside: Vec<&str> = aside.iter().map(|w| singular(w)).collect();
-    let name = object.name.to_lowercase();
-    let class = object.class.to_lowercase();
-    let name_words: Vec<&str> = name.split_whitespace().map(singular).collect();
-    let own: Vec<&str> = name_words
-        .last()
-        .copied()
-        .into_iter()
-        .chain(class.split_whitespace().last().map(singular))
-        .collect();
-    own.iter().any(|w| aside.contains(w)) && !name_words.iter().any(|w| head.contains(w))
+
+    fn mentions_aside(&self, object: &TrackedObject) -> bool {
+        let name = object.name.to_lowercase();
+        let class = object.class.to_lowercase();
+        let name_words: Vec<&str> = name.split_whitespace().map(singular).collect();
+        let mut own = name_words
+            .last()
+            .copied()
+            .into_iter()
+            .chain(class.split_whitespace().last().map(singular));
+        let said = |words: &[String], w: &str| words.iter().any(|x| x == w);
+        own.any(|w| said(&self.aside, w)) && !name_words.iter().any(|w| said(&self.head, w))
+    }
 }
 
 /// Every seen object's fit to `target`'s description, best first (names count, as in
@@ -314,13 +330,10 @@ pub fn fits<'w>(
 ) -> Option<Vec<(&'w TrackedObject, f32)>> {
     let target = &normalize(target);
     let described = description(target).1?;
+    let parts = DescriptionParts::of(described);
     let mut out = Vec::with_capacity(world.objects.len());
     let mut pending = false;
-    for o in world
-        .objects
-        .iter()
-        .filter(|o| !mentioned_aside(described, o))
-    {
+    for o in world.objects.iter().filter(|o| !parts.mentions_aside(o)) {
         match resemblance.score(described, &o.name, &o.class, wait) {
             Some(s) if s.is_finite() => {
                 let bonus = if matches(target, o) { NAMED_BONUS } else { 0.0 };

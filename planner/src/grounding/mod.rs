@@ -573,21 +573,17 @@ impl Grounder {
             return false;
         }
         let same = |a: &str, b: &str| stem(a) == stem(b);
-        std::iter::once(&place.name)
+        let sharing: Vec<Vec<String>> = std::iter::once(&place.name)
             .chain(&place.aliases)
             .map(|n| content_words(n))
             .filter(|k| k.iter().any(|w| typed.iter().any(|t| same(t, w))))
-            .all(|k| {
+            .collect();
+        !sharing.is_empty()
+            && sharing.iter().all(|k| {
                 let place_head = k.last().map(String::as_str).unwrap_or_default();
-                !k.iter().any(|w| same(w, head))
-                    && !typed.iter().any(|t| same(t, place_head))
-                    && !self.kinds_of(head, head).is_empty()
+                !k.iter().any(|w| same(w, head)) && !typed.iter().any(|t| same(t, place_head))
             })
-            && std::iter::once(&place.name).chain(&place.aliases).any(|n| {
-                content_words(n)
-                    .iter()
-                    .any(|w| typed.iter().any(|t| same(t, w)))
-            })
+            && !self.kinds_of(head, head).is_empty()
     }
 
     /// How well typed words say a place's name or one of its aliases.
@@ -1333,16 +1329,15 @@ fn place_sharing_a_word(purpose: &str, world: &WorldSummary) -> Option<Ranked> {
         let a = bare_inflection(said);
         a.len() >= 4 && name.len() >= a.len() + 3 && (name.ends_with(a) || name.starts_with(a))
     };
+    let named: Vec<Vec<String>> = world.places.iter().map(name_words).collect();
     let mut found: Vec<(&str, f32)> = Vec::new();
-    for p in &world.places {
-        let words = name_words(p);
+    for (p, words) in world.places.iter().zip(&named) {
         let distinctive: Vec<&String> = words
             .iter()
             .filter(|w| {
-                world
-                    .places
+                named
                     .iter()
-                    .filter(|q| name_words(q).iter().any(|x| same(x, w)))
+                    .filter(|q| q.iter().any(|x| same(x, w)))
                     .count()
                     == 1
             })
