@@ -1,4 +1,5 @@
-//! General knowledge of places and things, shipped as data (`data/knowledge.yaml`): what
+//! General knowledge of places and things, shipped as data (`data/knowledge.yaml` for homes
+//! and everyday buildings, `data/trades.yaml` for the rooms and equipment of many trades): what
 //! kinds of rooms are for and what stands in them, what kinds of objects are called and used
 //! for. It is general on purpose — no world's own places or objects — and is what lets a
 //! robot that has not yet seen a room's objects connect "I'm thirsty" to its kitchen.
@@ -9,8 +10,17 @@ use serde::Deserialize;
 
 use crate::text::words;
 
-/// The shipped file.
-const SOURCE: &str = include_str!("../data/knowledge.yaml");
+/// The shipped files, by name.
+const SOURCES: &[(&str, &str)] = &[
+    (
+        "planner/data/knowledge.yaml",
+        include_str!("../data/knowledge.yaml"),
+    ),
+    (
+        "planner/data/trades.yaml",
+        include_str!("../data/trades.yaml"),
+    ),
+];
 
 /// A kind of room or area.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -76,27 +86,28 @@ pub struct Knowledge {
 /// Why the knowledge file is unusable (only a broken build can see this: the file is
 /// compiled in and checked by a test).
 #[derive(Debug, thiserror::Error)]
-#[error("planner/data/knowledge.yaml: {0}. Fix: correct the entry")]
-pub struct KnowledgeError(String);
+#[error("{file}: {what}. Fix: correct the entry")]
+pub struct KnowledgeError {
+    file: String,
+    what: String,
+}
 
 impl Knowledge {
-    /// Parses and checks knowledge YAML.
-    pub fn parse(text: &str) -> Result<Self, KnowledgeError> {
-        let k: Knowledge = serde_yaml::from_str(text).map_err(|e| KnowledgeError(e.to_string()))?;
+    /// Parses and checks knowledge YAML (`file` names it in errors).
+    pub fn parse(file: &str, text: &str) -> Result<Self, KnowledgeError> {
+        let err = |what: String| KnowledgeError {
+            file: file.to_owned(),
+            what,
+        };
+        let k: Knowledge = serde_yaml::from_str(text).map_err(|e| err(e.to_string()))?;
         for r in &k.rooms {
             if r.name.trim().is_empty() || r.names().any(|n| words(n).is_empty()) {
-                return Err(KnowledgeError(format!(
-                    "room {:?} has an empty name",
-                    r.name
-                )));
+                return Err(err(format!("room {:?} has an empty name", r.name)));
             }
         }
         for o in &k.objects {
             if o.names().any(|n| words(n).is_empty()) {
-                return Err(KnowledgeError(format!(
-                    "object {:?} has an empty name",
-                    o.class
-                )));
+                return Err(err(format!("object {:?} has an empty name", o.class)));
             }
         }
         Ok(k)
@@ -106,8 +117,40 @@ impl Knowledge {
     pub fn shipped() -> &'static Knowledge {
         static K: OnceLock<Knowledge> = OnceLock::new();
         K.get_or_init(|| {
-            Knowledge::parse(SOURCE).expect("the shipped knowledge file is checked by a test")
+            Knowledge::merged(SOURCES).expect("the shipped knowledge files are checked by a test")
         })
+    }
+
+    /// Several files as one; a room or object kind named in two of them is refused (its
+    /// knowledge would be split).
+    fn merged(files: &[(&str, &str)]) -> Result<Knowledge, KnowledgeError> {
+        let mut all = Knowledge {
+            rooms: Vec::new(),
+            objects: Vec::new(),
+        };
+        for (file, text) in files {
+            let k = Knowledge::parse(file, text)?;
+            let twice = k
+                .rooms
+                .iter()
+                .map(|r| &r.name)
+                .find(|n| all.rooms.iter().any(|r| r.name.eq_ignore_ascii_case(n)))
+                .or_else(|| {
+                    k.objects
+                        .iter()
+                        .map(|o| &o.class)
+                        .find(|c| all.objects.iter().any(|o| o.class.eq_ignore_ascii_case(c)))
+                });
+            if let Some(n) = twice {
+                return Err(KnowledgeError {
+                    file: (*file).to_owned(),
+                    what: format!("{n:?} is already a kind in an earlier file"),
+                });
+            }
+            all.rooms.extend(k.rooms);
+            all.objects.extend(k.objects);
+        }
+        Ok(all)
     }
 
     /// Every phrase the knowledge holds, each once, in a fixed order: what the grounder
@@ -177,8 +220,8 @@ mod tests {
 
     #[test]
     fn the_shipped_knowledge_parses_and_covers_common_rooms_and_things() {
-        let k = Knowledge::parse(SOURCE).unwrap();
-        assert!(k.rooms.len() >= 50 && k.objects.len() >= 100);
+        let k = Knowledge::merged(SOURCES).unwrap();
+        assert!(k.rooms.len() >= 400 && k.objects.len() >= 400);
         for room in [
             "kitchen",
             "bathroom",
@@ -196,9 +239,16 @@ mod tests {
 
     #[test]
     fn broken_knowledge_is_refused_with_the_file_named() {
-        let e = Knowledge::parse("rooms: []\nobjects: [{class: cup, colour: red}]").unwrap_err();
-        assert!(e.to_string().contains("knowledge.yaml"), "{e}");
-        let e = Knowledge::parse("rooms: [{name: ' '}]\nobjects: []").unwrap_err();
+        let e = Knowledge::parse("k.yaml", "rooms: []\nobjects: [{class: cup, colour: red}]")
+            .unwrap_err();
+        assert!(e.to_string().contains("k.yaml"), "{e}");
+        let e = Knowledge::parse("k.yaml", "rooms: [{name: ' '}]\nobjects: []").unwrap_err();
         assert!(e.to_string().contains("empty name"), "{e}");
+        let e = Knowledge::merged(&[
+            ("a.yaml", "rooms: [{name: kitchen}]\nobjects: []"),
+            ("b.yaml", "rooms: [{name: Kitchen}]\nobjects: []"),
+        ])
+        .unwrap_err();
+        assert!(e.to_string().starts_with("b.yaml: \"Kitchen\""), "{e}");
     }
 }

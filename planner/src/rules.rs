@@ -10,7 +10,9 @@ use embodia_world::V2;
 use serde::Serialize;
 
 use crate::answer;
-use crate::grounding::{CONFIDENT, Grounder, Meaning, PLAUSIBLE, Qualifier, Ranked, point_in};
+use crate::grounding::{
+    CONFIDENT, Grounder, Meaning, PLAUSIBLE, Qualifier, Ranked, Side, point_in,
+};
 use crate::request::{PlanRequest, WorldSummary};
 use crate::understand::{Clause, Frame, Part, Refusal, Target, Understanding};
 use crate::{Planner, PlannerError};
@@ -344,6 +346,44 @@ fn with_description(target: &str, description: &str) -> String {
     }
 }
 
+/// Kinds as search alternatives: the few best kinds' names together (at most eight),
+/// colours said with them kept, with the best kind's score.
+fn packed_kinds(
+    mut kinds: Vec<Ranked>,
+    qualifiers: &[String],
+) -> Vec<(Vec<String>, Vec<String>, f32)> {
+    kinds.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let good: Vec<&Ranked> = kinds
+        .iter()
+        .filter(|k| k.score >= PLAUSIBLE)
+        .take(3)
+        .collect();
+    let Some(best) = good.first() else {
+        return Vec::new();
+    };
+    let prefix: String = qualifiers
+        .iter()
+        .filter(|q| DISTINGUISHING.contains(&q.as_str()))
+        .map(|q| format!("{q} "))
+        .collect();
+    let mut names: Vec<String> = Vec::new();
+    let mut loose: Vec<String> = Vec::new();
+    for k in &good {
+        if let Meaning::Kinds(ns, _) = &k.meaning {
+            for n in ns.iter().take(4) {
+                let q = format!("{prefix}{n}");
+                if !names.contains(&q) && names.len() < 8 {
+                    names.push(q);
+                }
+                if !prefix.is_empty() && !loose.contains(n) && loose.len() < 8 {
+                    loose.push(n.clone());
+                }
+            }
+        }
+    }
+    vec![(names, loose, best.score)]
+}
+
 fn point_text(p: V2) -> String {
     format!("{:.2}, {:.2}", p.x, p.y)
 }
@@ -462,36 +502,7 @@ impl RulePlanner {
                 k.score = (k.score + 0.2).min(1.0);
             }
         }
-        kinds.sort_by(|a, b| b.score.total_cmp(&a.score));
-        let good: Vec<&Ranked> = kinds
-            .iter()
-            .filter(|k| k.score >= PLAUSIBLE)
-            .take(3)
-            .collect();
-        let Some(best) = good.first() else {
-            return Vec::new();
-        };
-        let prefix: String = qualifiers
-            .iter()
-            .filter(|q| DISTINGUISHING.contains(&q.as_str()))
-            .map(|q| format!("{q} "))
-            .collect();
-        let mut names: Vec<String> = Vec::new();
-        let mut loose: Vec<String> = Vec::new();
-        for k in &good {
-            if let Meaning::Kinds(ns, _) = &k.meaning {
-                for n in ns.iter().take(4) {
-                    let q = format!("{prefix}{n}");
-                    if !names.contains(&q) && names.len() < 8 {
-                        names.push(q);
-                    }
-                    if !prefix.is_empty() && !loose.contains(n) && loose.len() < 8 {
-                        loose.push(n.clone());
-                    }
-                }
-            }
-        }
-        vec![(names, loose, best.score)]
+        packed_kinds(kinds, qualifiers)
     }
 
     /// Rules over this grounder.
@@ -557,6 +568,19 @@ impl RulePlanner {
             }
             _ => request,
         };
+        // Clauses that together tell one situation ("I'm counsel in court 2 and I need my
+        // wig and gown on before we're called"; "... my bag has to be checked - where's that
+        // done?"; "... needs it stitched up. Take me to the people who fix that"): one place
+        // that serves it, the whole told and its parts weighed, not a trip per clause.
+        if one_situation(&clauses)
+            && let Ok(alts) = self.situation(&request.task.to_lowercase(), request)
+        {
+            return Proposal::Clauses(vec![ClausePlan {
+                text: request.task.clone(),
+                alternatives: alts,
+                understood: true,
+            }]);
+        }
         let mut out = Vec::new();
         let mut left_out: Vec<String> = Vec::new();
         for (i, c) in clauses.iter().enumerate() {
@@ -700,6 +724,9 @@ impl RulePlanner {
         match composed {
             Ok(mut alts) => {
                 if can_recognise {
+                    if let Some(a) = self.searched_as_described(&description, alts.first()) {
+                        alts.insert(0, a);
+                    }
                     for a in &mut alts {
                         describe_searches(&mut a.steps, &description);
                     }
@@ -711,6 +738,35 @@ impl RulePlanner {
                     && self.reads_as_thing(wanted)
                     && !matches!(wanted, Target::Named(n) if self.number_not_in_series(n, w)) =>
             {
+                // A kind the description says by what the thing is for or is ("the big cold
+                // appliance where the milk is kept": a fridge) is searched for, recognised by
+                // the description too; else the description alone.
+                let said: Vec<String> = crate::grounding::content_words(&description);
+                // Only a description whose head says no more than "thing" or a broad kind
+                // ("machine"), and whose rest says something of it, may be another kind:
+                // "the inspection pit and check the exhaust" is a pit.
+                let (head, rest) = crate::grounding::description_head(&description);
+                let of_the_thing = !["and ", "so ", "if "].iter().any(|m| rest.starts_with(m));
+                let open_head = |names: &[String]| {
+                    of_the_thing
+                        && head.as_ref().is_none_or(|h| {
+                            self.grounder.is_broad_kind_word(h) || self.kind_says(names, h)
+                        })
+                };
+                if let Some((exact, loose, score)) = self
+                    .kinds_serving(&description, &said)
+                    .into_iter()
+                    .chain(packed_kinds(
+                        self.grounder.kinds_described(&description),
+                        &said,
+                    ))
+                    .find(|k| k.2 >= PLAUSIBLE && open_head(&k.0))
+                {
+                    tracing::debug!(%description, %reason, "searching for the kind a description says");
+                    let mut steps = search(&exact, &loose);
+                    describe_searches(&mut steps, &description);
+                    return Ok(vec![alt(steps, score.min(CONFIDENT - 0.05))]);
+                }
                 tracing::debug!(%description, %reason, "searching by description");
                 let target = format!("~ {description}");
                 Ok(vec![alt(
@@ -727,6 +783,66 @@ impl RulePlanner {
         }
     }
 
+    /// A search for a thing said by a broad word and what it does ("the machine in bay 1 that
+    /// spins tubes really fast"), as a search for the kinds the description says first, the
+    /// broad word's kinds after them: `best` with its search's names put behind those.
+    fn searched_as_described(
+        &self,
+        description: &str,
+        best: Option<&Alternative>,
+    ) -> Option<Alternative> {
+        let best = best?;
+        let (head, rest) = crate::grounding::description_head(description);
+        let head = head?;
+        // What follows must say something of the thing ("that spins tubes"), not go on to
+        // another matter ("... and check the exhaust").
+        let of_the_thing = !["and ", "so ", "if "].iter().any(|m| rest.starts_with(m));
+        if rest == description || !of_the_thing || !self.grounder.is_broad_kind_word(&head) {
+            return None;
+        }
+        let searched = best.steps.iter().find_map(|s| match s {
+            Step::LookFor { target } if !target.contains('~') => Some(target.clone()),
+            _ => None,
+        })?;
+        let said = crate::grounding::content_words(description);
+        let (exact, _, _) = self
+            .kinds_serving(&rest, &said)
+            .into_iter()
+            .chain(packed_kinds(
+                self.grounder.kinds_described(description),
+                &said,
+            ))
+            .find(|k| k.2 >= PLAUSIBLE)?;
+        let (before, _) = embodia_actuation::skills::targets::tiers(&searched);
+        let target = format!("{} else {before}", exact.join(" or "));
+        let mut steps = best.steps.clone();
+        for s in &mut steps {
+            match s {
+                Step::LookFor { target: t } | Step::NavigateTo { target: t } if *t == searched => {
+                    *t = target.clone();
+                }
+                _ => {}
+            }
+        }
+        Some(alt(steps, (best.score + 0.01).min(1.0)))
+    }
+
+    /// Whether a kind searched by `names` has `word` in its names or in what it is for
+    /// ("frame" in "the frame you walk through at security" of a security arch).
+    fn kind_says(&self, names: &[String], word: &str) -> bool {
+        let w = crate::text::stem(word);
+        let has = |p: &str| p.split_whitespace().any(|x| crate::text::stem(x) == w);
+        names.iter().any(|n| {
+            has(n)
+                || self
+                    .grounder
+                    .knowledge()
+                    .kinds_called(n)
+                    .iter()
+                    .any(|k| k.names().any(has) || k.uses.iter().any(|u| has(u)))
+        })
+    }
+
     /// Whether a target reads as a thing: a described one ("something to sit on"), or a name
     /// that is not a place's and has a word for things (a kind's name, "thing", "stand").
     fn reads_as_thing(&self, t: &Target) -> bool {
@@ -737,12 +853,22 @@ impl RulePlanner {
                 let knowledge = self.grounder.knowledge();
                 // A kind of place said by another name ("the lower level", "the cellar") is a
                 // place that is not here, not a thing to recognise.
+                // A word some kind of thing also ends in ("unit": a shelving unit, a prison's
+                // unit) leaves it open.
                 let joined = format!(" {} ", words.join(" "));
+                let thing_head = |n: &str| {
+                    !n.contains(' ')
+                        && knowledge.objects.iter().any(|k| {
+                            k.names()
+                                .filter_map(|x| x.split_whitespace().last())
+                                .any(|x| x.eq_ignore_ascii_case(n))
+                        })
+                };
                 if knowledge
                     .rooms
                     .iter()
                     .flat_map(|r| r.names())
-                    .any(|n| joined.contains(&format!(" {n} ")))
+                    .any(|n| joined.contains(&format!(" {n} ")) && !thing_head(n))
                 {
                     return false;
                 }
@@ -751,6 +877,12 @@ impl RulePlanner {
                 words.iter().any(|w| {
                     let w = crate::text::stem(w);
                     THING_WORDS.contains(&w.as_str())
+                        // A broader kind of thing ("appliance", "machine").
+                        || knowledge.objects.iter().any(|k| {
+                            k.is.iter()
+                                .filter_map(|n| n.split_whitespace().last())
+                                .any(|n| crate::text::stem(n) == w)
+                        })
                         || knowledge.objects.iter().any(|k| {
                             k.names()
                                 .filter_map(|n| n.split_whitespace().last())
@@ -839,10 +971,20 @@ impl RulePlanner {
                         !named || a.steps.iter().all(|s| matches!(s, Step::NavigateTo { .. }))
                     })
                     .collect();
-                if alts
-                    .first()
-                    .is_some_and(|a| a.score >= if named { CONFIDENT } else { PLAUSIBLE })
-                {
+                // A short name with slips ("sceen dok") is plausibly the place it is
+                // nearest to; anything longer must name it surely.
+                let short_place = |a: &Alternative| {
+                    crate::grounding::content_words(text).len() <= 3
+                        && matches!(a.steps.as_slice(), [Step::NavigateTo { target }] if w.place(target).is_some())
+                };
+                if alts.first().is_some_and(|a| {
+                    a.score
+                        >= if named && !short_place(a) {
+                            CONFIDENT
+                        } else {
+                            PLAUSIBLE
+                        }
+                }) {
                     Ok(alts)
                 } else if let Some((place, score)) = (!crate::understand::is_prohibition(text)
                     && (!crate::understand::is_aside(text) || crate::understand::asks_to_go(text)))
@@ -1014,7 +1156,7 @@ impl RulePlanner {
                 let objects = g.objects_named(text, w, m);
                 // A name whose head is a kind of place ("the server room") is never searched
                 // for as a thing: if no such place is known, it is not here.
-                let kinds = if names_a_place(text) {
+                let kinds = if names_a_place(text) || g.names_a_room_kind(text) {
                     Vec::new()
                 } else {
                     g.kinds_named(text)
@@ -1022,7 +1164,10 @@ impl RulePlanner {
                 // A verb phrase names a place by what is done there ("top yourself up"), with
                 // the rest of the task as context ("your battery is low, go top yourself up").
                 let mut purposes = Vec::new();
-                if !names_a_place(text) {
+                // A thing's name ("the big silver flask of liquid nitrogen") is no purpose:
+                // the room where such things are kept is not what was asked.
+                let thing_named = kinds.first().is_some_and(|k| k.score >= CONFIDENT);
+                if !names_a_place(text) && !thing_named {
                     purposes = g.places_for(text, w);
                     if r.task.len() > text.len() + 3 {
                         purposes.extend(g.places_for(&r.task, w).into_iter().map(|mut x| {
@@ -1187,6 +1332,17 @@ impl RulePlanner {
                         });
                         return Ok(rank(alts));
                     }
+                    // Away from a thing or place: its far end as seen from there.
+                    Part::Away(n) => match self.thing_position(n, r) {
+                        Some(p) => {
+                            if let Some(p) = point_in(kp, Qualifier::End(Side::Far), Some(p)) {
+                                alts.push(alt(vec![nav(point_text(p))], score));
+                                return Ok(rank(alts));
+                            }
+                            Qualifier::End(Side::Far)
+                        }
+                        None => Qualifier::End(Side::Far),
+                    },
                     Part::End(s) => Qualifier::End(*s),
                     Part::Side(s) => Qualifier::Side(*s),
                     Part::Middle => Qualifier::Middle,
@@ -1211,7 +1367,15 @@ impl RulePlanner {
                         }
                     }
                 };
-                match point_in(kp, q, from) {
+                // Left, right, back and front are as seen coming in through the door ("the
+                // back left corner, as you come in"), wherever the robot stands now.
+                let view = match q {
+                    Qualifier::Side(_) | Qualifier::Corner(None, Some(_)) => {
+                        entering_view(kp, &w.doors, from).or(from)
+                    }
+                    _ => from,
+                };
+                match point_in(kp, q, view) {
                     Some(p) => alts.push(alt(vec![nav(point_text(p))], score)),
                     None => alts.push(alt(vec![nav(name)], score * 0.7)),
                 }
@@ -1595,6 +1759,28 @@ impl RulePlanner {
         Ok(vec![alt(steps, score)])
     }
 
+    /// Where a situation told in several clauses is seen to: by what the whole and its parts
+    /// need; places it names count less, as they often say where the person is or is going
+    /// next, not where they want to go now.
+    fn situation(&self, text: &str, r: &PlanRequest) -> Composed {
+        let g = &self.grounder;
+        let w = &r.world;
+        let mut alts = Vec::new();
+        // What is said to be needed counts most ("... I need to get my wig and gown on before
+        // we're called": the wig and gown).
+        let wish = wished(text)
+            .map(|x| g.places_for_need(&x, w))
+            .unwrap_or_default();
+        for (meaning, s) in weighted(&wish, 1.0)
+            .chain(weighted(&g.places_for_need(text, w), 0.9))
+            .chain(weighted(&g.places_named(text, w), 0.7))
+            .chain(weighted(&g.objects_for(text, w), 0.8))
+        {
+            alts.push(alt(steps_to(meaning, text), s));
+        }
+        plausible_for(alts, text, w)
+    }
+
     fn need(&self, text: &str, r: &PlanRequest) -> Composed {
         let g = &self.grounder;
         let w = &r.world;
@@ -1623,14 +1809,20 @@ impl RulePlanner {
             let s = if self.consumable(meaning) { s * 0.6 } else { s };
             alts.push(alt(search_steps(meaning, text), s));
         }
-        let alts = rank(alts);
-        match alts.first() {
-            Some(a) if a.score >= PLAUSIBLE => Ok(alts),
-            _ => Err(format!(
-                "I do not know where to go for {text:?}. {}",
-                known_places(w)
-            )),
-        }
+        plausible_for(alts, text, w)
+    }
+}
+
+/// Alternatives for a need, best first, if the best is plausible; else why not, with the
+/// places known.
+fn plausible_for(alts: Vec<Alternative>, text: &str, w: &WorldSummary) -> Composed {
+    let alts = rank(alts);
+    match alts.first() {
+        Some(a) if a.score >= PLAUSIBLE => Ok(alts),
+        _ => Err(format!(
+            "I do not know where to go for {text:?}. {}",
+            known_places(w)
+        )),
     }
 }
 
@@ -1876,11 +2068,73 @@ fn qualified_object(mut r: Ranked, qualifiers: &[String], w: &WorldSummary) -> R
 
 /// Whether a phrase names a kind of place by its head word ("the server room", "the x-ray
 /// area") rather than a thing.
+/// Whether clauses only tell a situation and ask where it is seen to: needs, remarks, "where's
+/// that done?", "take me to the people who fix that" — and at least one need or such ask.
+fn one_situation(clauses: &[Clause]) -> bool {
+    const VAGUE: &[&str] = &[
+        "done", "happen", "happens", "go", "it", "that", "this", "there", "sorted",
+    ];
+    const PEOPLE: &[&str] = &[
+        "people", "someone", "somebody", "whoever", "anyone", "person", "staff", "folks", "team",
+    ];
+    let vague = |t: &Target| match t {
+        Target::Previous => true,
+        Target::Named(n) => VAGUE.contains(&n.as_str()),
+        _ => false,
+    };
+    let people = |t: &Target| match t {
+        Target::Named(n) => crate::grounding::content_words(n)
+            .first()
+            .is_some_and(|w| PEOPLE.contains(&w.as_str())),
+        _ => false,
+    };
+    let asks = clauses.iter().any(|c| match &c.frame {
+        Frame::Where(t) => vague(t),
+        Frame::Go(t) => people(t) || matches!(t, Target::Previous),
+        _ => false,
+    });
+    let needs = clauses
+        .iter()
+        .filter(|c| matches!(c.frame, Frame::Need(_)))
+        .count();
+    clauses.len() >= 2
+        && (asks || needs >= 2)
+        && (needs >= 1
+            || clauses
+                .iter()
+                .any(|c| matches!(&c.frame, Frame::Bare(t) if speaks_of_self(t)))
+            || asks)
+        && clauses.iter().all(|c| match &c.frame {
+            Frame::Need(_) => true,
+            Frame::Bare(t) => !crate::understand::is_prohibition(t),
+            Frame::Where(t) => vague(t),
+            Frame::Go(t) => people(t) || matches!(t, Target::Previous),
+            _ => false,
+        })
+}
+
 fn names_a_place(text: &str) -> bool {
     let ws = crate::grounding::content_words(text);
     let Some(head) = ws.last() else { return false };
     crate::understand::lexicon::PLACE_NOUNS.contains(&head.as_str())
         && !matches!(head.as_str(), "side" | "end" | "corner" | "part")
+}
+
+/// Whether words to say only ask to say again what was said before.
+fn says_it_again(text: &str) -> bool {
+    let t = text.trim().trim_end_matches(['.', '!']).trim();
+    let t = t.strip_suffix(" again").unwrap_or(t).trim();
+    matches!(
+        t,
+        "the same thing"
+            | "the same"
+            | "the same message"
+            | "the same words"
+            | "that"
+            | "it"
+            | "same thing"
+            | "the same announcement"
+    )
 }
 
 /// Clauses with "it", "there", "that one" replaced by what they point back to: the last
@@ -1933,9 +2187,29 @@ fn resolve_references(
     });
     let mut last_place: Option<String> = None;
     let mut last_looked_for: Option<Target> = None;
+    // "say the same thing": what was last given to say, in this task or an earlier one.
+    let mut last_said: Option<String> = history.iter().rev().find_map(|h| {
+        crate::understand::understand_with(h, lex)
+            .clauses
+            .iter()
+            .rev()
+            .find_map(|c| match &c.frame {
+                Frame::Say(t) if !says_it_again(t) => Some(t.clone()),
+                _ => None,
+            })
+    });
     let mut out = Vec::with_capacity(clauses.len());
     for c in clauses {
         let mut c = c.clone();
+        if let Frame::Say(t) = &mut c.frame {
+            if says_it_again(t) {
+                if let Some(said) = &last_said {
+                    *t = said.clone();
+                }
+            } else {
+                last_said = Some(t.clone());
+            }
+        }
         fn fill(t: &mut Target, last: &Option<Target>, last_place: &Option<String>) {
             match t {
                 Target::Several(ts) => {
@@ -1991,9 +2265,12 @@ fn resolve_references(
         // "the opposite corner, down by the fridge" said alone: a part of the place before.
         if let Frame::Bare(text) = &c.frame
             && (last_place.is_some() || last.is_some())
+            && !crate::understand::says_something_is(text)
         {
             let t = crate::understand::read_target(text);
-            if matches!(&t, Target::Part(_, p) | Target::In(_, p) if p == "there") {
+            if matches!(&t, Target::Part(_, p) | Target::In(_, p)
+                if matches!(p.as_str(), "there" | "it" | "that" | "this"))
+            {
                 c.frame = Frame::Go(t);
             }
         }
@@ -2223,6 +2500,21 @@ fn door_point(
         (None, DoorSide::Outside) => crate::grounding::point_outside(place, &[], from),
         (None, _) => point_in(place, Qualifier::Toward(toward), from),
     }
+}
+
+/// Where someone stands coming into `place`: just outside its door nearest `from`, if the
+/// map shows one.
+fn entering_view(
+    place: &crate::request::KnownPlace,
+    doors: &[crate::grounding::Door],
+    from: Option<V2>,
+) -> Option<V2> {
+    let toward = from.unwrap_or_else(|| place.region.center());
+    doors
+        .iter()
+        .filter(|d| d.place == place.name)
+        .min_by(|a, b| (a.at - toward).norm().total_cmp(&(b.at - toward).norm()))
+        .map(|d| d.beyond(1.0))
 }
 
 fn known_places(w: &WorldSummary) -> String {

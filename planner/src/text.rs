@@ -176,6 +176,11 @@ pub fn sound_skeleton(word: &str) -> String {
     while i < c.len() {
         let next = c.get(i + 1).copied();
         let (sound, skip) = match (c[i], next) {
+            // "sh", and "ti"/"si"/"ci" before a vowel ("-tion", "-sion", "-cian"), as sh.
+            ('s', Some('h')) => ('x', 2),
+            ('t' | 's' | 'c', Some('i')) if c.get(i + 2).is_some_and(|v| "aou".contains(*v)) => {
+                ('x', 3)
+            }
             ('p', Some('h')) => ('f', 2),
             ('c', Some('k')) => ('k', 2),
             ('q', Some('u')) => ('k', 2),
@@ -195,6 +200,12 @@ pub fn sound_skeleton(word: &str) -> String {
         i += skip;
     }
     out.into_iter().collect()
+}
+
+/// The vowels of a word, in order: what a short word sounded out must keep ("dok" is
+/// "dock", "cap" is not "cup").
+fn vowels(word: &str) -> String {
+    word.chars().filter(|c| "aeiou".contains(*c)).collect()
 }
 
 /// [`word_similarity`], with slips judged against `lexicon`: a word it knows ("pool") is
@@ -225,17 +236,35 @@ pub fn word_similarity_in(typed: &str, known: &str, lexicon: &dyn Lexicon) -> f3
     let allowed = allowed_edits(tn.min(kn));
     // A letter left out or added ("isle" for "aisle") is a slip even in a short word.
     let dropped = tn.min(kn) >= 4 && tn.abs_diff(kn) == 1;
-    let by_edits = match edit_distance(typed, known) {
+    // Two edits at most: words whose lengths differ more are not compared letter by letter.
+    let edits = if tn.abs_diff(kn) > 2 {
+        usize::MAX
+    } else {
+        edit_distance(typed, known)
+    };
+    let by_edits = match edits {
         1 if allowed >= 1 || dropped => 0.85,
         2 if allowed >= 2 => 0.75,
         _ => 0.0,
     };
-    // Spelt as it sounds ("farmacy", "londry").
-    let by_sound = if tn.min(kn) >= 5
-        && sound_skeleton(typed) == sound_skeleton(known)
-        && !sound_skeleton(typed).is_empty()
+    // Spelt as it sounds ("farmacy", "londry", "recepshun"); a short word only with the
+    // same first letter and two sounds at least ("dok").
+    let short = tn.min(kn) < 5;
+    let sounded = || {
+        let skeleton = sound_skeleton(typed);
+        !skeleton.is_empty()
+            && (!short || skeleton.chars().count() >= 2)
+            && skeleton == sound_skeleton(known)
+    };
+    let by_sound = if by_edits >= 0.8 || tn.min(kn) < 3 || tn.abs_diff(kn) > 3 {
+        0.0
+    } else if !short {
+        if sounded() { 0.8 } else { 0.0 }
+    } else if typed.chars().next() == known.chars().next()
+        && vowels(typed) == vowels(known)
+        && sounded()
     {
-        0.8
+        0.75
     } else {
         0.0
     };
@@ -505,6 +534,11 @@ mod tests {
     fn words_spelt_as_they_sound_and_abbreviations_meet() {
         assert_eq!(sound_skeleton("farmacy"), sound_skeleton("pharmacy"));
         assert_eq!(sound_skeleton("londry"), sound_skeleton("laundry"));
+        assert_eq!(sound_skeleton("recepshun"), sound_skeleton("reception"));
+        assert_eq!(sound_skeleton("sesion"), sound_skeleton("session"));
+        assert!(word_similarity("dok", "dock") >= 0.75);
+        assert!(word_similarity("sceen", "scene") >= 0.75);
+        assert_eq!(word_similarity("dok", "desk"), 0.0);
         assert!(word_similarity("farmacy", "pharmacy") >= 0.8);
         assert!(word_similarity("londry", "laundry") >= 0.8);
         assert!(word_similarity("med", "medication") >= 0.7);

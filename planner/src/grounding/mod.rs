@@ -13,7 +13,8 @@ pub mod doors;
 mod region;
 pub mod semantic;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -211,6 +212,108 @@ fn numbers_differ(typed: &[String], place: &KnownPlace) -> bool {
         && !numbers_and_words(&content_words(&place.name)).0.is_empty()
 }
 
+/// What a description's head noun adds to a kind it names, in cosine.
+const DESCRIBED_HEAD_BONUS: f32 = 0.1;
+/// Least cosine (head bonus included) of a description to a kind it may say.
+const DESCRIBED_COS: f32 = 0.5;
+
+/// Words that start what a description says of its head noun ("the desk *the* newsreaders
+/// sit behind", "a machine *that* sells crisps", "the frame *people* walk through").
+const DESCRIPTION_RELATIVE: &[&str] = &[
+    "that", "which", "who", "where", "you", "we", "they", "people", "i", "the", "a", "for", "to",
+    "with", "when", "used", "in", "on", "at", "from", "by", "near", "under", "behind", "you'd",
+    "we'd", "they'd", "someone", "everyone", "staff", "if", "and", "so",
+];
+
+impl Grounder {
+    /// Whether a word names many kinds of thing, or a broader kind ("machine", "unit",
+    /// "equipment"): a description's rest says which better than the word.
+    pub fn is_broad_kind_word(&self, word: &str) -> bool {
+        let w = stem(word);
+        let heads = self
+            .knowledge
+            .objects
+            .iter()
+            .filter(|k| {
+                k.names()
+                    .filter_map(|n| n.split_whitespace().last())
+                    .any(|n| stem(n) == w)
+            })
+            .count();
+        heads >= BROAD_KINDS
+            || self.knowledge.objects.iter().any(|k| {
+                k.is.iter()
+                    .filter_map(|n| n.split_whitespace().last())
+                    .any(|n| stem(n) == w)
+            })
+    }
+}
+
+/// Kinds of thing a word must end the names of to be broad.
+const BROAD_KINDS: usize = 5;
+
+/// A description's head noun (the last word before what it says of it, when that is no
+/// word for "thing") and the rest: "long white desk the newsreaders sit behind" gives
+/// ("desk", "the newsreaders sit behind").
+pub fn description_head(description: &str) -> (Option<String>, String) {
+    let ws: Vec<String> = words(description)
+        .into_iter()
+        .skip_while(|w| matches!(w.as_str(), "the" | "a" | "an" | "some" | "that" | "this"))
+        .collect();
+    let cut = ws
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find(|(_, w)| DESCRIPTION_RELATIVE.contains(&w.as_str()))
+        .map_or(ws.len(), |(i, _)| i);
+    let head = ws[..cut]
+        .last()
+        .filter(|h| {
+            !matches!(
+                h.as_str(),
+                "thing" | "things" | "something" | "stuff" | "one" | "object" | "item"
+            )
+        })
+        .cloned();
+    let rest = if cut < ws.len() {
+        ws[cut..].join(" ")
+    } else {
+        ws.join(" ")
+    };
+    (head, rest)
+}
+
+/// Results kept by what they were worked out from, shared by a grounder's clones.
+type Memo<K, V> = Arc<Mutex<HashMap<K, V>>>;
+
+/// A memo's map, even if another thread panicked holding it (a memo is never half-written:
+/// entries are inserted whole).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Words said for a number by their sound ("bay too", "court for"), as the number; only as
+/// the last word of a name, after another word.
+const NUMBER_SOUNDS: &[(&str, &str)] = &[
+    ("too", "2"),
+    ("to", "2"),
+    ("for", "4"),
+    ("fore", "4"),
+    ("won", "1"),
+    ("ate", "8"),
+];
+
+/// `typed` with its last word read as the number it sounds like, if it sounds like one.
+fn number_sounded_last(typed: &[String]) -> Option<Vec<String>> {
+    let (last, before) = typed.split_last()?;
+    let (_, n) = NUMBER_SOUNDS.iter().find(|(w, _)| w == last)?;
+    (!before.is_empty()).then(|| {
+        let mut v = before.to_vec();
+        v.push((*n).to_owned());
+        v
+    })
+}
+
 /// Content words split into the numbers among them and the other words, each in order.
 pub fn numbers_and_words(words: &[String]) -> (Vec<String>, Vec<String>) {
     words
@@ -352,6 +455,11 @@ fn similarity_score(cos: f32) -> f32 {
 pub struct Grounder {
     knowledge: &'static Knowledge,
     semantic: Option<Arc<Semantic>>,
+    /// The kinds of room each place's name says (by its name and aliases): the same for
+    /// every task in a world, and the costliest comparison against a large knowledge base.
+    kinds_of_place: Memo<String, Vec<(usize, f32)>>,
+    /// The kinds of room a phrase says fully, by the phrase's words.
+    kinds_said: Memo<Vec<String>, Vec<usize>>,
 }
 
 impl std::fmt::Debug for Grounder {
@@ -403,6 +511,8 @@ impl Grounder {
         Self {
             knowledge: Knowledge::shipped(),
             semantic: None,
+            kinds_of_place: Arc::default(),
+            kinds_said: Arc::default(),
         }
     }
 
@@ -411,6 +521,8 @@ impl Grounder {
         Self {
             knowledge: Knowledge::shipped(),
             semantic: Some(semantic),
+            kinds_of_place: Arc::default(),
+            kinds_said: Arc::default(),
         }
     }
 
@@ -470,10 +582,9 @@ impl Grounder {
             .map(|n| name_score(typed, n, self))
             .fold(0.0f32, f32::max);
         let other_kind_named = self
-            .knowledge
-            .rooms
+            .kinds_said_fully(typed)
             .iter()
-            .any(|r| r.name != kind.name && name_score(typed, &r.name, self) >= 0.95);
+            .any(|i| self.knowledge.rooms[*i].name != kind.name);
         by_primary.max(if other_kind_named {
             by_other * 0.6
         } else {
@@ -481,8 +592,43 @@ impl Grounder {
         })
     }
 
+    /// The kinds of room whose own name `typed` says.
+    fn kinds_said_fully(&self, typed: &[String]) -> Vec<usize> {
+        if let Some(v) = lock(&self.kinds_said).get(typed) {
+            return v.clone();
+        }
+        let v: Vec<usize> = (self.knowledge.rooms.iter().enumerate())
+            .filter(|(_, r)| name_score(typed, &r.name, self) >= 0.95)
+            .map(|(i, _)| i)
+            .collect();
+        lock(&self.kinds_said).insert(typed.to_vec(), v.clone());
+        v
+    }
+
     /// The kinds of room `place` is, with how strongly its name says so.
     pub fn place_kinds(&self, place: &KnownPlace) -> Vec<(&'static RoomKind, f32)> {
+        let key = std::iter::once(&place.name)
+            .chain(&place.aliases)
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join("\n");
+        if let Some(v) = lock(&self.kinds_of_place).get(&key) {
+            return v
+                .iter()
+                .map(|(i, s)| (&self.knowledge.rooms[*i], *s))
+                .collect();
+        }
+        let kinds = self.place_kinds_uncached(place);
+        let rooms = &self.knowledge.rooms;
+        let v = kinds
+            .iter()
+            .filter_map(|(k, s)| Some((rooms.iter().position(|r| std::ptr::eq(r, *k))?, *s)))
+            .collect();
+        lock(&self.kinds_of_place).insert(key, v);
+        kinds
+    }
+
+    fn place_kinds_uncached(&self, place: &KnownPlace) -> Vec<(&'static RoomKind, f32)> {
         let names: Vec<Vec<String>> = std::iter::once(&place.name)
             .chain(&place.aliases)
             .map(|n| content_words(n))
@@ -520,12 +666,14 @@ impl Grounder {
         }
         let mut out = Vec::new();
         for p in world.places.iter().filter(|p| !numbers_differ(&typed, p)) {
-            let by_name = self.name_or_alias_score(&typed, p);
-            let by_name = if self.thing_named_after(&typed, p) {
-                by_name * THING_NAMED_AFTER_A_PLACE
+            // "the barber chair" where a place is called "barber area": the thing, more
+            // than the place, by its name or by the kind of place it is.
+            let after = if self.thing_named_after(&typed, p) {
+                THING_NAMED_AFTER_A_PLACE
             } else {
-                by_name
+                1.0
             };
+            let by_name = self.name_or_alias_score(&typed, p) * after;
             push_best(
                 &mut out,
                 Ranked {
@@ -540,8 +688,22 @@ impl Grounder {
                     &mut out,
                     Ranked {
                         meaning: Meaning::Place(p.name.clone()),
-                        score: s * strength * 0.9,
+                        score: s * strength * 0.9 * after,
                         how: How::Synonym,
+                    },
+                );
+            }
+            // "bay too" for bay 2: a last word that sounds like the number the name ends in.
+            if let Some(said) = number_sounded_last(&typed)
+                && numbers_and_words(&content_words(&p.name)).0
+                    == [said.last().cloned().unwrap_or_default()]
+            {
+                push_best(
+                    &mut out,
+                    Ranked {
+                        meaning: Meaning::Place(p.name.clone()),
+                        score: self.name_or_alias_score(&said, p) * 0.95,
+                        how: How::Name,
                     },
                 );
             }
@@ -559,6 +721,18 @@ impl Grounder {
             }
         }
         sorted(out)
+    }
+
+    /// Whether a phrase is the name of a kind of room ("the swimming pool") and of no kind
+    /// of thing: what is meant is a place, never something to search for.
+    pub fn names_a_room_kind(&self, phrase: &str) -> bool {
+        let typed = content_words(phrase);
+        if typed.is_empty() {
+            return false;
+        }
+        let names = |n: &str| phrase_similarity_in(&typed, &content_words(n), self) >= 0.95;
+        self.knowledge.rooms.iter().any(|r| r.names().any(names))
+            && !self.knowledge.objects.iter().any(|o| o.names().any(names))
     }
 
     /// "the barber chair" said where a place is called "barber area": a kind of thing
@@ -1101,6 +1275,73 @@ impl Grounder {
             }
         }
         sorted(out)
+    }
+
+    /// Kinds of thing a description says, when no name does ("the walk-through frame people
+    /// go through when they come in", "a machine that sells crisps"): the description's rest
+    /// after its head noun compared by sentence similarity with what each kind is for and
+    /// called, the head noun ("frame", "machine") counting for kinds it names. Judged
+    /// relatively, like [`Self::place_standing_out`]: a description is too loose for an
+    /// absolute threshold, so the best kind must stand out from the next; scored plausible,
+    /// never certain.
+    pub fn kinds_described(&self, description: &str) -> Vec<Ranked> {
+        let Some(sem) = self.semantic.as_ref() else {
+            return Vec::new();
+        };
+        let (head, rest) = description_head(description);
+        let rest = if content_words(&rest).is_empty() {
+            description.to_owned()
+        } else {
+            rest
+        };
+        let Ok(q) = sem.embed_one(&rest) else {
+            return Vec::new();
+        };
+        let head = head.map(|h| stem(&h));
+        let mut scored: Vec<(f32, &ObjectKind)> = self
+            .knowledge
+            .objects
+            .iter()
+            .map(|k| {
+                let cos = k
+                    .names()
+                    .chain(k.uses.iter().map(String::as_str))
+                    .filter_map(|p| sem.known(p))
+                    .map(|v| cosine(&q, v))
+                    .fold(0.0f32, f32::max);
+                let named = head.as_ref().is_some_and(|h| {
+                    k.names()
+                        .filter_map(|n| n.split_whitespace().last())
+                        .any(|n| stem(n) == *h)
+                });
+                (cos + if named { DESCRIBED_HEAD_BONUS } else { 0.0 }, k)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        tracing::debug!(
+            %rest,
+            ?head,
+            best = ?scored.iter().take(4).map(|(c, k)| (k.class.as_str(), *c)).collect::<Vec<_>>(),
+            "kinds a description says"
+        );
+        let mut out = Vec::new();
+        let second = scored.get(1).map_or(0.0, |s| s.0);
+        for (i, (raw, k)) in scored.iter().take(3).enumerate() {
+            let margin = if i == 0 { raw - second } else { 0.0 };
+            if *raw < DESCRIBED_COS || (i == 0 && margin < STANDOUT_MARGIN / 2.0) {
+                if i == 0 {
+                    return Vec::new();
+                }
+                break;
+            }
+            let (exact, loose) = search_names(&k.class, k);
+            out.push(Ranked {
+                meaning: Meaning::Kinds(exact, loose),
+                score: (PLAUSIBLE + margin - 0.02 * i as f32).min(CONFIDENT - 0.05),
+                how: How::Similar,
+            });
+        }
+        out
     }
 
     /// The known places and objects closest to a phrase, for "I don't know X; I know: ...".

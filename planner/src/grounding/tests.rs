@@ -365,3 +365,43 @@ fn a_number_after_a_name_says_which_one_and_no_other_will_do() {
         m => panic!("{m:?}"),
     }
 }
+
+#[test]
+fn a_number_said_by_its_sound_at_the_end_of_a_name_is_that_number() {
+    let g = Grounder::lexical();
+    let w = WorldSummary {
+        places: vec![
+            place("bay 2", &[], 0.0),
+            place("bay 4", &[], 3.0),
+            place("office", &[], 6.0),
+        ],
+        ..WorldSummary::default()
+    };
+    let best = |s: &str| g.places_named(s, &w).first().cloned().expect("a place");
+    assert_eq!(best("bay too").meaning, place_named("bay 2"));
+    assert!(best("bay too").score >= PLAUSIBLE);
+    assert_eq!(best("bay for").meaning, place_named("bay 4"));
+    // Only a last word after another word: "too" alone names nothing.
+    let too = g.places_named("too", &w);
+    assert!(too.iter().all(|r| r.score < PLAUSIBLE), "{too:?}");
+}
+
+#[test]
+fn a_description_is_read_as_its_head_noun_and_what_it_says_of_it() {
+    assert_eq!(
+        description_head("the long white desk the presenters sit behind"),
+        (Some("desk".into()), "the presenters sit behind".into())
+    );
+    assert_eq!(
+        description_head("a machine that sells crisps"),
+        (Some("machine".into()), "that sells crisps".into())
+    );
+    // A word for "thing" is no head.
+    assert_eq!(
+        description_head("the thing you hang coats on"),
+        (None, "you hang coats on".into())
+    );
+    let g = Grounder::lexical();
+    assert!(g.is_broad_kind_word("machine"), "many kinds are machines");
+    assert!(!g.is_broad_kind_word("centrifuge"));
+}

@@ -719,3 +719,92 @@ fn where_a_thing_found_in_the_same_task_is_said_when_the_answer_is_spoken() {
         "{steps:?}"
     );
 }
+
+#[test]
+fn the_far_end_from_something_is_away_from_it_not_from_the_robot() {
+    // The corridor runs x 0..14; the robot stands at its west end, the garage lies east.
+    assert_eq!(
+        plan("go to the far end of the corridor", false),
+        [nav("13.20, 4.00")]
+    );
+    assert_eq!(
+        plan("go to the far end of the corridor from the garage", false),
+        [nav("0.50, 4.00")]
+    );
+}
+
+#[test]
+fn left_right_and_back_of_a_room_are_as_seen_coming_in_its_door() {
+    let mut w = world(false);
+    // The master bedroom (x 8..14, y 5..9) opens onto the corridor at x 11.
+    w.doors = vec![crate::grounding::Door {
+        place: "master bedroom".into(),
+        at: V2::new(11.0, 5.0),
+        outward: V2::new(0.0, -1.0),
+        width: 0.9,
+    }];
+    let steps = RulePlanner::default()
+        .propose(&PlanRequest::new(
+            "go to the back left corner of the master bedroom",
+            w.clone(),
+        ))
+        .best_plan()
+        .expect("a plan")
+        .steps;
+    // Coming in northward: the back is the north wall, the left the west one.
+    assert_eq!(steps, [nav("8.50, 8.50")]);
+    // Said alone after going there, "of it" is that room.
+    let mut r = PlanRequest::new("now the back left corner of it", w);
+    r.history = vec!["go to the master bedroom".into()];
+    let best = RulePlanner::default()
+        .propose(&r)
+        .best_plan()
+        .expect("a plan");
+    assert_eq!(best.steps, [nav("8.50, 8.50")]);
+}
+
+#[test]
+fn a_short_name_said_alone_with_slips_is_the_place_it_is_nearest_to() {
+    assert_eq!(plan("mastr bedrom pls", false), [nav("master bedroom")]);
+    // Chatter alone is no place.
+    let p = propose("good morning", false);
+    assert!(p.best_plan().is_none(), "{p:?}");
+}
+
+#[test]
+fn a_situation_told_in_several_clauses_is_seen_to_in_one_place() {
+    // Told, then asked where: one trip to where the need is seen to, not a trip per clause.
+    assert_eq!(
+        plan(
+            "My hands are covered in oil from the car and they need washing. Where's that done?",
+            false
+        ),
+        [nav("bathroom")]
+    );
+    assert_eq!(
+        plan(
+            "I'm starving and I need to make dinner. Take me to the people who do that.",
+            false
+        ),
+        [nav("kitchen")]
+    );
+}
+
+#[test]
+fn saying_the_same_thing_repeats_what_was_given_to_say_before() {
+    let mut r = PlanRequest::new("now go to the garage and say the same thing", world(false));
+    r.history = vec!["go to the kitchen and say 'dinner is at six'".into()];
+    let best = RulePlanner::default()
+        .propose(&r)
+        .best_plan()
+        .expect("a plan");
+    assert_eq!(
+        best.steps,
+        [
+            nav("garage"),
+            Step::Say {
+                text: "dinner is at six".into()
+            }
+        ]
+    );
+}

@@ -484,6 +484,13 @@ pub(super) fn read_clause(t: &str) -> Vec<Clause> {
             if rest.is_empty() {
                 return one(Frame::Bare(t.to_owned()));
             }
+            // "go (just) inside the studio A doors": the place's door, from inside.
+            if phrase.ends_with(" inside") {
+                let t = read_target(&format!("inside {rest}"));
+                if matches!(t, Target::Part(Part::Door(_), _)) {
+                    return one(Frame::Go(t));
+                }
+            }
             let near =
                 phrase.ends_with("next to") || phrase.ends_with(" by") || phrase.ends_with(" near");
             // "cut through the lane to get to the dock": the route is the planner's, the
@@ -1119,6 +1126,11 @@ pub(super) fn read_wait(rest: &str) -> (f64, Option<String>) {
     ]
     .iter()
     .any(|d| rest.starts_with(d))
+        // "wait inside the studio A doors"
+        || (rest.starts_with("inside ")
+            && [" door", " doors", " doorway"]
+                .iter()
+                .any(|d| rest[..rest.find(" for ").unwrap_or(rest.len())].ends_with(d)))
     {
         let cut = rest.find(" for ").unwrap_or(rest.len());
         let said = rest[..cut].trim();

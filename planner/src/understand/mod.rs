@@ -75,6 +75,8 @@ pub enum Part {
     Toward(String),
     /// At its door, or just outside or inside it ("just outside room 8").
     Door(DoorSide),
+    /// The part farthest from a thing or place ("the far end of the hall from the lifts").
+    Away(String),
 }
 
 /// Which side of a place's door is meant.

@@ -111,6 +111,10 @@ const BY_THING: &[&str] = &[
     "closest to the ",
     "nearer the ",
     "nearer to the ",
+    // Places go without an article ("nearest studio B").
+    "nearest to ",
+    "closest to ",
+    "nearest ",
 ];
 
 /// Parts said without their place ("the far end"): of the place said before.
@@ -139,6 +143,11 @@ fn part_by_thing(text: &str, after_place: bool) -> Option<&str> {
         .iter()
         .find_map(|p| text.strip_prefix(p))
         .filter(|rest| rest.starts_with("the "))
+        .unwrap_or(text);
+    // "right by the security arch", "just next to the sink": how close, not where.
+    let text = ["right ", "just ", "somewhere "]
+        .iter()
+        .find_map(|p| text.strip_prefix(p))
         .unwrap_or(text);
     PART_BY_THING
         .iter()
@@ -172,6 +181,9 @@ pub fn read_target(text: &str) -> Target {
         " nearest to the ",
         " closest to the ",
         " nearer the ",
+        " nearest to ",
+        " closest to ",
+        " nearest ",
     ]
     .iter()
     .find_map(|m| t.split_once(m).map(|(a, b)| (a, *m, b)));
@@ -257,7 +269,7 @@ pub fn read_target(text: &str) -> Target {
     }
     // "(just) inside the staff room door": the staff room's door, from inside.
     if let Some(rest) = t.strip_prefix("inside ")
-        && let Some(place) = [" door", " doorway"]
+        && let Some(place) = [" door", " doors", " doorway", " entrance"]
             .iter()
             .find_map(|d| rest.strip_suffix(d))
         && !matches!(place.trim(), "the" | "")
@@ -753,6 +765,23 @@ pub(super) fn qualified(t: &str) -> Option<Target> {
         Some((p, n)) => (p.trim(), Some(n.trim().to_owned())),
         None => (place, None),
     };
+    // "the far end of the concourse from security": the end away from it.
+    let (place, away) = match [" from the ", " from "]
+        .iter()
+        .find_map(|s| place.split_once(s))
+    {
+        Some((p, a))
+            if near.is_none()
+                && matches!(last, "end" | "side" | "corner")
+                && sides.iter().all(|s| matches!(s, Side::Far)) =>
+        {
+            (p.trim(), Some(a.trim().to_owned()))
+        }
+        _ => (place, None),
+    };
+    if let Some(a) = away {
+        return Some(Target::Part(Part::Away(a), place.to_owned()));
+    }
     let part = match last {
         "end" | "ends" => match (sides.first(), &near) {
             (None, Some(n)) => Part::Toward(n.clone()),

@@ -1004,3 +1004,49 @@ fn doors_ends_and_manners_said_after_a_place() {
         Target::Part(Part::Toward("backwash".into()), "styling floor".into())
     );
 }
+
+#[test]
+fn a_part_away_from_something_and_a_door_said_with_inside() {
+    assert_eq!(
+        read_target("the far end of the hall from the lifts"),
+        Target::Part(Part::Away("lifts".into()), "hall".into())
+    );
+    assert_eq!(
+        read_target("the other end of the yard from gate 3"),
+        Target::Part(Part::Away("gate 3".into()), "yard".into())
+    );
+    // Places are said without an article.
+    assert_eq!(
+        read_target("the end of the platform nearest bay 4"),
+        Target::Part(Part::Toward("bay 4".into()), "platform".into())
+    );
+    assert_eq!(
+        read_target("the far corner of the yard, right by the skip"),
+        Target::Part(
+            Part::Corner {
+                near: Some("skip".into()),
+                sides: None
+            },
+            "yard".into()
+        )
+    );
+    assert_eq!(
+        frames("go just inside the lab doors"),
+        [Frame::Go(Target::Part(
+            Part::Door(DoorSide::Inside),
+            "lab".into()
+        ))]
+    );
+    assert_eq!(
+        frames("wait inside the office door for 20 seconds"),
+        [
+            Frame::Go(Target::Part(Part::Door(DoorSide::Inside), "office".into())),
+            Frame::Wait(20.0)
+        ]
+    );
+    // Inside a place, with no door said, is the place.
+    assert_eq!(
+        frames("go inside the kitchen"),
+        [Frame::Go(Target::Named("kitchen".into()))]
+    );
+}
