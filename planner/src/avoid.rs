@@ -14,6 +14,10 @@ const KEEP_OUT_OF: &[&str] = &[
     "keep away from",
     "stay away from",
     "steer clear of",
+    "keep clear of",
+    "stay clear of",
+    "keep off",
+    "stay off",
     "avoid",
     "avoiding",
     "don't go through",
@@ -232,7 +236,7 @@ mod tests {
 
     #[test]
     fn places_said_after_a_prohibition_are_kept_out_of() {
-        let cases: [(&str, &[&str]); 7] = [
+        let cases: [(&str, &[&str]); 8] = [
             (
                 "get to the information point but keep out of the café, they're mopping",
                 &["Potting Shed Café"],
@@ -250,6 +254,10 @@ mod tests {
                 &["open office", "kitchen"],
             ),
             ("keep away from the kichen please", &["kitchen"]),
+            (
+                "go to the kitchen and keep off the open office, it's wet",
+                &["open office"],
+            ),
             (
                 "Go to the kitchen without cutting across the open office or the stage",
                 &["open office", "the stage"],

@@ -2113,6 +2113,16 @@ fn one_situation(clauses: &[Clause]) -> bool {
         })
 }
 
+/// Whether words are a kind of room's name ("the loo"): a need for it is a need for a place.
+fn names_a_kind_of_room(text: &str) -> bool {
+    let said = crate::grounding::content_words(text).join(" ");
+    crate::knowledge::Knowledge::shipped()
+        .rooms
+        .iter()
+        .flat_map(|r| r.names())
+        .any(|n| n.eq_ignore_ascii_case(&said))
+}
+
 fn names_a_place(text: &str) -> bool {
     let ws = crate::grounding::content_words(text);
     let Some(head) = ws.last() else { return false };
@@ -2150,7 +2160,14 @@ fn resolve_references(
                 Some(t.clone())
             }
             Frame::Describe { place: Some(t), .. } => Some(t.clone()),
-            Frame::Need(n) => Some(Target::Purpose(n.clone())),
+            // A need for a thing ("we need the defib", "we're a trolley short") is of that
+            // thing; a need for nothing named ("thirsty") is the purpose.
+            Frame::Need(n) => Some(
+                mentioned_thing(n)
+                    .filter(|t| !names_a_kind_of_room(t))
+                    .map(Target::Named)
+                    .unwrap_or_else(|| Target::Purpose(n.clone())),
+            ),
             // Chatter can introduce what a later "it" means ("my daughter left her stuffed
             // animal somewhere, can you look for it?").
             // A remark beside the task too ("there's a purple case nobody is watching, find
@@ -2223,6 +2240,14 @@ fn resolve_references(
         fn fill_one(t: &mut Target, last: &Option<Target>, last_place: &Option<String>) {
             match t {
                 Target::Previous => {
+                    if let Some(l) = last {
+                        *t = l.clone();
+                    }
+                }
+                // "find one for them": one of what was said before.
+                Target::Thing { purpose, .. }
+                    if matches!(purpose.as_str(), "them" | "him" | "her" | "us" | "me") =>
+                {
                     if let Some(l) = last {
                         *t = l.clone();
                     }
@@ -2393,7 +2418,59 @@ fn mentioned_thing(text: &str) -> Option<String> {
         "in", "on", "at", "by", "near", "inside", "under", "behind", "from", "into", "onto",
         "beside", "outside",
     ];
-    let words: Vec<&str> = text.split_whitespace().collect();
+    // What is needed, wanted or lost is what the remark is about ("a customer left her
+    // handbag somewhere in the auditorium after the matinee": the handbag; "someone is
+    // asking for a yoga mat for the stretch class": the mat; "we're a trolley short": the
+    // trolley), before the last thing it names.
+    const WANTED: &[&str] = &[
+        "need",
+        "needs",
+        "needed",
+        "lost",
+        "left",
+        "want",
+        "wants",
+        "wanted",
+        "misplaced",
+        "dropped",
+        "forgot",
+        "forgotten",
+        "for",
+    ];
+    const AFTER: &[&str] = &[
+        "out", "back", "up", "now", "quick", "quickly", "please", "short",
+    ];
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let wanted = words.iter().enumerate().find_map(|(i, w)| {
+        // "asking for", "looking for", "out of"-like only after a verb of wanting.
+        let hit = WANTED.contains(w)
+            && (*w != "for"
+                || i > 0 && matches!(words[i - 1], "asking" | "asked" | "looking" | "searching"));
+        let rest = &words[i + 1..];
+        let rest = match rest.first() {
+            Some(o) if OPENS.contains(o) => &rest[1..],
+            _ => return None,
+        };
+        let phrase: Vec<&str> = rest
+            .iter()
+            .take_while(|w| !ENDS.contains(w) && !AFTER.contains(w) && !LOCATING.contains(w))
+            .copied()
+            .collect();
+        (hit && !phrase.is_empty() && phrase.len() <= 4).then(|| phrase.join(" "))
+    });
+    // "we're a trolley short"
+    let short = words.iter().position(|w| *w == "short").and_then(|i| {
+        let open = words[..i].iter().rposition(|w| matches!(*w, "a" | "an"))?;
+        let phrase = &words[open + 1..i];
+        (!phrase.is_empty() && phrase.len() <= 3).then(|| phrase.join(" "))
+    });
+    if let Some(p) = wanted.or(short) {
+        return Some(p);
+    }
     let opens =
         |i: usize| OPENS.contains(&words[i]) && (i == 0 || !LOCATING.contains(&words[i - 1]));
     let start = (0..words.len())

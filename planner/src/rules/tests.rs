@@ -808,3 +808,51 @@ fn saying_the_same_thing_repeats_what_was_given_to_say_before() {
         ]
     );
 }
+
+#[test]
+fn keeping_off_a_place_is_never_going_there() {
+    assert_eq!(
+        plan(
+            "go to the garage and keep off the lounge, they're hoovering",
+            false
+        ),
+        [nav("garage")]
+    );
+    assert_eq!(
+        plan("go to the garage but stay clear of the lounge", false),
+        [nav("garage")]
+    );
+}
+
+#[test]
+fn it_and_one_after_a_remark_are_what_was_needed_or_lost() {
+    let resolved = |task: &str| {
+        let u = crate::understand::understand(task);
+        resolve_references(&u.clauses, &[], &crate::text::AnyWord)
+            .into_iter()
+            .map(|c| c.frame)
+            .next_back()
+            .expect("a clause")
+    };
+    // The lost thing, not the last thing named.
+    assert_eq!(
+        resolved(
+            "a guest left her scarf somewhere in the lounge after the party, can you look for it?"
+        ),
+        Frame::Find(Target::Named("scarf".into()))
+    );
+    // What is short or asked for, not what it is for.
+    assert_eq!(
+        resolved("we're a chair short for the meeting, go find the red one"),
+        Frame::Find(Target::Named("red chair".into()))
+    );
+    assert_eq!(
+        resolved("someone in the lounge is asking for a blanket for the baby, go and find one"),
+        Frame::Find(Target::Named("blanket".into()))
+    );
+    // A need for a kind of room stays a need for a place.
+    assert!(matches!(
+        resolved("I need the loo, where is it?"),
+        Frame::Where(Target::Purpose(_))
+    ));
+}

@@ -787,9 +787,13 @@ fn acting_on_things_and_people_is_refused() {
 
 #[test]
 fn a_remark_or_reason_after_a_destination_is_not_part_of_it() {
+    // "keep off" is what not to do: a clause of its own, never part of where to go.
     assert_eq!(
         frames("go near the boiler, but keep off the hot side"),
-        [Frame::Go(Target::Near("boiler".into()))]
+        [
+            Frame::Go(Target::Near("boiler".into())),
+            Frame::Bare("keep off the hot side".into())
+        ]
     );
     assert_eq!(
         frames("go to the kitchen, the bit by the fridge"),
