@@ -18,7 +18,14 @@ const KNOWN: &str = "XML Element[gz_frame_id], child of element[sensor], not def
 
 /// The checker, compiled once per build directory; none (with the reason printed) when the
 /// library or a C++ compiler is missing.
+/// The checker, built once per test run: the tests run side by side, and one must never run
+/// a binary another is still writing.
 fn checker() -> Option<PathBuf> {
+    static BUILT: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    BUILT.get_or_init(build_checker).clone()
+}
+
+fn build_checker() -> Option<PathBuf> {
     let found = Command::new("pkg-config")
         .args(["--exists", "sdformat12"])
         .status()
@@ -43,14 +50,19 @@ fn checker() -> Option<PathBuf> {
         bin.modified().unwrap() >= src.modified().unwrap()
     };
     if !fresh(&out) {
+        // Written beside it and renamed into place: another test binary sharing the target
+        // folder sees the old checker or the new one, never half of one.
+        let partial = out.with_extension(format!("partial-{}", std::process::id()));
         let built = Command::new("c++")
             .arg(&source)
             .args(flags.split_whitespace())
             .arg("-o")
-            .arg(&out)
+            .arg(&partial)
             .output();
         match built {
-            Ok(b) if b.status.success() => {}
+            Ok(b) if b.status.success() => {
+                std::fs::rename(&partial, &out).expect("the built checker moves into place")
+            }
             Ok(b) => panic!(
                 "compiling the SDF checker failed: {}",
                 String::from_utf8_lossy(&b.stderr)
