@@ -121,8 +121,9 @@ impl Knowledge {
         })
     }
 
-    /// Several files as one; a room or object kind named in two of them is refused (its
-    /// knowledge would be split).
+    /// Several files as one; a room or object kind whose own name is in two of them is
+    /// refused (its knowledge would be split). Other names may be shared: "staff room" is a
+    /// kind of its own in the trades file and another name of a break room at home.
     fn merged(files: &[(&str, &str)]) -> Result<Knowledge, KnowledgeError> {
         let mut all = Knowledge {
             rooms: Vec::new(),

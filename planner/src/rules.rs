@@ -796,8 +796,29 @@ impl RulePlanner {
         let head = head?;
         // What follows must say something of the thing ("that spins tubes"), not go on to
         // another matter ("... and check the exhaust").
-        let of_the_thing = !["and ", "so ", "if "].iter().any(|m| rest.starts_with(m));
-        if rest == description || !of_the_thing || !self.grounder.is_broad_kind_word(&head) {
+        // What follows must say what the thing does or is for ("that spins tubes", "you'd
+        // grab"), not where it is or what is with it ("with my laptop", "for the lights").
+        let of_the_thing = [
+            "that ",
+            "which ",
+            "who ",
+            "you ",
+            "we ",
+            "they ",
+            "people ",
+            "i ",
+            "you'd ",
+            "we'd ",
+            "they'd ",
+            "someone ",
+            "everyone ",
+            "staff ",
+            "used ",
+            "when ",
+        ]
+        .iter()
+        .any(|m| rest.starts_with(m));
+        if !of_the_thing || !self.grounder.is_broad_kind_word(&head) {
             return None;
         }
         let searched = best.steps.iter().find_map(|s| match s {
@@ -973,8 +994,16 @@ impl RulePlanner {
                     .collect();
                 // A short name with slips ("sceen dok") is plausibly the place it is
                 // nearest to; anything longer must name it surely.
+                let whole_task = crate::grounding::content_words(text)
+                    == crate::grounding::content_words(&r.task);
+                let negated = matches!(
+                    text.split_whitespace().next(),
+                    Some("not" | "no" | "except" | "anywhere")
+                );
                 let short_place = |a: &Alternative| {
-                    crate::grounding::content_words(text).len() <= 3
+                    whole_task
+                        && !negated
+                        && crate::grounding::content_words(text).len() <= 3
                         && matches!(a.steps.as_slice(), [Step::NavigateTo { target }] if w.place(target).is_some())
                 };
                 if alts.first().is_some_and(|a| {
@@ -1369,8 +1398,14 @@ impl RulePlanner {
                 };
                 // Left, right, back and front are as seen coming in through the door ("the
                 // back left corner, as you come in"), wherever the robot stands now.
+                // "The other side" said from inside is the side away from the robot.
+                let outside = from.is_none_or(|p| !kp.region.contains(p));
                 let view = match q {
-                    Qualifier::Side(_) | Qualifier::Corner(None, Some(_)) => {
+                    Qualifier::Side(Side::Left | Side::Right)
+                    | Qualifier::Corner(None, Some(_)) => {
+                        entering_view(kp, &w.doors, from).or(from)
+                    }
+                    Qualifier::Side(Side::Far | Side::Near) if outside => {
                         entering_view(kp, &w.doors, from).or(from)
                     }
                     _ => from,
@@ -1771,11 +1806,16 @@ impl RulePlanner {
         let wish = wished(text)
             .map(|x| g.places_for_need(&x, w))
             .unwrap_or_default();
+        // Never a place the person said to keep out of.
+        let avoided = crate::avoid::places_to_avoid(&r.task, &w.places);
         for (meaning, s) in weighted(&wish, 1.0)
             .chain(weighted(&g.places_for_need(text, w), 0.9))
             .chain(weighted(&g.places_named(text, w), 0.7))
             .chain(weighted(&g.objects_for(text, w), 0.8))
         {
+            if matches!(meaning, Meaning::Place(p) if avoided.contains(p)) {
+                continue;
+            }
             alts.push(alt(steps_to(meaning, text), s));
         }
         plausible_for(alts, text, w)
@@ -2082,10 +2122,23 @@ fn one_situation(clauses: &[Clause]) -> bool {
         Target::Named(n) => VAGUE.contains(&n.as_str()),
         _ => false,
     };
+    // "the people who fix that", "someone at the front desk" — not "the staff room".
     let people = |t: &Target| match t {
-        Target::Named(n) => crate::grounding::content_words(n)
-            .first()
-            .is_some_and(|w| PEOPLE.contains(&w.as_str())),
+        Target::Named(n) => {
+            let ws = crate::text::words(n);
+            let ws: Vec<&str> = ws
+                .iter()
+                .map(String::as_str)
+                .skip_while(|w| matches!(*w, "the" | "a" | "an" | "some"))
+                .collect();
+            ws.first().is_some_and(|w| PEOPLE.contains(w))
+                && ws.get(1).is_none_or(|w| {
+                    matches!(
+                        *w,
+                        "who" | "that" | "at" | "in" | "on" | "from" | "to" | "there"
+                    )
+                })
+        }
         _ => false,
     };
     let asks = clauses.iter().any(|c| match &c.frame {
@@ -2097,8 +2150,14 @@ fn one_situation(clauses: &[Clause]) -> bool {
         .iter()
         .filter(|c| matches!(c.frame, Frame::Need(_)))
         .count();
+    // Needs alone are one situation only when one says where the person is ("I'm counsel in
+    // court 2 this morning and I need my wig and gown on"); "I'm thirsty and I need the
+    // toilet" is two.
+    let placed = clauses.iter().any(|c| {
+        matches!(&c.frame, Frame::Need(n) if n.contains(" in ") || n.chars().any(|ch| ch.is_ascii_digit()))
+    });
     clauses.len() >= 2
-        && (asks || needs >= 2)
+        && (asks || (needs >= 2 && placed))
         && (needs >= 1
             || clauses
                 .iter()
@@ -2163,7 +2222,29 @@ fn resolve_references(
             // A need for a thing ("we need the defib", "we're a trolley short") is of that
             // thing; a need for nothing named ("thirsty") is the purpose.
             Frame::Need(n) => Some(
-                mentioned_thing(n)
+                Some(n)
+                    .filter(|n| {
+                        // A thing said ("the defib", "a trolley short"), not a doing ("charge
+                        // my phone") nor a situation ("a box of samples that have to go to
+                        // minus eighty": where that is seen to).
+                        (crate::grounding::content_words(n).len() <= 4 || n.contains(" short"))
+                            && matches!(
+                                n.split_whitespace().next(),
+                                Some(
+                                    "the"
+                                        | "a"
+                                        | "an"
+                                        | "some"
+                                        | "my"
+                                        | "our"
+                                        | "her"
+                                        | "his"
+                                        | "their"
+                                        | "your"
+                                )
+                            )
+                    })
+                    .and_then(|n| mentioned_thing(n))
                     .filter(|t| !names_a_kind_of_room(t))
                     .map(Target::Named)
                     .unwrap_or_else(|| Target::Purpose(n.clone())),

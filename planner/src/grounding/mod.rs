@@ -240,7 +240,7 @@ impl Grounder {
                     .any(|n| stem(n) == w)
             })
             .count();
-        heads >= BROAD_KINDS
+        heads >= BROAD_KINDS && BROAD_WORDS.contains(&w.as_str())
             || self.knowledge.objects.iter().any(|k| {
                 k.is.iter()
                     .filter_map(|n| n.split_whitespace().last())
@@ -251,6 +251,24 @@ impl Grounder {
 
 /// Kinds of thing a word must end the names of to be broad.
 const BROAD_KINDS: usize = 5;
+/// Words that say no more than "a thing of some sort" when many kinds end in them; "chair",
+/// "box" or "bag" say what the thing is, however many kinds end in them.
+const BROAD_WORDS: &[&str] = &[
+    "machine",
+    "unit",
+    "device",
+    "thing",
+    "gadget",
+    "tool",
+    "kit",
+    "system",
+    "station",
+    "equipment",
+    "appliance",
+    "apparatus",
+    "contraption",
+    "frame",
+];
 
 /// A description's head noun (the last word before what it says of it, when that is no
 /// word for "thing") and the rest: "long white desk the newsreaders sit behind" gives
@@ -283,6 +301,9 @@ pub fn description_head(description: &str) -> (Option<String>, String) {
     (head, rest)
 }
 
+/// Phrases a memo keeps before starting over.
+const MEMO_KEPT: usize = 4096;
+
 /// Results kept by what they were worked out from, shared by a grounder's clones.
 type Memo<K, V> = Arc<Mutex<HashMap<K, V>>>;
 
@@ -294,14 +315,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// Words said for a number by their sound ("bay too", "court for"), as the number; only as
 /// the last word of a name, after another word.
-const NUMBER_SOUNDS: &[(&str, &str)] = &[
-    ("too", "2"),
-    ("to", "2"),
-    ("for", "4"),
-    ("fore", "4"),
-    ("won", "1"),
-    ("ate", "8"),
-];
+const NUMBER_SOUNDS: &[(&str, &str)] = &[("too", "2"), ("fore", "4"), ("won", "1"), ("ate", "8")];
 
 /// `typed` with its last word read as the number it sounds like, if it sounds like one.
 fn number_sounded_last(typed: &[String]) -> Option<Vec<String>> {
@@ -601,7 +615,12 @@ impl Grounder {
             .filter(|(_, r)| name_score(typed, &r.name, self) >= 0.95)
             .map(|(i, _)| i)
             .collect();
-        lock(&self.kinds_said).insert(typed.to_vec(), v.clone());
+        let mut memo = lock(&self.kinds_said);
+        // Phrases are the person's and endless; the memo starts over past a bound.
+        if memo.len() >= MEMO_KEPT {
+            memo.clear();
+        }
+        memo.insert(typed.to_vec(), v.clone());
         v
     }
 

@@ -380,7 +380,7 @@ fn a_number_said_by_its_sound_at_the_end_of_a_name_is_that_number() {
     let best = |s: &str| g.places_named(s, &w).first().cloned().expect("a place");
     assert_eq!(best("bay too").meaning, place_named("bay 2"));
     assert!(best("bay too").score >= PLAUSIBLE);
-    assert_eq!(best("bay for").meaning, place_named("bay 4"));
+    assert_eq!(best("bay fore").meaning, place_named("bay 4"));
     // Only a last word after another word: "too" alone names nothing.
     let too = g.places_named("too", &w);
     assert!(too.iter().all(|r| r.score < PLAUSIBLE), "{too:?}");

@@ -856,3 +856,10 @@ fn it_and_one_after_a_remark_are_what_was_needed_or_lost() {
         Frame::Where(Target::Purpose(_))
     ));
 }
+
+#[test]
+fn two_needs_said_together_are_two_trips_unless_one_says_where_the_person_is() {
+    let steps = plan("I'm thirsty and I need the loo", false);
+    assert!(steps.contains(&nav("kitchen")), "{steps:?}");
+    assert!(steps.contains(&nav("bathroom")), "{steps:?}");
+}

@@ -259,6 +259,11 @@ pub(super) fn read_clause(t: &str) -> Vec<Clause> {
             ))));
         }
     }
+    // "what colour kettlebells have you seen?", "which colours of crate have you come
+    // across?": the colours of the things of that kind seen.
+    if let Some(thing) = colours_seen(t) {
+        return one(Frame::Colour(read_target(thing)));
+    }
     let found = intent_of(t);
     match found {
         Some((Intent::Stop, _, rest))
@@ -1109,6 +1114,45 @@ pub fn duration(ws: &[String]) -> Option<f64> {
         }
     }
     None
+}
+
+/// The things a question asks the seen colours of ("what colour kettlebells have you seen",
+/// "which colours of crate have you come across today"), if it is one.
+fn colours_seen(t: &str) -> Option<&str> {
+    let rest = [
+        "what colours of ",
+        "what colors of ",
+        "which colours of ",
+        "which colors of ",
+        "what colour of ",
+        "what color of ",
+        "what colours ",
+        "what colors ",
+        "which colours ",
+        "which colors ",
+        "what colour ",
+        "what color ",
+        "which colour ",
+        "which color ",
+    ]
+    .iter()
+    .find_map(|p| t.strip_prefix(p))?;
+    let cut = [
+        " have you ",
+        " did you ",
+        " you've ",
+        " you have ",
+        " has anyone ",
+        " have we ",
+    ]
+    .iter()
+    .filter_map(|m| rest.find(m))
+    .min()?;
+    let thing = rest[..cut].trim();
+    // "what colour is it", "what colour was the mug": the questions of one thing.
+    let verb = thing.split(' ').next().unwrap_or_default();
+    (!thing.is_empty() && !matches!(verb, "is" | "was" | "are" | "were" | "did" | "'s"))
+        .then_some(thing)
 }
 
 /// A wait's seconds (5 when none is said) and the place it is to happen in, if named.

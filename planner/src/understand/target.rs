@@ -154,6 +154,14 @@ fn part_by_thing(text: &str, after_place: bool) -> Option<&str> {
         .chain(extra)
         .find_map(|p| text.strip_prefix(p))
         .map(|thing| strip_tail(thing, WHERE_TAIL))
+        // "nearest one please", "nearest free one": which one, not a thing it is by.
+        .filter(|thing| {
+            let first = thing.split_whitespace().next().unwrap_or_default();
+            !matches!(
+                first,
+                "" | "one" | "ones" | "available" | "free" | "open" | "empty"
+            )
+        })
 }
 
 /// What a phrase after a verb refers to.

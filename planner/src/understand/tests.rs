@@ -1054,3 +1054,23 @@ fn a_part_away_from_something_and_a_door_said_with_inside() {
         [Frame::Go(Target::Named("kitchen".into()))]
     );
 }
+
+#[test]
+fn colours_of_a_kind_seen_and_what_was_spotted_are_questions() {
+    assert_eq!(
+        frames("what colour umbrellas have you seen?"),
+        [Frame::Colour(Target::Named("umbrellas".into()))]
+    );
+    assert_eq!(
+        frames("which colours of towel have you come across today?"),
+        [Frame::Colour(Target::Named("towel".into()))]
+    );
+    assert!(matches!(
+        frames("what colour is the mug?").as_slice(),
+        [Frame::Colour(Target::Named(m))] if m == "mug"
+    ));
+    assert!(matches!(
+        frames("what have you spotted so far today?").as_slice(),
+        [Frame::Describe { now: false, .. }]
+    ));
+}
