@@ -754,12 +754,7 @@ impl RulePlanner {
                         })
                 };
                 if let Some((exact, loose, score)) = self
-                    .kinds_serving(&description, &said)
-                    .into_iter()
-                    .chain(packed_kinds(
-                        self.grounder.kinds_described(&description),
-                        &said,
-                    ))
+                    .kinds_said_by(&description, &description, &said)
                     .find(|k| k.2 >= PLAUSIBLE && open_head(&k.0))
                 {
                     tracing::debug!(%description, %reason, "searching for the kind a description says");
@@ -794,8 +789,6 @@ impl RulePlanner {
         let best = best?;
         let (head, rest) = crate::grounding::description_head(description);
         let head = head?;
-        // What follows must say something of the thing ("that spins tubes"), not go on to
-        // another matter ("... and check the exhaust").
         // What follows must say what the thing does or is for ("that spins tubes", "you'd
         // grab"), not where it is or what is with it ("with my laptop", "for the lights").
         let of_the_thing = [
@@ -827,12 +820,7 @@ impl RulePlanner {
         })?;
         let said = crate::grounding::content_words(description);
         let (exact, _, _) = self
-            .kinds_serving(&rest, &said)
-            .into_iter()
-            .chain(packed_kinds(
-                self.grounder.kinds_described(description),
-                &said,
-            ))
+            .kinds_said_by(&rest, description, &said)
             .find(|k| k.2 >= PLAUSIBLE)?;
         let (before, _) = embodia_actuation::skills::targets::tiers(&searched);
         let target = format!("{} else {before}", exact.join(" or "));
@@ -846,6 +834,23 @@ impl RulePlanner {
             }
         }
         Some(alt(steps, (best.score + 0.01).min(1.0)))
+    }
+
+    /// Kinds a description says, as search names: those serving what it says the thing does
+    /// (`purpose`), then those the whole `description` is nearest to among all kinds — the
+    /// latter embedded only if the former give nothing taken.
+    fn kinds_said_by<'a>(
+        &'a self,
+        purpose: &'a str,
+        description: &'a str,
+        said: &'a [String],
+    ) -> impl Iterator<Item = (Vec<String>, Vec<String>, f32)> + 'a {
+        self.kinds_serving(purpose, said).into_iter().chain(
+            std::iter::once_with(move || {
+                packed_kinds(self.grounder.kinds_described(description), said)
+            })
+            .flatten(),
+        )
     }
 
     /// Whether a kind searched by `names` has `word` in its names or in what it is for
@@ -2106,8 +2111,6 @@ fn qualified_object(mut r: Ranked, qualifiers: &[String], w: &WorldSummary) -> R
     r
 }
 
-/// Whether a phrase names a kind of place by its head word ("the server room", "the x-ray
-/// area") rather than a thing.
 /// Whether clauses only tell a situation and ask where it is seen to: needs, remarks, "where's
 /// that done?", "take me to the people who fix that" — and at least one need or such ask.
 fn one_situation(clauses: &[Clause]) -> bool {
@@ -2182,6 +2185,8 @@ fn names_a_kind_of_room(text: &str) -> bool {
         .any(|n| n.eq_ignore_ascii_case(&said))
 }
 
+/// Whether a phrase names a kind of place by its head word ("the server room", "the x-ray
+/// area") rather than a thing.
 fn names_a_place(text: &str) -> bool {
     let ws = crate::grounding::content_words(text);
     let Some(head) = ws.last() else { return false };

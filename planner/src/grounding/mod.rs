@@ -631,29 +631,26 @@ impl Grounder {
             .map(String::as_str)
             .collect::<Vec<_>>()
             .join("\n");
-        if let Some(v) = lock(&self.kinds_of_place).get(&key) {
-            return v
-                .iter()
-                .map(|(i, s)| (&self.knowledge.rooms[*i], *s))
-                .collect();
-        }
-        let kinds = self.place_kinds_uncached(place);
-        let rooms = &self.knowledge.rooms;
-        let v = kinds
-            .iter()
-            .filter_map(|(k, s)| Some((rooms.iter().position(|r| std::ptr::eq(r, *k))?, *s)))
-            .collect();
-        lock(&self.kinds_of_place).insert(key, v);
+        let cached = lock(&self.kinds_of_place).get(&key).cloned();
+        let kinds = cached.unwrap_or_else(|| {
+            let v = self.place_kinds_uncached(place);
+            lock(&self.kinds_of_place).insert(key, v.clone());
+            v
+        });
         kinds
+            .into_iter()
+            .map(|(i, s)| (&self.knowledge.rooms[i], s))
+            .collect()
     }
 
-    fn place_kinds_uncached(&self, place: &KnownPlace) -> Vec<(&'static RoomKind, f32)> {
+    /// [`Self::place_kinds`] worked out, as indices into the knowledge's rooms.
+    fn place_kinds_uncached(&self, place: &KnownPlace) -> Vec<(usize, f32)> {
         let names: Vec<Vec<String>> = std::iter::once(&place.name)
             .chain(&place.aliases)
             .map(|n| content_words(n))
             .collect();
-        let mut out: Vec<(&'static RoomKind, f32)> = Vec::new();
-        for r in &self.knowledge.rooms {
+        let mut out: Vec<(usize, f32)> = Vec::new();
+        for (i, r) in self.knowledge.rooms.iter().enumerate() {
             let mut s = 0.0f32;
             for n in &names {
                 for kn in r.names() {
@@ -668,7 +665,7 @@ impl Grounder {
                 s = s.max(similarity_score(c) * 0.85);
             }
             if s >= 0.5 {
-                out.push((r, s));
+                out.push((i, s));
             }
         }
         out.sort_by(|a, b| b.1.total_cmp(&a.1));
