@@ -29,9 +29,9 @@ impl SemanticMap {
         }
     }
 
-    /// The first place containing `p`.
+    /// The innermost place containing `p` (the booth, not the studio around it).
     pub fn place_at(&self, p: V2) -> Option<&Place> {
-        self.places.iter().find(|pl| pl.region.contains(p))
+        embodia_world::innermost(self.places.iter().filter(|pl| pl.region.contains(p)))
     }
 
     /// The place called `name` (or known by it as an alias), ignoring case.

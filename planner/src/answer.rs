@@ -5,6 +5,8 @@
 use embodia_actuation::PlanLimits;
 use embodia_actuation::skills::describe::{list_objects_within, the};
 
+use embodia_world::V2;
+
 use crate::request::{KnownObject, WorldSummary};
 
 /// "42 seconds ago", "3 minutes ago", "just now".
@@ -110,8 +112,10 @@ fn say_budget(head: &str) -> usize {
         .saturating_sub(head.chars().count() + 1)
 }
 
-/// What was seen in a place (from perception and memory).
+/// What was seen in a place (from perception and memory), the places inside it included
+/// (a thing is placed in the innermost place: the booth, not the studio around it).
 pub fn seen_in(place: &str, world: &WorldSummary) -> String {
+    let region = world.place(place).map(|p| &p.region);
     let objects: Vec<(String, String)> = world
         .objects
         .iter()
@@ -119,6 +123,7 @@ pub fn seen_in(place: &str, world: &WorldSummary) -> String {
             o.place
                 .as_deref()
                 .is_some_and(|p| p.eq_ignore_ascii_case(place))
+                || region.is_some_and(|r| r.contains(V2::new(o.x, o.y)))
         })
         .map(|o| (o.described(), o.class.clone()))
         .collect();
@@ -228,5 +233,37 @@ mod tests {
             seen_in("study", &world),
             "I have not seen anything in the study."
         );
+    }
+
+    #[test]
+    fn what_was_seen_in_a_place_includes_the_places_inside_it() {
+        use crate::request::KnownPlace;
+        use embodia_world::{Polygon, Region};
+        let square = |x0: f64, y0: f64, x1: f64, y1: f64| {
+            Region::Polygon(Polygon {
+                points: vec![
+                    V2::new(x0, y0),
+                    V2::new(x1, y0),
+                    V2::new(x1, y1),
+                    V2::new(x0, y1),
+                ],
+            })
+        };
+        let place = |name: &str, region| KnownPlace {
+            name: name.into(),
+            aliases: Vec::new(),
+            region,
+        };
+        // The amp stands in the booth, which is inside the studio.
+        let world = WorldSummary {
+            places: vec![
+                place("studio", square(0.0, 0.0, 8.0, 6.0)),
+                place("booth", square(0.0, 0.0, 2.0, 2.0)),
+            ],
+            objects: vec![obj("bass amp", "booth", 1.0)],
+            ..WorldSummary::default()
+        };
+        assert_eq!(seen_in("studio", &world), "In the studio I saw a bass amp.");
+        assert_eq!(seen_in("booth", &world), "In the booth I saw a bass amp.");
     }
 }

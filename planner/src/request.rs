@@ -167,6 +167,17 @@ impl WorldSummary {
         }
     }
 
+    /// Whether `o` was seen in the place called `place` or in a place inside it (a thing is
+    /// placed in the innermost place it stands in: the booth, not the studio around it).
+    pub fn holds(&self, place: &str, o: &KnownObject) -> bool {
+        o.place
+            .as_deref()
+            .is_some_and(|p| p.eq_ignore_ascii_case(place))
+            || self
+                .place(place)
+                .is_some_and(|p| p.region.contains(V2::new(o.x, o.y)))
+    }
+
     /// The place called `name` (or known by it as an alias), case ignored.
     pub fn place(&self, name: &str) -> Option<&KnownPlace> {
         self.places

@@ -427,7 +427,7 @@ impl RulePlanner {
                 let seen_here = target
                     .as_deref()
                     .and_then(|t| w.objects.iter().find(|o| o.name == t))
-                    .map(|o| o.place.as_deref() == Some(place.0.as_str()));
+                    .map(|o| w.holds(&place.0, o));
                 match seen_here {
                     Some(true) => {}
                     Some(false) => a.score *= 0.5,
@@ -1093,7 +1093,7 @@ impl RulePlanner {
             .grounder
             .objects_named(what, w, &r.memory)
             .iter()
-            .any(|x| x.score >= PLAUSIBLE && object_place(&x.meaning, w).as_deref() == Some(place));
+            .any(|x| x.score >= PLAUSIBLE && object_in(&x.meaning, place, w));
         seen_there
             || self
                 .grounder
@@ -1269,10 +1269,9 @@ impl RulePlanner {
                 let best_place = places.iter().max_by(|a, b| a.score.total_cmp(&b.score));
                 if let Some(bp) = best_place
                     && let Meaning::Place(pn) = &bp.meaning
-                    && let Some(o) = objects.iter().find(|o| {
-                        o.score >= 0.75 * bp.score
-                            && object_place(&o.meaning, w).as_deref() == Some(pn.as_str())
-                    })
+                    && let Some(o) = objects
+                        .iter()
+                        .find(|o| o.score >= 0.75 * bp.score && object_in(&o.meaning, pn, w))
                 {
                     alts.push(alt(steps_to(&o.meaning, p), bp.score + 0.01));
                 }
@@ -1381,16 +1380,25 @@ impl RulePlanner {
                     Part::Side(s) => Qualifier::Side(*s),
                     Part::Middle => Qualifier::Middle,
                     Part::Corner { near, sides } => {
-                        let near_at = near.as_deref().and_then(|n| self.position_of(n, r));
+                        // The thing seen in that place ("the green room's sofa", not the
+                        // lobby's), else wherever it is.
+                        let near_at = near.as_deref().and_then(|n| {
+                            g.objects_named(n, w, &r.memory)
+                                .into_iter()
+                                .filter(|x| x.score >= PLAUSIBLE)
+                                .filter_map(|x| object_position(&x.meaning, w))
+                                .find(|p| kp.region.contains(*p))
+                                .or_else(|| self.position_of(n, r))
+                        });
                         Qualifier::Corner(near_at, *sides)
                     }
                     Part::Toward(n) => {
                         // A seen thing in the place: go up to it (the end "with the cabinet" is
                         // where the cabinet is).
-                        let seen = g.objects_named(n, w, &r.memory).into_iter().find(|x| {
-                            x.score >= PLAUSIBLE
-                                && object_place(&x.meaning, w).as_deref() == Some(name.as_str())
-                        });
+                        let seen = g
+                            .objects_named(n, w, &r.memory)
+                            .into_iter()
+                            .find(|x| x.score >= PLAUSIBLE && object_in(&x.meaning, &name, w));
                         if let Some(Meaning::Object(o)) = seen.map(|x| x.meaning) {
                             alts.push(alt(vec![nav(o)], score));
                             return Ok(rank(alts));
@@ -1659,7 +1667,7 @@ impl RulePlanner {
         let seen = objects
             .iter()
             .filter(|o| o.score >= PLAUSIBLE && o.score >= best - window)
-            .filter(|o| place.is_none_or(|pf| object_place(&o.meaning, w).as_deref() == Some(pf)))
+            .filter(|o| place.is_none_or(|pf| object_in(&o.meaning, pf, w)))
             .filter_map(|o| match &o.meaning {
                 Meaning::Object(n) => w.objects.iter().find(|k| &k.name == n),
                 _ => None,
@@ -1775,11 +1783,11 @@ impl RulePlanner {
         let Some((name, score)) = best_place(g, &text, w) else {
             return Err(self.unknown(&text, w));
         };
-        let known_there = w
-            .objects
-            .iter()
-            .any(|o| o.place.as_deref() == Some(name.as_str()));
-        let here = w.place.as_deref() == Some(name.as_str());
+        let known_there = w.objects.iter().any(|o| w.holds(&name, o));
+        let here = w.place.as_deref() == Some(name.as_str())
+            || w.pose
+                .zip(w.place(&name))
+                .is_some_and(|((x, y, _), p)| p.region.contains(V2::new(x, y)));
         let steps = if !now || (known_there && !here) {
             vec![Step::Say {
                 text: answer::seen_in(&name, w),
@@ -2723,14 +2731,14 @@ fn object_position(m: &Meaning, w: &WorldSummary) -> Option<V2> {
     }
 }
 
-fn object_place(m: &Meaning, w: &WorldSummary) -> Option<String> {
+fn object_in(m: &Meaning, place: &str, w: &WorldSummary) -> bool {
     match m {
         Meaning::Object(n) => w
             .objects
             .iter()
             .find(|o| &o.name == n)
-            .and_then(|o| o.place.clone()),
-        _ => None,
+            .is_some_and(|o| w.holds(place, o)),
+        _ => false,
     }
 }
 

@@ -12,4 +12,4 @@ pub mod world;
 
 pub use geometry::{Circle, Polygon, Rect, V2};
 pub use places::PlacesFile;
-pub use world::{Object, Place, Region, RobotEntry, RobotSpec, Wall, World, WorldError};
+pub use world::{Object, Place, Region, RobotEntry, RobotSpec, Wall, World, WorldError, innermost};

@@ -192,6 +192,15 @@ pub struct Wall {
     pub rect: Rect,
 }
 
+/// The place of smallest area among `places` (the first of equals): where places nest, the
+/// one a point is most precisely in.
+pub fn innermost<'a>(places: impl Iterator<Item = &'a Place>) -> Option<&'a Place> {
+    places.fold(None, |best: Option<&Place>, p| match best {
+        Some(b) if b.region.area() <= p.region.area() => Some(b),
+        _ => Some(p),
+    })
+}
+
 /// The shape of a named place.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Region {
@@ -207,6 +216,15 @@ impl Region {
         match self {
             Region::Circle(c) => (p - c.center).norm() <= c.radius,
             Region::Polygon(poly) => poly.contains(p),
+        }
+    }
+
+    /// How much floor it covers, m^2: of two places that both contain a point, the smaller
+    /// is where the point more precisely is (a booth inside a studio).
+    pub fn area(&self) -> f64 {
+        match self {
+            Region::Circle(c) => std::f64::consts::PI * c.radius * c.radius,
+            Region::Polygon(p) => p.signed_area().abs(),
         }
     }
 
@@ -408,9 +426,10 @@ impl World {
         Validator { file }.world(raw)
     }
 
-    /// The first place (in file order) whose region contains `p`.
+    /// The innermost place containing `p`: where places nest (a booth in a studio), the
+    /// smallest; among equals, the first in file order.
     pub fn place_at(&self, p: V2) -> Option<&Place> {
-        self.places.iter().find(|pl| pl.region.contains(p))
+        innermost(self.places.iter().filter(|pl| pl.region.contains(p)))
     }
 
     /// The place called `name`.
@@ -933,6 +952,19 @@ robot: {start: [1.0, 1.0, 0.0], radius: 0.18, max_linear: 0.5, max_angular: 1.5}
         assert!(w.object("sofa").unwrap().solid);
         assert_eq!(w.place_at(V2::new(5.0, 3.0)).unwrap().name, "hallway");
         assert_eq!(w.keep_out.len(), 1);
+    }
+
+    #[test]
+    fn a_point_in_nested_places_is_in_the_innermost_whatever_the_file_order() {
+        // The booth is listed after the studio that holds it, the alcove before its hall.
+        let yaml = GOOD.replace(
+            "  hallway: {polygon: [[4, 0], [6, 0], [6, 8], [4, 8]]}",
+            "  alcove: {center: [5.0, 7.0], radius: 0.5}\n  hallway: {polygon: [[4, 0], [6, 0], [6, 8], [4, 8]]}\n  booth: {polygon: [[4, 0], [5, 0], [5, 1], [4, 1]]}",
+        );
+        let w = World::parse(&yaml, "nested.yaml").unwrap();
+        assert_eq!(w.place_at(V2::new(4.5, 0.5)).unwrap().name, "booth");
+        assert_eq!(w.place_at(V2::new(5.0, 7.0)).unwrap().name, "alcove");
+        assert_eq!(w.place_at(V2::new(5.5, 3.0)).unwrap().name, "hallway");
     }
 
     #[test]

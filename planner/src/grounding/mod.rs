@@ -886,11 +886,7 @@ impl Grounder {
                     },
                 );
             }
-            for o in world
-                .objects
-                .iter()
-                .filter(|o| o.place.as_deref() == Some(&p.name))
-            {
+            for o in world.objects.iter().filter(|o| world.holds(&p.name, o)) {
                 let kinds = self.kinds_of(&o.class, &o.name);
                 let s = kinds
                     .iter()

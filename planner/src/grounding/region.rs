@@ -208,12 +208,37 @@ pub fn point_in(place: &KnownPlace, qualifier: Qualifier, from: Option<V2>) -> O
                         .copied()?
                 }
             };
-            pts.iter()
-                .min_by(|a, b| (*a - corner).norm().total_cmp(&(*b - corner).norm()))
-                .copied()
+            let nearest = |q: V2| {
+                pts.iter()
+                    .min_by(|a, b| (*a - q).norm().total_cmp(&(*b - q).norm()))
+                    .copied()
+            };
+            let in_corner = nearest(corner)?;
+            match near {
+                // "The corner by the sofa": standing beside the thing, on the side between
+                // the room and the corner (on the room's side when the thing is in line
+                // with the corner, as it is when it fills it).
+                Some(p) => {
+                    let unit = |v: V2| (v.norm() > 1e-6).then(|| v / v.norm());
+                    let Some(inward) = unit(center - p) else {
+                        return Some(in_corner);
+                    };
+                    let both = inward + unit(in_corner - p).unwrap_or(inward);
+                    let dir = if both.norm() < 0.5 {
+                        inward
+                    } else {
+                        both / both.norm()
+                    };
+                    nearest(p + dir * BESIDE_M)
+                }
+                None => Some(in_corner),
+            }
         }
     }
 }
+
+/// How far from a thing one stands beside it, m (its half width, the robot's, a gap).
+const BESIDE_M: f64 = 0.8;
 
 /// How far outside a door "just outside" is, m.
 const OUTSIDE_DOOR_M: f64 = 0.7;
@@ -367,6 +392,13 @@ mod tests {
         )
         .unwrap();
         assert!(c.x > 5.0 && c.y > 3.0, "{c:?}");
+        // A bench a metre and more out of the corner: the spot is beside it, on the room's
+        // side, not squeezed into the corner behind it.
+        let bench = V2::new(4.8, 0.9);
+        let c = point_in(&room(), Qualifier::Corner(Some(bench), None), None).unwrap();
+        assert!((c - bench).norm() < 1.0, "{c:?}");
+        assert!((c - V2::new(5.5, 0.5)).norm() > 0.4, "{c:?}");
+        assert!(c.x > 3.0 && c.y < 2.0, "{c:?}");
         let c = point_in(
             &room(),
             Qualifier::Corner(None, Some((Side::South, Side::West))),

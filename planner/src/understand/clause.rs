@@ -363,6 +363,12 @@ pub(super) fn read_clause(t: &str) -> Vec<Clause> {
                     "earlier",
                     "before",
                     "in there",
+                    "so far",
+                    "yet",
+                    "lately",
+                    "recently",
+                    "up to now",
+                    "until now",
                 ],
             );
             let place = place

@@ -419,10 +419,28 @@ pub fn understand_with(task: &str, lex: &dyn crate::text::Lexicon) -> Understand
     }
     Understanding {
         clauses: come_back_after_turning(routes_before_destinations(purposes_said_before(
-            situations_asked_about(carry_verbs(clauses)),
+            situations_asked_about(needs_before_destinations(carry_verbs(clauses))),
         ))),
         question,
     }
+}
+
+/// "we need the lane machine serviced, go to where the mechanics work": a need said just
+/// before a destination of its own is why the person asks, and the destination is where to
+/// go — the mirror of a need said after one. A destination that only points back ("go
+/// there", "go to where we'd do that") or names people leaves the need to say where.
+fn needs_before_destinations(mut clauses: Vec<Clause>) -> Vec<Clause> {
+    for k in 1..clauses.len() {
+        let destination = match &clauses[k].frame {
+            Frame::Go(Target::With(_) | Target::Part(..) | Target::In(..)) => true,
+            Frame::Go(Target::Purpose(p)) => purpose_pointing_back(p).is_none(),
+            _ => false,
+        };
+        if destination && !clauses[k].implied && matches!(clauses[k - 1].frame, Frame::Need(_)) {
+            clauses[k - 1].frame = Frame::Bare(clauses[k - 1].text.clone());
+        }
+    }
+    clauses
 }
 
 /// "turn around and come back a metre": coming back after turning around is ahead, not in

@@ -183,6 +183,20 @@ pub fn read_target(text: &str) -> Target {
         }
         _ => t,
     };
+    // "live room a without bumping into anything": how to go, not more of the target (a
+    // route said with "without" — "without going through the yard" — is read before this).
+    let t = match t.split_once(" without ") {
+        Some((head, rest))
+            if !head.trim().is_empty()
+                && rest
+                    .split(' ')
+                    .next()
+                    .is_some_and(|w| w.len() > 4 && w.ends_with("ing")) =>
+        {
+            head.trim()
+        }
+        _ => t,
+    };
     // "the end of the styling floor nearest the backwash": which end, as after a comma.
     let nearest = [
         " nearest the ",
@@ -214,6 +228,15 @@ pub fn read_target(text: &str) -> Target {
             "area please",
             "for a sec",
             "for a second",
+            // "the shoes left there": where they were said to be, not part of the name.
+            "left there",
+            "left here",
+            "left behind",
+            "lying there",
+            "lying here",
+            "lying around",
+            "sitting there",
+            "sitting here",
         ],
     );
     let t = [
@@ -454,6 +477,7 @@ pub fn read_target(text: &str) -> Target {
             .any(|d| rest.starts_with(d));
         let with = thing_follows
             || p.ends_with("with")
+            || p.ends_with("full of")
             || p.ends_with("has")
             || p.ends_with("the")
             || p.ends_with("my")
@@ -805,6 +829,8 @@ pub(super) fn qualified(t: &str) -> Option<Target> {
                 None => return None,
             },
         },
+        // "the back of the studio by the piano": where the thing is, at the back.
+        "back" | "rear" | "far" | "front" if near.is_some() => Part::Toward(near.clone()?),
         "back" | "rear" | "far" => Part::Side(Side::Far),
         "front" => Part::Side(Side::Near),
         "left" | "right" | "north" | "south" | "east" | "west" | "top" | "bottom" => {

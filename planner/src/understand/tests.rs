@@ -1071,6 +1071,81 @@ fn colours_of_a_kind_seen_and_what_was_spotted_are_questions() {
     ));
     assert!(matches!(
         frames("what have you spotted so far today?").as_slice(),
-        [Frame::Describe { now: false, .. }]
+        [Frame::Describe {
+            now: false,
+            place: None
+        }]
     ));
+    assert!(matches!(
+        frames("what have you seen lately?").as_slice(),
+        [Frame::Describe {
+            now: false,
+            place: None
+        }]
+    ));
+}
+
+#[test]
+fn a_need_said_before_a_destination_of_its_own_is_why_not_where() {
+    let f = frames("we need the forklift charged, go to where the drivers park it");
+    assert!(
+        matches!(&f[0], Frame::Bare(b) if b.contains("forklift")),
+        "{f:?}"
+    );
+    assert!(matches!(&f[1], Frame::Go(Target::With(_))), "{f:?}");
+    let f = frames("I'm dying for a tea, go where the kettle lives");
+    assert!(matches!(&f[0], Frame::Bare(_)), "{f:?}");
+    assert!(matches!(&f[1], Frame::Go(_)), "{f:?}");
+    // Pointing back, the need still says where.
+    let f = frames("this ferret needs its claws clipped, go to where we'd do that");
+    assert!(
+        matches!(f.as_slice(), [Frame::Go(Target::Purpose(p))] if p.contains("claws")),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn the_back_of_a_place_by_a_thing_is_where_the_thing_is() {
+    assert_eq!(
+        frames("go to the back of the workshop by the lathe"),
+        [Frame::Go(Target::Part(
+            Part::Toward("lathe".into()),
+            "workshop".into()
+        ))]
+    );
+    assert_eq!(
+        frames("go to the back of the workshop"),
+        [Frame::Go(Target::Part(
+            Part::Side(Side::Far),
+            "workshop".into()
+        ))]
+    );
+}
+
+#[test]
+fn without_doing_something_on_the_way_is_how_to_go_not_where() {
+    assert_eq!(
+        frames("gently go to the print room without knocking anything over"),
+        [Frame::Go(Target::Named("print room".into()))]
+    );
+}
+
+#[test]
+fn cooking_is_refused_and_things_left_somewhere_are_the_things() {
+    assert_eq!(
+        frames("grill a cheese toastie in the staff kitchen"),
+        [Frame::Refuse(Refusal::Cannot("grill".into()))]
+    );
+    assert_eq!(
+        frames("what colour was the scarf left there?"),
+        [Frame::Colour(Target::Named("scarf".into()))]
+    );
+}
+
+#[test]
+fn a_room_full_of_things_is_the_room_with_them() {
+    assert_eq!(
+        frames("go to the room full of racks of old costumes"),
+        [Frame::Go(Target::With("racks of old costumes".into()))]
+    );
 }
