@@ -42,3 +42,28 @@ impl SemanticMap {
             .or_else(|| self.places.iter().find(|p| p.is_called(name)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use embodia_world::{Circle, Region};
+
+    #[test]
+    fn a_point_in_a_booth_inside_a_studio_is_in_the_booth() {
+        let place = |name: &str, center: V2, radius: f64| Place {
+            name: name.into(),
+            aliases: Vec::new(),
+            region: Region::Circle(Circle { center, radius }),
+        };
+        let map = SemanticMap {
+            places: vec![
+                place("studio", V2::new(0.0, 0.0), 5.0),
+                place("booth", V2::new(3.0, 0.0), 1.0),
+            ],
+            keep_out: Vec::new(),
+        };
+        assert_eq!(map.place_at(V2::new(3.2, 0.1)).unwrap().name, "booth");
+        assert_eq!(map.place_at(V2::new(-2.0, 0.0)).unwrap().name, "studio");
+        assert!(map.place_at(V2::new(9.0, 0.0)).is_none());
+    }
+}

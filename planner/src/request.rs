@@ -196,9 +196,15 @@ impl WorldSummary {
         self.pose.map(|(x, y, _)| V2::new(x, y))
     }
 
-    /// The first place containing `p`.
+    /// The innermost place containing `p` (the smallest, where places nest).
     pub fn place_at(&self, p: V2) -> Option<&KnownPlace> {
-        self.places.iter().find(|pl| pl.region.contains(p))
+        self.places.iter().filter(|pl| pl.region.contains(p)).fold(
+            None,
+            |best: Option<&KnownPlace>, pl| match best {
+                Some(b) if b.region.area() <= pl.region.area() => Some(b),
+                _ => Some(pl),
+            },
+        )
     }
 }
 

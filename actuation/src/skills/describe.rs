@@ -182,15 +182,24 @@ impl Skill for Describe {
             return out;
         }
         // A turn that fails (blocked) still leaves what was seen to tell.
+        // A place's things include those in places inside it (a thing is placed in the
+        // innermost place it stands in: the pantry, not the kitchen around it).
+        let region = self
+            .place
+            .as_deref()
+            .and_then(|p| ctx.world.semantic.place(p))
+            .map(|p| &p.region);
         let objects: Vec<(String, String)> = ctx
             .world
             .objects
             .iter()
             .filter(|o| match &self.place {
-                Some(p) => o
-                    .place
-                    .as_deref()
-                    .is_some_and(|q| q.eq_ignore_ascii_case(p)),
+                Some(p) => {
+                    o.place
+                        .as_deref()
+                        .is_some_and(|q| q.eq_ignore_ascii_case(p))
+                        || region.is_some_and(|r| r.contains(o.position()))
+                }
                 None => self.seen.contains(&o.name),
             })
             // Named with the colour the detector told ("a green armchair").

@@ -218,20 +218,26 @@ pub fn point_in(place: &KnownPlace, qualifier: Qualifier, from: Option<V2>) -> O
                 // "The corner by the sofa": standing beside the thing, on the side between
                 // the room and the corner (on the room's side when the thing is in line
                 // with the corner, as it is when it fills it).
-                Some(p) => {
+                // A thing outside the place only says which corner.
+                Some(p) if region.contains(p) => {
                     let unit = |v: V2| (v.norm() > 1e-6).then(|| v / v.norm());
                     let Some(inward) = unit(center - p) else {
                         return Some(in_corner);
                     };
-                    let both = inward + unit(in_corner - p).unwrap_or(inward);
-                    let dir = if both.norm() < 0.5 {
+                    let to_corner = in_corner - p;
+                    let both = inward + unit(to_corner).unwrap_or(inward);
+                    let dir = if both.norm() >= 0.5 {
+                        both / both.norm()
+                    } else if to_corner.norm() <= FILLS_CORNER_M {
+                        // In line with the corner and filling it: on the room's side.
                         inward
                     } else {
-                        both / both.norm()
+                        // In line but out in the room: between it and the corner.
+                        to_corner / to_corner.norm()
                     };
                     nearest(p + dir * BESIDE_M)
                 }
-                None => Some(in_corner),
+                _ => Some(in_corner),
             }
         }
     }
@@ -239,6 +245,9 @@ pub fn point_in(place: &KnownPlace, qualifier: Qualifier, from: Option<V2>) -> O
 
 /// How far from a thing one stands beside it, m (its half width, the robot's, a gap).
 const BESIDE_M: f64 = 0.8;
+/// A thing this close to a corner's standing spot fills the corner, m: one stands on the
+/// room's side of it, not behind it.
+const FILLS_CORNER_M: f64 = 1.5;
 
 /// How far outside a door "just outside" is, m.
 const OUTSIDE_DOOR_M: f64 = 0.7;
@@ -399,6 +408,22 @@ mod tests {
         assert!((c - bench).norm() < 1.0, "{c:?}");
         assert!((c - V2::new(5.5, 0.5)).norm() > 0.4, "{c:?}");
         assert!(c.x > 3.0 && c.y < 2.0, "{c:?}");
+        // A tall lamp off the diagonal: beside it, between the room and the corner.
+        let lamp = V2::new(5.5, 1.2);
+        let c = point_in(&room(), Qualifier::Corner(Some(lamp), None), None).unwrap();
+        assert!((c - lamp).norm() < 1.0 && c.x < 5.3 && c.y < 1.0, "{c:?}");
+        // A table in line with the corner, two metres out: between it and the corner.
+        let table = V2::new(3.7, 2.3);
+        let c = point_in(&room(), Qualifier::Corner(Some(table), None), None).unwrap();
+        assert!(c.x > table.x && c.y > table.y, "{c:?}");
+        // A thing outside the room says only which corner.
+        let c = point_in(
+            &room(),
+            Qualifier::Corner(Some(V2::new(7.0, 5.0)), None),
+            None,
+        )
+        .unwrap();
+        assert!((c - V2::new(5.5, 3.5)).norm() < 0.3, "{c:?}");
         let c = point_in(
             &room(),
             Qualifier::Corner(None, Some((Side::South, Side::West))),

@@ -863,3 +863,34 @@ fn two_needs_said_together_are_two_trips_unless_one_says_where_the_person_is() {
     assert!(steps.contains(&nav("kitchen")), "{steps:?}");
     assert!(steps.contains(&nav("bathroom")), "{steps:?}");
 }
+
+#[test]
+fn the_corner_of_a_room_by_a_thing_is_by_the_one_seen_in_that_room() {
+    let mut w = world(true);
+    // A sofa seen in the garage, just past the lounge's east wall.
+    w.objects.push(obj("red sofa", "sofa", 7.6, 2.4, "garage"));
+    let r = PlanRequest::new("go to the corner of the lounge by the sofa", w);
+    let steps = RulePlanner::default()
+        .propose(&r)
+        .best_plan()
+        .expect("a plan")
+        .steps;
+    let [Step::NavigateTo { target }] = steps.as_slice() else {
+        panic!("{steps:?}")
+    };
+    let x: f64 = target.split(',').next().unwrap().trim().parse().unwrap();
+    assert!(
+        x < 3.5,
+        "by the grey couch in the lounge's west half: {target}"
+    );
+}
+
+#[test]
+fn a_thing_in_a_place_inside_another_is_in_both() {
+    let mut w = world(true);
+    w.places.push(rect("pantry", 0.0, 7.0, 1.5, 9.0));
+    let jar = obj("jam jar", "jar", 0.7, 8.0, "pantry");
+    assert!(w.holds("pantry", &jar) && w.holds("kitchen", &jar));
+    assert!(!w.holds("lounge", &jar));
+    assert_eq!(w.place_at(V2::new(0.7, 8.0)).unwrap().name, "pantry");
+}

@@ -829,8 +829,20 @@ pub(super) fn qualified(t: &str) -> Option<Target> {
                 None => return None,
             },
         },
-        // "the back of the studio by the piano": where the thing is, at the back.
-        "back" | "rear" | "far" | "front" if near.is_some() => Part::Toward(near.clone()?),
+        // "the back of the studio by the piano": where the thing is, at the back. Doors and
+        // windows are the map's, not things to look for: the side stays.
+        "back" | "rear" | "far" | "front"
+            if near.as_deref().is_some_and(|n| {
+                !n.split(' ').any(|w| {
+                    matches!(
+                        w,
+                        "door" | "doors" | "doorway" | "entrance" | "window" | "windows" | "exit"
+                    )
+                })
+            }) =>
+        {
+            Part::Toward(near.clone()?)
+        }
         "back" | "rear" | "far" => Part::Side(Side::Far),
         "front" => Part::Side(Side::Near),
         "left" | "right" | "north" | "south" | "east" | "west" | "top" | "bottom" => {

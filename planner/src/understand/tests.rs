@@ -1120,6 +1120,13 @@ fn the_back_of_a_place_by_a_thing_is_where_the_thing_is() {
             "workshop".into()
         ))]
     );
+    assert_eq!(
+        frames("go to the front of the workshop by the window"),
+        [Frame::Go(Target::Part(
+            Part::Side(Side::Near),
+            "workshop".into()
+        ))]
+    );
 }
 
 #[test]
