@@ -31,7 +31,10 @@ impl SemanticMap {
 
     /// The innermost place containing `p` (the booth, not the studio around it).
     pub fn place_at(&self, p: V2) -> Option<&Place> {
-        embodia_world::innermost(self.places.iter().filter(|pl| pl.region.contains(p)))
+        embodia_world::innermost(
+            self.places.iter().filter(|pl| pl.region.contains(p)),
+            |pl| &pl.region,
+        )
     }
 
     /// The place called `name` (or known by it as an alias), ignoring case.

@@ -5,8 +5,6 @@
 use embodia_actuation::PlanLimits;
 use embodia_actuation::skills::describe::{list_objects_within, the};
 
-use embodia_world::V2;
-
 use crate::request::{KnownObject, WorldSummary};
 
 /// "42 seconds ago", "3 minutes ago", "just now".
@@ -115,16 +113,10 @@ fn say_budget(head: &str) -> usize {
 /// What was seen in a place (from perception and memory), the places inside it included
 /// (a thing is placed in the innermost place: the booth, not the studio around it).
 pub fn seen_in(place: &str, world: &WorldSummary) -> String {
-    let region = world.place(place).map(|p| &p.region);
     let objects: Vec<(String, String)> = world
         .objects
         .iter()
-        .filter(|o| {
-            o.place
-                .as_deref()
-                .is_some_and(|p| p.eq_ignore_ascii_case(place))
-                || region.is_some_and(|r| r.contains(V2::new(o.x, o.y)))
-        })
+        .filter(|o| world.holds(place, o))
         .map(|o| (o.described(), o.class.clone()))
         .collect();
     if objects.is_empty() {
@@ -238,7 +230,7 @@ mod tests {
     #[test]
     fn what_was_seen_in_a_place_includes_the_places_inside_it() {
         use crate::request::KnownPlace;
-        use embodia_world::{Polygon, Region};
+        use embodia_world::{Polygon, Region, V2};
         let square = |x0: f64, y0: f64, x1: f64, y1: f64| {
             Region::Polygon(Polygon {
                 points: vec![

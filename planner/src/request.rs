@@ -198,12 +198,9 @@ impl WorldSummary {
 
     /// The innermost place containing `p` (the smallest, where places nest).
     pub fn place_at(&self, p: V2) -> Option<&KnownPlace> {
-        self.places.iter().filter(|pl| pl.region.contains(p)).fold(
-            None,
-            |best: Option<&KnownPlace>, pl| match best {
-                Some(b) if b.region.area() <= pl.region.area() => Some(b),
-                _ => Some(pl),
-            },
+        embodia_world::innermost(
+            self.places.iter().filter(|pl| pl.region.contains(p)),
+            |pl| &pl.region,
         )
     }
 }

@@ -193,10 +193,14 @@ pub struct Wall {
 }
 
 /// The place of smallest area among `places` (the first of equals): where places nest, the
-/// one a point is most precisely in.
-pub fn innermost<'a>(places: impl Iterator<Item = &'a Place>) -> Option<&'a Place> {
-    places.fold(None, |best: Option<&Place>, p| match best {
-        Some(b) if b.region.area() <= p.region.area() => Some(b),
+/// one a point is most precisely in. `region` gives each one's shape (world places, or a
+/// planner's summary of them).
+pub fn innermost<'a, T>(
+    places: impl Iterator<Item = &'a T>,
+    region: impl Fn(&T) -> &Region,
+) -> Option<&'a T> {
+    places.fold(None, |best: Option<&T>, p| match best {
+        Some(b) if region(b).area() <= region(p).area() => Some(b),
         _ => Some(p),
     })
 }
@@ -429,7 +433,10 @@ impl World {
     /// The innermost place containing `p`: where places nest (a booth in a studio), the
     /// smallest; among equals, the first in file order.
     pub fn place_at(&self, p: V2) -> Option<&Place> {
-        innermost(self.places.iter().filter(|pl| pl.region.contains(p)))
+        innermost(
+            self.places.iter().filter(|pl| pl.region.contains(p)),
+            |pl| &pl.region,
+        )
     }
 
     /// The place called `name`.
